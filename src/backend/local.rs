@@ -1,0 +1,1 @@
+//! The in-process engine as a [`Backend`](super::Backend).

@@ -1,0 +1,86 @@
+//! The one interface the TUI and the CLI use to reach an engine: in process ([`local`]) or over
+//! the Leadex v1 API (remote, with the server issue). Both must behave identically.
+
+pub mod local;
+
+use async_trait::async_trait;
+use futures::stream::BoxStream;
+
+use crate::model::requests::{
+    Approve, CreateThread, ExportFormat, JobQuery, LeadQuery, PostMessage, PostedMessage,
+    ThreadPatch, ThreadQuery,
+};
+use crate::model::{
+    Artifact, ArtifactId, Event, EventId, Job, JobId, Lead, Message, Page, PageParams, Plan,
+    PlanId, Result, Thread, ThreadId, Usage,
+};
+
+
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    Local,
+    Remote,
+}
+
+/// What the status bar shows about the backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackendInfo {
+    pub kind: BackendKind,
+    /// Live mode (real sources, real credits) rather than test mode.
+    pub livemode: bool,
+    /// Where it is: the data dir locally, the base URL remotely.
+    pub location: String,
+}
+
+/// One item of a job's event stream.
+#[derive(Debug, Clone, PartialEq)]
+pub enum StreamItem {
+    Event(Event),
+    /// The connection dropped; the stream is retrying and will resume after the last event.
+    Reconnecting { attempt: u32, reason: String },
+    /// Connected (again) after `Reconnecting`.
+    Connected,
+}
+
+/// Ends after the job's terminal event (`done` or `error`).
+pub type EventStream = BoxStream<'static, Result<StreamItem>>;
+
+#[async_trait]
+pub trait Backend: Send + Sync {
+    fn info(&self) -> BackendInfo;
+
+    async fn create_thread(&self, request: CreateThread) -> Result<Thread>;
+    async fn list_threads(&self, query: ThreadQuery) -> Result<Page<Thread>>;
+    async fn get_thread(&self, id: &ThreadId) -> Result<Thread>;
+    async fn update_thread(&self, id: &ThreadId, patch: ThreadPatch) -> Result<Thread>;
+    /// `force` stops running jobs first; without it a running job is a `conflict`.
+    async fn delete_thread(&self, id: &ThreadId, force: bool) -> Result<()>;
+
+    /// Posts a user message; the planner answers with a plan and a pending job, or the call
+    /// fails with `plan_rejected` (the thread then holds the assistant's explanation).
+    async fn post_message(&self, thread: &ThreadId, request: PostMessage) -> Result<PostedMessage>;
+    async fn list_messages(&self, thread: &ThreadId, page: PageParams) -> Result<Page<Message>>;
+
+    async fn get_plan(&self, id: &PlanId) -> Result<Plan>;
+    async fn replan(&self, id: &PlanId, feedback: &str) -> Result<PostedMessage>;
+
+    async fn approve(&self, id: &JobId, request: Approve) -> Result<Job>;
+    /// Returns once the job has reached a terminal state.
+    async fn stop(&self, id: &JobId) -> Result<Job>;
+    async fn get_job(&self, id: &JobId) -> Result<Job>;
+    async fn list_jobs(&self, query: JobQuery) -> Result<Page<Job>>;
+    /// Every stored event of a job after `after` (all when `None`), in order.
+    async fn job_events(&self, id: &JobId, after: Option<EventId>) -> Result<Vec<Event>>;
+    /// Stored events after `after`, then live ones until the job ends.
+    async fn subscribe(&self, id: &JobId, after: Option<EventId>) -> Result<EventStream>;
+
+    async fn list_leads(&self, job: &JobId, query: LeadQuery) -> Result<Page<Lead>>;
+    /// Every lead of a job, in capture order.
+    async fn all_leads(&self, job: &JobId) -> Result<Vec<Lead>>;
+    async fn get_artifact(&self, id: &ArtifactId) -> Result<Artifact>;
+    /// A job's leads rendered as a file.
+    async fn export(&self, job: &JobId, format: ExportFormat) -> Result<Vec<u8>>;
+
+    async fn usage(&self) -> Result<Usage>;
+}

@@ -1,0 +1,5 @@
+//! The bundled research engine.
+
+pub mod credits;
+pub mod planner;
+pub mod sources;

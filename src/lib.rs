@@ -1,0 +1,10 @@
+//! leadline: a terminal client for AI lead research.
+//!
+//! The library holds everything: the reference's object model, the engine (store, planner,
+//! runner, sources, artifacts), the `Backend` trait the UI and CLI talk to, and the CLI itself;
+//! `main.rs` only dispatches.
+
+pub mod model;
+pub mod backend;
+pub mod engine;
+pub mod text;

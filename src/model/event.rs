@@ -1,0 +1,58 @@
+//! Job events: what the runner reports, persisted with per-job increasing ids and streamed (SSE).
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::{EventId, JobId, Timestamp};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// `{message, level}`: a free-text progress line.
+    Log,
+    /// `{step_id, status: started|completed|failed, title}`.
+    Step,
+    /// `{leads: [lead…], rows_captured, credits_used, progress}`.
+    Result,
+    /// `{artifact_id, rows, bytes}`.
+    Artifact,
+    /// `{code, message}`: a failure that halts the job. Terminal.
+    Error,
+    /// `{job_id, status, artifact_id, summary, job}`: terminal success, or a stop (status says).
+    Done,
+}
+
+impl EventKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Log => "log",
+            Self::Step => "step",
+            Self::Result => "result",
+            Self::Artifact => "artifact",
+            Self::Error => "error",
+            Self::Done => "done",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Log, Self::Step, Self::Result, Self::Artifact, Self::Error, Self::Done]
+            .into_iter()
+            .find(|k| k.as_str() == raw)
+    }
+
+    /// The stream closes after these.
+    pub fn is_terminal(self) -> bool {
+        matches!(self, Self::Error | Self::Done)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub id: EventId,
+    pub object: String,
+    pub job_id: JobId,
+    #[serde(rename = "type")]
+    pub kind: EventKind,
+    pub data: Value,
+    pub created_at: Timestamp,
+}

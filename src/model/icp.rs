@@ -1,0 +1,87 @@
+//! The ideal customer profile: the structured filter the planner extracts from a prompt and every
+//! research source filters on (planner.md). Every key is always serialised.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// An inclusive numeric range; either bound may be open.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Range {
+    pub min: Option<u32>,
+    pub max: Option<u32>,
+}
+
+impl Range {
+    pub fn is_open(&self) -> bool {
+        self.min.is_none() && self.max.is_none()
+    }
+
+    pub fn contains(&self, n: u32) -> bool {
+        self.min.is_none_or(|min| n >= min) && self.max.is_none_or(|max| n <= max)
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Icp {
+    /// Slugs from planner.md's fixed vocabulary (`fintech`, `devtools`, …).
+    pub industries: Vec<String>,
+    /// ISO 3166-1 alpha-2, upper case.
+    pub countries: Vec<String>,
+    /// `EU EUROPE DACH NORDICS BENELUX NA LATAM APAC SEA MENA`.
+    pub regions: Vec<String>,
+    pub cities: Vec<String>,
+    /// USPS codes.
+    pub us_states: Vec<String>,
+    pub funding_stages: Vec<String>,
+    pub employees: Range,
+    /// Per department (`engineering`, `sales`, …).
+    pub team_size: BTreeMap<String, Range>,
+    /// Canonical titles (`VP Engineering`, `CTO`, `Founder`).
+    pub roles: Vec<String>,
+    pub technologies: Vec<String>,
+    pub hiring_for: Vec<String>,
+    pub funded_within_days: Option<u32>,
+    pub max_rows: Option<u32>,
+    pub excluded_sources: Vec<String>,
+}
+
+impl Icp {
+    /// Rows a job produces when neither the prompt nor a hint says how many.
+    pub const DEFAULT_ROWS: u32 = 200;
+    /// The hard cap on rows in one job's artifact.
+    pub const MAX_ROWS: u32 = 10_000;
+
+    /// The number of rows a job for this ICP aims to capture.
+    pub fn target_rows(&self) -> u32 {
+        self.max_rows.unwrap_or(Self::DEFAULT_ROWS).clamp(1, Self::MAX_ROWS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_is_serialised_even_when_empty() {
+        let json = serde_json::to_value(Icp::default()).unwrap();
+        let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        assert_eq!(
+            keys,
+            [
+                "industries", "countries", "regions", "cities", "us_states", "funding_stages",
+                "employees", "team_size", "roles", "technologies", "hiring_for",
+                "funded_within_days", "max_rows", "excluded_sources"
+            ]
+        );
+        assert_eq!(json["employees"], serde_json::json!({"min": null, "max": null}));
+    }
+
+    #[test]
+    fn target_rows_defaults_to_200_and_caps_at_10000() {
+        let mut icp = Icp::default();
+        assert_eq!(icp.target_rows(), 200);
+        icp.max_rows = Some(50_000);
+        assert_eq!(icp.target_rows(), 10_000);
+    }
+}

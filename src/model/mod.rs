@@ -1,0 +1,29 @@
+//! The Leadex v1 object model: the exact wire shapes of reference/leadex-api.md, plus the additive
+//! fields leadline adds (`icp` on plans, `livemode` on jobs and leads, …).
+
+pub mod error;
+pub mod event;
+pub mod icp;
+pub mod ids;
+pub mod job;
+pub mod lead;
+pub mod list;
+pub mod message;
+pub mod plan;
+pub mod requests;
+pub mod thread;
+pub mod time;
+pub mod usage;
+
+pub use error::{Error, ErrorCode, Result};
+pub use event::{Event, EventKind};
+pub use icp::{Icp, Range};
+pub use ids::{ArtifactId, EventId, JobId, LeadId, MessageId, PlanId, ThreadId};
+pub use job::{Artifact, ArtifactRef, Job, JobError, JobStatus, Progress};
+pub use lead::{Company, Lead, Person, Source, SourceKind};
+pub use list::{Order, Page, PageParams};
+pub use message::{Message, MessageKind, Role};
+pub use plan::{Intent, Plan, Step};
+pub use thread::Thread;
+pub use time::Timestamp;
+pub use usage::Usage;

@@ -6,7 +6,8 @@ use futures::StreamExt;
 use leadline::engine::{Engine, EngineOptions};
 use leadline::model::requests::{Approve, CreateThread, Hints, PostMessage};
 
-const PROMPT: &str = "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.";
+const PROMPT: &str =
+    "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.";
 
 async fn job_of(engine: &Engine, rows: u32) -> u64 {
     let thread = engine.create_thread(CreateThread::default()).await.unwrap();
@@ -15,13 +16,19 @@ async fn job_of(engine: &Engine, rows: u32) -> u64 {
             &thread.id,
             PostMessage {
                 content: PROMPT.into(),
-                hints: Some(Hints { max_rows: Some(rows), preferred_sources: None }),
+                hints: Some(Hints {
+                    max_rows: Some(rows),
+                    preferred_sources: None,
+                }),
                 ..PostMessage::default()
             },
         )
         .await
         .unwrap();
-    engine.approve(&posted.job.id, Approve::default()).await.unwrap();
+    engine
+        .approve(&posted.job.id, Approve::default())
+        .await
+        .unwrap();
     let events = engine.subscribe(&posted.job.id, None).await.unwrap();
     let n = events.count().await;
     let job = engine.get_job(&posted.job.id).await.unwrap();
@@ -32,10 +39,14 @@ async fn job_of(engine: &Engine, rows: u32) -> u64 {
 fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let dir = tempfile::tempdir().unwrap();
-    let engine = rt.block_on(Engine::open(EngineOptions::new(dir.path()))).unwrap();
+    let engine = rt
+        .block_on(Engine::open(EngineOptions::new(dir.path())))
+        .unwrap();
     let mut group = c.benchmark_group("engine");
     group.sample_size(10);
-    group.bench_function("test_mode_job_10000_leads", |b| b.to_async(&rt).iter(|| job_of(&engine, 10_000)));
+    group.bench_function("test_mode_job_10000_leads", |b| {
+        b.to_async(&rt).iter(|| job_of(&engine, 10_000))
+    });
     group.finish();
 }
 

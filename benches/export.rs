@@ -18,7 +18,11 @@ fn leads(n: u32) -> Vec<Lead> {
     (0..n)
         .map(|i| {
             let company = source.company(i / 2);
-            let d = source.lead(&company, Some(&icp.roles[(i % 2) as usize]), Timestamp::now());
+            let d = source.lead(
+                &company,
+                Some(&icp.roles[(i % 2) as usize]),
+                Timestamp::now(),
+            );
             Lead {
                 id: LeadId::generate(),
                 object: "lead".into(),
@@ -36,7 +40,9 @@ fn leads(n: u32) -> Vec<Lead> {
 
 fn bench(c: &mut Criterion) {
     let leads = leads(10_000);
-    c.bench_function("csv_export_10000_rows", |b| b.iter(|| artifacts::render_csv(&leads).unwrap().len()));
+    c.bench_function("csv_export_10000_rows", |b| {
+        b.iter(|| artifacts::render_csv(&leads).unwrap().len())
+    });
 }
 
 criterion_group!(benches, bench);

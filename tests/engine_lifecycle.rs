@@ -5,14 +5,20 @@ mod common;
 
 use common::*;
 use leadline::engine::credits::CostModel;
-use leadline::model::requests::{Approve, CreateThread, JobQuery, LeadQuery, PostMessage, ThreadPatch, ThreadQuery};
+use leadline::model::requests::{
+    Approve, CreateThread, JobQuery, LeadQuery, PostMessage, ThreadPatch, ThreadQuery,
+};
 use leadline::model::{ErrorCode, EventKind, JobStatus, MessageKind, PageParams, Role, SourceKind};
 
 #[tokio::test]
 async fn a_prompt_becomes_a_plan_then_a_job_that_captures_grounded_leads() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path(), 0).await;
-    let (posted, job, events) = run_to_end(&engine, "Give me 50 cybersecurity startups in Israel, seed or Series A, with their founders").await;
+    let (posted, job, events) = run_to_end(
+        &engine,
+        "Give me 50 cybersecurity startups in Israel, seed or Series A, with their founders",
+    )
+    .await;
 
     assert_eq!(posted.job.status, JobStatus::Pending);
     assert_eq!(posted.plan.job_id, posted.job.id);
@@ -23,7 +29,10 @@ async fn a_prompt_becomes_a_plan_then_a_job_that_captures_grounded_leads() {
     assert_eq!(job.rows_captured, 50);
     assert_eq!(job.progress.percent, 100);
     assert!(job.started_at.is_some() && job.finished_at.is_some());
-    assert_eq!(job.credits_used, CostModel::new(&posted.plan.icp, &posted.plan.steps).credits(50));
+    assert_eq!(
+        job.credits_used,
+        CostModel::new(&posted.plan.icp, &posted.plan.steps).credits(50)
+    );
     let artifact = job.artifact.clone().expect("an artifact");
     assert_eq!(artifact.rows, 50);
 
@@ -33,7 +42,9 @@ async fn a_prompt_becomes_a_plan_then_a_job_that_captures_grounded_leads() {
     for step in &posted.plan.steps {
         for status in ["started", "completed"] {
             assert!(
-                events.iter().any(|e| e.kind == EventKind::Step && e.data["step_id"] == step.id.as_str() && e.data["status"] == status),
+                events.iter().any(|e| e.kind == EventKind::Step
+                    && e.data["step_id"] == step.id.as_str()
+                    && e.data["status"] == status),
                 "no {status} event for {}",
                 step.id
             );
@@ -41,7 +52,11 @@ async fn a_prompt_becomes_a_plan_then_a_job_that_captures_grounded_leads() {
     }
     assert_eq!(events.last().unwrap().kind, EventKind::Done);
     assert_eq!(events.last().unwrap().data["status"], "succeeded");
-    let streamed: usize = events.iter().filter(|e| e.kind == EventKind::Result).map(|e| e.data["leads"].as_array().unwrap().len()).sum();
+    let streamed: usize = events
+        .iter()
+        .filter(|e| e.kind == EventKind::Result)
+        .map(|e| e.data["leads"].as_array().unwrap().len())
+        .sum();
     assert_eq!(streamed, 50);
 
     // Leads: grounded, bounded confidence, synthetic.
@@ -62,14 +77,28 @@ async fn a_prompt_becomes_a_plan_then_a_job_that_captures_grounded_leads() {
     assert_eq!(csv.len() as u64, fetched.bytes);
 
     // The thread tells the story: prompt, plan card, result.
-    let messages = engine.list_messages(&posted.message.thread_id, PageParams::default()).await.unwrap().data;
+    let messages = engine
+        .list_messages(&posted.message.thread_id, PageParams::default())
+        .await
+        .unwrap()
+        .data;
     let shape: Vec<(Role, MessageKind)> = messages.iter().map(|m| (m.role, m.kind)).collect();
-    assert_eq!(shape, [(Role::User, MessageKind::Text), (Role::Assistant, MessageKind::Plan), (Role::Assistant, MessageKind::Result)]);
+    assert_eq!(
+        shape,
+        [
+            (Role::User, MessageKind::Text),
+            (Role::Assistant, MessageKind::Plan),
+            (Role::Assistant, MessageKind::Result)
+        ]
+    );
     let thread = engine.get_thread(&posted.message.thread_id).await.unwrap();
     assert_eq!(thread.message_count, 3);
     assert_eq!(thread.last_job_id.as_ref(), Some(&job.id));
     assert_eq!(thread.last_job_status, Some(JobStatus::Succeeded));
-    assert!(!thread.title.is_empty(), "the first prompt titles the thread");
+    assert!(
+        !thread.title.is_empty(),
+        "the first prompt titles the thread"
+    );
 }
 
 #[tokio::test]
@@ -77,16 +106,26 @@ async fn stopping_a_paced_job_keeps_a_partial_artifact() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path(), 15).await;
     let posted = post(&engine, FRENCH_FINTECH).await;
-    engine.approve(&posted.job.id, Approve::default()).await.unwrap();
+    engine
+        .approve(&posted.job.id, Approve::default())
+        .await
+        .unwrap();
     wait_for_rows(&engine, &posted.job.id, 5).await;
 
     let stopped = engine.stop(&posted.job.id).await.unwrap();
     assert_eq!(stopped.status, JobStatus::Stopped);
-    assert!(stopped.rows_captured >= 5 && stopped.rows_captured < 200, "{}", stopped.rows_captured);
+    assert!(
+        stopped.rows_captured >= 5 && stopped.rows_captured < 200,
+        "{}",
+        stopped.rows_captured
+    );
     let artifact = stopped.artifact.expect("a partial artifact");
     assert_eq!(artifact.rows, stopped.rows_captured);
     assert!(engine.get_artifact(&artifact.id).await.unwrap().partial);
-    assert_eq!(engine.all_leads(&stopped.id).await.unwrap().len() as u64, stopped.rows_captured);
+    assert_eq!(
+        engine.all_leads(&stopped.id).await.unwrap().len() as u64,
+        stopped.rows_captured
+    );
     assert!(stopped.summary.unwrap().contains("Stopped on request"));
 
     let events = engine.job_events(&stopped.id, None).await.unwrap();
@@ -102,14 +141,26 @@ async fn the_credit_ceiling_halts_a_job_as_stopped() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path(), 0).await;
     let posted = post(&engine, FRENCH_FINTECH).await;
-    engine.approve(&posted.job.id, Approve { max_credits: Some(10), webhook_url: None }).await.unwrap();
+    engine
+        .approve(
+            &posted.job.id,
+            Approve {
+                max_credits: Some(10),
+                webhook_url: None,
+            },
+        )
+        .await
+        .unwrap();
     events_until_end(&engine, &posted.job.id).await;
     let job = engine.get_job(&posted.job.id).await.unwrap();
     assert_eq!(job.status, JobStatus::Stopped);
     assert!(job.credits_used <= 10, "{}", job.credits_used);
     assert!(job.rows_captured > 0);
     let cost = CostModel::new(&posted.plan.icp, &posted.plan.steps);
-    assert!(cost.credits(job.rows_captured + 1) > 10, "it stopped only when the next lead would exceed the ceiling");
+    assert!(
+        cost.credits(job.rows_captured + 1) > 10,
+        "it stopped only when the next lead would exceed the ceiling"
+    );
     assert!(job.summary.unwrap().contains("credit ceiling of 10"));
 }
 
@@ -118,18 +169,31 @@ async fn replanning_supersedes_the_pending_job() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path(), 0).await;
     let first = post(&engine, FRENCH_FINTECH).await;
-    let second = engine.replan(&first.plan.id, "make it 50 rows").await.unwrap();
+    let second = engine
+        .replan(&first.plan.id, "make it 50 rows")
+        .await
+        .unwrap();
     assert_eq!(second.plan.icp.max_rows, Some(50));
     assert_eq!(second.plan.replaces.as_ref(), Some(&first.plan.id));
-    assert_eq!(second.plan.icp.roles, first.plan.icp.roles, "a replan edits the ICP, it does not start over");
+    assert_eq!(
+        second.plan.icp.roles, first.plan.icp.roles,
+        "a replan edits the ICP, it does not start over"
+    );
     assert_eq!(second.job.status, JobStatus::Pending);
 
     let old = engine.get_job(&first.job.id).await.unwrap();
     assert_eq!(old.status, JobStatus::Stopped);
     assert_eq!(old.superseded_by.as_ref(), Some(&second.job.id));
-    let refused = engine.approve(&first.job.id, Approve::default()).await.unwrap_err();
+    let refused = engine
+        .approve(&first.job.id, Approve::default())
+        .await
+        .unwrap_err();
     assert_eq!(refused.code, ErrorCode::Conflict);
-    assert!(refused.message.contains("can no longer be approved"), "{}", refused.message);
+    assert!(
+        refused.message.contains("can no longer be approved"),
+        "{}",
+        refused.message
+    );
 
     let thread = engine.get_thread(&first.message.thread_id).await.unwrap();
     assert_eq!(thread.last_job_id.as_ref(), Some(&second.job.id));
@@ -146,29 +210,81 @@ async fn illegal_transitions_and_unknown_ids_are_refused_clearly() {
 
     let twice = engine.approve(job, Approve::default()).await.unwrap_err();
     assert_eq!(twice.code, ErrorCode::Conflict);
-    let replan_running = engine.replan(&posted.plan.id, "only VP Eng").await.unwrap_err();
+    let replan_running = engine
+        .replan(&posted.plan.id, "only VP Eng")
+        .await
+        .unwrap_err();
     assert_eq!(replan_running.code, ErrorCode::Conflict);
-    let delete = engine.delete_thread(&posted.message.thread_id, false).await.unwrap_err();
+    let delete = engine
+        .delete_thread(&posted.message.thread_id, false)
+        .await
+        .unwrap_err();
     assert_eq!(delete.code, ErrorCode::Conflict);
     assert!(delete.message.contains(job.as_str()));
 
     // Forced delete stops the job first and removes everything.
-    engine.delete_thread(&posted.message.thread_id, true).await.unwrap();
-    assert_eq!(engine.get_job(job).await.unwrap_err().code, ErrorCode::NotFound);
-    assert_eq!(engine.get_thread(&posted.message.thread_id).await.unwrap_err().code, ErrorCode::NotFound);
+    engine
+        .delete_thread(&posted.message.thread_id, true)
+        .await
+        .unwrap();
+    assert_eq!(
+        engine.get_job(job).await.unwrap_err().code,
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        engine
+            .get_thread(&posted.message.thread_id)
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::NotFound
+    );
     assert!(!dir.path().join("artifacts").join(job.as_str()).exists());
 
     let unknown = leadline::model::JobId::parse("job_01HXA4Z2M8V5WC9T7R1K").unwrap();
-    assert_eq!(engine.approve(&unknown, Approve::default()).await.unwrap_err().code, ErrorCode::NotFound);
-    assert_eq!(engine.stop(&unknown).await.unwrap_err().code, ErrorCode::NotFound);
+    assert_eq!(
+        engine
+            .approve(&unknown, Approve::default())
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        engine.stop(&unknown).await.unwrap_err().code,
+        ErrorCode::NotFound
+    );
 
     // A cancelled pending job cannot be approved or stopped again.
     let pending = post(&engine, FRENCH_FINTECH).await;
     let cancelled = engine.stop(&pending.job.id).await.unwrap();
     assert_eq!(cancelled.status, JobStatus::Stopped);
-    assert_eq!(engine.approve(&pending.job.id, Approve::default()).await.unwrap_err().code, ErrorCode::Conflict);
-    assert_eq!(engine.stop(&pending.job.id).await.unwrap_err().code, ErrorCode::Conflict);
-    assert_eq!(engine.approve(&pending.job.id, Approve { max_credits: Some(0), webhook_url: None }).await.unwrap_err().code, ErrorCode::InvalidRequest);
+    assert_eq!(
+        engine
+            .approve(&pending.job.id, Approve::default())
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::Conflict
+    );
+    assert_eq!(
+        engine.stop(&pending.job.id).await.unwrap_err().code,
+        ErrorCode::Conflict
+    );
+    assert_eq!(
+        engine
+            .approve(
+                &pending.job.id,
+                Approve {
+                    max_credits: Some(0),
+                    webhook_url: None
+                }
+            )
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::InvalidRequest
+    );
 }
 
 #[tokio::test]
@@ -178,25 +294,62 @@ async fn bad_prompts_are_explained_and_nothing_typed_is_lost() {
     let thread = engine.create_thread(CreateThread::default()).await.unwrap();
     for prompt in ["", "   ", "find leads", "hello"] {
         let e = engine
-            .post_message(&thread.id, PostMessage { content: prompt.into(), ..PostMessage::default() })
+            .post_message(
+                &thread.id,
+                PostMessage {
+                    content: prompt.into(),
+                    ..PostMessage::default()
+                },
+            )
             .await
             .unwrap_err();
         assert_eq!(e.code, ErrorCode::PlanRejected, "{prompt:?}");
         assert!(!e.message.is_empty());
     }
-    let messages = engine.list_messages(&thread.id, PageParams::default()).await.unwrap().data;
-    assert_eq!(messages.len(), 8, "each prompt and its explanation are kept");
+    let messages = engine
+        .list_messages(&thread.id, PageParams::default())
+        .await
+        .unwrap()
+        .data;
+    assert_eq!(
+        messages.len(),
+        8,
+        "each prompt and its explanation are kept"
+    );
     assert_eq!(messages[3].role, Role::Assistant);
     assert_eq!(messages[4].content, "find leads");
 
     let long = engine
-        .post_message(&thread.id, PostMessage { content: "x".repeat(8_001), ..PostMessage::default() })
+        .post_message(
+            &thread.id,
+            PostMessage {
+                content: "x".repeat(8_001),
+                ..PostMessage::default()
+            },
+        )
         .await
         .unwrap_err();
     assert_eq!(long.code, ErrorCode::InvalidRequest);
-    assert_eq!(engine.list_messages(&thread.id, PageParams::default()).await.unwrap().data.len(), 8);
+    assert_eq!(
+        engine
+            .list_messages(&thread.id, PageParams::default())
+            .await
+            .unwrap()
+            .data
+            .len(),
+        8
+    );
 
-    let title = engine.update_thread(&thread.id, ThreadPatch { title: Some("t".repeat(201)), metadata: None }).await.unwrap_err();
+    let title = engine
+        .update_thread(
+            &thread.id,
+            ThreadPatch {
+                title: Some("t".repeat(201)),
+                metadata: None,
+            },
+        )
+        .await
+        .unwrap_err();
     assert_eq!(title.code, ErrorCode::InvalidRequest);
 }
 
@@ -220,7 +373,10 @@ async fn the_same_prompt_and_seed_give_the_same_leads() {
     let (ea, eb) = (engine(a.path(), 0).await, engine(b.path(), 0).await);
     let (_, ja, _) = run_to_end(&ea, FRENCH_FINTECH).await;
     let (_, jb, _) = run_to_end(&eb, FRENCH_FINTECH).await;
-    let (la, lb) = (strip(ea.all_leads(&ja.id).await.unwrap()), strip(eb.all_leads(&jb.id).await.unwrap()));
+    let (la, lb) = (
+        strip(ea.all_leads(&ja.id).await.unwrap()),
+        strip(eb.all_leads(&jb.id).await.unwrap()),
+    );
     assert_eq!(la.len(), 200);
     assert_eq!(la, lb);
 
@@ -229,16 +385,30 @@ async fn the_same_prompt_and_seed_give_the_same_leads() {
     options.seed = 8;
     let ec = leadline::engine::Engine::open(options).await.unwrap();
     let (_, jc, _) = run_to_end(&ec, FRENCH_FINTECH).await;
-    assert_ne!(strip(ec.all_leads(&jc.id).await.unwrap()), la, "another seed gives other leads");
+    assert_ne!(
+        strip(ec.all_leads(&jc.id).await.unwrap()),
+        la,
+        "another seed gives other leads"
+    );
 }
 
 #[tokio::test]
 async fn subscribers_replay_resume_and_agree() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path(), 2).await;
-    let posted = post(&engine, "Series B AI-infra companies in US hiring ML engineers. Top 40").await;
-    engine.approve(&posted.job.id, Approve::default()).await.unwrap();
-    let (a, b) = tokio::join!(events_until_end(&engine, &posted.job.id), events_until_end(&engine, &posted.job.id));
+    let posted = post(
+        &engine,
+        "Series B AI-infra companies in US hiring ML engineers. Top 40",
+    )
+    .await;
+    engine
+        .approve(&posted.job.id, Approve::default())
+        .await
+        .unwrap();
+    let (a, b) = tokio::join!(
+        events_until_end(&engine, &posted.job.id),
+        events_until_end(&engine, &posted.job.id)
+    );
     assert_eq!(a, b, "two live subscribers see the same events");
 
     // After the end: a replay of everything, then the stream closes.
@@ -246,7 +416,10 @@ async fn subscribers_replay_resume_and_agree() {
     assert_eq!(replay, a);
     // Resuming after event n yields exactly the rest.
     let n = a.len() / 2;
-    let stream = engine.subscribe(&posted.job.id, Some(a[n - 1].id)).await.unwrap();
+    let stream = engine
+        .subscribe(&posted.job.id, Some(a[n - 1].id))
+        .await
+        .unwrap();
     use futures::StreamExt;
     let rest: Vec<_> = stream.map(|e| e.unwrap()).collect().await;
     assert_eq!(rest, a[n..].to_vec());
@@ -258,28 +431,95 @@ async fn lists_paginate_with_cursors_and_filter() {
     let dir = tempfile::tempdir().unwrap();
     let engine = engine(dir.path(), 0).await;
     for i in 0..5 {
-        engine.create_thread(CreateThread { title: Some(format!("Thread {i}")), metadata: None }).await.unwrap();
+        engine
+            .create_thread(CreateThread {
+                title: Some(format!("Thread {i}")),
+                metadata: None,
+            })
+            .await
+            .unwrap();
     }
-    let page1 = engine.list_threads(ThreadQuery { page: PageParams { limit: Some(2), ..PageParams::default() }, ..ThreadQuery::default() }).await.unwrap();
-    assert_eq!(page1.data.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(), ["Thread 4", "Thread 3"]);
-    assert!(page1.has_more);
-    let page2 = engine
-        .list_threads(ThreadQuery { page: PageParams { limit: Some(2), cursor: page1.next_cursor.clone(), order: None }, ..ThreadQuery::default() })
+    let page1 = engine
+        .list_threads(ThreadQuery {
+            page: PageParams {
+                limit: Some(2),
+                ..PageParams::default()
+            },
+            ..ThreadQuery::default()
+        })
         .await
         .unwrap();
-    assert_eq!(page2.data.iter().map(|t| t.title.as_str()).collect::<Vec<_>>(), ["Thread 2", "Thread 1"]);
-    let found = engine.list_threads(ThreadQuery { q: Some("read 3".into()), ..ThreadQuery::default() }).await.unwrap();
+    assert_eq!(
+        page1
+            .data
+            .iter()
+            .map(|t| t.title.as_str())
+            .collect::<Vec<_>>(),
+        ["Thread 4", "Thread 3"]
+    );
+    assert!(page1.has_more);
+    let page2 = engine
+        .list_threads(ThreadQuery {
+            page: PageParams {
+                limit: Some(2),
+                cursor: page1.next_cursor.clone(),
+                order: None,
+            },
+            ..ThreadQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        page2
+            .data
+            .iter()
+            .map(|t| t.title.as_str())
+            .collect::<Vec<_>>(),
+        ["Thread 2", "Thread 1"]
+    );
+    let found = engine
+        .list_threads(ThreadQuery {
+            q: Some("read 3".into()),
+            ..ThreadQuery::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(found.data.len(), 1);
-    let bad = engine.list_threads(ThreadQuery { page: PageParams { limit: Some(101), ..PageParams::default() }, ..ThreadQuery::default() }).await.unwrap_err();
+    let bad = engine
+        .list_threads(ThreadQuery {
+            page: PageParams {
+                limit: Some(101),
+                ..PageParams::default()
+            },
+            ..ThreadQuery::default()
+        })
+        .await
+        .unwrap_err();
     assert_eq!(bad.code, ErrorCode::InvalidRequest);
-    let bad = engine.list_threads(ThreadQuery { page: PageParams { cursor: Some("nope".into()), ..PageParams::default() }, ..ThreadQuery::default() }).await.unwrap_err();
+    let bad = engine
+        .list_threads(ThreadQuery {
+            page: PageParams {
+                cursor: Some("nope".into()),
+                ..PageParams::default()
+            },
+            ..ThreadQuery::default()
+        })
+        .await
+        .unwrap_err();
     assert_eq!(bad.param.as_deref(), Some("cursor"));
 
     let (_, job, _) = run_to_end(&engine, FRENCH_FINTECH).await;
     let all = engine.all_leads(&job.id).await.unwrap();
     let threshold = 0.8;
     let mut seen = Vec::new();
-    let mut q = LeadQuery { page: PageParams { limit: Some(37), ..PageParams::default() }, min_confidence: Some(threshold), has_field: vec!["person.email".into()] };
+    let mut q = LeadQuery {
+        page: PageParams {
+            limit: Some(37),
+            ..PageParams::default()
+        },
+        min_confidence: Some(threshold),
+        has_field: vec!["person.email".into()],
+    };
     loop {
         let page = engine.list_leads(&job.id, q.clone()).await.unwrap();
         seen.extend(page.data);
@@ -288,12 +528,36 @@ async fn lists_paginate_with_cursors_and_filter() {
         }
         q.page.cursor = page.next_cursor;
     }
-    let expected: Vec<_> = all.iter().filter(|l| l.confidence >= threshold && l.person.as_ref().is_some_and(|p| p.email.is_some())).cloned().collect();
-    assert!(!expected.is_empty() && expected.len() < all.len(), "the filter must select some but not all");
+    let expected: Vec<_> = all
+        .iter()
+        .filter(|l| {
+            l.confidence >= threshold && l.person.as_ref().is_some_and(|p| p.email.is_some())
+        })
+        .cloned()
+        .collect();
+    assert!(
+        !expected.is_empty() && expected.len() < all.len(),
+        "the filter must select some but not all"
+    );
     assert_eq!(seen, expected);
-    let bad = engine.list_leads(&job.id, LeadQuery { has_field: vec!["person.email') OR 1=1 --".into()], ..LeadQuery::default() }).await.unwrap_err();
+    let bad = engine
+        .list_leads(
+            &job.id,
+            LeadQuery {
+                has_field: vec!["person.email') OR 1=1 --".into()],
+                ..LeadQuery::default()
+            },
+        )
+        .await
+        .unwrap_err();
     assert_eq!(bad.param.as_deref(), Some("has_field"));
 
-    let jobs = engine.list_jobs(JobQuery { status: vec![JobStatus::Succeeded], ..JobQuery::default() }).await.unwrap();
+    let jobs = engine
+        .list_jobs(JobQuery {
+            status: vec![JobStatus::Succeeded],
+            ..JobQuery::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(jobs.data.len(), 1);
 }

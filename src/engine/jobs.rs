@@ -52,12 +52,15 @@ impl Engine {
         if req.max_credits == Some(0) {
             return Err(Error::invalid("max_credits must be at least 1.").with_param("max_credits"));
         }
-        let lock = JobLock::try_acquire(self.data_dir(), id)?.ok_or_else(|| {
-            Error::conflict(format!(
-                "Job {id} is already being started by another process."
-            ))
-            .with_param("job_id")
-        })?;
+        let Some(lock) = JobLock::try_acquire(self.data_dir(), id)? else {
+            // Someone holds the job: say what it is doing, through the state machine.
+            let job = self.get_job(id).await?;
+            job.status.apply(Transition::Approve, id)?;
+            return Err(
+                Error::conflict(format!("Job {id} is being started by another process."))
+                    .with_param("job_id"),
+            );
+        };
         let (jid, live, included) = (
             id.clone(),
             self.inner.options.mode == Mode::Live,

@@ -289,7 +289,9 @@ impl Runner {
             .as_ref()
             .map(|p| p.steps.len() as u32)
             .unwrap_or(0);
-        let percent = (rows * 100).checked_div(self.target).map_or(0, |p| p.min(99) as u32);
+        let percent = (rows * 100)
+            .checked_div(self.target)
+            .map_or(0, |p| p.min(99) as u32);
         Progress {
             step: self.step,
             total,

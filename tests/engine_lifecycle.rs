@@ -561,3 +561,80 @@ async fn lists_paginate_with_cursors_and_filter() {
         .unwrap();
     assert_eq!(jobs.data.len(), 1);
 }
+
+#[tokio::test]
+async fn another_organisation_sees_nothing_and_can_touch_nothing() {
+    use leadline::model::OrgId;
+    let dir = tempfile::tempdir().unwrap();
+    let mine = engine(dir.path(), 0).await;
+    let (posted, job, _) = run_to_end(&mine, FRENCH_FINTECH).await;
+    let theirs = mine.for_org(OrgId::parse("org_acme").unwrap());
+
+    fn nf<T>(r: Result<T, leadline::model::Error>) -> ErrorCode {
+        r.map(|_| ()).unwrap_err().code
+    }
+    assert_eq!(
+        nf(theirs.get_thread(&posted.message.thread_id).await),
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        nf(theirs.get_plan(&posted.plan.id).await),
+        ErrorCode::NotFound
+    );
+    assert_eq!(nf(theirs.get_job(&job.id).await), ErrorCode::NotFound);
+    assert_eq!(nf(theirs.all_leads(&job.id).await), ErrorCode::NotFound);
+    assert_eq!(
+        nf(theirs.job_events(&job.id, None).await),
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        nf(theirs.subscribe(&job.id, None).await),
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        nf(theirs.get_artifact(&job.artifact.clone().unwrap().id).await),
+        ErrorCode::NotFound
+    );
+    assert_eq!(nf(theirs.stop(&job.id).await), ErrorCode::NotFound);
+    assert_eq!(
+        nf(theirs.replan(&posted.plan.id, "make it 50 rows").await),
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        nf(theirs.delete_thread(&posted.message.thread_id, true).await),
+        ErrorCode::NotFound
+    );
+    assert!(
+        theirs
+            .list_threads(ThreadQuery::default())
+            .await
+            .unwrap()
+            .data
+            .is_empty()
+    );
+    assert!(
+        theirs
+            .list_jobs(JobQuery::default())
+            .await
+            .unwrap()
+            .data
+            .is_empty()
+    );
+    assert_eq!(theirs.usage().await.unwrap().test_credits, 0);
+    assert!(mine.usage().await.unwrap().test_credits > 0);
+
+    // Their own work is theirs alone.
+    let (their_post, _, _) = run_to_end(&theirs, FRENCH_FINTECH).await;
+    assert_eq!(
+        mine.list_threads(ThreadQuery::default())
+            .await
+            .unwrap()
+            .data
+            .len(),
+        1
+    );
+    assert_eq!(
+        nf(mine.get_job(&their_post.job.id).await),
+        ErrorCode::NotFound
+    );
+}

@@ -9,6 +9,7 @@ use tokio::sync::watch;
 
 use super::locks::JobLock;
 use super::runner::Runner;
+use super::store::scope::Scope;
 use super::{Engine, Mode, RunHandle, artifacts, store};
 use crate::model::job::Transition;
 use crate::model::requests::{Approve, ExportFormat, JobQuery, LeadQuery};
@@ -49,6 +50,8 @@ impl Engine {
     }
 
     async fn claim(&self, id: &JobId, req: Approve) -> Result<(Job, JobLock), Error> {
+        // Scope first: another organisation's job must not even get a lock file.
+        self.get_job(id).await?;
         if req.max_credits == Some(0) {
             return Err(Error::invalid("max_credits must be at least 1.").with_param("max_credits"));
         }
@@ -61,10 +64,11 @@ impl Engine {
                     .with_param("job_id"),
             );
         };
-        let (jid, live, included) = (
+        let (jid, live, included, org) = (
             id.clone(),
             self.inner.options.mode == Mode::Live,
             self.inner.options.credits_included,
+            self.scope_org(),
         );
         let job = self
             .db(move |s| {
@@ -73,7 +77,7 @@ impl Engine {
                     job.status.apply(Transition::Approve, &jid)?;
                     let plan = store::plans::get(tx, &job.plan_id)?;
                     if live {
-                        let used = store::jobs::credits_since(tx, month_start(), true)?;
+                        let used = store::jobs::credits_since(tx, &org, month_start(), true)?;
                         let remaining = included.saturating_sub(used);
                         let needed = u64::from(req.max_credits.unwrap_or(plan.credits_estimate).min(plan.credits_estimate));
                         if needed > remaining {
@@ -125,10 +129,11 @@ impl Engine {
     /// checkpoint with a partial artifact, and this returns once it has (whichever process runs
     /// it). A finished job is a `conflict`.
     pub async fn stop(&self, id: &JobId) -> Result<Job, Error> {
-        let jid = id.clone();
+        let (jid, org) = (id.clone(), self.scope_org());
         let job = self
             .db(move |s| {
                 s.write(|tx| {
+                    Scope(&org).job(tx, &jid)?;
                     let job = store::jobs::get(tx, &jid)?;
                     let next = job.status.apply(Transition::Stop, &jid)?;
                     if job.status == JobStatus::Pending {
@@ -179,12 +184,20 @@ impl Engine {
     }
 
     pub async fn get_job(&self, id: &JobId) -> Result<Job, Error> {
-        let id = id.clone();
-        self.db(move |s| s.read(|c| store::jobs::get(c, &id))).await
+        let (id, org) = (id.clone(), self.scope_org());
+        self.db(move |s| {
+            s.read(|c| {
+                Scope(&org)
+                    .job(c, &id)
+                    .and_then(|_| store::jobs::get(c, &id))
+            })
+        })
+        .await
     }
 
     pub async fn list_jobs(&self, query: JobQuery) -> Result<Page<Job>, Error> {
-        self.db(move |s| s.read(|c| store::jobs::list(c, &query)))
+        let org = self.scope_org();
+        self.db(move |s| s.read(|c| store::jobs::list(c, &org, &query)))
             .await
     }
 
@@ -193,10 +206,11 @@ impl Engine {
         id: &JobId,
         after: Option<EventId>,
     ) -> Result<Vec<Event>, Error> {
+        let org = self.scope_org();
         let id = id.clone();
         self.db(move |s| {
             s.read(|c| {
-                store::jobs::get(c, &id)?;
+                Scope(&org).job(c, &id)?;
                 store::events::list_after(c, &id, after, u32::MAX)
             })
         })
@@ -279,10 +293,11 @@ impl Engine {
     }
 
     pub async fn list_leads(&self, job: &JobId, query: LeadQuery) -> Result<Page<Lead>, Error> {
+        let org = self.scope_org();
         let id = job.clone();
         self.db(move |s| {
             s.read(|c| {
-                store::jobs::get(c, &id)?;
+                Scope(&org).job(c, &id)?;
                 store::leads::list(c, &id, &query)
             })
         })
@@ -290,10 +305,11 @@ impl Engine {
     }
 
     pub async fn all_leads(&self, job: &JobId) -> Result<Vec<Lead>, Error> {
+        let org = self.scope_org();
         let id = job.clone();
         self.db(move |s| {
             s.read(|c| {
-                store::jobs::get(c, &id)?;
+                Scope(&org).job(c, &id)?;
                 store::leads::all(c, &id)
             })
         })
@@ -302,9 +318,15 @@ impl Engine {
 
     /// The artifact record, with a `file://` URL of its CSV.
     pub async fn get_artifact(&self, id: &ArtifactId) -> Result<Artifact, Error> {
-        let id = id.clone();
+        let (id, org) = (id.clone(), self.scope_org());
         let (mut artifact, path) = self
-            .db(move |s| s.read(|c| store::jobs::get_artifact(c, &id)))
+            .db(move |s| {
+                s.read(|c| {
+                    Scope(&org)
+                        .artifact(c, &id)
+                        .and_then(|_| store::jobs::get_artifact(c, &id))
+                })
+            })
             .await?;
         artifact.download_url = Some(format!("file://{path}"));
         Ok(artifact)
@@ -312,9 +334,15 @@ impl Engine {
 
     /// The path of an artifact's CSV file.
     pub async fn artifact_path(&self, id: &ArtifactId) -> Result<std::path::PathBuf, Error> {
-        let id = id.clone();
+        let (id, org) = (id.clone(), self.scope_org());
         let (_, path) = self
-            .db(move |s| s.read(|c| store::jobs::get_artifact(c, &id)))
+            .db(move |s| {
+                s.read(|c| {
+                    Scope(&org)
+                        .artifact(c, &id)
+                        .and_then(|_| store::jobs::get_artifact(c, &id))
+                })
+            })
             .await?;
         Ok(path.into())
     }
@@ -329,10 +357,11 @@ impl Engine {
     pub async fn usage(&self) -> Result<Usage, Error> {
         let included = self.inner.options.credits_included;
         let plan = if self.livemode() { "live" } else { "test" }.to_string();
+        let org = self.scope_org();
         self.db(move |s| {
             s.read(|c| {
                 let since = month_start();
-                let used = store::jobs::credits_since(c, since, true)?;
+                let used = store::jobs::credits_since(c, &org, since, true)?;
                 Ok(Usage {
                     period: Period {
                         from: since.to_string()[..10].to_string(),
@@ -346,11 +375,16 @@ impl Engine {
                         rollover: 0,
                     },
                     jobs: JobCounts {
-                        succeeded: store::jobs::count_by_status(c, since, JobStatus::Succeeded)?,
-                        failed: store::jobs::count_by_status(c, since, JobStatus::Failed)?,
-                        stopped: store::jobs::count_by_status(c, since, JobStatus::Stopped)?,
+                        succeeded: store::jobs::count_by_status(
+                            c,
+                            &org,
+                            since,
+                            JobStatus::Succeeded,
+                        )?,
+                        failed: store::jobs::count_by_status(c, &org, since, JobStatus::Failed)?,
+                        stopped: store::jobs::count_by_status(c, &org, since, JobStatus::Stopped)?,
                     },
-                    test_credits: store::jobs::credits_since(c, since, false)?,
+                    test_credits: store::jobs::credits_since(c, &org, since, false)?,
                 })
             })
         })

@@ -3,6 +3,7 @@
 use serde_json::Map;
 
 use super::planner::{MAX_PROMPT_CHARS, PlanDraft, PlanRequest};
+use super::store::scope::Scope;
 use super::{Engine, store};
 use crate::model::job::Transition;
 use crate::model::requests::{
@@ -153,21 +154,28 @@ impl Engine {
             metadata,
             last_job_status: None,
         };
-        let t = thread.clone();
-        self.db(move |s| s.write(|tx| store::threads::insert(tx, &t)))
+        let (t, org) = (thread.clone(), self.scope_org());
+        self.db(move |s| s.write(|tx| store::threads::insert(tx, &org, &t)))
             .await?;
         Ok(thread)
     }
 
     pub async fn list_threads(&self, query: ThreadQuery) -> Result<Page<Thread>, Error> {
-        self.db(move |s| s.read(|c| store::threads::list(c, &query)))
+        let org = self.scope_org();
+        self.db(move |s| s.read(|c| store::threads::list(c, &org, &query)))
             .await
     }
 
     pub async fn get_thread(&self, id: &ThreadId) -> Result<Thread, Error> {
-        let id = id.clone();
-        self.db(move |s| s.read(|c| store::threads::get(c, &id)))
-            .await
+        let (id, org) = (id.clone(), self.scope_org());
+        self.db(move |s| {
+            s.read(|c| {
+                Scope(&org)
+                    .thread(c, &id)
+                    .and_then(|_| store::threads::get(c, &id))
+            })
+        })
+        .await
     }
 
     pub async fn update_thread(&self, id: &ThreadId, patch: ThreadPatch) -> Result<Thread, Error> {
@@ -175,9 +183,10 @@ impl Engine {
         if let Some(m) = &patch.metadata {
             validate_metadata(m)?;
         }
-        let id = id.clone();
+        let (id, org) = (id.clone(), self.scope_org());
         self.db(move |s| {
             s.write(|tx| {
+                Scope(&org).thread(tx, &id)?;
                 store::threads::update(
                     tx,
                     &id,
@@ -194,11 +203,11 @@ impl Engine {
     /// Deletes a thread and everything in it. A running job makes this a `conflict` unless
     /// `force`, which stops the job (partial artifact and all) before deleting.
     pub async fn delete_thread(&self, id: &ThreadId, force: bool) -> Result<(), Error> {
-        let tid = id.clone();
+        let (tid, org) = (id.clone(), self.scope_org());
         let running = self
             .db(move |s| {
                 s.read(|c| {
-                    store::threads::get(c, &tid)?;
+                    Scope(&org).thread(c, &tid)?;
                     store::jobs::ids_with_status(c, Some(&tid), JobStatus::Running)
                 })
             })
@@ -252,12 +261,15 @@ impl Engine {
                     .with_param("attachments"),
             );
         }
-        let tid = thread.clone();
+        let (tid, org) = (thread.clone(), self.scope_org());
         let (existing, history) = self
             .db(move |s| {
                 s.read(|c| {
                     Ok((
-                        store::threads::get(c, &tid)?,
+                        {
+                            Scope(&org).thread(c, &tid)?;
+                            store::threads::get(c, &tid)?
+                        },
                         store::messages::user_prompts(c, &tid)?,
                     ))
                 })
@@ -376,10 +388,10 @@ impl Engine {
         thread: &ThreadId,
         page: PageParams,
     ) -> Result<Page<Message>, Error> {
-        let tid = thread.clone();
+        let (tid, org) = (thread.clone(), self.scope_org());
         self.db(move |s| {
             s.read(|c| {
-                store::threads::get(c, &tid)?;
+                Scope(&org).thread(c, &tid)?;
                 store::messages::list(c, &tid, &page)
             })
         })
@@ -387,9 +399,15 @@ impl Engine {
     }
 
     pub async fn get_plan(&self, id: &PlanId) -> Result<Plan, Error> {
-        let id = id.clone();
-        self.db(move |s| s.read(|c| store::plans::get(c, &id)))
-            .await
+        let (id, org) = (id.clone(), self.scope_org());
+        self.db(move |s| {
+            s.read(|c| {
+                Scope(&org)
+                    .plan(c, &id)
+                    .and_then(|_| store::plans::get(c, &id))
+            })
+        })
+        .await
     }
 
     /// A new plan from the previous one and the user's feedback, on a new pending job. A pending
@@ -399,10 +417,11 @@ impl Engine {
             return Err(Error::invalid("feedback is required: say what to change, e.g. \"only VP Engineering\" or \"make it 50 rows\".").with_param("feedback"));
         }
         validate_prompt(feedback)?;
-        let pid = plan.clone();
+        let (pid, org) = (plan.clone(), self.scope_org());
         let (old, old_job) = self
             .db(move |s| {
                 s.read(|c| {
+                    Scope(&org).plan(c, &pid)?;
                     let p = store::plans::get(c, &pid)?;
                     let j = store::jobs::get(c, &p.job_id)?;
                     Ok((p, j))

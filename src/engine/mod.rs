@@ -23,7 +23,7 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
-use crate::model::{Error, JobId};
+use crate::model::{Error, JobId, OrgId};
 use planner::{Planner, RulesPlanner};
 use store::Store;
 
@@ -91,9 +91,12 @@ struct Inner {
     shutdown: CancellationToken,
 }
 
+/// A handle on the engine, scoped to one organisation: everything it reads or writes belongs to
+/// that organisation, and anything else is `not_found`.
 #[derive(Clone)]
 pub struct Engine {
     inner: Arc<Inner>,
+    org: OrgId,
 }
 
 impl std::fmt::Debug for Engine {
@@ -119,9 +122,26 @@ impl Engine {
                 running: Mutex::new(HashMap::new()),
                 shutdown: CancellationToken::new(),
             }),
+            org: OrgId::local(),
         };
         engine.recover_interrupted().await?;
         Ok(engine)
+    }
+
+    /// The same engine, acting for another organisation.
+    pub fn for_org(&self, org: OrgId) -> Engine {
+        Engine {
+            inner: self.inner.clone(),
+            org,
+        }
+    }
+
+    pub fn org(&self) -> &OrgId {
+        &self.org
+    }
+
+    fn scope_org(&self) -> OrgId {
+        self.org.clone()
     }
 
     pub fn options(&self) -> &EngineOptions {

@@ -95,6 +95,15 @@ prefixed_id!(/// An artifact (`art_…`).
     ArtifactId, "art_", "artifact_id");
 prefixed_id!(/// A lead (`lead_…`).
     LeadId, "lead_", "lead_id");
+prefixed_id!(/// An organisation (`org_…`): every thread, and so everything in it, belongs to one.
+    OrgId, "org_", "organization");
+
+impl OrgId {
+    /// The organisation of the embedded engine (and of keys created without one).
+    pub fn local() -> Self {
+        Self("org_local".to_string())
+    }
+}
 
 /// A job event id. Events are numbered per job from 1 (`evt_1`, `evt_2`, …) so the number doubles
 /// as the SSE `id:` and a `Last-Event-ID` resumes exactly after it.

@@ -9,7 +9,7 @@ use crate::model::list::decode_cursor;
 use crate::model::requests::JobQuery;
 use crate::model::{
     Artifact, ArtifactId, ArtifactRef, Error, ErrorCode, Job, JobError, JobId, JobStatus, Order,
-    Page, PlanId, Progress, ThreadId, Timestamp,
+    OrgId, Page, PlanId, Progress, ThreadId, Timestamp,
 };
 
 const COLUMNS: &str = "j.seq, j.id, j.thread_id, j.plan_id, j.status, j.step, j.total, j.percent,
@@ -110,7 +110,7 @@ pub fn seed(c: &Connection, id: &JobId) -> Result<u64, Error> {
     )
 }
 
-pub fn list(c: &Connection, q: &JobQuery) -> Result<Page<Job>, Error> {
+pub fn list(c: &Connection, org: &OrgId, q: &JobQuery) -> Result<Page<Job>, Error> {
     let limit = q.page.limit_or(20, 100)?;
     let order = q.page.order.unwrap_or_default();
     let cursor = q.page.cursor.as_deref().map(decode_cursor).transpose()?;
@@ -118,8 +118,10 @@ pub fn list(c: &Connection, q: &JobQuery) -> Result<Page<Job>, Error> {
         Order::Desc => ("<", "DESC"),
         Order::Asc => (">", "ASC"),
     };
-    let mut sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE 1=1");
-    let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+    let mut sql = format!(
+        "SELECT {COLUMNS} FROM {FROM} JOIN threads t ON t.id = j.thread_id WHERE t.org_id = ?"
+    );
+    let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(org.as_str().to_string())];
     if let Some(cursor) = cursor {
         sql.push_str(&format!(" AND j.seq {cmp} ?"));
         args.push(Box::new(cursor));
@@ -330,19 +332,31 @@ pub fn artifact_paths_in_thread(c: &Connection, thread: &ThreadId) -> Result<Vec
 }
 
 /// Credits used by finished live jobs since `since` (test-mode jobs are never charged).
-pub fn credits_since(c: &Connection, since: Timestamp, livemode: bool) -> Result<u64, Error> {
+pub fn credits_since(
+    c: &Connection,
+    org: &OrgId,
+    since: Timestamp,
+    livemode: bool,
+) -> Result<u64, Error> {
     Ok(c.query_row(
-        "SELECT COALESCE(SUM(credits_used), 0) FROM jobs WHERE livemode = ?1 AND created_at >= ?2
-         AND status IN ('succeeded','stopped','running')",
-        params![livemode, since.millis()],
+        "SELECT COALESCE(SUM(j.credits_used), 0) FROM jobs j JOIN threads t ON t.id = j.thread_id
+         WHERE j.livemode = ?1 AND j.created_at >= ?2 AND t.org_id = ?3
+         AND j.status IN ('succeeded','stopped','running')",
+        params![livemode, since.millis(), org],
         |r| r.get::<_, i64>(0),
     )? as u64)
 }
 
-pub fn count_by_status(c: &Connection, since: Timestamp, status: JobStatus) -> Result<u64, Error> {
+pub fn count_by_status(
+    c: &Connection,
+    org: &OrgId,
+    since: Timestamp,
+    status: JobStatus,
+) -> Result<u64, Error> {
     Ok(c.query_row(
-        "SELECT count(*) FROM jobs WHERE status = ?1 AND created_at >= ?2",
-        params![status.as_str(), since.millis()],
+        "SELECT count(*) FROM jobs j JOIN threads t ON t.id = j.thread_id
+         WHERE j.status = ?1 AND j.created_at >= ?2 AND t.org_id = ?3",
+        params![status.as_str(), since.millis(), org],
         |r| r.get::<_, i64>(0),
     )? as u64)
 }

@@ -10,6 +10,7 @@ pub mod leads;
 pub mod messages;
 pub mod plans;
 mod schema;
+pub mod scope;
 pub mod threads;
 
 use std::path::{Path, PathBuf};

@@ -95,4 +95,9 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (job_id, seq)
     ) WITHOUT ROWID;
     "#,
+    // 2: organisations. Every thread belongs to one; everything else belongs to its thread's.
+    r#"
+    ALTER TABLE threads ADD COLUMN org_id TEXT NOT NULL DEFAULT 'org_local';
+    CREATE INDEX threads_by_org ON threads(org_id, seq);
+    "#,
 ];

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 use super::from_json;
 use crate::model::list::{decode_cursor, encode_cursor};
 use crate::model::requests::ThreadQuery;
-use crate::model::{Error, JobId, JobStatus, Order, Page, Thread, ThreadId, Timestamp};
+use crate::model::{Error, JobId, JobStatus, Order, OrgId, Page, Thread, ThreadId, Timestamp};
 
 const COLUMNS: &str = "t.seq, t.id, t.title, t.metadata, t.created_at, t.updated_at, t.message_count, t.last_job_id, j.status";
 const FROM: &str = "threads t LEFT JOIN jobs j ON j.id = t.last_job_id";
@@ -36,10 +36,10 @@ fn finish((_, mut t, metadata): (i64, Thread, String)) -> Result<Thread, Error> 
     Ok(t)
 }
 
-pub fn insert(c: &Connection, t: &Thread) -> Result<(), Error> {
+pub fn insert(c: &Connection, org: &OrgId, t: &Thread) -> Result<(), Error> {
     c.execute(
-        "INSERT INTO threads (id, title, metadata, created_at, updated_at, message_count, last_job_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO threads (id, title, metadata, created_at, updated_at, message_count, last_job_id, org_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         params![
             t.id,
             t.title,
@@ -47,7 +47,8 @@ pub fn insert(c: &Connection, t: &Thread) -> Result<(), Error> {
             t.created_at.millis(),
             t.updated_at.millis(),
             t.message_count as i64,
-            t.last_job_id
+            t.last_job_id,
+            org
         ],
     )?;
     Ok(())
@@ -62,7 +63,7 @@ pub fn get(c: &Connection, id: &ThreadId) -> Result<Thread, Error> {
     }
 }
 
-pub fn list(c: &Connection, q: &ThreadQuery) -> Result<Page<Thread>, Error> {
+pub fn list(c: &Connection, org: &OrgId, q: &ThreadQuery) -> Result<Page<Thread>, Error> {
     let limit = q.page.limit_or(20, 100)?;
     let order = q.page.order.unwrap_or_default();
     let cursor = q.page.cursor.as_deref().map(decode_cursor).transpose()?;
@@ -70,8 +71,8 @@ pub fn list(c: &Connection, q: &ThreadQuery) -> Result<Page<Thread>, Error> {
         Order::Desc => ("<", "DESC"),
         Order::Asc => (">", "ASC"),
     };
-    let mut sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE 1=1");
-    let mut args: Vec<Box<dyn rusqlite::ToSql>> = Vec::new();
+    let mut sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE t.org_id = ?");
+    let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(org.as_str().to_string())];
     if let Some(cursor) = cursor {
         sql.push_str(&format!(" AND t.seq {cmp} ?"));
         args.push(Box::new(cursor));

@@ -66,7 +66,7 @@ impl Engine {
         };
         let (jid, live, included, org) = (
             id.clone(),
-            self.inner.options.mode == Mode::Live,
+            self.mode == Mode::Live,
             self.inner.options.credits_included,
             self.scope_org(),
         );

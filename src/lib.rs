@@ -9,4 +9,5 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod model;
+pub mod server;
 pub mod text;

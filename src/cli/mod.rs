@@ -102,7 +102,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             "the interactive TUI is not in this build yet; try `leadline search \"Series A fintechs in France, VP Engineering\"`"
         )
         .into()),
-        Some(command) => commands::dispatch(command, backend, &engine, &cli.global).await,
+        Some(command) => commands::dispatch(&config, command, backend, &engine, &cli.global).await,
     };
     // Jobs this process runs halt cleanly (partial artifact) rather than being cut off.
     engine.shutdown(Duration::from_secs(5)).await;

@@ -134,12 +134,20 @@ impl Engine {
 
     /// The same engine, acting for another organisation.
     pub fn for_org(&self, org: OrgId) -> Engine {
-        Engine { inner: self.inner.clone(), org, mode: self.mode }
+        Engine {
+            inner: self.inner.clone(),
+            org,
+            mode: self.mode,
+        }
     }
 
     /// The same engine, in test or live mode.
     pub fn with_mode(&self, mode: Mode) -> Engine {
-        Engine { inner: self.inner.clone(), org: self.org.clone(), mode }
+        Engine {
+            inner: self.inner.clone(),
+            org: self.org.clone(),
+            mode,
+        }
     }
 
     pub fn mode(&self) -> Mode {

@@ -25,10 +25,13 @@ pub(super) async fn dispatch(
     config: &crate::config::Config,
     command: Command,
     backend: Arc<dyn Backend>,
-    engine: &Engine,
+    engine: Option<&Engine>,
     global: &Global,
 ) -> Outcome {
     let b = backend.as_ref();
+    let local = || {
+        engine.ok_or_else(|| Failure::Other(anyhow::anyhow!("this command runs the embedded engine; drop --remote (and [backend] kind = \"remote\")")))
+    };
     match command {
         Command::Search {
             prompt,
@@ -58,7 +61,11 @@ pub(super) async fn dispatch(
                 print_job(&finished, format)?;
                 job_outcome(&finished)
             } else {
-                let started = approve_in_background(engine, &job, request, global).await?;
+                let started = match engine {
+                    Some(engine) => approve_in_background(engine, &job, request, global).await?,
+                    // A server runs its jobs itself.
+                    None => b.approve(&job, request).await?,
+                };
                 print_job(&started, format)?;
                 eprintln!("Running in the background. Follow it with: leadline job {job}");
                 Ok(())
@@ -259,12 +266,13 @@ pub(super) async fn dispatch(
                 public_url: config.server.public_url.clone(),
                 ..Default::default()
             };
-            crate::server::serve(engine.clone(), addr, options, shutdown_signal()).await?;
+            crate::server::serve(local()?.clone(), addr, options, shutdown_signal()).await?;
             Ok(())
         }
-        Command::ApiKeys(command) => api_keys(engine, command),
+        Command::ApiKeys(command) => api_keys(local()?, command),
         Command::Worker { job } => {
             let job = JobId::parse(&job)?;
+            let engine = local()?;
             let finished = engine.run_claimed(&job, None).await?;
             // The lock came in as our stdin; its file is ours to tidy.
             let _ = std::fs::remove_file(crate::engine::locks::lock_path(engine.data_dir(), &job));

@@ -15,6 +15,8 @@ use crate::model::{
     PlanId, Result, Thread, ThreadId, Usage,
 };
 
+
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BackendKind {
     Local,
@@ -36,10 +38,7 @@ pub struct BackendInfo {
 pub enum StreamItem {
     Event(Event),
     /// The connection dropped; the stream is retrying and will resume after the last event.
-    Reconnecting {
-        attempt: u32,
-        reason: String,
-    },
+    Reconnecting { attempt: u32, reason: String },
     /// Connected (again) after `Reconnecting`.
     Connected,
 }

@@ -26,6 +26,9 @@ const ENDINGS: &[&str] = &[
 /// Distinct coined stems available before a second round of names begins.
 pub const STEM_SPACE: u64 = (ONSETS.len() * MIDDLES.len() * ENDINGS.len()) as u64;
 
+// A 10,000-row job (Icp::MAX_ROWS) must fit in one round of distinct names.
+const _: () = assert!(STEM_SPACE >= crate::model::Icp::MAX_ROWS as u64);
+
 /// A permutation of company indices over the stem space, so the first `STEM_SPACE` companies of
 /// one (ICP, seed) all get different stems while different seeds shuffle differently.
 #[derive(Debug, Clone, Copy)]
@@ -253,7 +256,6 @@ mod tests {
             perm.stem(i, &mut stem);
             assert!(seen.insert(stem.clone()), "stem {stem} repeats at {i}");
         }
-        assert!(STEM_SPACE >= 10_000);
     }
 
     #[test]

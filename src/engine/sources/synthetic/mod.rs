@@ -120,7 +120,7 @@ impl SyntheticSource {
         let industry = pick(&mut rng, &self.industries);
         let locale = pick(&mut rng, &self.locales);
         let hq_city = match &locale.cities {
-            Cities::Table(cities) if cities.is_empty() => None,
+            Cities::Table([]) => None,
             Cities::Table(cities) => Some((*pick(&mut rng, cities)).to_string()),
             Cities::Named(city) => Some(city.clone()),
         };
@@ -137,8 +137,14 @@ impl SyntheticSource {
         let template = *pick(&mut rng, DESCRIPTIONS);
         let description = template
             .replace("{name}", &name)
-            .replace("{offering}", *pick(&mut rng, industry.data.offerings))
-            .replace("{audience}", *pick(&mut rng, industry.data.audiences));
+            .replace(
+                "{offering}",
+                pick::<&str>(&mut rng, industry.data.offerings),
+            )
+            .replace(
+                "{audience}",
+                pick::<&str>(&mut rng, industry.data.audiences),
+            );
         fields.insert("description".into(), description.into());
 
         let stage = pick_weighted(&mut rng, &self.stages);
@@ -369,7 +375,7 @@ fn domain(rng: &mut ChaCha8Rng, stem: &str, suffix: &str, country: &Country) -> 
         }
     }
     base.push('.');
-    base.push_str(*pick(rng, country.tlds));
+    base.push_str(pick::<&str>(rng, country.tlds));
     base
 }
 

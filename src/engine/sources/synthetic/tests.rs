@@ -400,7 +400,8 @@ fn industries_shape_names_and_descriptions() {
 
 #[test]
 fn roles_become_matching_titles_and_emails_and_profiles_look_right() {
-    let checks: &[(&str, fn(&str) -> bool)] = &[
+    type TitleCheck = (&'static str, fn(&str) -> bool);
+    let checks: &[TitleCheck] = &[
         ("VP Engineering", |t| {
             t.contains("Engineering") && (t.starts_with("VP") || t.starts_with("Vice President"))
         }),

@@ -148,7 +148,11 @@ impl SyntheticSource {
         fields.insert("description".into(), description.into());
 
         let stage = pick_weighted(&mut rng, &self.stages);
-        let team_minimum = self.teams.iter().filter_map(|t| t.range.min).sum();
+        let team_minimum = self
+            .teams
+            .iter()
+            .filter_map(|t| t.range.min)
+            .fold(0u32, u32::saturating_add);
         let (lo, hi) =
             companies::employee_bounds(self.employees, stage.data.employees, team_minimum);
         let employees = log_uniform(&mut rng, lo, hi);
@@ -156,10 +160,9 @@ impl SyntheticSource {
         for team in &self.teams {
             let share = rng.random_range(team.share.0..=team.share.1);
             let natural = ((f64::from(employees) * share).round() as u32).clamp(1, employees);
-            let headcount = natural.clamp(
-                team.range.min.unwrap_or(0),
-                team.range.max.unwrap_or(u32::MAX),
-            );
+            // A malformed range (min > max) must not panic; its min wins.
+            let min = team.range.min.unwrap_or(0);
+            let headcount = natural.clamp(min, team.range.max.unwrap_or(u32::MAX).max(min));
             fields.insert(team.key.clone(), headcount.into());
         }
 
@@ -225,10 +228,11 @@ impl SyntheticSource {
         }
 
         let mut sources = vec![source(REGISTRY, registry, now)];
+        // Seeded by company and role only, so roles can be pulled in any order.
+        let role_hash = role.map_or(0, |r| Fnv::new().str(r).finish());
+        let mut rng = rng(mix(company.seed, role_hash));
         let (person, certainty) = match role {
             Some(role) => {
-                let role_hash = Fnv::new().str(role).finish();
-                let mut rng = rng(mix(company.seed, role_hash));
                 let (person, certainty) = person(&mut rng, &company.company, role);
                 let mut team = vec![
                     "person.full_name".into(),
@@ -258,7 +262,6 @@ impl SyntheticSource {
         };
         sources.retain(|s| !s.fields.is_empty());
 
-        let mut rng = rng(mix(company.seed, 0xc0f1_de9c));
         let jitter = rng.random_range(-0.05..=0.05);
         let raw = 0.30 + 0.08 * sources.len() as f64 + 0.40 * certainty + jitter;
         let confidence = (raw.clamp(0.5, 0.99) * 100.0).round() / 100.0;

@@ -539,6 +539,41 @@ fn ten_thousand_companies_have_distinct_names() {
 }
 
 #[test]
+fn contradictory_or_extreme_icps_still_generate() {
+    let icp = icp(|i| {
+        i.employees = Range {
+            min: Some(500),
+            max: Some(10),
+        };
+        i.team_size.insert(
+            "engineering".into(),
+            Range {
+                min: Some(u32::MAX),
+                max: Some(3),
+            },
+        );
+        i.team_size.insert(
+            "sales".into(),
+            Range {
+                min: Some(u32::MAX),
+                max: None,
+            },
+        );
+        i.funded_within_days = Some(0);
+        i.roles = vec!["".into(), "VP ".into()];
+        i.us_states = vec!["ZZ".into()];
+        i.industries = vec!["".into()];
+    });
+    let all = leads(&icp, 1, 50);
+    assert_eq!(all.len(), 100);
+    for lead in &all {
+        assert_eq!(field_str(lead, "funded_at"), "2026-04-21");
+        assert_eq!(country_of(lead), "US");
+        assert_eq!(lead.company.hq_city, None);
+    }
+}
+
+#[test]
 fn no_location_gives_a_global_mix() {
     let countries: BTreeSet<String> = leads(&Icp::default(), 31, 300)
         .iter()
@@ -566,6 +601,6 @@ fn timing() {
     let elapsed = start.elapsed();
     println!(
         "10,000 leads in {elapsed:?} ({:.2} µs/lead, {n} sources)",
-        elapsed.as_secs_f64() * 1e5
+        elapsed.as_secs_f64() * 1e6 / 10_000.0
     );
 }

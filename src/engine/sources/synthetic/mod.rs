@@ -91,6 +91,8 @@ pub struct SyntheticSource {
     stages: Vec<(Choice<Stage>, u32)>,
     employees: Range,
     teams: Vec<Team>,
+    /// The headcount at which every ICP team minimum is a usual share of the company.
+    team_floor: u32,
     technologies: Vec<String>,
     hiring_for: Vec<String>,
     funded_within_days: Option<u32>,
@@ -99,6 +101,7 @@ pub struct SyntheticSource {
 impl SyntheticSource {
     pub fn new(icp: &Icp, seed: u64) -> Self {
         let key = mix(icp_fingerprint(icp), seed);
+        let teams = teams_of(icp);
         Self {
             key,
             stems: StemPermutation::new(mix(key, 0x5eed)),
@@ -106,7 +109,8 @@ impl SyntheticSource {
             industries: industries_of(icp),
             stages: stages_of(icp),
             employees: icp.employees,
-            teams: teams_of(icp),
+            team_floor: team_floor(&teams),
+            teams,
             technologies: icp.technologies.clone(),
             hiring_for: icp.hiring_for.clone(),
             funded_within_days: icp.funded_within_days,
@@ -148,13 +152,8 @@ impl SyntheticSource {
         fields.insert("description".into(), description.into());
 
         let stage = pick_weighted(&mut rng, &self.stages);
-        let team_minimum = self
-            .teams
-            .iter()
-            .filter_map(|t| t.range.min)
-            .fold(0u32, u32::saturating_add);
         let (lo, hi) =
-            companies::employee_bounds(self.employees, stage.data.employees, team_minimum);
+            companies::employee_bounds(self.employees, stage.data.employees, self.team_floor);
         let employees = log_uniform(&mut rng, lo, hi);
         fields.insert("employees".into(), employees.into());
         for team in &self.teams {
@@ -162,7 +161,14 @@ impl SyntheticSource {
             let natural = ((f64::from(employees) * share).round() as u32).clamp(1, employees);
             // A malformed range (min > max) must not panic; its min wins.
             let min = team.range.min.unwrap_or(0);
-            let headcount = natural.clamp(min, team.range.max.unwrap_or(u32::MAX).max(min));
+            let max = team.range.max.unwrap_or(u32::MAX).max(min);
+            // Lift a small team a little past the ICP's floor rather than pile every company on it.
+            let lifted = if natural < min {
+                min.saturating_add(rng.random_range(0..=min / 4))
+            } else {
+                natural
+            };
+            let headcount = lifted.min(employees.max(min)).clamp(min, max);
             fields.insert(team.key.clone(), headcount.into());
         }
 
@@ -631,6 +637,16 @@ fn teams_of(icp: &Icp) -> Vec<Team> {
         );
     }
     teams
+}
+
+fn team_floor(teams: &[Team]) -> u32 {
+    teams
+        .iter()
+        .filter_map(|t| {
+            let min = f64::from(t.range.min?);
+            Some((min / t.share.1).ceil().min(f64::from(u32::MAX)) as u32)
+        })
+        .fold(0, u32::saturating_add)
 }
 
 #[cfg(test)]

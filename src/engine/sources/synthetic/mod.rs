@@ -322,14 +322,22 @@ fn pick_weighted<'a, T>(rng: &mut ChaCha8Rng, items: &'a [(T, u32)]) -> &'a T {
     &items[items.len() - 1].0
 }
 
-/// Log-uniform, because company sizes spread over orders of magnitude.
+/// Roughly log-uniform, because company sizes spread over orders of magnitude; integers only
+/// (no `ln`/`exp`, whose last bits vary between platforms' libm): a doubling band, then a value
+/// inside it.
 fn log_uniform(rng: &mut ChaCha8Rng, lo: u32, hi: u32) -> u32 {
     if lo >= hi {
         return lo;
     }
-    let (a, b) = (f64::from(lo.max(1)).ln(), f64::from(hi).ln());
-    let x = rng.random_range(a..=b).exp().round();
-    (x as u32).clamp(lo, hi)
+    let (lo, hi) = (u64::from(lo.max(1)), u64::from(hi));
+    let mut bands = 1;
+    while lo << bands <= hi {
+        bands += 1;
+    }
+    let start = lo << rng.random_range(0..bands);
+    let end = (start * 2 - 1).min(hi);
+    // Within [lo, hi] by construction, so the narrowing cannot truncate.
+    rng.random_range(start..=end) as u32
 }
 
 /// The ICP's values first, then `extra` others from `pools` that are not already there.

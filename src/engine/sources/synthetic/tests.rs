@@ -150,7 +150,7 @@ fn output_is_pinned_across_platforms_and_releases() {
     assert_eq!(fingerprint, PINNED, "{text}");
 }
 
-const PINNED: u64 = 16_369_576_711_758_955_484;
+const PINNED: u64 = 17_711_612_777_831_478_763;
 
 #[test]
 fn different_seeds_give_different_leads() {
@@ -608,4 +608,21 @@ fn timing() {
         "10,000 leads in {elapsed:?} ({:.2} µs/lead, {n} sources)",
         elapsed.as_secs_f64() * 1e6 / 10_000.0
     );
+}
+
+#[test]
+fn sizes_spread_across_orders_of_magnitude_within_bounds() {
+    let mut rng = rng(5);
+    let samples: Vec<u32> = (0..10_000)
+        .map(|_| log_uniform(&mut rng, 10, 10_000))
+        .collect();
+    assert!(samples.iter().all(|n| (10..=10_000).contains(n)));
+    let small = samples.iter().filter(|&&n| n < 100).count();
+    let large = samples.iter().filter(|&&n| n >= 1000).count();
+    assert!(
+        small > 2_000 && large > 2_000,
+        "{small} small, {large} large"
+    );
+    assert_eq!(log_uniform(&mut rng, 7, 7), 7);
+    assert!(log_uniform(&mut rng, u32::MAX - 1, u32::MAX) >= u32::MAX - 1);
 }

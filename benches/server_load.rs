@@ -10,7 +10,8 @@ use leadline::model::OrgId;
 use leadline::server::{Scope, ServerOptions, keys};
 use serde_json::{Value, json};
 
-const PROMPT: &str = "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.";
+const PROMPT: &str =
+    "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.";
 
 struct Served {
     base: String,
@@ -21,19 +22,48 @@ struct Served {
 async fn serve() -> Served {
     let dir = tempfile::tempdir().unwrap();
     let engine = Engine::open(EngineOptions::new(dir.path())).await.unwrap();
-    let key = keys::mint(engine.store(), &OrgId::local(), "bench", &Scope::ALL, false, None).unwrap().secret;
+    let key = keys::mint(
+        engine.store(),
+        &OrgId::local(),
+        "bench",
+        &Scope::ALL,
+        false,
+        None,
+    )
+    .unwrap()
+    .secret;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let options = ServerOptions { rate_limit_per_minute: u32::MAX, ..ServerOptions::default() };
+    let options = ServerOptions {
+        rate_limit_per_minute: u32::MAX,
+        ..ServerOptions::default()
+    };
     let app = leadline::server::router(engine, options, format!("http://{addr}")).unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
-    Served { base: format!("http://{addr}/v1"), key, _dir: dir }
+    Served {
+        base: format!("http://{addr}/v1"),
+        key,
+        _dir: dir,
+    }
 }
 
 async fn pending_job(http: &reqwest::Client, s: &Served, rows: u32) -> String {
-    let thread: Value = http.post(format!("{}/threads", s.base)).bearer_auth(&s.key).json(&json!({})).send().await.unwrap().json().await.unwrap();
+    let thread: Value = http
+        .post(format!("{}/threads", s.base))
+        .bearer_auth(&s.key)
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let posted: Value = http
-        .post(format!("{}/threads/{}/messages", s.base, thread["id"].as_str().unwrap()))
+        .post(format!(
+            "{}/threads/{}/messages",
+            s.base,
+            thread["id"].as_str().unwrap()
+        ))
         .bearer_auth(&s.key)
         .json(&json!({"content": PROMPT, "hints": {"max_rows": rows}}))
         .send()
@@ -53,17 +83,25 @@ async fn subscriber(http: reqwest::Client, url: String, key: String) -> usize {
     while let Some(chunk) = body.next().await {
         text.extend_from_slice(&chunk.unwrap());
     }
-    String::from_utf8_lossy(&text).lines().filter(|l| l.starts_with("id:")).count()
+    String::from_utf8_lossy(&text)
+        .lines()
+        .filter(|l| l.starts_with("id:"))
+        .count()
 }
 
 fn bench(c: &mut Criterion) {
     let rt = tokio::runtime::Runtime::new().unwrap();
     let s = rt.block_on(serve());
-    let http = reqwest::Client::builder().pool_max_idle_per_host(300).build().unwrap();
+    let http = reqwest::Client::builder()
+        .pool_max_idle_per_host(300)
+        .build()
+        .unwrap();
     let job = rt.block_on(pending_job(&http, &s, 50));
 
     let mut group = c.benchmark_group("server");
-    group.sample_size(10).measurement_time(Duration::from_secs(8));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(8));
     const BATCH: u64 = 1_000;
     group.throughput(Throughput::Elements(BATCH));
     group.bench_function("get_job_x1000_concurrency_32", |b| {
@@ -75,7 +113,17 @@ fn bench(c: &mut Criterion) {
                 futures::stream::iter(0..BATCH)
                     .map(|_| {
                         let (http, url, key) = (http.clone(), url.clone(), key.clone());
-                        async move { assert!(http.get(url).bearer_auth(key).send().await.unwrap().status().is_success()) }
+                        async move {
+                            assert!(
+                                http.get(url)
+                                    .bearer_auth(key)
+                                    .send()
+                                    .await
+                                    .unwrap()
+                                    .status()
+                                    .is_success()
+                            )
+                        }
                     })
                     .buffer_unordered(32)
                     .count()
@@ -92,13 +140,26 @@ fn bench(c: &mut Criterion) {
             async move {
                 let job = pending_job(&http, served, 1_000).await;
                 let url = format!("{base}/jobs/{job}/stream");
-                let subs: Vec<_> = (0..250).map(|_| tokio::spawn(subscriber(http.clone(), url.clone(), key.clone()))).collect();
+                let subs: Vec<_> = (0..250)
+                    .map(|_| tokio::spawn(subscriber(http.clone(), url.clone(), key.clone())))
+                    .collect();
                 // Let them connect, then run the job while they all listen.
                 tokio::time::sleep(Duration::from_millis(200)).await;
-                http.post(format!("{base}/jobs/{job}/approve")).bearer_auth(&key).send().await.unwrap();
-                let counts: Vec<usize> = futures::future::join_all(subs).await.into_iter().map(|r| r.unwrap()).collect();
+                http.post(format!("{base}/jobs/{job}/approve"))
+                    .bearer_auth(&key)
+                    .send()
+                    .await
+                    .unwrap();
+                let counts: Vec<usize> = futures::future::join_all(subs)
+                    .await
+                    .into_iter()
+                    .map(|r| r.unwrap())
+                    .collect();
                 let first = counts[0];
-                assert!(first > 3 && counts.iter().all(|c| *c == first), "every subscriber got every event: {counts:?}");
+                assert!(
+                    first > 3 && counts.iter().all(|c| *c == first),
+                    "every subscriber got every event: {counts:?}"
+                );
                 first
             }
         })

@@ -26,10 +26,24 @@ const THREAD: &str = r#"{"id":"thr_01HXA4Z2M8V5WC9T7R1K","object":"thread","titl
 
 async fn flaky(State(seen): State<Shared>, headers: HeaderMap) -> impl IntoResponse {
     let mut s = seen.lock().unwrap();
-    s.keys.push(headers.get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_string));
-    s.auth.push(headers.get("authorization").and_then(|v| v.to_str().ok()).map(str::to_string));
+    s.keys.push(
+        headers
+            .get("idempotency-key")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+    );
+    s.auth.push(
+        headers
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+    );
     match s.keys.len() {
-        1 => (StatusCode::SERVICE_UNAVAILABLE, HeaderMap::new(), "{}".to_string()),
+        1 => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            HeaderMap::new(),
+            "{}".to_string(),
+        ),
         2 => {
             let mut h = HeaderMap::new();
             h.insert("retry-after", "1".parse().unwrap());
@@ -55,7 +69,11 @@ async fn fake(seen: Shared) -> String {
 fn client(base: &str) -> RemoteBackend {
     RemoteBackend::new(base, "sk_test_secretsecretsecret1234")
         .unwrap()
-        .with_retry(RetryPolicy { attempts: 4, base: Duration::from_millis(50), max_delay: Duration::from_secs(5) })
+        .with_retry(RetryPolicy {
+            attempts: 4,
+            base: Duration::from_millis(50),
+            max_delay: Duration::from_secs(5),
+        })
 }
 
 #[tokio::test]
@@ -63,36 +81,71 @@ async fn a_write_is_retried_with_one_idempotency_key_and_waits_for_retry_after()
     let seen: Shared = Arc::default();
     let base = fake(seen.clone()).await;
     let started = Instant::now();
-    let thread = client(&base).create_thread(CreateThread::default()).await.unwrap();
+    let thread = client(&base)
+        .create_thread(CreateThread::default())
+        .await
+        .unwrap();
     assert_eq!(thread.title, "t");
-    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After: 1 was honoured");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After: 1 was honoured"
+    );
     let s = seen.lock().unwrap();
     assert_eq!(s.keys.len(), 3, "503, then 429, then success");
     assert!(s.keys[0].is_some());
-    assert!(s.keys.iter().all(|k| k == &s.keys[0]), "every retry reuses the key: {:?}", s.keys);
-    assert!(s.auth.iter().all(|a| a.as_deref() == Some("Bearer sk_test_secretsecretsecret1234")));
+    assert!(
+        s.keys.iter().all(|k| k == &s.keys[0]),
+        "every retry reuses the key: {:?}",
+        s.keys
+    );
+    assert!(
+        s.auth
+            .iter()
+            .all(|a| a.as_deref() == Some("Bearer sk_test_secretsecretsecret1234"))
+    );
 }
 
 #[tokio::test]
 async fn malformed_and_enveloped_errors_become_clear_errors() {
     let base = fake(Arc::default()).await;
     let c = client(&base);
-    let e = c.get_job(&JobId::parse("job_01HXA4Z2M8V5WC9T7R1K").unwrap()).await.unwrap_err();
+    let e = c
+        .get_job(&JobId::parse("job_01HXA4Z2M8V5WC9T7R1K").unwrap())
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Internal);
-    assert!(e.message.contains("GET /jobs/job_01HXA4Z2M8V5WC9T7R1K"), "{}", e.message);
+    assert!(
+        e.message.contains("GET /jobs/job_01HXA4Z2M8V5WC9T7R1K"),
+        "{}",
+        e.message
+    );
     let e = c.usage().await.unwrap_err();
-    assert!(e.message.contains("GET /usage") && e.message.contains("502"), "{}", e.message);
-    let e = c.get_plan(&leadline::model::PlanId::parse("pln_01HXA4Z2M8V5WC9T7R1K").unwrap()).await.unwrap_err();
+    assert!(
+        e.message.contains("GET /usage") && e.message.contains("502"),
+        "{}",
+        e.message
+    );
+    let e = c
+        .get_plan(&leadline::model::PlanId::parse("pln_01HXA4Z2M8V5WC9T7R1K").unwrap())
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Permission);
     assert_eq!(e.request_id.as_deref(), Some("req_9"));
 }
 
 #[tokio::test]
 async fn an_unreachable_server_is_a_clear_unavailable_error() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let c = client(&format!("http://127.0.0.1:{port}"));
     let e = c.usage().await.unwrap_err();
     assert_eq!(e.code, ErrorCode::Unavailable);
     assert!(e.message.contains("leadline serve"), "{}", e.message);
-    assert!(format!("{c:?}").contains("sk_test_…1234") && !format!("{c:?}").contains("secretsecret"), "the key is masked in debug output");
+    assert!(
+        format!("{c:?}").contains("sk_test_…1234") && !format!("{c:?}").contains("secretsecret"),
+        "the key is masked in debug output"
+    );
 }

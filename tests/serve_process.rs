@@ -11,12 +11,21 @@ use leadline::backend::{Backend, RemoteBackend, StreamItem};
 use leadline::model::requests::{Approve, CreateThread, PostMessage};
 
 fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
 }
 
 fn leadline(data: &Path, config: &Path) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_leadline"));
-    c.arg("--data-dir").arg(data).arg("--config").arg(config).env_remove("LEADLINE_CONFIG").env_remove("RUST_LOG");
+    c.arg("--data-dir")
+        .arg(data)
+        .arg("--config")
+        .arg(config)
+        .env_remove("LEADLINE_CONFIG")
+        .env_remove("RUST_LOG");
     c
 }
 
@@ -46,21 +55,41 @@ fn start(data: &Path, config: &Path, port: u16) -> Server {
 }
 
 fn mint(data: &Path, config: &Path) -> String {
-    let out = leadline(data, config).args(["api-keys", "create", "--name", "tests", "--scopes", "read,run"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = leadline(data, config)
+        .args([
+            "api-keys", "create", "--name", "tests", "--scopes", "read,run",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let key = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    assert!(key.starts_with("sk_test_"), "the secret alone is printed on stdout");
+    assert!(
+        key.starts_with("sk_test_"),
+        "the secret alone is printed on stdout"
+    );
     key
 }
 
 fn tools_present() -> bool {
-    ["curl", "jq", "bash"].iter().all(|t| Command::new(t).arg("--version").output().is_ok_and(|o| o.status.success()))
+    ["curl", "jq", "bash"].iter().all(|t| {
+        Command::new(t)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    })
 }
 
 #[test]
 fn the_reference_quickstart_yields_a_csv_with_rows() {
     if !tools_present() {
-        assert!(std::env::var_os("CI").is_none(), "CI must install curl and jq");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install curl and jq"
+        );
         eprintln!("skipped: curl, jq or bash missing on this machine");
         return;
     }
@@ -79,11 +108,22 @@ fn the_reference_quickstart_yields_a_csv_with_rows() {
         .current_dir(dir.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stream = String::from_utf8_lossy(&out.stdout);
-    assert!(stream.contains("event: done"), "the stream ran to done: {stream}");
+    assert!(
+        stream.contains("event: done"),
+        "the stream ran to done: {stream}"
+    );
     let csv = std::fs::read_to_string(dir.path().join("leads.csv")).unwrap();
-    assert!(csv.starts_with("company_name,"), "{}", &csv[..csv.len().min(200)]);
+    assert!(
+        csv.starts_with("company_name,"),
+        "{}",
+        &csv[..csv.len().min(200)]
+    );
     assert_eq!(csv.lines().count(), 201, "a header and 200 rows");
 }
 
@@ -102,14 +142,20 @@ async fn a_stream_resumes_across_a_server_kill_and_restart_with_no_gap_and_no_du
         .post_message(&thread.id, PostMessage { content: "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.".into(), ..PostMessage::default() })
         .await
         .unwrap();
-    client.approve(&posted.job.id, Approve::default()).await.unwrap();
+    client
+        .approve(&posted.job.id, Approve::default())
+        .await
+        .unwrap();
     let mut stream = client.subscribe(&posted.job.id, None).await.unwrap();
 
     let mut ids = Vec::new();
     let mut reconnecting = 0;
     let mut killed = false;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(60);
-    while let Some(item) = tokio::time::timeout_at(deadline, stream.next()).await.expect("the stream ends in time") {
+    while let Some(item) = tokio::time::timeout_at(deadline, stream.next())
+        .await
+        .expect("the stream ends in time")
+    {
         match item.unwrap() {
             StreamItem::Event(e) => {
                 ids.push(e.id.0);
@@ -126,10 +172,21 @@ async fn a_stream_resumes_across_a_server_kill_and_restart_with_no_gap_and_no_du
             StreamItem::Connected => {}
         }
     }
-    assert!(killed && reconnecting > 0, "the client saw the server go away");
-    assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>(), "strictly increasing, no gap, no duplicate");
+    assert!(
+        killed && reconnecting > 0,
+        "the client saw the server go away"
+    );
+    assert_eq!(
+        ids,
+        (1..=ids.len() as u64).collect::<Vec<_>>(),
+        "strictly increasing, no gap, no duplicate"
+    );
     let job = client.get_job(&posted.job.id).await.unwrap();
-    assert_eq!(job.status, leadline::model::JobStatus::Failed, "the restarted server recovered the interrupted job");
+    assert_eq!(
+        job.status,
+        leadline::model::JobStatus::Failed,
+        "the restarted server recovered the interrupted job"
+    );
     assert_eq!(job.error.unwrap().message, "interrupted");
     drop(server);
 }
@@ -161,7 +218,13 @@ fn sigterm_finishes_gracefully_and_halts_running_jobs_with_partial_results() {
         posted.job.id
     });
     let pid = server.0.id().to_string();
-    assert!(Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
     let mut exited = None;
     for _ in 0..200 {
         if let Some(status) = server.0.try_wait().unwrap() {
@@ -170,9 +233,16 @@ fn sigterm_finishes_gracefully_and_halts_running_jobs_with_partial_results() {
         }
         std::thread::sleep(Duration::from_millis(50));
     }
-    assert!(exited.expect("the server exits within 10 s of SIGTERM").success());
+    assert!(
+        exited
+            .expect("the server exits within 10 s of SIGTERM")
+            .success()
+    );
     // The job was halted by the shutdown, not left for recovery.
-    let out = leadline(&data, &config).args(["job", job.as_str(), "--format", "json"]).output().unwrap();
+    let out = leadline(&data, &config)
+        .args(["job", job.as_str(), "--format", "json"])
+        .output()
+        .unwrap();
     let job: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(job["status"], "stopped", "{job}");
     assert!(job["rows_captured"].as_u64().unwrap() >= 5);

@@ -89,16 +89,24 @@ fn init_tracing() {
 async fn run(cli: Cli) -> Result<(), Failure> {
     let (config, _) = Config::load(cli.global.config.as_deref())?;
     let remote_url = cli.global.remote.clone().or_else(|| {
-        (config.backend.kind == crate::config::BackendKind::Remote).then(|| config.backend.url.clone()).flatten()
+        (config.backend.kind == crate::config::BackendKind::Remote)
+            .then(|| config.backend.url.clone())
+            .flatten()
     });
     if config.backend.kind == crate::config::BackendKind::Remote && remote_url.is_none() {
-        return Err(anyhow::anyhow!("[backend] kind = \"remote\" needs url = \"http://HOST:PORT/v1\" (or pass --remote URL)").into());
+        return Err(anyhow::anyhow!(
+            "[backend] kind = \"remote\" needs url = \"http://HOST:PORT/v1\" (or pass --remote URL)"
+        )
+        .into());
     }
     let headless = cli.command.is_some();
     let (backend, engine): (Arc<dyn Backend>, Option<Engine>) = match &remote_url {
         Some(url) => {
             let key = std::env::var(&config.backend.api_key_env).unwrap_or_default();
-            (Arc::new(crate::backend::RemoteBackend::new(url, &key)?), None)
+            (
+                Arc::new(crate::backend::RemoteBackend::new(url, &key)?),
+                None,
+            )
         }
         None => {
             let engine = open_engine(&cli.global, &config, headless).await?;

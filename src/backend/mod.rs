@@ -15,8 +15,6 @@ use crate::model::{
     PlanId, Result, Thread, ThreadId, Usage,
 };
 
-
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BackendKind {
     Local,
@@ -38,7 +36,10 @@ pub struct BackendInfo {
 pub enum StreamItem {
     Event(Event),
     /// The connection dropped; the stream is retrying and will resume after the last event.
-    Reconnecting { attempt: u32, reason: String },
+    Reconnecting {
+        attempt: u32,
+        reason: String,
+    },
     /// Connected (again) after `Reconnecting`.
     Connected,
 }

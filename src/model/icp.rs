@@ -54,7 +54,9 @@ impl Icp {
 
     /// The number of rows a job for this ICP aims to capture.
     pub fn target_rows(&self) -> u32 {
-        self.max_rows.unwrap_or(Self::DEFAULT_ROWS).clamp(1, Self::MAX_ROWS)
+        self.max_rows
+            .unwrap_or(Self::DEFAULT_ROWS)
+            .clamp(1, Self::MAX_ROWS)
     }
 }
 
@@ -65,16 +67,35 @@ mod tests {
     #[test]
     fn every_key_is_serialised_even_when_empty() {
         let json = serde_json::to_value(Icp::default()).unwrap();
-        let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(
             keys,
             [
-                "industries", "countries", "regions", "cities", "us_states", "funding_stages",
-                "employees", "team_size", "roles", "technologies", "hiring_for",
-                "funded_within_days", "max_rows", "excluded_sources"
+                "industries",
+                "countries",
+                "regions",
+                "cities",
+                "us_states",
+                "funding_stages",
+                "employees",
+                "team_size",
+                "roles",
+                "technologies",
+                "hiring_for",
+                "funded_within_days",
+                "max_rows",
+                "excluded_sources"
             ]
         );
-        assert_eq!(json["employees"], serde_json::json!({"min": null, "max": null}));
+        assert_eq!(
+            json["employees"],
+            serde_json::json!({"min": null, "max": null})
+        );
     }
 
     #[test]

@@ -12,10 +12,14 @@ use super::error::{Error, ErrorCode};
 /// same millisecond, which keeps "most recent first" listings stable.
 fn next_ulid() -> ulid::Ulid {
     static GENERATOR: Mutex<Option<ulid::Generator>> = Mutex::new(None);
-    let mut guard = GENERATOR.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut guard = GENERATOR
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let generator = guard.get_or_insert_with(ulid::Generator::new);
     // Overflow only happens after 2^80 ids in one millisecond; fall back to a fresh random ULID.
-    generator.generate().unwrap_or_else(|_| ulid::Ulid::generate())
+    generator
+        .generate()
+        .unwrap_or_else(|_| ulid::Ulid::generate())
 }
 
 macro_rules! prefixed_id {
@@ -120,7 +124,8 @@ impl Serialize for EventId {
 impl<'de> Deserialize<'de> for EventId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(d)?;
-        EventId::parse(&raw).ok_or_else(|| serde::de::Error::custom(format!("bad event id {raw:?}")))
+        EventId::parse(&raw)
+            .ok_or_else(|| serde::de::Error::custom(format!("bad event id {raw:?}")))
     }
 }
 

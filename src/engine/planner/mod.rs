@@ -1,7 +1,9 @@
 //! The planner: plain English → an ICP and a plan (planner.md). Behind a trait so the rule-based
 //! planner (default, offline) and an LLM planner can be swapped by configuration.
 
+pub mod llm;
 pub mod rules;
+pub mod vocab;
 
 use async_trait::async_trait;
 

@@ -389,6 +389,7 @@ fn read_expr(tokens: &[Token], claimed: &[bool], at: usize) -> Expr {
             cmp = Cmp::AtLeast;
             end += 2;
         } else if (rest(end, "or") || rest(end, "and"))
+            && !rest(end + 2, "than")
             && (rest(end + 1, "fewer")
                 || rest(end + 1, "less")
                 || rest(end + 1, "under")

@@ -445,6 +445,13 @@ fn read_other_title(tokens: &[Token], i: usize, claimed: &[bool]) -> Option<(Vec
         if claimed[j] || t.kind != Kind::Word {
             return None;
         }
+        // "developer tools" is an industry, not a developer.
+        if ENTITIES
+            .match_at(tokens, j, claimed)
+            .is_some_and(|h| h.len > 1)
+        {
+            return None;
+        }
         if let Some(noun) = title_noun(&t.norm) {
             // "Executive Director": a title noun may itself qualify a following one.
             let next_is_noun = tokens.get(j + 1).is_some_and(|n| {

@@ -179,7 +179,7 @@ pub const TECHNOLOGIES: &[Tech] = &[
     t("Solidity", &["solidity"]),
     t("Ethereum", &["ethereum"]),
     t("Solana", &["solana"]),
-    t("Unity", &["unity3d", "unity engine"]),
+    w("Unity", &["unity", "unity3d", "unity engine"]),
     t("Unreal Engine", &["unreal engine", "unreal", "ue5"]),
     t("ROS", &["=ROS", "robot operating system"]),
     t("MATLAB", &["matlab"]),

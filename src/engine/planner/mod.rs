@@ -9,6 +9,7 @@ use async_trait::async_trait;
 
 use crate::model::{Error, Icp, Step};
 
+pub use llm::{LlmPlanner, LlmPlannerConfig};
 pub use rules::RulesPlanner;
 
 /// The longest prompt the API accepts.

@@ -18,6 +18,7 @@ use crate::model::{Error, ErrorCode, Icp};
 
 pub use extract::has_audience;
 pub use lexicons::Entity;
+pub use roles::title_word;
 
 /// What the planner says when a prompt names nobody to look for.
 pub const NO_AUDIENCE: &str = "I couldn't find an audience in that \u{2014} name an industry, a place, a company size \

@@ -438,6 +438,9 @@ fn read_role_at(tokens: &[Token], i: usize, claimed: &[bool]) -> Option<(Vec<Str
 /// A title ending in a title noun, with up to three qualifiers before it. Called at the first
 /// qualifier candidate, so it looks ahead for the noun.
 fn read_other_title(tokens: &[Token], i: usize, claimed: &[bool]) -> Option<(Vec<String>, usize)> {
+    if tokens[i].norm == "chief" {
+        return read_chief(tokens, i, claimed);
+    }
     let mut j = i;
     let mut quals: Vec<usize> = Vec::new();
     loop {
@@ -476,20 +479,39 @@ fn read_other_title(tokens: &[Token], i: usize, claimed: &[bool]) -> Option<(Vec
             words.push(singular_word(&t.raw));
             return Some((vec![words.join(" ")], j + 1));
         }
-        if is_stop(t) || quals.len() >= 3 || (is_entity(tokens, j, claimed) && !quals.is_empty()) {
+        if is_stop(t) || quals.len() >= 3 {
             return None;
         }
         // An industry or technology word qualifies a title only right before its noun
-        // ("robotics engineers", "Solidity developers"); otherwise it is the audience.
+        // ("robotics engineers", "Senior Software Engineers"); otherwise it is the audience.
         let noun_next = tokens.get(j + 1).is_some_and(|n| {
-            !claimed[j + 1] && title_noun(&n.norm).is_some_and(|noun| noun != "founder")
+            !claimed[j + 1]
+                && title_noun(&n.norm)
+                    .is_some_and(|noun| noun != "founder" && !NEEDS_QUALIFIER.contains(&noun))
         });
-        if quals.is_empty() && is_entity(tokens, j, claimed) && !is_function_word(t) && !noun_next {
+        if is_entity(tokens, j, claimed) && !is_function_word(t) && !noun_next {
             return None;
         }
         quals.push(j);
         j += 1;
     }
+}
+
+/// "Chief People Officer", "Chief Scientific Officer": any words between "Chief" and "Officer".
+fn read_chief(tokens: &[Token], i: usize, claimed: &[bool]) -> Option<(Vec<String>, usize)> {
+    let mut words = vec!["Chief".to_string()];
+    for j in i + 1..(i + 5).min(tokens.len()) {
+        let t = &tokens[j];
+        if claimed[j] || t.kind != Kind::Word {
+            return None;
+        }
+        if matches!(t.norm.as_str(), "officer" | "officers") {
+            words.push("Officer".into());
+            return (words.len() > 2).then(|| (vec![words.join(" ")], j + 1));
+        }
+        words.push(title_word(&t.raw));
+    }
+    None
 }
 
 fn is_function_word(t: &Token) -> bool {

@@ -556,6 +556,9 @@ pub const CITY_ALIASES: &[(&str, &str)] = &[
     ("the hague", "The Hague"),
     ("den haag", "The Hague"),
     ("new york", "New York"),
+    ("bay area", "San Francisco Bay Area"),
+    ("sf bay area", "San Francisco Bay Area"),
+    ("silicon valley", "San Francisco Bay Area"),
 ];
 
 /// Colloquial state names; the ISO table in `us_states.rs` has the official ones.

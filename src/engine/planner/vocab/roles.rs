@@ -63,7 +63,6 @@ pub const FUNCTIONS: &[(&str, &[&str])] = &[
             "human resources",
             "people ops",
             "people operations",
-            "talent",
         ],
     ),
     (

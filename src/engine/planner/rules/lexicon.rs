@@ -62,7 +62,7 @@ impl<T: Copy> Lexicon<T> {
             });
         }
         for entries in by_first.values_mut() {
-            entries.sort_by(|a, b| b.words.len().cmp(&a.words.len()));
+            entries.sort_by_key(|e| std::cmp::Reverse(e.words.len()));
         }
         Self {
             by_first,

@@ -117,7 +117,7 @@ static PREFIXES: LazyLock<Vec<(Vec<&'static str>, Cmp)>> = LazyLock::new(|| {
         ("in the past", Recent),
     ];
     let mut v: Vec<(Vec<&'static str>, Cmp)> = table.iter().map(|(p, c)| (split(p), *c)).collect();
-    v.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+    v.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
     v
 });
 

@@ -371,10 +371,7 @@ fn trim_to(icp: &mut Icp, limit: CreditLimit, notes: &mut Vec<String>) -> Result
             return Ok(());
         }
         if icp.roles.len() > 1 {
-            dropped.push(format!(
-                "{}",
-                icp.roles.drain(1..).collect::<Vec<_>>().join(", ")
-            ));
+            dropped.push(icp.roles.drain(1..).collect::<Vec<_>>().join(", "));
         } else if !icp.hiring_for.is_empty()
             && has_audience(&Icp {
                 hiring_for: vec![],

@@ -86,6 +86,24 @@ fn clauses(tokens: &[Token]) -> Vec<&[Token]> {
     out
 }
 
+/// "Germany instead of France" and "replace France with Germany" name what goes and what comes.
+fn swap(clause: &[Token]) -> Option<(&[Token], &[Token])> {
+    let w = |k: usize| clause.get(k).map(|t| t.norm.as_str()).unwrap_or("");
+    for k in 0..clause.len() {
+        if (w(k) == "instead" && w(k + 1) == "of") || (w(k) == "rather" && w(k + 1) == "than") {
+            return Some((&clause[k + 2..], &clause[..k]));
+        }
+    }
+    let r = clause
+        .iter()
+        .position(|t| matches!(t.norm.as_str(), "replace" | "swap"))?;
+    let with = clause[r..]
+        .iter()
+        .position(|t| matches!(t.norm.as_str(), "with" | "by" | "for"))?
+        + r;
+    Some((&clause[r + 1..with], &clause[with + 1..]))
+}
+
 fn op_of(clause: &[Token]) -> Option<Op> {
     clause.iter().find_map(|t| {
         let w = t.norm.as_str();
@@ -105,7 +123,6 @@ fn edit_list(list: &mut Vec<String>, new: &[String], op: Op) -> bool {
     if new.is_empty() {
         return false;
     }
-    let before = list.clone();
     match op {
         Op::Replace => *list = new.to_vec(),
         Op::Add => {
@@ -118,7 +135,6 @@ fn edit_list(list: &mut Vec<String>, new: &[String], op: Op) -> bool {
         Op::Remove => list.retain(|x| !new.iter().any(|v| v.eq_ignore_ascii_case(x))),
     }
     // Recognised even when it changes nothing ("also Germany" when Germany is in).
-    let _ = before;
     true
 }
 
@@ -133,12 +149,22 @@ pub fn apply(previous: &Icp, feedback: &str) -> Result<Edit, Error> {
     let mut notes = Vec::new();
     let mut recognised = false;
     let mut limit: Option<CreditLimit> = None;
+    let mut parts: Vec<(&[Token], Option<Op>)> = Vec::new();
     for clause in clauses(&tokens) {
+        match swap(clause) {
+            Some((out, into)) => {
+                parts.push((out, Some(Op::Remove)));
+                parts.push((into, Some(Op::Add)));
+            }
+            None => parts.push((clause, None)),
+        }
+    }
+    for (clause, forced) in parts {
         let found = extract_tokens(clause).icp;
         let ex = extract_tokens(clause);
         limit = ex.credit_limit.or(limit);
         recognised |= ex.credit_limit.is_some();
-        let op = op_of(clause).unwrap_or(Op::Add);
+        let op = forced.or_else(|| op_of(clause)).unwrap_or(Op::Add);
         let w = words(clause);
 
         // Places move together: "only Germany" replaces every geographic filter.
@@ -218,7 +244,7 @@ pub fn apply(previous: &Icp, feedback: &str) -> Result<Edit, Error> {
             recognised |= lift_exclusions(clause, &mut icp);
         }
         if op == Op::Remove && !has_audience(&found) && found.excluded_sources.is_empty() {
-            recognised |= remove_by_words(clause, &mut icp);
+            recognised |= remove_team_filter(clause, &mut icp) || remove_by_words(clause, &mut icp);
         }
     }
     if !recognised {
@@ -289,6 +315,28 @@ fn lift_exclusions(clause: &[Token], icp: &mut Icp) -> bool {
         }
     }
     changed
+}
+
+/// "no engineering filter", "drop the sales team size": a department named next to a filter word.
+fn remove_team_filter(clause: &[Token], icp: &mut Icp) -> bool {
+    let w = words(clause);
+    let filter_word = w.iter().any(|x| {
+        matches!(
+            *x,
+            "filter" | "team" | "size" | "headcount" | "minimum" | "requirement" | "engineers"
+        )
+    });
+    if !filter_word {
+        return false;
+    }
+    let before = icp.team_size.len();
+    icp.team_size.retain(|dept, _| {
+        let named = w.iter().any(|x| {
+            *x == dept.as_str() || (dept == "engineering" && matches!(*x, "engineers" | "eng"))
+        });
+        !named
+    });
+    icp.team_size.len() != before
 }
 
 /// "drop growth", "no people": remove by the words left when nothing canonical was named.
@@ -472,6 +520,8 @@ mod tests {
         assert_eq!(edit("also Germany").countries, ["FR", "DE"]);
         assert_eq!(edit("remove France, add Spain").countries, ["ES"]);
         assert_eq!(edit("only Berlin").cities, ["Berlin"]);
+        assert_eq!(edit("Germany instead of France").countries, ["DE"]);
+        assert_eq!(edit("replace France with Spain").countries, ["ES"]);
         assert!(edit("only Berlin").countries.is_empty());
         assert_eq!(edit("only Series B").funding_stages, ["series_b"]);
         assert_eq!(edit("make it 50 rows").max_rows, Some(50));
@@ -479,6 +529,26 @@ mod tests {
         assert_eq!(edit("skip Crunchbase").excluded_sources, ["crunchbase"]);
         let e = edit("skip Crunchbase. also Germany");
         assert_eq!((e.excluded_sources.len(), e.countries.len()), (1, 2));
+    }
+
+    #[test]
+    fn filters_can_be_dropped() {
+        let with_team = Icp {
+            team_size: [(
+                "engineering".to_string(),
+                Range {
+                    min: Some(20),
+                    max: None,
+                },
+            )]
+            .into(),
+            ..base()
+        };
+        let e = apply(&with_team, "no engineering filter")
+            .map(|e| e.icp)
+            .expect("edit");
+        assert!(e.team_size.is_empty());
+        assert_eq!(e.roles, base().roles);
     }
 
     #[test]

@@ -94,3 +94,94 @@ impl Planner for RulesPlanner {
         self.replan_sync(previous, feedback)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Intent;
+
+    fn request(prompt: &str) -> PlanRequest {
+        PlanRequest {
+            prompt: prompt.into(),
+            ..PlanRequest::default()
+        }
+    }
+
+    #[test]
+    fn the_row_hint_overrides_the_prompt() {
+        let r = PlanRequest {
+            max_rows_hint: Some(75),
+            ..request("top 500 fintechs in Spain")
+        };
+        assert_eq!(
+            RulesPlanner::new()
+                .plan_sync(&r)
+                .map(|d| d.icp.max_rows)
+                .ok(),
+            Some(Some(75))
+        );
+        let r = PlanRequest {
+            max_rows_hint: Some(90_000),
+            ..request("fintechs in Spain")
+        };
+        assert_eq!(
+            RulesPlanner::new()
+                .plan_sync(&r)
+                .map(|d| d.icp.max_rows)
+                .ok(),
+            Some(Some(Icp::MAX_ROWS))
+        );
+    }
+
+    #[test]
+    fn attachments_are_enriched_not_discovered() {
+        let r = PlanRequest {
+            has_attachments: true,
+            ..request("enrich these with the CTO and VP Sales")
+        };
+        let d = RulesPlanner::new().plan_sync(&r).expect("plan");
+        assert_eq!(d.steps[0].intent, Intent::Enrich);
+        assert_eq!(d.steps[0].title, "Enrich the attached companies");
+        assert!(d.steps.iter().all(|s| s.intent != Intent::Discover));
+    }
+
+    #[test]
+    fn prompts_without_audience_are_rejected_with_an_actionable_reason() {
+        for p in [
+            "find leads",
+            "hello",
+            "asdf",
+            "",
+            "   \n\t",
+            "?!?!",
+            "...",
+            "Please find me some leads",
+        ] {
+            let e = RulesPlanner::new().plan_sync(&request(p)).expect_err(p);
+            assert_eq!(e.code, ErrorCode::PlanRejected, "{p}");
+            assert!(
+                e.message.contains("audience") && e.message.contains("e.g."),
+                "{}",
+                e.message
+            );
+        }
+    }
+
+    #[test]
+    fn over_long_prompts_are_invalid_requests() {
+        let e = RulesPlanner::new()
+            .plan_sync(&request(&"fintech ".repeat(1_200)))
+            .expect_err("too long");
+        assert_eq!(e.code, ErrorCode::InvalidRequest);
+    }
+
+    #[test]
+    fn typos_and_shouting_are_tolerated() {
+        let icp = RulesPlanner::new()
+            .icp("SERIES A FINTECHS IN GERMNAY, VP ENGINEERING")
+            .expect("icp");
+        assert_eq!(icp.countries, ["DE"]);
+        assert_eq!(icp.funding_stages, ["series_a"]);
+        assert_eq!(icp.roles, ["VP Engineering"]);
+    }
+}

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use super::lexicon::Lexicon;
+use super::lexicons::{ENTITIES, Entity};
 use super::text::{Kind, Token};
 use crate::model::{Icp, Range};
 
@@ -103,6 +104,7 @@ static PREFIXES: LazyLock<Vec<(Vec<&'static str>, Cmp)>> = LazyLock::new(|| {
         ("<=", AtMost),
         ("\u{2264}", AtMost),
         ("top", Top),
+        ("list of", Top),
         ("first", Top),
         ("last", Recent),
         ("past", Recent),
@@ -463,6 +465,17 @@ fn read_unit_after(
             {
                 return (Some(Unit::Companies), at);
             }
+            // "200 manufacturers", "50 fintechs": a plural industry word counts companies.
+            if tokens[j].norm.ends_with('s')
+                && ENTITIES
+                    .match_at(tokens, j, claimed)
+                    .is_some_and(|h| matches!(h.value, Entity::Industry { .. }))
+                && tokens.get(j + 1).is_none_or(|n| {
+                    n.kind == Kind::Punct || n.norm == "in" || n.norm == "with" || n.norm == "from"
+                })
+            {
+                return (Some(Unit::Companies), at);
+            }
             j += 1;
         }
     }
@@ -734,6 +747,11 @@ mod tests {
         assert_eq!(read("300 leads").max_rows, Some(300));
         assert_eq!(read("top 50,000").max_rows, Some(10_000));
         assert_eq!(read("with 20 employees").max_rows, None);
+        assert_eq!(
+            read("list of 2,000 manufacturers in the Midwest").max_rows,
+            Some(2000)
+        );
+        assert_eq!(read("a list of 40").max_rows, Some(40));
     }
 
     #[test]

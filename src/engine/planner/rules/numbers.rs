@@ -214,7 +214,7 @@ static UNITS: LazyLock<Lexicon<Unit>> = LazyLock::new(|| {
         ("credit", Credits),
         ("cr", Credits),
     ];
-    Lexicon::new(table, false)
+    Lexicon::new(table, true)
 });
 
 static BANDS: LazyLock<Lexicon<SizeBand>> = LazyLock::new(|| {

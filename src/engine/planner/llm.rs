@@ -375,7 +375,7 @@ impl LlmPlanner {
         let wire: WireIcp = serde_json::from_str(&content).map_err(|e| {
             unavailable(format!(
                 "its answer did not match the ICP schema ({})",
-                e.classify_name()
+                json_problem(&e)
             ))
         })?;
         Ok(normalise(wire))
@@ -393,19 +393,12 @@ impl LlmPlanner {
     }
 }
 
-trait ClassifyName {
-    fn classify_name(&self) -> &'static str;
-}
-
-impl ClassifyName for serde_json::Error {
-    fn classify_name(&self) -> &'static str {
-        match self.classify() {
-            serde_json::error::Category::Syntax | serde_json::error::Category::Eof => {
-                "invalid JSON"
-            }
-            serde_json::error::Category::Data => "wrong fields",
-            serde_json::error::Category::Io => "unreadable",
-        }
+/// What was wrong with the model's JSON, in words a reviewer can read.
+fn json_problem(e: &serde_json::Error) -> &'static str {
+    match e.classify() {
+        serde_json::error::Category::Syntax | serde_json::error::Category::Eof => "invalid JSON",
+        serde_json::error::Category::Data => "wrong fields",
+        serde_json::error::Category::Io => "unreadable",
     }
 }
 

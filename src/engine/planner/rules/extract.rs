@@ -114,12 +114,11 @@ fn read_entities(tokens: &[Token], claimed: &mut [bool], icp: &mut Icp) {
                 continue;
             }
             (Some(h), _) => {
-                let keep_context = matches!(h.value, Entity::Tech { .. });
                 apply(h.value, icp, &mut weak_industries);
                 claimed[i..i + h.len].iter_mut().for_each(|c| *c = true);
                 i += h.len;
-                tech_context =
-                    keep_context && tech_context || matches!(h.value, Entity::Tech { .. });
+                // A technology keeps a list going: "using HubSpot and Segment".
+                tech_context = matches!(h.value, Entity::Tech { .. });
                 continue;
             }
             _ => {}

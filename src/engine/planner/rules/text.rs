@@ -248,7 +248,6 @@ pub const COMMON_WORDS: &[&str] = &[
     "engineers",
     "looking",
     "please",
-    "people",
     "series",
     "stage",
     "around",
@@ -268,7 +267,6 @@ pub const COMMON_WORDS: &[&str] = &[
     "funded",
     "funding",
     "latest",
-    "series",
     "global",
     "market",
     "sector",
@@ -360,7 +358,6 @@ pub const COMMON_WORDS: &[&str] = &[
     "prospects",
     "accounts",
     "return",
-    "series",
 ];
 
 #[cfg(test)]

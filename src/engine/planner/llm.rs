@@ -437,7 +437,7 @@ impl Planner for LlmPlanner {
             return self.rules.plan_sync(request);
         }
         match self.ask(user_message(request)).await {
-            Ok(mut icp) if has_audience(&icp) => {
+            Ok(mut icp) if has_audience(&icp) || request.has_attachments => {
                 if let Some(hint) = request.max_rows_hint {
                     icp.max_rows = Some(hint.clamp(1, Icp::MAX_ROWS));
                 }

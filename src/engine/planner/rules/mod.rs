@@ -48,7 +48,13 @@ impl RulesPlanner {
     }
 
     pub fn plan_sync(&self, request: &PlanRequest) -> Result<PlanDraft, Error> {
-        let mut icp = self.icp(&request.prompt)?;
+        let mut icp = match self.icp(&request.prompt) {
+            // An attached list is itself the audience: "enrich these" needs nothing more.
+            Err(e) if e.code == ErrorCode::PlanRejected && request.has_attachments => {
+                Icp::default()
+            }
+            other => other?,
+        };
         if let Some(hint) = request.max_rows_hint {
             icp.max_rows = Some(hint.clamp(1, Icp::MAX_ROWS));
         }
@@ -143,6 +149,11 @@ mod tests {
         assert_eq!(d.steps[0].intent, Intent::Enrich);
         assert_eq!(d.steps[0].title, "Enrich the attached companies");
         assert!(d.steps.iter().all(|s| s.intent != Intent::Discover));
+        let r = PlanRequest {
+            has_attachments: true,
+            ..request("enrich this list please")
+        };
+        assert!(RulesPlanner::new().plan_sync(&r).is_ok());
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use super::lexicons::{ENTITIES, Entity, WEAK_TECH};
 use super::text::{Kind, Token, tokenize};
 use super::{numbers, roles, sources, stages};
+use crate::engine::planner::vocab::{geo, us_states};
 use crate::model::Icp;
 
 /// What a prompt said, before any decision about rejection.
@@ -117,6 +118,14 @@ fn read_entities(tokens: &[Token], claimed: &mut [bool], icp: &mut Icp) {
                 apply(h.value, icp, &mut weak_industries);
                 claimed[i..i + h.len].iter_mut().for_each(|c| *c = true);
                 i += h.len;
+                // "Austin TX", "Denver, CO": a USPS code right after a US city is its state.
+                if let Entity::City(city) = h.value
+                    && let Some(k) = state_after_us_city(tokens, claimed, i, city)
+                {
+                    push(&mut icp.us_states, tokens[k].raw.to_uppercase());
+                    claimed[i..=k].iter_mut().for_each(|c| *c = true);
+                    i = k + 1;
+                }
                 // A technology keeps a list going: "using HubSpot and Segment".
                 tech_context = matches!(h.value, Entity::Tech { .. });
                 continue;
@@ -137,6 +146,33 @@ fn read_entities(tokens: &[Token], claimed: &mut [bool], icp: &mut Icp) {
     if icp.industries.is_empty() {
         icp.industries = weak_industries;
     }
+}
+
+fn state_after_us_city(tokens: &[Token], claimed: &[bool], at: usize, city: &str) -> Option<usize> {
+    if !geo::CITIES
+        .iter()
+        .any(|(c, country)| *c == city && *country == "US")
+    {
+        return None;
+    }
+    let k = if tokens.get(at).is_some_and(|t| t.is_punct(",")) {
+        at + 1
+    } else {
+        at
+    };
+    let t = tokens.get(k)?;
+    let code = t.raw.to_uppercase();
+    // Lower-case codes that are also words ("NYC or Boston") only count in capitals.
+    let word_like = [
+        "or", "in", "me", "ok", "hi", "oh", "de", "la", "al", "id", "pa", "co", "ma", "ne", "mo",
+        "as", "ar",
+    ];
+    let typed_ok = t.raw == code || !word_like.contains(&t.norm.as_str());
+    let is_state = typed_ok
+        && t.kind == Kind::Word
+        && code.len() == 2
+        && us_states::US_STATES.iter().any(|(c, _)| *c == code);
+    (is_state && !claimed[k]).then_some(k)
 }
 
 fn apply(entity: Entity, icp: &mut Icp, weak_industries: &mut Vec<String>) {
@@ -187,6 +223,15 @@ mod tests {
         assert_eq!(icp.us_states, ["CA", "NY"]);
         assert!(icp.countries.is_empty());
         assert_eq!(extract("SaaS in Texas, USA").icp.countries, ["US"]);
+        assert!(extract("NYC or Boston").icp.us_states.is_empty());
+        let icp = extract("software cos in austin tx and Denver, CO").icp;
+        assert_eq!(
+            (icp.cities, icp.us_states),
+            (
+                vec!["Austin".to_string(), "Denver".to_string()],
+                vec!["TX".to_string(), "CO".to_string()]
+            )
+        );
     }
 
     #[test]

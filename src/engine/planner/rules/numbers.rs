@@ -105,6 +105,10 @@ static PREFIXES: LazyLock<Vec<(Vec<&'static str>, Cmp)>> = LazyLock::new(|| {
         ("\u{2264}", AtMost),
         ("top", Top),
         ("list of", Top),
+        ("give me", Top),
+        ("get me", Top),
+        ("send me", Top),
+        ("find me", Top),
         ("first", Top),
         ("last", Recent),
         ("past", Recent),
@@ -139,6 +143,10 @@ static UNITS: LazyLock<Lexicon<Unit>> = LazyLock::new(|| {
         ("people", Employees),
         ("person", Employees),
         ("headcount", Employees),
+        ("ppl", Employees),
+        ("emp", Employees),
+        ("emps", Employees),
+        ("employees total", Employees),
         ("fte", Employees),
         ("full time employee", Employees),
         ("worker", Employees),
@@ -328,11 +336,24 @@ pub fn extract(tokens: &[Token], claimed: &mut [bool]) -> Numbers {
 
 fn read_expr(tokens: &[Token], claimed: &[bool], at: usize) -> Expr {
     let (mut cmp, mut start) = (Cmp::Exact, at);
+    // "~300", "about 50", "roughly 1k": the approximation does not change the number.
+    let mut before = at;
+    if before > 0
+        && matches!(
+            tokens[before - 1].norm.as_str(),
+            "~" | "about" | "approximately" | "approx" | "around" | "roughly" | "circa" | "ca."
+        )
+    {
+        before -= 1;
+        start = before;
+    }
     for (words, c) in PREFIXES.iter() {
         let n = words.len();
-        if at >= n && (0..n).all(|j| tokens[at - n + j].norm == words[j] && !claimed[at - n + j]) {
+        if before >= n
+            && (0..n).all(|j| tokens[before - n + j].norm == words[j] && !claimed[before - n + j])
+        {
             cmp = *c;
-            start = at - n;
+            start = before - n;
             break;
         }
     }
@@ -459,7 +480,7 @@ fn read_unit_after(
     // "50 cybersecurity startups": a bare count, then a few describing words, then a company noun.
     if matches!(cmp, Cmp::Exact | Cmp::Top) {
         let mut j = at;
-        while j < tokens.len() && j < at + 4 && tokens[j].kind == Kind::Word && !claimed[j] {
+        while j < tokens.len() && j < at + 7 && tokens[j].kind == Kind::Word && !claimed[j] {
             if let Some(hit) = UNITS.match_at(tokens, j, claimed)
                 && matches!(hit.value, Unit::Companies | Unit::Rows)
             {
@@ -752,6 +773,19 @@ mod tests {
             Some(2000)
         );
         assert_eq!(read("a list of 40").max_rows, Some(40));
+        assert_eq!(read("a list of ~300 fintechs").max_rows, Some(300));
+        assert_eq!(read("give me 120").max_rows, Some(120));
+        assert_eq!(
+            read("Give me 75 Series A-B climate tech startups").max_rows,
+            Some(75)
+        );
+        assert_eq!(
+            read("25-100 ppl").employees,
+            Range {
+                min: Some(25),
+                max: Some(100)
+            }
+        );
     }
 
     #[test]

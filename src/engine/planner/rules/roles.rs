@@ -399,6 +399,9 @@ fn read_role_at(tokens: &[Token], i: usize, claimed: &[bool]) -> Option<(Vec<Str
     if let Some(hit) = C_LEVEL.match_at(tokens, i, claimed) {
         return Some((vec![hit.value.to_string()], i + hit.len));
     }
+    if let Some(acronym) = chief_acronym(&t.raw) {
+        return Some((vec![acronym], i + 1));
+    }
     if matches!(
         t.norm.as_str(),
         "founder" | "founders" | "cofounder" | "cofounders"
@@ -495,6 +498,17 @@ fn read_other_title(tokens: &[Token], i: usize, claimed: &[bool]) -> Option<(Vec
         quals.push(j);
         j += 1;
     }
+}
+
+/// Other chief-officer acronyms typed in capitals ("CMIO", "CHROs"): C…O, three to five letters.
+fn chief_acronym(raw: &str) -> Option<String> {
+    let word = raw.strip_suffix('s').unwrap_or(raw);
+    let n = word.chars().count();
+    let shaped = (3..=5).contains(&n)
+        && word.starts_with('C')
+        && word.ends_with('O')
+        && word.chars().all(|c| c.is_ascii_uppercase());
+    shaped.then(|| word.to_string())
 }
 
 /// "Chief People Officer", "Chief Scientific Officer": any words between "Chief" and "Officer".

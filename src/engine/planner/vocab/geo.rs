@@ -242,6 +242,7 @@ pub const REGIONS: &[(&str, &str, &[&str])] = &[
 pub const CITIES: &[(&str, &str)] = &[
     ("New York", "US"),
     ("San Francisco", "US"),
+    ("San Francisco Bay Area", "US"),
     ("Los Angeles", "US"),
     ("Chicago", "US"),
     ("Boston", "US"),

@@ -78,3 +78,52 @@ pub const FUNDING_STAGES: &[&str] = &[
 pub const REGION_CODES: &[&str] = &[
     "EU", "EUROPE", "DACH", "NORDICS", "BENELUX", "NA", "LATAM", "APAC", "SEA", "MENA",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn industry_slugs_are_exactly_those_of_the_contract() {
+        let contract = "accounting adtech agtech ai ai_infrastructure automotive biotech climate construction \
+            consulting consumer crypto cybersecurity data_analytics devtools ecommerce edtech energy fintech \
+            food_beverage gaming government hardware healthcare hospitality hr_tech insurance insurtech legaltech \
+            logistics manufacturing martech media nonprofit pharma proptech real_estate retail robotics saas \
+            semiconductors telecom travel";
+        let ours: Vec<&str> = industries::INDUSTRIES.iter().map(|(s, _)| *s).collect();
+        assert_eq!(ours, contract.split_whitespace().collect::<Vec<_>>());
+        for (phrase, slug) in industries::INDUSTRY_PHRASES {
+            assert!(ours.contains(slug), "{phrase} → {slug}");
+        }
+    }
+
+    #[test]
+    fn every_alias_points_at_a_known_value() {
+        for (code, _) in geo::COUNTRY_ALIASES {
+            assert!(
+                countries::COUNTRIES.iter().any(|(c, _, _)| c == code),
+                "{code}"
+            );
+        }
+        for (code, _, _) in geo::REGIONS {
+            assert!(REGION_CODES.contains(code), "{code}");
+        }
+        for (_, city) in geo::CITY_ALIASES {
+            assert!(geo::CITIES.iter().any(|(c, _)| c == city), "{city}");
+        }
+        for (city, country) in geo::CITIES {
+            assert!(
+                countries::COUNTRIES.iter().any(|(c, _, _)| c == country),
+                "{city}: {country}"
+            );
+        }
+        for (_, code) in geo::US_STATE_ALIASES {
+            assert!(
+                us_states::US_STATES.iter().any(|(c, _)| c == code),
+                "{code}"
+            );
+        }
+        assert!(countries::COUNTRIES.len() >= 249);
+        assert!(tech::TECHNOLOGIES.len() >= 200);
+    }
+}

@@ -105,6 +105,12 @@ static PREFIXES: LazyLock<Vec<(Vec<&'static str>, Cmp)>> = LazyLock::new(|| {
         ("\u{2264}", AtMost),
         ("top", Top),
         ("list of", Top),
+        ("limit", Top),
+        ("limit to", Top),
+        ("limit it to", Top),
+        ("cap at", Top),
+        ("capped at", Top),
+        ("cap it at", Top),
         ("give me", Top),
         ("get me", Top),
         ("send me", Top),
@@ -528,7 +534,9 @@ fn read_unit_before(tokens: &[Token], start: usize) -> Option<Unit> {
         None
     };
     match last {
-        "headcount" | "team" | "size" => Some(dept_before.map_or(Unit::Employees, Unit::Team)),
+        "headcount" | "team" | "teams" | "size" => {
+            Some(dept_before.map_or(Unit::Employees, Unit::Team))
+        }
         "employees" | "staff" | "employee" => Some(Unit::Employees),
         _ => None,
     }
@@ -758,6 +766,13 @@ mod tests {
                 max: Some(50)
             }
         );
+        assert_eq!(
+            read("engineering teams of 20+").team_size["engineering"],
+            Range {
+                min: Some(20),
+                max: None
+            }
+        );
     }
 
     #[test]
@@ -775,6 +790,7 @@ mod tests {
         assert_eq!(read("a list of 40").max_rows, Some(40));
         assert_eq!(read("a list of ~300 fintechs").max_rows, Some(300));
         assert_eq!(read("give me 120").max_rows, Some(120));
+        assert_eq!(read("over 100 staff, limit 30").max_rows, Some(30));
         assert_eq!(
             read("Give me 75 Series A-B climate tech startups").max_rows,
             Some(75)

@@ -133,6 +133,14 @@ fn read_entities(tokens: &[Token], claimed: &mut [bool], icp: &mut Icp) {
             _ => {}
         }
         let t = &tokens[i];
+        // EMEA spans two of the contract's regions; it stays regions, never countries.
+        if t.norm == "emea" {
+            push(&mut icp.regions, "EUROPE".to_string());
+            push(&mut icp.regions, "MENA".to_string());
+            claimed[i] = true;
+            i += 1;
+            continue;
+        }
         if TECH_CUES.contains(&t.norm.as_str()) {
             tech_context = true;
         } else if !(tech_context
@@ -212,6 +220,7 @@ mod tests {
             extract("AI startups in the EU, the Nordics, Southeast Asia and North America").icp;
         assert_eq!(icp.regions, ["EU", "NORDICS", "SEA", "NA"]);
         assert!(icp.countries.is_empty());
+        assert_eq!(extract("SaaS in EMEA").icp.regions, ["EUROPE", "MENA"]);
         let icp = extract("fintechs in London and Berlin").icp;
         assert_eq!(icp.cities, ["London", "Berlin"]);
         assert!(icp.countries.is_empty());

@@ -77,11 +77,10 @@ async fn pending_job(http: &reqwest::Client, s: &Served, rows: u32) -> String {
 
 /// Counts the `id:` lines of one subscriber's whole stream.
 async fn subscriber(http: reqwest::Client, url: String, key: String) -> usize {
-    let resp = http.get(url).bearer_auth(key).send().await.unwrap();
-    let mut body = resp.bytes_stream();
+    let mut resp = http.get(url).bearer_auth(key).send().await.unwrap();
     let mut text = Vec::new();
-    while let Some(chunk) = body.next().await {
-        text.extend_from_slice(&chunk.unwrap());
+    while let Some(chunk) = resp.chunk().await.unwrap() {
+        text.extend_from_slice(&chunk);
     }
     String::from_utf8_lossy(&text)
         .lines()

@@ -318,7 +318,11 @@ fn sigkill_mid_job_loses_nothing_reported_and_corrupts_nothing() {
 
 #[test]
 fn an_unreachable_llm_planner_falls_back_to_the_rules_with_a_visible_note() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let env = Env::new(&format!(
         "[planner]\nkind = \"llm\"\nbase_url = \"http://127.0.0.1:{port}/v1\"\nmodel = \"test\"\napi_key_env = \"LEADLINE_TEST_LLM_KEY\"\ntimeout_ms = 2000\n"
     ));
@@ -328,5 +332,9 @@ fn an_unreachable_llm_planner_falls_back_to_the_rules_with_a_visible_note() {
     assert!(!notes.is_empty(), "the fallback is noted on the plan");
     let incomplete = Env::new("[planner]\nkind = \"llm\"\n");
     let out = incomplete.run(&["plan", PROMPT]);
-    assert!(stderr(&out).contains("needs base_url and model"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("needs base_url and model"),
+        "{}",
+        stderr(&out)
+    );
 }

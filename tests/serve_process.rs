@@ -39,18 +39,21 @@ impl Drop for Server {
 }
 
 fn start(data: &Path, config: &Path, port: u16) -> Server {
-    let child = leadline(data, config)
-        .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+    let server = Server(
+        leadline(data, config)
+            .args(["serve", "--addr", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
     for _ in 0..200 {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Server(child);
+            return server;
         }
         std::thread::sleep(Duration::from_millis(25));
     }
+    drop(server);
     panic!("leadline serve did not listen on {port}");
 }
 

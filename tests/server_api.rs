@@ -433,15 +433,34 @@ async fn artifacts_mint_signed_downloads_and_search_runs_end_to_end() {
 
 #[tokio::test]
 async fn an_idle_stream_carries_ping_heartbeats() {
-    let s = serve_with(0, ServerOptions { heartbeat: Duration::from_millis(100), ..ServerOptions::default() }).await;
+    let s = serve_with(
+        0,
+        ServerOptions {
+            heartbeat: Duration::from_millis(100),
+            ..ServerOptions::default()
+        },
+    )
+    .await;
     // A pending job has no events yet: its stream stays open and idle.
     let (job, _) = plan_job(&s, &s.key).await;
-    let mut resp = http().get(format!("{}/jobs/{job}/stream", s.base)).bearer_auth(&s.key).send().await.unwrap();
+    let mut resp = http()
+        .get(format!("{}/jobs/{job}/stream", s.base))
+        .bearer_auth(&s.key)
+        .send()
+        .await
+        .unwrap();
     let mut seen = String::new();
     let deadline = tokio::time::Instant::now() + Duration::from_secs(5);
     while !seen.contains(":ping") && !seen.contains(": ping") {
-        let chunk = tokio::time::timeout_at(deadline, resp.chunk()).await.expect("a heartbeat within 5 s").unwrap().expect("open");
+        let chunk = tokio::time::timeout_at(deadline, resp.chunk())
+            .await
+            .expect("a heartbeat within 5 s")
+            .unwrap()
+            .expect("open");
         seen.push_str(&String::from_utf8_lossy(&chunk));
     }
-    assert!(!seen.contains("event:"), "only comments on an idle stream: {seen}");
+    assert!(
+        !seen.contains("event:"),
+        "only comments on an idle stream: {seen}"
+    );
 }

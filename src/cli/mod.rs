@@ -146,16 +146,24 @@ async fn open_engine(
     if config.planner.kind == PlannerKind::Llm {
         let p = &config.planner;
         let (Some(base_url), Some(model)) = (p.base_url.clone(), p.model.clone()) else {
-            anyhow::bail!("[planner] kind = \"llm\" needs base_url and model (see config.example.toml)");
+            anyhow::bail!(
+                "[planner] kind = \"llm\" needs base_url and model (see config.example.toml)"
+            );
         };
         // The key (if any) comes from the environment variable the config names, never the file.
-        let api_key = p.api_key_env.as_deref().and_then(|var| std::env::var(var).ok()).filter(|k| !k.is_empty());
-        options.planner = Arc::new(crate::engine::planner::LlmPlanner::new(crate::engine::planner::LlmPlannerConfig {
-            base_url,
-            model,
-            api_key,
-            timeout: Duration::from_millis(p.timeout_ms),
-        }));
+        let api_key = p
+            .api_key_env
+            .as_deref()
+            .and_then(|var| std::env::var(var).ok())
+            .filter(|k| !k.is_empty());
+        options.planner = Arc::new(crate::engine::planner::LlmPlanner::new(
+            crate::engine::planner::LlmPlannerConfig {
+                base_url,
+                model,
+                api_key,
+                timeout: Duration::from_millis(p.timeout_ms),
+            },
+        ));
     }
     Engine::open(options)
         .await

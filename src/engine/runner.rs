@@ -120,6 +120,8 @@ impl Runner {
             self.target.div_ceil(people as u64)
         };
         let mut companies: Vec<CompanyDraft> = Vec::new();
+        let quotas = quotas(self.target, &groups);
+        let max_companies = companies_needed * 2 + 100;
 
         for (index, step) in plan.steps.iter().enumerate() {
             self.step = index as u32 + 1;
@@ -162,40 +164,42 @@ impl Runner {
                         .await?;
                 }
             }
-            if companies.is_empty() && matches!(step.intent, Intent::Enrich) {
-                // A plan without a discover step (an attached list): generate the companies here.
-                companies = (0..companies_needed as u32)
-                    .map(|i| source.company(i))
-                    .collect();
-            }
-            let roles: Option<&Vec<String>> =
-                groups.iter().find(|(i, _)| *i == index).map(|(_, r)| r);
-            match roles {
-                Some(roles) if !roles.is_empty() => {
+            let group = groups.iter().position(|(i, _)| *i == index);
+            let (roles, quota): (Vec<Option<&str>>, u64) = match group {
+                Some(g) => (
+                    groups[g].1.iter().map(|r| Some(r.as_str())).collect(),
+                    quotas[g],
+                ),
+                None if people == 0 && step.intent == Intent::Discover => (vec![None], self.target),
+                None => (Vec::new(), 0),
+            };
+            if !roles.is_empty() {
+                if group.is_some() {
+                    let names: Vec<&str> = roles.iter().flatten().copied().collect();
                     self.log(format!(
                         "Enriching {} at {} companies",
-                        roles.join(", "),
+                        names.join(", "),
                         companies.len()
                     ))
                     .await?;
-                    'companies: for company in &companies {
-                        for role in roles {
-                            if self.captured.len() as u64 + self.pending.len() as u64 >= self.target
-                            {
-                                break 'companies;
-                            }
-                            let draft = source.lead(company, Some(role), Timestamp::now());
-                            self.capture(draft).await?;
-                        }
-                    }
                 }
-                _ if people == 0 && matches!(step.intent, Intent::Discover) => {
-                    for company in &companies {
-                        let draft = source.lead(company, None, Timestamp::now());
+                // Fill this step's share of the rows; a duplicate dropped by the dedupe is
+                // replaced by the next company, within a bound.
+                let goal = self.rows() + quota;
+                let mut i = 0usize;
+                while self.rows() < goal && (i as u64) < max_companies {
+                    while companies.len() <= i {
+                        companies.push(source.company(companies.len() as u32));
+                    }
+                    for role in &roles {
+                        if self.rows() >= goal {
+                            break;
+                        }
+                        let draft = source.lead(&companies[i], *role, Timestamp::now());
                         self.capture(draft).await?;
                     }
+                    i += 1;
                 }
-                _ => {}
             }
             self.flush().await?;
             self.emit(
@@ -284,6 +288,11 @@ impl Runner {
             self.checkpoint().await?;
         }
         Ok(())
+    }
+
+    /// Leads captured so far, committed or not.
+    fn rows(&self) -> u64 {
+        (self.captured.len() + self.pending.len()) as u64
     }
 
     fn progress(&self, rows: u64) -> Progress {
@@ -469,6 +478,28 @@ impl Runner {
     }
 }
 
+/// Each role group's share of the target rows, in proportion to its roles; the remainder goes
+/// to the first groups so the shares add up to the target exactly.
+fn quotas(target: u64, groups: &[(usize, Vec<String>)]) -> Vec<u64> {
+    let people: u64 = groups.iter().map(|(_, r)| r.len() as u64).sum();
+    if people == 0 {
+        return vec![0; groups.len()];
+    }
+    let mut shares: Vec<u64> = groups
+        .iter()
+        .map(|(_, r)| target * r.len() as u64 / people)
+        .collect();
+    let mut rest = target - shares.iter().sum::<u64>();
+    for share in shares.iter_mut() {
+        if rest == 0 {
+            break;
+        }
+        *share += 1;
+        rest -= 1;
+    }
+    shares
+}
+
 /// Which roles each step pulls: `enrich` steps carry theirs; a plan with roles but no enrich step
 /// pulls them all in its first step.
 fn role_groups(plan: &Plan) -> Vec<(usize, Vec<String>)> {
@@ -603,4 +634,19 @@ pub(crate) fn record_end(
         },
     )?;
     store::threads::touch(tx, &job.thread_id, 1, None, now)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::quotas;
+
+    #[test]
+    fn role_groups_share_the_target_in_proportion_and_exactly() {
+        let g = |n: usize| (0, vec!["x".to_string(); n]);
+        assert_eq!(quotas(200, &[g(2)]), [200]);
+        assert_eq!(quotas(200, &[g(1), g(1)]), [100, 100]);
+        assert_eq!(quotas(10, &[g(2), g(1)]), [7, 3]);
+        assert_eq!(quotas(7, &[g(1), g(1), g(1)]), [3, 2, 2]);
+        assert_eq!(quotas(5, &[]), Vec::<u64>::new());
+    }
 }

@@ -74,7 +74,7 @@ pub fn list_after(
         if kind == EventKind::Result {
             let mut batch = Vec::new();
             while let Some((_, lead)) = delivered.next_if(|(s, _)| *s == seq) {
-                batch.push(serde_json::to_value(lead).unwrap_or(Value::Null));
+                batch.push(lead);
             }
             let mut with_leads = Map::new();
             with_leads.insert("leads".into(), Value::Array(batch));

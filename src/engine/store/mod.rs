@@ -24,9 +24,15 @@ use crate::model::{Error, ErrorCode};
 pub const DB_FILE: &str = "leadline.db";
 
 pub struct Store {
+    /// The one writer (SQLite allows one at a time anyway).
     conn: Mutex<Connection>,
+    /// Readers beside it: in WAL mode they never block the writer, so a subscriber replaying a
+    /// large job does not hold up the job's own commits.
+    readers: Vec<Mutex<Connection>>,
     path: PathBuf,
 }
+
+const READERS: usize = 3;
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -44,19 +50,30 @@ impl Store {
             ))
         })?;
         let path = dir.join(DB_FILE);
-        let conn = Connection::open_with_flags(
-            &path,
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-                | OpenFlags::SQLITE_OPEN_CREATE
-                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .map_err(|e| db_error(&path, e))?;
-        let store = Self {
+        let open = || {
+            Connection::open_with_flags(
+                &path,
+                OpenFlags::SQLITE_OPEN_READ_WRITE
+                    | OpenFlags::SQLITE_OPEN_CREATE
+                    | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+            )
+            .map_err(|e| db_error(&path, e))
+        };
+        let conn = open()?;
+        let mut store = Self {
             conn: Mutex::new(conn),
-            path,
+            readers: Vec::new(),
+            path: path.clone(),
         };
         store.configure().map_err(|e| db_error(&store.path, e))?;
         store.migrate()?;
+        for _ in 0..READERS {
+            let reader = open()?;
+            reader
+                .busy_timeout(Duration::from_secs(5))
+                .map_err(|e| db_error(&path, e))?;
+            store.readers.push(Mutex::new(reader));
+        }
         Ok(store)
     }
 
@@ -116,10 +133,23 @@ impl Store {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Runs read-only work.
+    /// Runs read-only work on a consistent snapshot, on a reader connection.
     pub fn read<T>(&self, f: impl FnOnce(&Connection) -> Result<T, Error>) -> Result<T, Error> {
-        let conn = self.lock();
-        f(&conn)
+        let free = self.readers.iter().find_map(|r| r.try_lock().ok());
+        let mut conn = match free {
+            Some(guard) => guard,
+            None => match self.readers.first() {
+                Some(r) => r.lock().unwrap_or_else(|p| p.into_inner()),
+                None => self.lock(),
+            },
+        };
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(|e| db_error(&self.path, e))?;
+        let out = f(&tx);
+        // Read-only: ending the snapshot cannot lose anything.
+        let _ = tx.finish();
+        out
     }
 
     /// Runs `f` in one immediate transaction: all of it lands, or none of it.

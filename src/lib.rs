@@ -4,8 +4,10 @@
 //! runner, sources, artifacts), the `Backend` trait the UI and CLI talk to, and the CLI itself;
 //! `main.rs` only dispatches.
 
-pub mod model;
 pub mod backend;
+pub mod cli;
+pub mod config;
 pub mod engine;
+pub mod model;
 pub mod text;
 pub mod tui;

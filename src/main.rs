@@ -1,1 +1,5 @@
-fn main() {}
+//! `leadline`: arguments in, dispatch out. Everything else lives in the library.
+
+fn main() -> std::process::ExitCode {
+    leadline::cli::main()
+}

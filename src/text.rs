@@ -103,7 +103,10 @@ mod tests {
     fn strips_csi_osc_and_bare_controls() {
         assert_eq!(sanitize_inline("a\u{1b}[31mred\u{1b}[0m b"), "ared b");
         assert_eq!(sanitize_inline("x\u{1b}]52;c;ZXZpbA==\u{7}y"), "xy");
-        assert_eq!(sanitize_inline("x\u{1b}]8;;http://e\u{1b}\\link\u{1b}]8;;\u{1b}\\"), "xlink");
+        assert_eq!(
+            sanitize_inline("x\u{1b}]8;;http://e\u{1b}\\link\u{1b}]8;;\u{1b}\\"),
+            "xlink"
+        );
         assert_eq!(sanitize_inline("bell\u{7}\u{8}\u{0}!"), "bell!");
         assert_eq!(sanitize_inline("tab\tnl\ncr\r"), "tab nl cr");
         assert_eq!(sanitize_inline("c1\u{9b}2Jz"), "c1z");
@@ -113,7 +116,14 @@ mod tests {
 
     #[test]
     fn csv_cells_that_a_spreadsheet_would_evaluate_are_neutralised() {
-        for bad in ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "\t=1", "\r=1"] {
+        for bad in [
+            "=HYPERLINK(\"x\")",
+            "+1",
+            "-2+3",
+            "@SUM(A1)",
+            "\t=1",
+            "\r=1",
+        ] {
             assert!(csv_safe(bad).starts_with('\''), "{bad}");
         }
         assert_eq!(csv_safe("Acme"), "Acme");
@@ -122,7 +132,10 @@ mod tests {
 
     #[test]
     fn secrets_are_masked_to_prefix_and_last_four() {
-        assert_eq!(mask_secret("sk_live_5b9bfa7ab3fc10b981f5c0ff"), "sk_live_…c0ff");
+        assert_eq!(
+            mask_secret("sk_live_5b9bfa7ab3fc10b981f5c0ff"),
+            "sk_live_…c0ff"
+        );
         assert_eq!(mask_secret("short"), "…");
     }
 }

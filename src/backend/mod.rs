@@ -3,6 +3,8 @@
 
 pub mod local;
 
+pub use local::LocalBackend;
+
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 
@@ -14,8 +16,6 @@ use crate::model::{
     Artifact, ArtifactId, Event, EventId, Job, JobId, Lead, Message, Page, PageParams, Plan,
     PlanId, Result, Thread, ThreadId, Usage,
 };
-
-
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BackendKind {
@@ -38,7 +38,10 @@ pub struct BackendInfo {
 pub enum StreamItem {
     Event(Event),
     /// The connection dropped; the stream is retrying and will resume after the last event.
-    Reconnecting { attempt: u32, reason: String },
+    Reconnecting {
+        attempt: u32,
+        reason: String,
+    },
     /// Connected (again) after `Reconnecting`.
     Connected,
 }

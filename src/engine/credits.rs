@@ -72,7 +72,10 @@ mod tests {
 
     #[test]
     fn one_person_per_company_costs_one_credit_a_row_plus_verification() {
-        let icp = Icp { roles: vec!["CTO".into()], ..Icp::default() };
+        let icp = Icp {
+            roles: vec!["CTO".into()],
+            ..Icp::default()
+        };
         let m = CostModel::new(&icp, &[step(Intent::Discover), step(Intent::Verify)]);
         assert!((m.per_row - 1.1).abs() < 1e-9);
         assert_eq!(m.credits(100), 110);

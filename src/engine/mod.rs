@@ -1,5 +1,198 @@
-//! The bundled research engine.
+//! The bundled research engine: threads → plans → jobs → leads, on SQLite in a data dir.
+//!
+//! [`Engine`] is a cheap handle (clone it freely). Its operations are async; database work runs
+//! on blocking threads, jobs run as tokio tasks, and every job event is persisted before it is
+//! announced, so a subscriber can always catch up from the store.
 
+pub mod artifacts;
 pub mod credits;
+mod jobs;
+mod lifecycle;
+pub mod locks;
 pub mod planner;
+mod recovery;
+mod runner;
 pub mod sources;
+pub mod store;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::sync::watch;
+use tokio_util::sync::CancellationToken;
+
+use crate::model::{Error, JobId, OrgId};
+use planner::{Planner, RulesPlanner};
+use store::Store;
+
+/// Test mode: the planner is real, execution synthetic, free and offline. Live mode: real
+/// sources and real credits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Mode {
+    #[default]
+    Test,
+    Live,
+}
+
+#[derive(Clone)]
+pub struct EngineOptions {
+    pub data_dir: PathBuf,
+    pub mode: Mode,
+    /// Delay before each captured lead (demos, and tests of stop and crash); zero for scripts.
+    pub pace: Duration,
+    /// Test mode's generator seed: the same prompt and seed give the same leads.
+    pub seed: u64,
+    pub planner: Arc<dyn Planner>,
+    /// Credits included per month in live mode.
+    pub credits_included: u64,
+}
+
+impl EngineOptions {
+    /// Test mode, unpaced, the rule-based planner.
+    pub fn new(data_dir: impl Into<PathBuf>) -> Self {
+        Self {
+            data_dir: data_dir.into(),
+            mode: Mode::Test,
+            pace: Duration::ZERO,
+            seed: 7,
+            planner: Arc::new(RulesPlanner::new()),
+            credits_included: 5_000,
+        }
+    }
+}
+
+impl std::fmt::Debug for EngineOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineOptions")
+            .field("data_dir", &self.data_dir)
+            .field("mode", &self.mode)
+            .field("pace", &self.pace)
+            .field("seed", &self.seed)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A job running in this process.
+struct RunHandle {
+    cancel: CancellationToken,
+    /// Becomes true once the runner has written the job's terminal state.
+    finished: watch::Receiver<bool>,
+}
+
+struct Inner {
+    store: Store,
+    options: EngineOptions,
+    /// Bumped after every committed event, waking subscribers (in this process; others poll).
+    changes: watch::Sender<u64>,
+    running: Mutex<HashMap<JobId, RunHandle>>,
+    /// Cancelled when the engine shuts down: runners stop at their next checkpoint.
+    shutdown: CancellationToken,
+}
+
+/// A handle on the engine, scoped to one organisation: everything it reads or writes belongs to
+/// that organisation, and anything else is `not_found`.
+#[derive(Clone)]
+pub struct Engine {
+    inner: Arc<Inner>,
+    org: OrgId,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("options", &self.inner.options)
+            .finish()
+    }
+}
+
+impl Engine {
+    /// Opens the data dir and recovers jobs left `running` by a process that died.
+    pub async fn open(options: EngineOptions) -> Result<Self, Error> {
+        let dir = options.data_dir.clone();
+        let store = tokio::task::spawn_blocking(move || Store::open(&dir))
+            .await
+            .map_err(|e| Error::internal(format!("could not open the store: {e}")))??;
+        let engine = Self {
+            inner: Arc::new(Inner {
+                store,
+                options,
+                changes: watch::channel(0).0,
+                running: Mutex::new(HashMap::new()),
+                shutdown: CancellationToken::new(),
+            }),
+            org: OrgId::local(),
+        };
+        engine.recover_interrupted().await?;
+        Ok(engine)
+    }
+
+    /// The same engine, acting for another organisation.
+    pub fn for_org(&self, org: OrgId) -> Engine {
+        Engine {
+            inner: self.inner.clone(),
+            org,
+        }
+    }
+
+    pub fn org(&self) -> &OrgId {
+        &self.org
+    }
+
+    fn scope_org(&self) -> OrgId {
+        self.org.clone()
+    }
+
+    pub fn options(&self) -> &EngineOptions {
+        &self.inner.options
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        &self.inner.options.data_dir
+    }
+
+    pub fn livemode(&self) -> bool {
+        self.inner.options.mode == Mode::Live
+    }
+
+    /// Direct access to the store, for tests and benchmarks.
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// Runs database work on a blocking thread.
+    async fn db<T, F>(&self, f: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Store) -> Result<T, Error> + Send + 'static,
+    {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || f(&inner.store))
+            .await
+            .map_err(|e| Error::internal(format!("a database task failed: {e}")))?
+    }
+
+    fn announce(&self) {
+        self.inner.changes.send_modify(|n| *n = n.wrapping_add(1));
+    }
+
+    fn running(&self) -> std::sync::MutexGuard<'_, HashMap<JobId, RunHandle>> {
+        self.inner.running.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Stops every job this process is running (each halts at its next checkpoint and writes its
+    /// partial artifact) and waits for them, up to `timeout`.
+    pub async fn shutdown(&self, timeout: Duration) {
+        self.inner.shutdown.cancel();
+        let waits: Vec<watch::Receiver<bool>> = self
+            .running()
+            .values()
+            .map(|h| h.finished.clone())
+            .collect();
+        let all = futures::future::join_all(waits.into_iter().map(|mut rx| async move {
+            let _ = rx.wait_for(|done| *done).await;
+        }));
+        let _ = tokio::time::timeout(timeout, all).await;
+    }
+}

@@ -90,7 +90,12 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), param: None, request_id: None }
+        Self {
+            code,
+            message: message.into(),
+            param: None,
+            request_id: None,
+        }
     }
 
     pub fn with_param(mut self, param: impl Into<String>) -> Self {
@@ -127,7 +132,9 @@ mod tests {
 
     #[test]
     fn serialises_as_the_reference_envelope_with_nullable_fields_present() {
-        let e = ErrorEnvelope { error: Error::not_found("Thread", &"thr_42").with_param("thread_id") };
+        let e = ErrorEnvelope {
+            error: Error::not_found("Thread", &"thr_42").with_param("thread_id"),
+        };
         let json = serde_json::to_value(&e).unwrap();
         assert_eq!(
             json,

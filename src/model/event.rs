@@ -35,9 +35,16 @@ impl EventKind {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Log, Self::Step, Self::Result, Self::Artifact, Self::Error, Self::Done]
-            .into_iter()
-            .find(|k| k.as_str() == raw)
+        [
+            Self::Log,
+            Self::Step,
+            Self::Result,
+            Self::Artifact,
+            Self::Error,
+            Self::Done,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == raw)
     }
 
     /// The stream closes after these.

@@ -54,7 +54,69 @@ impl Icp {
 
     /// The number of rows a job for this ICP aims to capture.
     pub fn target_rows(&self) -> u32 {
-        self.max_rows.unwrap_or(Self::DEFAULT_ROWS).clamp(1, Self::MAX_ROWS)
+        self.max_rows
+            .unwrap_or(Self::DEFAULT_ROWS)
+            .clamp(1, Self::MAX_ROWS)
+    }
+}
+
+impl Icp {
+    /// The ICP as readable filters, in review order, skipping what the prompt did not say:
+    /// `[("Industries", "fintech"), ("Team size", "engineering ≥ 20"), …]`.
+    pub fn filters(&self) -> Vec<(&'static str, String)> {
+        let mut out = Vec::new();
+        let mut list = |label: &'static str, items: &[String]| {
+            if !items.is_empty() {
+                out.push((label, items.join(", ")));
+            }
+        };
+        list("Industries", &self.industries);
+        list("Countries", &self.countries);
+        list("Regions", &self.regions);
+        list("Cities", &self.cities);
+        list("US states", &self.us_states);
+        let stages: Vec<String> = self
+            .funding_stages
+            .iter()
+            .map(|s| s.replace('_', " "))
+            .collect();
+        list("Funding", &stages);
+        list("Roles", &self.roles);
+        list("Technologies", &self.technologies);
+        list("Hiring for", &self.hiring_for);
+        list("Skip sources", &self.excluded_sources);
+        if !self.employees.is_open() {
+            out.push(("Employees", describe_range(&self.employees)));
+        }
+        if !self.team_size.is_empty() {
+            let teams: Vec<String> = self
+                .team_size
+                .iter()
+                .map(|(dept, r)| format!("{dept} {}", describe_range(r)))
+                .collect();
+            out.push(("Team size", teams.join(", ")));
+        }
+        if let Some(days) = self.funded_within_days {
+            out.push(("Funded within", format!("{days} days")));
+        }
+        out.push((
+            "Rows",
+            match self.max_rows {
+                Some(n) => n.to_string(),
+                None => format!("{} (default)", Self::DEFAULT_ROWS),
+            },
+        ));
+        out
+    }
+}
+
+/// `≥ 20`, `≤ 199`, `50–250`.
+pub fn describe_range(r: &Range) -> String {
+    match (r.min, r.max) {
+        (Some(a), Some(b)) => format!("{a}–{b}"),
+        (Some(a), None) => format!("≥ {a}"),
+        (None, Some(b)) => format!("≤ {b}"),
+        (None, None) => "any".to_string(),
     }
 }
 
@@ -65,16 +127,58 @@ mod tests {
     #[test]
     fn every_key_is_serialised_even_when_empty() {
         let json = serde_json::to_value(Icp::default()).unwrap();
-        let keys: Vec<&str> = json.as_object().unwrap().keys().map(String::as_str).collect();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
         assert_eq!(
             keys,
             [
-                "industries", "countries", "regions", "cities", "us_states", "funding_stages",
-                "employees", "team_size", "roles", "technologies", "hiring_for",
-                "funded_within_days", "max_rows", "excluded_sources"
+                "industries",
+                "countries",
+                "regions",
+                "cities",
+                "us_states",
+                "funding_stages",
+                "employees",
+                "team_size",
+                "roles",
+                "technologies",
+                "hiring_for",
+                "funded_within_days",
+                "max_rows",
+                "excluded_sources"
             ]
         );
-        assert_eq!(json["employees"], serde_json::json!({"min": null, "max": null}));
+        assert_eq!(
+            json["employees"],
+            serde_json::json!({"min": null, "max": null})
+        );
+    }
+
+    #[test]
+    fn filters_read_like_a_reviewer_would_say_them() {
+        let mut icp = Icp {
+            industries: vec!["fintech".into()],
+            countries: vec!["FR".into()],
+            funding_stages: vec!["series_a".into()],
+            roles: vec!["VP Engineering".into(), "Head of Growth".into()],
+            ..Icp::default()
+        };
+        icp.team_size.insert(
+            "engineering".into(),
+            Range {
+                min: Some(20),
+                max: None,
+            },
+        );
+        let f = icp.filters();
+        assert!(f.contains(&("Funding", "series a".to_string())));
+        assert!(f.contains(&("Team size", "engineering ≥ 20".to_string())));
+        assert!(f.contains(&("Roles", "VP Engineering, Head of Growth".to_string())));
+        assert_eq!(f.last(), Some(&("Rows", "200 (default)".to_string())));
     }
 
     #[test]

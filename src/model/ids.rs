@@ -12,10 +12,14 @@ use super::error::{Error, ErrorCode};
 /// same millisecond, which keeps "most recent first" listings stable.
 fn next_ulid() -> ulid::Ulid {
     static GENERATOR: Mutex<Option<ulid::Generator>> = Mutex::new(None);
-    let mut guard = GENERATOR.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut guard = GENERATOR
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let generator = guard.get_or_insert_with(ulid::Generator::new);
     // Overflow only happens after 2^80 ids in one millisecond; fall back to a fresh random ULID.
-    generator.generate().unwrap_or_else(|_| ulid::Ulid::generate())
+    generator
+        .generate()
+        .unwrap_or_else(|_| ulid::Ulid::generate())
 }
 
 macro_rules! prefixed_id {
@@ -91,6 +95,15 @@ prefixed_id!(/// An artifact (`art_…`).
     ArtifactId, "art_", "artifact_id");
 prefixed_id!(/// A lead (`lead_…`).
     LeadId, "lead_", "lead_id");
+prefixed_id!(/// An organisation (`org_…`): every thread, and so everything in it, belongs to one.
+    OrgId, "org_", "organization");
+
+impl OrgId {
+    /// The organisation of the embedded engine (and of keys created without one).
+    pub fn local() -> Self {
+        Self("org_local".to_string())
+    }
+}
 
 /// A job event id. Events are numbered per job from 1 (`evt_1`, `evt_2`, …) so the number doubles
 /// as the SSE `id:` and a `Last-Event-ID` resumes exactly after it.
@@ -120,7 +133,8 @@ impl Serialize for EventId {
 impl<'de> Deserialize<'de> for EventId {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = String::deserialize(d)?;
-        EventId::parse(&raw).ok_or_else(|| serde::de::Error::custom(format!("bad event id {raw:?}")))
+        EventId::parse(&raw)
+            .ok_or_else(|| serde::de::Error::custom(format!("bad event id {raw:?}")))
     }
 }
 

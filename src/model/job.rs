@@ -29,8 +29,13 @@ pub enum Transition {
 }
 
 impl JobStatus {
-    pub const ALL: [JobStatus; 5] =
-        [Self::Pending, Self::Running, Self::Succeeded, Self::Failed, Self::Stopped];
+    pub const ALL: [JobStatus; 5] = [
+        Self::Pending,
+        Self::Running,
+        Self::Succeeded,
+        Self::Failed,
+        Self::Stopped,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -162,7 +167,10 @@ mod tests {
         ];
         for from in JobStatus::ALL {
             for t in [Approve, Stop, Supersede, Succeed, Fail, Halt] {
-                let expected = allowed.iter().find(|(f, tr, _)| *f == from && *tr == t).map(|x| x.2);
+                let expected = allowed
+                    .iter()
+                    .find(|(f, tr, _)| *f == from && *tr == t)
+                    .map(|x| x.2);
                 match (from.apply(t, &id), expected) {
                     (Ok(to), Some(want)) => assert_eq!(to, want, "{from:?} --{t:?}"),
                     (Err(e), None) => assert_eq!(e.code, ErrorCode::Conflict, "{from:?} --{t:?}"),
@@ -176,7 +184,11 @@ mod tests {
     fn conflicts_say_what_the_job_is_doing() {
         let id = JobId::generate();
         let e = Succeeded.apply(Stop, &id).unwrap_err();
-        assert!(e.message.contains("already finished (succeeded)"), "{}", e.message);
+        assert!(
+            e.message.contains("already finished (succeeded)"),
+            "{}",
+            e.message
+        );
         let e = Running.apply(Approve, &id).unwrap_err();
         assert!(e.message.contains("already running"), "{}", e.message);
     }

@@ -68,7 +68,9 @@ pub struct Lead {
 impl Lead {
     /// The sources that back one dotted field path.
     pub fn sources_for<'a>(&'a self, field: &'a str) -> impl Iterator<Item = &'a Source> + 'a {
-        self.sources.iter().filter(move |s| s.fields.iter().any(|f| f == field))
+        self.sources
+            .iter()
+            .filter(move |s| s.fields.iter().any(|f| f == field))
     }
 
     /// A dotted path's value as display text (`company.domain`, `person.email`, `fields.x`).

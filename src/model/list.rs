@@ -33,8 +33,10 @@ impl PageParams {
         match self.limit {
             None => Ok(default),
             Some(n) if (1..=max).contains(&n) => Ok(n),
-            Some(n) => Err(Error::invalid(format!("limit must be between 1 and {max}; got {n}."))
-                .with_param("limit")),
+            Some(n) => Err(
+                Error::invalid(format!("limit must be between 1 and {max}; got {n}."))
+                    .with_param("limit"),
+            ),
         }
     }
 }

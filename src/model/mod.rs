@@ -18,7 +18,7 @@ pub mod usage;
 pub use error::{Error, ErrorCode, Result};
 pub use event::{Event, EventKind};
 pub use icp::{Icp, Range};
-pub use ids::{ArtifactId, EventId, JobId, LeadId, MessageId, PlanId, ThreadId};
+pub use ids::{ArtifactId, EventId, JobId, LeadId, MessageId, OrgId, PlanId, ThreadId};
 pub use job::{Artifact, ArtifactRef, Job, JobError, JobStatus, Progress};
 pub use lead::{Company, Lead, Person, Source, SourceKind};
 pub use list::{Order, Page, PageParams};

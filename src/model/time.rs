@@ -76,14 +76,26 @@ mod tests {
         let t = Timestamp::from_millis(1_776_781_321_430);
         assert_eq!(t.to_string(), "2026-04-21T14:22:01.430Z");
         assert_eq!(Timestamp::parse("2026-04-21T14:22:01.430Z"), Some(t));
-        assert_eq!(serde_json::to_string(&t).unwrap(), "\"2026-04-21T14:22:01.430Z\"");
+        assert_eq!(
+            serde_json::to_string(&t).unwrap(),
+            "\"2026-04-21T14:22:01.430Z\""
+        );
     }
 
     #[test]
     fn relative_times_read_like_a_person_would_say_them() {
         let now = Timestamp::from_millis(10_000_000_000);
-        assert_eq!(Timestamp::from_millis(now.0 - 3_000).relative_to(now), "now");
-        assert_eq!(Timestamp::from_millis(now.0 - 180_000).relative_to(now), "3m ago");
-        assert_eq!(Timestamp::from_millis(now.0 - 7_200_000).relative_to(now), "2h ago");
+        assert_eq!(
+            Timestamp::from_millis(now.0 - 3_000).relative_to(now),
+            "now"
+        );
+        assert_eq!(
+            Timestamp::from_millis(now.0 - 180_000).relative_to(now),
+            "3m ago"
+        );
+        assert_eq!(
+            Timestamp::from_millis(now.0 - 7_200_000).relative_to(now),
+            "2h ago"
+        );
     }
 }

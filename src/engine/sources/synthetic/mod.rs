@@ -27,7 +27,10 @@ impl SyntheticSource {
     /// Company number `index` (0-based); the same (ICP, seed, index) always gives the same company.
     pub fn company(&self, index: u32) -> CompanyDraft {
         CompanyDraft {
-            company: Company { name: format!("Company {index}"), ..Company::default() },
+            company: Company {
+                name: format!("Company {index}"),
+                ..Company::default()
+            },
             fields: Default::default(),
             seed: self.seed ^ u64::from(index),
         }

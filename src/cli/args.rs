@@ -1,0 +1,167 @@
+//! Command-line arguments (clap). Machine-readable output goes to stdout, everything a person
+//! reads (progress, errors) to stderr.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "leadline",
+    version,
+    about = "AI lead research from the terminal: describe an audience, review the plan, stream the leads."
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Config file (default: $LEADLINE_CONFIG, then the XDG config dir).
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Where the database and artifacts live (default: the XDG data dir).
+    #[arg(long, global = true, value_name = "DIR", env = "LEADLINE_DATA_DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Talk to a Leadex v1 server at URL instead of the embedded engine.
+    #[arg(long, global = true, value_name = "URL")]
+    pub remote: Option<String>,
+    /// Live mode: real sources and real credits (default: test mode).
+    #[arg(long, global = true)]
+    pub live: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Json,
+    Text,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FileFormat {
+    Csv,
+    Json,
+    Xlsx,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Plan, approve and run in one go; prints the finished job with its leads.
+    Search {
+        prompt: String,
+        /// How many leads (overrides a size in the prompt).
+        #[arg(long, value_name = "N")]
+        max_rows: Option<u32>,
+        /// Halt the job (as stopped) before it would spend more.
+        #[arg(long, value_name = "N")]
+        max_credits: Option<u32>,
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+    },
+    /// Draft a plan only: creates a thread, the plan and its pending job.
+    Plan {
+        prompt: String,
+        /// Post into an existing thread instead of a new one.
+        #[arg(long, value_name = "THREAD")]
+        thread: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Approve a pending job; it runs in the background unless --wait.
+    Approve {
+        job: String,
+        #[arg(long, value_name = "N")]
+        max_credits: Option<u32>,
+        /// Run in the foreground, showing progress on stderr, and print the finished job.
+        #[arg(long)]
+        wait: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Stop a running job (partial results are kept) or cancel a pending one.
+    Stop {
+        job: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Redraft a plan with feedback ("only VP Eng", "make it 50 rows").
+    Replan {
+        plan: String,
+        #[arg(long)]
+        feedback: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// List threads, most recent first.
+    Threads {
+        /// Title search.
+        #[arg(long)]
+        q: Option<String>,
+        #[command(flatten)]
+        page: PageArgs,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// List jobs, most recent first.
+    Jobs {
+        /// Only these statuses (comma-separated: pending,running,succeeded,failed,stopped).
+        #[arg(long, value_delimiter = ',')]
+        status: Vec<String>,
+        #[arg(long, value_name = "THREAD")]
+        thread: Option<String>,
+        #[command(flatten)]
+        page: PageArgs,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Show one job.
+    Job {
+        job: String,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// List a job's leads (csv: all matching leads; json/text: one page).
+    Leads {
+        job: String,
+        #[arg(long, value_name = "X")]
+        min_confidence: Option<f64>,
+        /// Require a field (repeatable): person.email, fields.funding_amount, …
+        #[arg(long, value_name = "PATH")]
+        has_field: Vec<String>,
+        #[command(flatten)]
+        page: PageArgs,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Write a job's leads to a file (or stdout).
+    Export {
+        job: String,
+        #[arg(long, value_enum)]
+        format: FileFormat,
+        /// Output file (default: stdout; xlsx needs a file).
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Credit usage this month.
+    Usage {
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// (internal) Run an approved job handed over by `approve`.
+    #[command(hide = true)]
+    Worker { job: String },
+}
+
+#[derive(Debug, Args)]
+pub struct PageArgs {
+    /// Page size (1–100).
+    #[arg(long)]
+    pub limit: Option<u32>,
+    /// The next_cursor of a previous page.
+    #[arg(long)]
+    pub cursor: Option<String>,
+}

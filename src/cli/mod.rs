@@ -1,0 +1,137 @@
+//! The headless CLI: the same backends as the TUI, for scripts and checks.
+
+mod args;
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use clap::Parser;
+
+pub use args::{Cli, Command, Format};
+
+use crate::backend::{Backend, LocalBackend};
+use crate::config::{Config, ModeConfig, PlannerKind};
+use crate::engine::{Engine, EngineOptions, Mode};
+use crate::model::Error;
+
+/// Where a command failed: a typed API error (printed with its code) or anything else.
+pub(crate) enum Failure {
+    Api(Error),
+    Other(anyhow::Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Self {
+        Failure::Api(e)
+    }
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Other(e)
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::Other(e.into())
+    }
+}
+
+/// The process entry point: parse, dispatch, report.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_tracing();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Failure::Api(e)) => {
+            eprintln!(
+                "error: {}: {}",
+                e.code,
+                crate::text::sanitize_inline(&e.message)
+            );
+            if let Some(id) = &e.request_id {
+                eprintln!("request_id: {id}");
+            }
+            ExitCode::FAILURE
+        }
+        Err(Failure::Other(e)) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs go to stderr, quiet unless `RUST_LOG` asks.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+async fn run(cli: Cli) -> Result<(), Failure> {
+    let (config, _) = Config::load(cli.global.config.as_deref())?;
+    if cli.global.remote.is_some() || config.backend.kind == crate::config::BackendKind::Remote {
+        return Err(anyhow::anyhow!(
+            "remote mode (--remote / [backend] kind = \"remote\") is not available in this build yet; use the embedded engine"
+        )
+        .into());
+    }
+    let headless = cli.command.is_some();
+    let engine = open_engine(&cli.global, &config, headless).await?;
+    let backend: Arc<dyn Backend> = Arc::new(LocalBackend::new(engine.clone()));
+    let result = match cli.command {
+        None => Err(anyhow::anyhow!(
+            "the interactive TUI is not in this build yet; try `leadline search \"Series A fintechs in France, VP Engineering\"`"
+        )
+        .into()),
+        Some(command) => commands::dispatch(command, backend, &engine, &cli.global).await,
+    };
+    // Jobs this process runs halt cleanly (partial artifact) rather than being cut off.
+    engine.shutdown(Duration::from_secs(5)).await;
+    result
+}
+
+async fn open_engine(
+    global: &args::Global,
+    config: &Config,
+    headless: bool,
+) -> anyhow::Result<Engine> {
+    let data_dir = crate::config::data_dir(global.data_dir.as_deref());
+    let mut options = EngineOptions::new(&data_dir);
+    options.mode = if global.live || config.engine.mode == ModeConfig::Live {
+        Mode::Live
+    } else {
+        Mode::Test
+    };
+    let default_pace = if headless { 0 } else { 120 };
+    options.pace = Duration::from_millis(config.engine.pace_ms.unwrap_or(default_pace));
+    options.seed = config.engine.seed;
+    options.credits_included = config.engine.credits_included;
+    if config.planner.kind == PlannerKind::Llm {
+        anyhow::bail!(
+            "[planner] kind = \"llm\" is not available in this build yet; use kind = \"rules\""
+        );
+    }
+    Engine::open(options)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message))
+        .with_context(|| format!("cannot open the data dir {}", data_dir.display()))
+}

@@ -1,0 +1,603 @@
+//! Executes an approved plan: steps in order, leads captured in batches, each batch committed with
+//! its `result` event in one transaction, checkpoints between leads for stop requests and the
+//! credit ceiling, and a final artifact whatever the outcome.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
+
+use super::credits::CostModel;
+use super::sources::LeadDraft;
+use super::sources::synthetic::{CompanyDraft, SyntheticSource};
+use super::{Engine, Mode, artifacts, store};
+use crate::model::job::Transition;
+use crate::model::{
+    Artifact, ArtifactId, Error, ErrorCode, EventKind, Intent, JobId, JobStatus, Lead, LeadId,
+    Message, MessageId, MessageKind, Plan, Progress, Role, Step, Timestamp,
+};
+
+/// Leads per transaction when unpaced: big enough to amortise commits, small enough that a
+/// subscriber sees steady progress.
+const BATCH: usize = 500;
+
+/// Why a run ended early.
+#[derive(Debug)]
+enum Halt {
+    Requested,
+    CreditCeiling(u32),
+    Failed(Error),
+}
+
+impl From<Error> for Halt {
+    fn from(e: Error) -> Self {
+        Halt::Failed(e)
+    }
+}
+
+pub(crate) struct Runner {
+    engine: Engine,
+    job: JobId,
+    cancel: CancellationToken,
+    plan: Option<Plan>,
+    max_credits: Option<u32>,
+    cost: CostModel,
+    target: u64,
+    /// Every lead captured so far, in order (the artifact is written from these).
+    captured: Vec<Lead>,
+    /// Captured but not yet committed.
+    pending: Vec<Lead>,
+    /// Dedupe keys: person email, else (name, domain).
+    seen: HashSet<String>,
+    duplicates: u64,
+    step: u32,
+    started: std::time::Instant,
+}
+
+impl Runner {
+    pub(crate) fn new(engine: Engine, job: JobId, cancel: CancellationToken) -> Self {
+        Self {
+            engine,
+            job,
+            cancel,
+            plan: None,
+            max_credits: None,
+            cost: CostModel { per_row: 0.0 },
+            target: 0,
+            captured: Vec::new(),
+            pending: Vec::new(),
+            seen: HashSet::new(),
+            duplicates: 0,
+            step: 0,
+            started: std::time::Instant::now(),
+        }
+    }
+
+    pub(crate) async fn run(mut self) {
+        let outcome = self.execute().await;
+        if let Err(e) = self.finish(outcome).await {
+            // The terminal write itself failed (disk full, database gone): leave the job
+            // `running` so start-up recovery marks it interrupted with what was committed.
+            tracing::error!(job = %self.job, error = %e, "could not record the end of a job");
+        }
+        self.engine.announce();
+    }
+
+    async fn execute(&mut self) -> Result<(), Halt> {
+        let jid = self.job.clone();
+        let (job, plan, seed) = self
+            .engine
+            .db(move |s| {
+                s.read(|c| {
+                    let job = store::jobs::get(c, &jid)?;
+                    let plan = store::plans::get(c, &job.plan_id)?;
+                    Ok((job, plan, store::jobs::seed(c, &jid)?))
+                })
+            })
+            .await?;
+        self.max_credits = job.max_credits;
+        self.cost = CostModel::new(&plan.icp, &plan.steps);
+        self.target = u64::from(plan.icp.target_rows());
+        self.captured.reserve(self.target as usize);
+        let plan = self.plan.insert(plan).clone();
+
+        if self.engine.inner.options.mode == Mode::Live {
+            return Err(Halt::Failed(Error::new(
+                ErrorCode::JobHalted,
+                "Live mode has no research sources configured yet (datasets, the open web and providers arrive with live research). Run in test mode, or configure a source.",
+            )));
+        }
+        let source = SyntheticSource::new(&plan.icp, seed);
+        let groups = role_groups(&plan);
+        let people: usize = groups.iter().map(|(_, roles)| roles.len()).sum();
+        let companies_needed = if people == 0 {
+            self.target
+        } else {
+            self.target.div_ceil(people as u64)
+        };
+        let mut companies: Vec<CompanyDraft> = Vec::new();
+
+        for (index, step) in plan.steps.iter().enumerate() {
+            self.step = index as u32 + 1;
+            self.checkpoint().await?;
+            self.emit(
+                EventKind::Step,
+                json!({"step_id": step.id, "status": "started", "title": step.title}),
+            )
+            .await?;
+            match step.intent {
+                Intent::Discover => {
+                    self.log(format!("Searching: {}", step.task)).await?;
+                    companies = (0..companies_needed as u32)
+                        .map(|i| source.company(i))
+                        .collect();
+                    self.log(format!(
+                        "Found {} companies matching the profile",
+                        companies.len()
+                    ))
+                    .await?;
+                }
+                Intent::Enrich => {}
+                Intent::Verify => {
+                    let emails = self
+                        .captured
+                        .iter()
+                        .filter(|l| l.person.as_ref().is_some_and(|p| p.email.is_some()))
+                        .count();
+                    self.log(format!(
+                        "Verified {emails} email addresses (test mode: simulated checks)"
+                    ))
+                    .await?;
+                }
+                Intent::Score => {
+                    self.log("Scored leads against the profile".to_string())
+                        .await?
+                }
+                Intent::Dedupe => {
+                    self.log(format!("Removed {} duplicate leads", self.duplicates))
+                        .await?;
+                }
+            }
+            if companies.is_empty() && matches!(step.intent, Intent::Enrich) {
+                // A plan without a discover step (an attached list): generate the companies here.
+                companies = (0..companies_needed as u32)
+                    .map(|i| source.company(i))
+                    .collect();
+            }
+            let roles: Option<&Vec<String>> =
+                groups.iter().find(|(i, _)| *i == index).map(|(_, r)| r);
+            match roles {
+                Some(roles) if !roles.is_empty() => {
+                    self.log(format!(
+                        "Enriching {} at {} companies",
+                        roles.join(", "),
+                        companies.len()
+                    ))
+                    .await?;
+                    'companies: for company in &companies {
+                        for role in roles {
+                            if self.captured.len() as u64 + self.pending.len() as u64 >= self.target
+                            {
+                                break 'companies;
+                            }
+                            let draft = source.lead(company, Some(role), Timestamp::now());
+                            self.capture(draft).await?;
+                        }
+                    }
+                }
+                _ if people == 0 && matches!(step.intent, Intent::Discover) => {
+                    for company in &companies {
+                        let draft = source.lead(company, None, Timestamp::now());
+                        self.capture(draft).await?;
+                    }
+                }
+                _ => {}
+            }
+            self.flush().await?;
+            self.emit(
+                EventKind::Step,
+                json!({"step_id": step.id, "status": "completed", "title": step.title}),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Stop requests from this process (the token) or another (the flag in the store).
+    async fn checkpoint(&mut self) -> Result<(), Halt> {
+        if self.cancel.is_cancelled() {
+            return Err(Halt::Requested);
+        }
+        let jid = self.job.clone();
+        let requested = self
+            .engine
+            .db(move |s| s.read(|c| store::jobs::stop_requested(c, &jid)))
+            .await?;
+        if requested {
+            Err(Halt::Requested)
+        } else {
+            Ok(())
+        }
+    }
+
+    async fn capture(&mut self, draft: LeadDraft) -> Result<(), Halt> {
+        if self.cancel.is_cancelled() {
+            return Err(Halt::Requested);
+        }
+        let rows = (self.captured.len() + self.pending.len()) as u64;
+        if let Some(max) = self.max_credits
+            && self.cost.credits(rows + 1) > max
+        {
+            return Err(Halt::CreditCeiling(max));
+        }
+        let pace = self.engine.inner.options.pace;
+        if pace > Duration::ZERO {
+            tokio::select! {
+                _ = tokio::time::sleep(pace) => {}
+                _ = self.cancel.cancelled() => return Err(Halt::Requested),
+            }
+        }
+        let key = match draft.person.as_ref().and_then(|p| p.email.as_ref()) {
+            Some(email) => email.to_lowercase(),
+            None => format!(
+                "{}|{}|{}",
+                draft
+                    .person
+                    .as_ref()
+                    .map(|p| p.full_name.to_lowercase())
+                    .unwrap_or_default(),
+                draft
+                    .company
+                    .domain
+                    .as_deref()
+                    .unwrap_or(&draft.company.name)
+                    .to_lowercase(),
+                draft
+                    .person
+                    .as_ref()
+                    .and_then(|p| p.title.clone())
+                    .unwrap_or_default()
+            ),
+        };
+        if !self.seen.insert(key) {
+            self.duplicates += 1;
+            return Ok(());
+        }
+        self.pending.push(Lead {
+            id: LeadId::generate(),
+            object: "lead".into(),
+            job_id: self.job.clone(),
+            company: draft.company,
+            person: draft.person,
+            fields: draft.fields,
+            sources: draft.sources,
+            confidence: draft.confidence.clamp(0.0, 1.0),
+            livemode: false,
+        });
+        if pace > Duration::ZERO || self.pending.len() >= BATCH {
+            self.flush().await?;
+            // Paced runs check the cross-process stop flag after every lead; unpaced, per batch.
+            self.checkpoint().await?;
+        }
+        Ok(())
+    }
+
+    fn progress(&self, rows: u64) -> Progress {
+        let total = self
+            .plan
+            .as_ref()
+            .map(|p| p.steps.len() as u32)
+            .unwrap_or(0);
+        let percent = (rows * 100)
+            .checked_div(self.target)
+            .map_or(0, |p| p.min(99) as u32);
+        Progress {
+            step: self.step,
+            total,
+            percent,
+        }
+    }
+
+    /// Commits pending leads with their `result` event and the job's progress, atomically.
+    async fn flush(&mut self) -> Result<(), Halt> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let batch = std::mem::take(&mut self.pending);
+        let first = self.captured.len() as u64;
+        let rows = first + batch.len() as u64;
+        let credits = self.cost.credits(rows);
+        let progress = self.progress(rows);
+        let data = json!({"rows_captured": rows, "credits_used": credits, "progress": progress});
+        let jid = self.job.clone();
+        let batch = self
+            .engine
+            .db(move |s| {
+                s.write(|tx| {
+                    let seq = store::events::append(
+                        tx,
+                        &jid,
+                        EventKind::Result,
+                        &data,
+                        Timestamp::now(),
+                    )?;
+                    store::leads::insert_batch(tx, &jid, &batch, first, seq)?;
+                    store::jobs::set_progress(tx, &jid, progress, rows, credits)?;
+                    Ok(batch)
+                })
+            })
+            .await?;
+        self.captured.extend(batch);
+        self.engine.announce();
+        Ok(())
+    }
+
+    async fn emit(&self, kind: EventKind, data: Value) -> Result<(), Halt> {
+        let jid = self.job.clone();
+        let progress = self.progress(self.captured.len() as u64);
+        self.engine
+            .db(move |s| {
+                s.write(|tx| {
+                    store::events::append(tx, &jid, kind, &data, Timestamp::now())?;
+                    if kind == EventKind::Step {
+                        store::jobs::set_step(tx, &jid, progress)?;
+                    }
+                    Ok(())
+                })
+            })
+            .await?;
+        self.engine.announce();
+        Ok(())
+    }
+
+    async fn log(&self, message: String) -> Result<(), Halt> {
+        self.emit(EventKind::Log, json!({"message": message, "level": "info"}))
+            .await
+    }
+
+    /// Writes the artifact and the terminal state. Stopped and failed runs keep every lead that
+    /// was committed, in a partial artifact.
+    async fn finish(&mut self, outcome: Result<(), Halt>) -> Result<(), Error> {
+        // Leads captured but not yet committed when a halt came still count.
+        let flushed = match &outcome {
+            Err(Halt::Failed(_)) => Ok(()),
+            _ => self.flush().await,
+        };
+        let outcome = match (outcome, flushed) {
+            (Ok(()), Err(Halt::Failed(e)))
+            | (Err(Halt::Requested | Halt::CreditCeiling(_)), Err(Halt::Failed(e))) => {
+                Err(Halt::Failed(e))
+            }
+            (o, _) => o,
+        };
+        let rows = self.captured.len() as u64;
+        let elapsed = self.started.elapsed();
+        let (status, summary, error) = match &outcome {
+            Ok(()) => (JobStatus::Succeeded, self.success_summary(), None),
+            Err(Halt::Requested) => (
+                JobStatus::Stopped,
+                format!("Stopped on request after {rows} of {} leads.", self.target),
+                None,
+            ),
+            Err(Halt::CreditCeiling(max)) => (
+                JobStatus::Stopped,
+                format!("Stopped at the credit ceiling of {max} credits after {rows} leads."),
+                None,
+            ),
+            Err(Halt::Failed(e)) => (
+                JobStatus::Failed,
+                format!("Failed after {rows} leads: {}", e.message),
+                Some((ErrorCode::JobHalted, e.message.clone())),
+            ),
+        };
+        let credits = if status == JobStatus::Failed {
+            0
+        } else {
+            self.cost.credits(rows)
+        };
+        let progress = Progress {
+            step: self.step,
+            total: self
+                .plan
+                .as_ref()
+                .map(|p| p.steps.len() as u32)
+                .unwrap_or(0),
+            percent: if status == JobStatus::Succeeded {
+                100
+            } else {
+                self.progress(rows).percent
+            },
+        };
+        tracing::info!(job = %self.job, ?status, rows, ?elapsed, "job finished");
+        let leads = std::mem::take(&mut self.captured);
+        let written = write_artifact(
+            &self.engine,
+            &self.job,
+            leads,
+            status != JobStatus::Succeeded,
+        )
+        .await?;
+        let jid = self.job.clone();
+        let now = Timestamp::now();
+        self.engine
+            .db(move |s| {
+                s.write(|tx| {
+                    let job = store::jobs::get(tx, &jid)?;
+                    let transition = match status {
+                        JobStatus::Succeeded => Transition::Succeed,
+                        JobStatus::Failed => Transition::Fail,
+                        _ => Transition::Halt,
+                    };
+                    job.status.apply(transition, &jid)?;
+                    record_end(
+                        tx,
+                        &job,
+                        status,
+                        &summary,
+                        error.as_ref().map(|(c, m)| (*c, m.as_str())),
+                        credits,
+                        rows,
+                        progress,
+                        &written,
+                        now,
+                    )
+                })
+            })
+            .await
+    }
+
+    fn success_summary(&self) -> String {
+        let companies: HashSet<&str> = self
+            .captured
+            .iter()
+            .map(|l| l.company.domain.as_deref().unwrap_or(&l.company.name))
+            .collect();
+        let title = self
+            .plan
+            .as_ref()
+            .map(|p| p.title.as_str())
+            .unwrap_or("the plan");
+        format!(
+            "Found {} leads at {} companies for {title}.",
+            self.captured.len(),
+            companies.len()
+        )
+    }
+}
+
+/// Which roles each step pulls: `enrich` steps carry theirs; a plan with roles but no enrich step
+/// pulls them all in its first step.
+fn role_groups(plan: &Plan) -> Vec<(usize, Vec<String>)> {
+    let groups: Vec<(usize, Vec<String>)> = plan
+        .steps
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.intent == Intent::Enrich && !s.roles.is_empty())
+        .map(|(i, s)| (i, s.roles.clone()))
+        .collect();
+    if groups.is_empty() && !plan.icp.roles.is_empty() {
+        let first = first_capture_step(&plan.steps);
+        return vec![(first, plan.icp.roles.clone())];
+    }
+    groups
+}
+
+fn first_capture_step(steps: &[Step]) -> usize {
+    steps
+        .iter()
+        .position(|s| s.intent == Intent::Enrich)
+        .or_else(|| steps.iter().position(|s| s.intent == Intent::Discover))
+        .unwrap_or(0)
+}
+
+/// The files of an artifact, written before the row that points at them.
+pub(crate) struct WrittenArtifact {
+    pub artifact: Artifact,
+    pub path: String,
+}
+
+pub(crate) async fn write_artifact(
+    engine: &Engine,
+    job: &JobId,
+    leads: Vec<Lead>,
+    partial: bool,
+) -> Result<WrittenArtifact, Error> {
+    let dir = artifacts::job_dir(engine.data_dir(), job);
+    let job = job.clone();
+    tokio::task::spawn_blocking(move || {
+        let csv = artifacts::render_csv(&leads)?;
+        let json = artifacts::render_json(&leads)?;
+        let csv_path = dir.join("leads.csv");
+        artifacts::write_atomic(&dir.join("leads.json"), &json)?;
+        artifacts::write_atomic(&csv_path, &csv)?;
+        Ok(WrittenArtifact {
+            artifact: Artifact {
+                id: ArtifactId::generate(),
+                object: "artifact".into(),
+                job_id: job,
+                format: "csv".into(),
+                rows: leads.len() as u64,
+                bytes: csv.len() as u64,
+                columns: artifacts::columns(&leads),
+                download_url: None,
+                expires_at: None,
+                created_at: Timestamp::now(),
+                partial,
+            },
+            path: csv_path.display().to_string(),
+        })
+    })
+    .await
+    .map_err(|e| Error::internal(format!("artifact task failed: {e}")))?
+}
+
+/// The terminal transaction: artifact row, job status, final events, and the result message.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn record_end(
+    tx: &rusqlite::Connection,
+    job: &crate::model::Job,
+    status: JobStatus,
+    summary: &str,
+    error: Option<(ErrorCode, &str)>,
+    credits: u32,
+    rows: u64,
+    progress: Progress,
+    written: &WrittenArtifact,
+    now: Timestamp,
+) -> Result<(), Error> {
+    store::jobs::insert_artifact(tx, &written.artifact, &written.path)?;
+    store::jobs::finish_job(
+        tx,
+        &job.id,
+        &store::jobs::Finish {
+            status,
+            summary: Some(summary),
+            error,
+            credits_used: credits,
+            rows,
+            progress,
+            now,
+        },
+    )?;
+    let a = &written.artifact;
+    store::events::append(
+        tx,
+        &job.id,
+        EventKind::Artifact,
+        &json!({"artifact_id": a.id, "rows": a.rows, "bytes": a.bytes}),
+        now,
+    )?;
+    let finished = store::jobs::get(tx, &job.id)?;
+    match error {
+        Some((code, message)) => store::events::append(
+            tx,
+            &job.id,
+            EventKind::Error,
+            &json!({"code": code, "message": message}),
+            now,
+        )?,
+        None => store::events::append(
+            tx,
+            &job.id,
+            EventKind::Done,
+            &json!({"job_id": job.id, "status": status, "artifact_id": a.id, "summary": summary, "job": finished}),
+            now,
+        )?,
+    };
+    store::messages::insert(
+        tx,
+        &Message {
+            id: MessageId::generate(),
+            object: "message".into(),
+            thread_id: job.thread_id.clone(),
+            role: Role::Assistant,
+            kind: MessageKind::Result,
+            content: summary.to_string(),
+            plan_id: Some(job.plan_id.clone()),
+            job_id: Some(job.id.clone()),
+            created_at: now,
+        },
+    )?;
+    store::threads::touch(tx, &job.thread_id, 1, None, now)
+}

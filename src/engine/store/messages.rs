@@ -1,0 +1,104 @@
+//! Message rows.
+
+use rusqlite::{Connection, Row, params};
+
+use super::threads::page;
+use crate::model::list::decode_cursor;
+use crate::model::{
+    Error, JobId, Message, MessageId, MessageKind, Order, Page, PageParams, PlanId, Role, ThreadId,
+    Timestamp,
+};
+
+fn role_str(r: Role) -> &'static str {
+    match r {
+        Role::User => "user",
+        Role::Assistant => "assistant",
+    }
+}
+
+fn kind_str(k: MessageKind) -> &'static str {
+    match k {
+        MessageKind::Text => "text",
+        MessageKind::Plan => "plan",
+        MessageKind::Result => "result",
+    }
+}
+
+fn row(r: &Row<'_>) -> rusqlite::Result<(i64, Message)> {
+    let role: String = r.get(3)?;
+    let kind: String = r.get(4)?;
+    Ok((
+        r.get(0)?,
+        Message {
+            id: MessageId::from_db(r.get(1)?),
+            object: "message".into(),
+            thread_id: ThreadId::from_db(r.get(2)?),
+            role: if role == "user" {
+                Role::User
+            } else {
+                Role::Assistant
+            },
+            kind: match kind.as_str() {
+                "plan" => MessageKind::Plan,
+                "result" => MessageKind::Result,
+                _ => MessageKind::Text,
+            },
+            content: r.get(5)?,
+            plan_id: r.get::<_, Option<String>>(6)?.map(PlanId::from_db),
+            job_id: r.get::<_, Option<String>>(7)?.map(JobId::from_db),
+            created_at: Timestamp::from_millis(r.get(8)?),
+        },
+    ))
+}
+
+pub fn insert(c: &Connection, m: &Message) -> Result<(), Error> {
+    c.execute(
+        "INSERT INTO messages (id, thread_id, role, kind, content, plan_id, job_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            m.id,
+            m.thread_id,
+            role_str(m.role),
+            kind_str(m.kind),
+            m.content,
+            m.plan_id,
+            m.job_id,
+            m.created_at.millis()
+        ],
+    )?;
+    Ok(())
+}
+
+/// Chronological by default (the reference lists messages oldest first).
+pub fn list(c: &Connection, thread: &ThreadId, p: &PageParams) -> Result<Page<Message>, Error> {
+    let limit = p.limit_or(100, 1000)?;
+    let order = p.order.unwrap_or(Order::Asc);
+    let cursor = p.cursor.as_deref().map(decode_cursor).transpose()?;
+    let (cmp, dir, start) = match order {
+        Order::Asc => (">", "ASC", i64::MIN),
+        Order::Desc => ("<", "DESC", i64::MAX),
+    };
+    let sql = format!(
+        "SELECT seq, id, thread_id, role, kind, content, plan_id, job_id, created_at FROM messages
+         WHERE thread_id = ?1 AND seq {cmp} ?2 ORDER BY seq {dir} LIMIT ?3"
+    );
+    let mut stmt = c.prepare(&sql)?;
+    let rows = stmt
+        .query_map(
+            params![thread, cursor.unwrap_or(start), i64::from(limit) + 1],
+            row,
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    page(rows, limit, |(_, m)| Ok(m))
+}
+
+/// The user prompts of a thread, oldest first (the planner's context).
+pub fn user_prompts(c: &Connection, thread: &ThreadId) -> Result<Vec<String>, Error> {
+    let mut stmt = c.prepare(
+        "SELECT content FROM messages WHERE thread_id = ?1 AND role = 'user' ORDER BY seq",
+    )?;
+    let out = stmt
+        .query_map([thread], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    Ok(out)
+}

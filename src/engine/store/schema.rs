@@ -1,0 +1,103 @@
+//! Versioned migrations. Each entry runs once, in order, inside a transaction; `user_version`
+//! records how far a database has come so an old data dir upgrades in place.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the object model.
+    r#"
+    CREATE TABLE threads (
+        seq           INTEGER PRIMARY KEY,
+        id            TEXT NOT NULL UNIQUE,
+        title         TEXT NOT NULL,
+        metadata      TEXT NOT NULL DEFAULT '{}',
+        created_at    INTEGER NOT NULL,
+        updated_at    INTEGER NOT NULL,
+        message_count INTEGER NOT NULL DEFAULT 0,
+        last_job_id   TEXT
+    );
+    CREATE TABLE messages (
+        seq        INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        thread_id  TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+        role       TEXT NOT NULL,
+        kind       TEXT NOT NULL,
+        content    TEXT NOT NULL,
+        plan_id    TEXT,
+        job_id     TEXT,
+        created_at INTEGER NOT NULL
+    );
+    CREATE INDEX messages_by_thread ON messages(thread_id, seq);
+    CREATE TABLE plans (
+        seq              INTEGER PRIMARY KEY,
+        id               TEXT NOT NULL UNIQUE,
+        thread_id        TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+        job_id           TEXT NOT NULL,
+        title            TEXT NOT NULL,
+        steps            TEXT NOT NULL,
+        credits_estimate INTEGER NOT NULL,
+        icp              TEXT NOT NULL,
+        notes            TEXT NOT NULL DEFAULT '[]',
+        replaces         TEXT,
+        created_at       INTEGER NOT NULL
+    );
+    CREATE TABLE jobs (
+        seq            INTEGER PRIMARY KEY,
+        id             TEXT NOT NULL UNIQUE,
+        thread_id      TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+        plan_id        TEXT NOT NULL REFERENCES plans(id) ON DELETE CASCADE,
+        status         TEXT NOT NULL CHECK (status IN ('pending','running','succeeded','failed','stopped')),
+        step           INTEGER NOT NULL DEFAULT 0,
+        total          INTEGER NOT NULL DEFAULT 0,
+        percent        INTEGER NOT NULL DEFAULT 0,
+        started_at     INTEGER,
+        finished_at    INTEGER,
+        credits_used   INTEGER NOT NULL DEFAULT 0,
+        summary        TEXT,
+        error_code     TEXT,
+        error_message  TEXT,
+        metadata       TEXT NOT NULL DEFAULT '{}',
+        livemode       INTEGER NOT NULL,
+        created_at     INTEGER NOT NULL,
+        rows_captured  INTEGER NOT NULL DEFAULT 0,
+        max_credits    INTEGER,
+        superseded_by  TEXT,
+        stop_requested INTEGER NOT NULL DEFAULT 0,
+        seed           INTEGER NOT NULL
+    );
+    CREATE INDEX jobs_by_thread ON jobs(thread_id, seq);
+    CREATE INDEX jobs_by_status ON jobs(status, seq);
+    CREATE TABLE artifacts (
+        id         TEXT PRIMARY KEY,
+        job_id     TEXT NOT NULL UNIQUE REFERENCES jobs(id) ON DELETE CASCADE,
+        rows       INTEGER NOT NULL,
+        bytes      INTEGER NOT NULL,
+        columns    TEXT NOT NULL,
+        path       TEXT NOT NULL,
+        partial    INTEGER NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE leads (
+        seq        INTEGER PRIMARY KEY,
+        id         TEXT NOT NULL UNIQUE,
+        job_id     TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        ordinal    INTEGER NOT NULL,
+        event_seq  INTEGER NOT NULL,
+        confidence REAL NOT NULL,
+        data       TEXT NOT NULL
+    );
+    CREATE UNIQUE INDEX leads_by_job ON leads(job_id, ordinal);
+    CREATE INDEX leads_by_event ON leads(job_id, event_seq);
+    CREATE TABLE events (
+        job_id     TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        seq        INTEGER NOT NULL,
+        kind       TEXT NOT NULL,
+        data       TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (job_id, seq)
+    ) WITHOUT ROWID;
+    "#,
+    // 2: organisations. Every thread belongs to one; everything else belongs to its thread's.
+    r#"
+    ALTER TABLE threads ADD COLUMN org_id TEXT NOT NULL DEFAULT 'org_local';
+    CREATE INDEX threads_by_org ON threads(org_id, seq);
+    "#,
+];

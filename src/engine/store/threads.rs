@@ -1,0 +1,183 @@
+//! Thread rows.
+
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde_json::{Map, Value};
+
+use super::from_json;
+use crate::model::list::{decode_cursor, encode_cursor};
+use crate::model::requests::ThreadQuery;
+use crate::model::{Error, JobId, JobStatus, Order, OrgId, Page, Thread, ThreadId, Timestamp};
+
+const COLUMNS: &str = "t.seq, t.id, t.title, t.metadata, t.created_at, t.updated_at, t.message_count, t.last_job_id, j.status";
+const FROM: &str = "threads t LEFT JOIN jobs j ON j.id = t.last_job_id";
+
+fn row(r: &Row<'_>) -> rusqlite::Result<(i64, Thread, String)> {
+    let metadata: String = r.get(3)?;
+    let status: Option<String> = r.get(8)?;
+    Ok((
+        r.get(0)?,
+        Thread {
+            id: ThreadId::from_db(r.get(1)?),
+            object: "thread".into(),
+            title: r.get(2)?,
+            created_at: Timestamp::from_millis(r.get(4)?),
+            updated_at: Timestamp::from_millis(r.get(5)?),
+            message_count: r.get::<_, i64>(6)? as u64,
+            last_job_id: r.get::<_, Option<String>>(7)?.map(JobId::from_db),
+            metadata: Map::new(),
+            last_job_status: status.as_deref().and_then(JobStatus::parse),
+        },
+        metadata,
+    ))
+}
+
+fn finish((_, mut t, metadata): (i64, Thread, String)) -> Result<Thread, Error> {
+    t.metadata = from_json::<Map<String, Value>>(&metadata, "thread metadata")?;
+    Ok(t)
+}
+
+pub fn insert(c: &Connection, org: &OrgId, t: &Thread) -> Result<(), Error> {
+    c.execute(
+        "INSERT INTO threads (id, title, metadata, created_at, updated_at, message_count, last_job_id, org_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            t.id,
+            t.title,
+            super::to_json(&t.metadata),
+            t.created_at.millis(),
+            t.updated_at.millis(),
+            t.message_count as i64,
+            t.last_job_id,
+            org
+        ],
+    )?;
+    Ok(())
+}
+
+pub fn get(c: &Connection, id: &ThreadId) -> Result<Thread, Error> {
+    let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE t.id = ?1");
+    let found = c.query_row(&sql, [id], row).optional()?;
+    match found {
+        Some(r) => finish(r),
+        None => Err(Error::not_found("Thread", id).with_param("thread_id")),
+    }
+}
+
+pub fn list(c: &Connection, org: &OrgId, q: &ThreadQuery) -> Result<Page<Thread>, Error> {
+    let limit = q.page.limit_or(20, 100)?;
+    let order = q.page.order.unwrap_or_default();
+    let cursor = q.page.cursor.as_deref().map(decode_cursor).transpose()?;
+    let (cmp, dir) = match order {
+        Order::Desc => ("<", "DESC"),
+        Order::Asc => (">", "ASC"),
+    };
+    let mut sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE t.org_id = ?");
+    let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(org.as_str().to_string())];
+    if let Some(cursor) = cursor {
+        sql.push_str(&format!(" AND t.seq {cmp} ?"));
+        args.push(Box::new(cursor));
+    }
+    if let Some(text) = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        sql.push_str(" AND t.title LIKE ? ESCAPE '\\'");
+        let escaped = text
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        args.push(Box::new(format!("%{escaped}%")));
+    }
+    if let Some(status) = q.has_job_status {
+        sql.push_str(" AND j.status = ?");
+        args.push(Box::new(status.as_str()));
+    }
+    sql.push_str(&format!(" ORDER BY t.seq {dir} LIMIT ?"));
+    args.push(Box::new(i64::from(limit) + 1));
+    let mut stmt = c.prepare(&sql)?;
+    let rows = stmt
+        .query_map(rusqlite::params_from_iter(args.iter()), row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    page(rows, limit, finish)
+}
+
+/// Builds a page from `limit + 1` fetched rows (the extra one only says there is more).
+pub(crate) fn page<R, T>(
+    mut rows: Vec<R>,
+    limit: u32,
+    finish: impl Fn(R) -> Result<T, Error>,
+) -> Result<Page<T>, Error>
+where
+    R: SeqRow,
+{
+    let has_more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    let next_cursor = if has_more {
+        rows.last().map(|r| encode_cursor(r.seq()))
+    } else {
+        None
+    };
+    let data = rows
+        .into_iter()
+        .map(finish)
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Page {
+        data,
+        has_more,
+        next_cursor,
+        total: None,
+    })
+}
+
+pub(crate) trait SeqRow {
+    fn seq(&self) -> i64;
+}
+
+impl<A, B> SeqRow for (i64, A, B) {
+    fn seq(&self) -> i64 {
+        self.0
+    }
+}
+
+impl<A> SeqRow for (i64, A) {
+    fn seq(&self) -> i64 {
+        self.0
+    }
+}
+
+pub fn update(
+    c: &Connection,
+    id: &ThreadId,
+    title: Option<&str>,
+    metadata: Option<&Map<String, Value>>,
+    now: Timestamp,
+) -> Result<(), Error> {
+    let n = c.execute(
+        "UPDATE threads SET title = COALESCE(?2, title), metadata = COALESCE(?3, metadata), updated_at = ?4 WHERE id = ?1",
+        params![id, title, metadata.map(super::to_json), now.millis()],
+    )?;
+    if n == 0 {
+        return Err(Error::not_found("Thread", id).with_param("thread_id"));
+    }
+    Ok(())
+}
+
+/// Records activity: a message was added (and maybe a job), bumping the counters.
+pub fn touch(
+    c: &Connection,
+    id: &ThreadId,
+    added_messages: u64,
+    last_job: Option<&JobId>,
+    now: Timestamp,
+) -> Result<(), Error> {
+    c.execute(
+        "UPDATE threads SET message_count = message_count + ?2, last_job_id = COALESCE(?3, last_job_id), updated_at = ?4 WHERE id = ?1",
+        params![id, added_messages as i64, last_job, now.millis()],
+    )?;
+    Ok(())
+}
+
+pub fn delete(c: &Connection, id: &ThreadId) -> Result<(), Error> {
+    let n = c.execute("DELETE FROM threads WHERE id = ?1", [id])?;
+    if n == 0 {
+        return Err(Error::not_found("Thread", id).with_param("thread_id"));
+    }
+    Ok(())
+}

@@ -1,0 +1,317 @@
+//! The headless CLI as a script would use it: the real binary on a temp data dir.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Duration;
+
+use serde_json::Value;
+
+struct Env {
+    dir: tempfile::TempDir,
+    config: PathBuf,
+}
+
+impl Env {
+    fn new(config: &str) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, config).unwrap();
+        Self { dir, config: path }
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn cmd(&self) -> Command {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_leadline"));
+        c.arg("--config")
+            .arg(&self.config)
+            .arg("--data-dir")
+            .arg(self.data());
+        c.env_remove("LEADLINE_CONFIG")
+            .env_remove("LEADLINE_DATA_DIR")
+            .env_remove("RUST_LOG");
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.cmd().args(args).output().expect("the binary runs")
+    }
+
+    fn ok_json(&self, args: &[&str]) -> Value {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: stdout is not JSON ({e}): {}",
+                String::from_utf8_lossy(&out.stdout)
+            )
+        })
+    }
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const PROMPT: &str =
+    "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.";
+
+#[test]
+fn search_prints_the_finished_job_with_its_leads() {
+    let env = Env::new("");
+    let job = env.ok_json(&["search", PROMPT, "--max-rows", "30", "--format", "json"]);
+    assert_eq!(job["object"], "job");
+    assert_eq!(job["status"], "succeeded");
+    assert_eq!(job["livemode"], false);
+    let leads = job["leads"].as_array().unwrap();
+    assert_eq!(leads.len(), 30);
+    assert!(
+        leads
+            .iter()
+            .all(|l| l["object"] == "lead" && !l["sources"].as_array().unwrap().is_empty())
+    );
+    // Nullable fields are present.
+    assert!(job.as_object().unwrap().contains_key("error"));
+    assert!(job["error"].is_null());
+
+    let csv = env.run(&["search", PROMPT, "--max-rows", "12", "--format", "csv"]);
+    assert!(csv.status.success(), "{}", stderr(&csv));
+    let text = String::from_utf8(csv.stdout.clone()).unwrap();
+    assert_eq!(text.lines().count(), 13);
+    assert!(text.starts_with("company_name,domain,"));
+    assert!(stderr(&csv).contains("Plan:"), "progress goes to stderr");
+}
+
+#[test]
+fn plan_prints_the_plan_object_with_its_icp_and_job() {
+    let env = Env::new("");
+    let plan = env.ok_json(&["plan", PROMPT, "--format", "json"]);
+    assert_eq!(plan["object"], "plan");
+    assert!(plan["id"].as_str().unwrap().starts_with("pln_"));
+    assert!(plan["job_id"].as_str().unwrap().starts_with("job_"));
+    assert_eq!(plan["icp"]["countries"], serde_json::json!(["FR"]));
+    assert!(plan["steps"].as_array().unwrap().len() <= 12);
+
+    let jobs = env.ok_json(&["jobs", "--status", "pending", "--format", "json"]);
+    assert_eq!(jobs["data"][0]["id"], plan["job_id"]);
+    assert_eq!(jobs["has_more"], false);
+    assert!(jobs.as_object().unwrap().contains_key("next_cursor"));
+
+    let text = env.run(&["plan", PROMPT]);
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("Estimate:") && text.contains("leadline approve job_"),
+        "{text}"
+    );
+}
+
+#[test]
+fn every_planner_example_is_planned_as_specified() {
+    let env = Env::new("");
+    let examples = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../shared/planner-examples.jsonl"
+    ))
+    .expect("shared/planner-examples.jsonl sits beside the repo");
+    for line in examples.lines().filter(|l| !l.trim().is_empty()) {
+        let example: Value = serde_json::from_str(line).unwrap();
+        let prompt = example["prompt"].as_str().unwrap();
+        let out = env.run(&["plan", prompt, "--format", "json"]);
+        if example["rejected"] == true {
+            assert!(!out.status.success(), "{prompt:?} should be rejected");
+            assert!(
+                stderr(&out).contains("plan_rejected"),
+                "{prompt:?}: {}",
+                stderr(&out)
+            );
+            assert!(out.stdout.is_empty());
+        } else {
+            assert!(out.status.success(), "{prompt:?}: {}", stderr(&out));
+            let plan: Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(plan["icp"], example["icp"], "{prompt:?}");
+        }
+    }
+}
+
+#[test]
+fn errors_name_the_code_and_print_nothing_on_stdout() {
+    let env = Env::new("");
+    for (args, code) in [
+        (vec!["plan", ""], "plan_rejected"),
+        (vec!["plan", "   "], "plan_rejected"),
+        (vec!["approve", "job_01HXA4Z2M8V5WC9T7R1K"], "not_found"),
+        (
+            vec!["stop", "thr_01HXA4Z2M8V5WC9T7R1K"],
+            "invalid_request_error",
+        ),
+        (vec!["leads", "job_01HXA4Z2M8V5WC9T7R1K"], "not_found"),
+    ] {
+        let out = env.run(&args);
+        assert!(!out.status.success(), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?} printed to stdout");
+        assert!(
+            stderr(&out).contains(&format!("error: {code}:")),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    let long = "x".repeat(8_001);
+    let out = env.run(&["plan", &long]);
+    assert!(
+        stderr(&out).contains("invalid_request_error"),
+        "{}",
+        stderr(&out)
+    );
+
+    let plan = env.ok_json(&["plan", PROMPT, "--format", "json"]);
+    let job = plan["job_id"].as_str().unwrap();
+    env.ok_json(&["approve", job, "--wait", "--format", "json"]);
+    let again = env.run(&["approve", job]);
+    assert!(
+        stderr(&again).contains("error: conflict:"),
+        "{}",
+        stderr(&again)
+    );
+    let stop = env.run(&["stop", job]);
+    assert!(
+        stderr(&stop).contains("error: conflict:") && stderr(&stop).contains("already finished"),
+        "{}",
+        stderr(&stop)
+    );
+}
+
+#[test]
+fn a_malformed_config_is_reported_with_file_line_and_column() {
+    let env = Env::new("[engine]\nseed = 7\npace_ms = \"fast\"\n");
+    let out = env.run(&["threads"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("{}:3:11:", env.config.display())),
+        "{err}"
+    );
+}
+
+#[test]
+fn exports_write_csv_json_and_xlsx() {
+    let env = Env::new("");
+    let job = env.ok_json(&["search", PROMPT, "--max-rows", "20", "--format", "json"]);
+    let id = job["id"].as_str().unwrap();
+    for (format, check) in [
+        ("csv", b"company_name".as_slice()),
+        ("json", b"[".as_slice()),
+        ("xlsx", b"PK".as_slice()),
+    ] {
+        let path = env.dir.path().join(format!("out.{format}"));
+        let out = env.run(&[
+            "export",
+            id,
+            "--format",
+            format,
+            "-o",
+            path.to_str().unwrap(),
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let bytes = std::fs::read(&path).unwrap();
+        assert!(bytes.starts_with(check), "{format}");
+    }
+    let json: Value =
+        serde_json::from_slice(&std::fs::read(env.dir.path().join("out.json")).unwrap()).unwrap();
+    assert_eq!(json.as_array().unwrap().len(), 20);
+    let csv = env.run(&["leads", id, "--format", "csv", "--min-confidence", "0.0"]);
+    assert_eq!(String::from_utf8(csv.stdout).unwrap().lines().count(), 21);
+}
+
+fn job_json(env: &Env, id: &str) -> Value {
+    env.ok_json(&["job", id, "--format", "json"])
+}
+
+fn poll<T>(what: &str, mut f: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..300 {
+        if let Some(v) = f() {
+            return v;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[test]
+fn approve_runs_in_the_background_and_stop_reaches_it_from_another_process() {
+    let env = Env::new("[engine]\npace_ms = 30\n");
+    let plan = env.ok_json(&["plan", PROMPT, "--format", "json"]);
+    let id = plan["job_id"].as_str().unwrap().to_string();
+    let approved = env.ok_json(&["approve", &id, "--format", "json"]);
+    assert_eq!(approved["status"], "running");
+    poll("rows from the background worker", || {
+        (job_json(&env, &id)["rows_captured"].as_u64()? >= 5).then_some(())
+    });
+    let stopped = env.ok_json(&["stop", &id, "--format", "json"]);
+    assert_eq!(stopped["status"], "stopped", "{stopped}");
+    let rows = stopped["rows_captured"].as_u64().unwrap();
+    assert!((5..200).contains(&rows));
+    assert_eq!(stopped["artifact"]["rows"].as_u64(), Some(rows));
+}
+
+fn sqlite(path: &Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(path).unwrap()
+}
+
+#[test]
+fn sigkill_mid_job_loses_nothing_reported_and_corrupts_nothing() {
+    let env = Env::new("[engine]\npace_ms = 40\n");
+    let plan = env.ok_json(&["plan", PROMPT, "--format", "json"]);
+    let id = plan["job_id"].as_str().unwrap().to_string();
+    let mut child = env
+        .cmd()
+        .args(["approve", &id, "--wait"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let db = env.data().join("leadline.db");
+    poll("ten captured leads", || {
+        let rows: i64 = sqlite(&db)
+            .query_row("SELECT count(*) FROM leads", [], |r| r.get(0))
+            .ok()?;
+        (rows >= 10).then_some(())
+    });
+    // SIGKILL: no destructor, no shutdown hook runs.
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // The next invocation recovers the job.
+    let job = job_json(&env, &id);
+    assert_eq!(job["status"], "failed", "{job}");
+    assert_eq!(job["error"]["code"], "job_halted");
+    assert_eq!(job["error"]["message"], "interrupted");
+
+    let conn = sqlite(&db);
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    // Every lead a persisted result event reported is present.
+    let reported: i64 = conn
+        .query_row("SELECT COALESCE(MAX(json_extract(data, '$.rows_captured')), 0) FROM events WHERE job_id = ?1 AND kind = 'result'", [&id], |r| r.get(0))
+        .unwrap();
+    let stored: i64 = conn
+        .query_row("SELECT count(*) FROM leads WHERE job_id = ?1", [&id], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let orphans: i64 = conn
+        .query_row("SELECT count(*) FROM leads l WHERE job_id = ?1 AND NOT EXISTS (SELECT 1 FROM events e WHERE e.job_id = l.job_id AND e.seq = l.event_seq AND e.kind = 'result')", [&id], |r| r.get(0))
+        .unwrap();
+    assert!(reported >= 10);
+    assert_eq!(stored, reported);
+    assert_eq!(orphans, 0);
+    assert_eq!(job["rows_captured"].as_i64(), Some(reported));
+    assert_eq!(job["artifact"]["rows"].as_i64(), Some(reported));
+}

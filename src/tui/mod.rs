@@ -13,6 +13,11 @@ pub mod theme;
 pub mod ui;
 pub mod update;
 
+#[doc(hidden)]
+pub mod fixtures;
+#[cfg(test)]
+mod tests;
+
 use std::collections::VecDeque;
 use std::sync::Arc;
 

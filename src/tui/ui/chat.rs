@@ -118,27 +118,25 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
                 .as_ref()
                 .filter(|p| Some(&p.id) == m.plan_id.as_ref())
         {
-            {
-                let status = s
-                    .log
-                    .job
-                    .as_ref()
-                    .filter(|j| Some(&j.id) == m.job_id.as_ref())
-                    .map(|j| j.status);
-                let mut card = format!("{} steps · ~{} credits", p.steps.len(), p.credits_estimate);
-                if let Some(st) = status {
-                    card.push_str(&format!(" · job {}", st.as_str()));
-                }
-                if status == Some(JobStatus::Pending) {
-                    card.push_str(&format!(
-                        " · {} approve · {} replan · {} inspect",
-                        s.keymap.short_label(Action::Approve),
-                        s.keymap.short_label(Action::Replan),
-                        s.keymap.short_label(Action::PanePlan)
-                    ));
-                }
-                push_wrapped(&mut lines, bar, &card, width, style);
+            let status = s
+                .log
+                .job
+                .as_ref()
+                .filter(|j| Some(&j.id) == m.job_id.as_ref())
+                .map(|j| j.status);
+            let mut card = format!("{} steps · ~{} credits", p.steps.len(), p.credits_estimate);
+            if let Some(st) = status {
+                card.push_str(&format!(" · job {}", st.as_str()));
             }
+            if status == Some(JobStatus::Pending) {
+                card.push_str(&format!(
+                    " · {} approve · {} replan · {} inspect",
+                    s.keymap.short_label(Action::Approve),
+                    s.keymap.short_label(Action::Replan),
+                    s.keymap.short_label(Action::PanePlan)
+                ));
+            }
+            push_wrapped(&mut lines, bar, &card, width, style);
         }
         lines.push(Line::raw(""));
     }

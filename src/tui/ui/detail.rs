@@ -92,10 +92,10 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
             if let Some(n) = &src.name {
                 parts.push(n.clone());
             }
+            parts.push(format!("retrieved {}", src.retrieved_at));
             if let Some(u) = &src.url {
                 parts.push(u.clone());
             }
-            parts.push(format!("retrieved {}", src.retrieved_at));
             lines.push(Line::styled(
                 format!("    ↳ {}", parts.join(" · ")),
                 s.theme.muted,

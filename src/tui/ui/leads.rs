@@ -111,7 +111,22 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
     }
 
     let first = first_visible_column(st.column, table_area.width);
-    let cols: Vec<Column> = Column::ALL[first..].to_vec();
+    // Only the columns that fit at full width (horizontal scroll shows the rest); the last one
+    // takes whatever room is left so the table never squeezes every column.
+    let mut cols: Vec<Column> = Vec::new();
+    let mut widths: Vec<Constraint> = Vec::new();
+    let mut used = 0u16;
+    for c in &Column::ALL[first..] {
+        let room = table_area
+            .width
+            .saturating_sub(used + u16::from(!cols.is_empty()));
+        if room == 0 || (room < c.width() && room < 6) {
+            break;
+        }
+        used += c.width().min(room) + u16::from(!cols.is_empty());
+        widths.push(Constraint::Length(c.width().min(room)));
+        cols.push(*c);
+    }
     let height = usize::from(table_area.height.saturating_sub(1)).max(1);
     // The window: keep the selection visible even if the terminal shrank since update ran.
     let selected = st.selected.min(shown - 1);
@@ -146,7 +161,6 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
             row
         }
     });
-    let widths: Vec<Constraint> = cols.iter().map(|c| Constraint::Length(c.width())).collect();
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
         table_area,

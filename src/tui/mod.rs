@@ -127,8 +127,8 @@ pub async fn snapshot_with_state(
     state.size = (width, height);
     state.focus = opts.view.pane();
     // One page: what the first frame can show.
-    state.lead_page_limit = Some(u32::from(height).clamp(1, 200));
-    state.thread_page = u32::from(height).clamp(1, 200);
+    state.lead_page_limit = Some(u32::from(height).clamp(1, 100));
+    state.thread_page = u32::from(height).clamp(1, 100);
 
     let job = match &opts.job {
         Some(id) => Some(backend.get_job(id).await.map_err(anyhow::Error::new)?),

@@ -76,7 +76,7 @@ pub struct AppState {
     pub theme: Theme,
     /// Load only one page of leads (the snapshot command's first frame); `None` loads all.
     pub lead_page_limit: Option<u32>,
-    /// Threads loaded per listing.
+    /// Threads loaded per listing (the API allows at most 100 per page).
     pub thread_page: u32,
     pub quit: bool,
 }
@@ -101,7 +101,7 @@ impl AppState {
             keymap,
             theme,
             lead_page_limit: None,
-            thread_page: 200,
+            thread_page: 100,
             quit: false,
         }
     }

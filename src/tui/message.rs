@@ -1,7 +1,7 @@
 //! Everything that can happen to the app arrives as a `Msg`: keys, ticks, backend replies and
 //! stream items. `update` is the only consumer.
 
-use ratatui::crossterm::event::KeyEvent;
+use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::backend::StreamItem;
 use crate::model::requests::PostedMessage;
@@ -14,6 +14,8 @@ use super::state::requests::Tag;
 #[derive(Debug)]
 pub enum Msg {
     Key(KeyEvent),
+    /// Clicks and the wheel (mouse capture is on in the app).
+    Mouse(MouseEvent),
     Resize {
         width: u16,
         height: u16,

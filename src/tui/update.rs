@@ -1,7 +1,10 @@
 //! `update(state, msg) -> effects`: the only place state changes. Pure apart from the state it is
 //! given: no I/O, no clock, no awaiting; tests drive it message by message.
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
 
 use crate::backend::StreamItem;
 use crate::model::requests::{ExportFormat, PostedMessage};
@@ -57,6 +60,7 @@ pub fn update(s: &mut AppState, msg: Msg) -> Effects {
             on_key(s, key)
         }
         Msg::Key(_) => vec![],
+        Msg::Mouse(m) => on_mouse(s, m),
         Msg::Resize { width, height } => {
             s.size = (width, height);
             s.leads.scroll_into_view(s.table_height());
@@ -1071,5 +1075,97 @@ fn open_url(s: &mut AppState) -> Effects {
             toast(s, Level::Warn, "No source URL for this field");
             vec![]
         }
+    }
+}
+
+// ---------------------------------------------------------------- mouse
+
+/// Click to focus and select, wheel to scroll. Hit-testing uses the same layout as drawing.
+fn on_mouse(s: &mut AppState, m: MouseEvent) -> Effects {
+    if s.overlay.is_some() || s.chat.input_focused && !matches!(m.kind, MouseEventKind::Down(_)) {
+        return vec![];
+    }
+    let Some(a) = super::ui::areas(Rect::new(0, 0, s.size.0, s.size.1)) else {
+        return vec![];
+    };
+    let at = Position::new(m.column, m.row);
+    let pane_at = if a.threads.contains(at) {
+        Some(Pane::Threads)
+    } else if a.content.contains(at) {
+        Some(super::ui::shown_pane(s))
+    } else {
+        None
+    };
+    match m.kind {
+        MouseEventKind::ScrollUp | MouseEventKind::ScrollDown => {
+            let Some(p) = pane_at else { return vec![] };
+            s.focus = p;
+            let step = if p == Pane::Threads || p == Pane::Leads {
+                1
+            } else {
+                3
+            };
+            move_selection(
+                s,
+                if m.kind == MouseEventKind::ScrollUp {
+                    -step
+                } else {
+                    step
+                },
+            )
+        }
+        MouseEventKind::Down(MouseButton::Left) => {
+            s.chat.input_focused = false;
+            if a.tabs.contains(at) {
+                return match super::ui::tab_at(a.tabs, m.column) {
+                    Some(p) => focus(s, p),
+                    None => vec![],
+                };
+            }
+            match pane_at {
+                Some(Pane::Threads) => {
+                    s.focus = Pane::Threads;
+                    // Inside the border (and the filter line when shown); the list keeps the
+                    // selection on screen by scrolling just enough, as ratatui's List does.
+                    let filter =
+                        u16::from(s.threads.filter.active || !s.threads.filter.text.is_empty());
+                    let top = a.threads.y + 1 + filter;
+                    let h = usize::from(a.threads.height.saturating_sub(2 + filter)).max(1);
+                    let offset = s.threads.selected.saturating_sub(h - 1);
+                    if m.row >= top {
+                        let i = offset + usize::from(m.row - top);
+                        if i < s.threads.items.len() && i != s.threads.selected {
+                            s.threads.selected = i;
+                            return select_thread(s);
+                        }
+                    }
+                    vec![]
+                }
+                Some(Pane::Leads) if s.leads.detail.is_none() => {
+                    s.focus = Pane::Leads;
+                    // Border, filter line and header sit above the first row.
+                    let top = a.content.y + 3;
+                    if m.row >= top && !s.leads.view.is_empty() {
+                        let i = s.leads.offset + usize::from(m.row - top);
+                        if i < s.leads.view.len() {
+                            s.leads.selected = i;
+                        }
+                    }
+                    vec![]
+                }
+                Some(Pane::Chat) => {
+                    s.focus = Pane::Chat;
+                    // The message box is the bottom of the chat pane.
+                    let input_h = s.chat.input.lines().len().clamp(1, 6) as u16 + 2;
+                    if m.row >= a.content.y + a.content.height.saturating_sub(input_h) {
+                        s.chat.input_focused = true;
+                    }
+                    vec![]
+                }
+                Some(p) => focus(s, p),
+                None => vec![],
+            }
+        }
+        _ => vec![],
     }
 }

@@ -116,8 +116,9 @@ impl AppState {
         Self::new(info, Keymap::default(), Theme::plain(), now)
     }
 
-    /// Rows of the leads table that fit on screen (terminal minus chrome), for paging.
+    /// Rows of the leads table that fit on screen (terminal minus status bar, tabs, borders,
+    /// the filter line and the header), for paging.
     pub fn table_height(&self) -> usize {
-        usize::from(self.size.1.saturating_sub(7)).max(1)
+        usize::from(self.size.1.saturating_sub(6)).max(1)
     }
 }

@@ -26,19 +26,63 @@ use super::state::{AppState, Pane};
 pub const MIN_WIDTH: u16 = 60;
 pub const MIN_HEIGHT: u16 = 15;
 
-pub fn draw(frame: &mut Frame, s: &AppState) {
-    let area = frame.area();
+/// Where each part of the screen is; shared by drawing and mouse hit-testing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub body: Rect,
+    pub status: Rect,
+    pub threads: Rect,
+    pub tabs: Rect,
+    pub content: Rect,
+}
+
+/// The layout for a terminal area; `None` below the minimum size.
+pub fn areas(area: Rect) -> Option<Areas> {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        too_small::draw(frame, area, s);
-        return;
+        return None;
     }
     let [body, status] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
     let threads_w = (body.width / 4).clamp(22, 36);
-    let [left, right] =
+    let [threads, right] =
         Layout::horizontal([Constraint::Length(threads_w), Constraint::Fill(1)]).areas(body);
-    threads::draw(frame, left, s);
     let [tabs, content] =
         Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(right);
+    Some(Areas {
+        body,
+        status,
+        threads,
+        tabs,
+        content,
+    })
+}
+
+/// The pane whose tab label covers column `x` of the tab bar.
+pub fn tab_at(tabs: Rect, x: u16) -> Option<Pane> {
+    let mut left = tabs.x;
+    for (i, p) in Pane::ALL.iter().enumerate() {
+        let w = format!(" {} {} ", i + 1, p.title()).chars().count() as u16;
+        if x >= left && x < left + w {
+            return Some(*p);
+        }
+        left += w;
+    }
+    None
+}
+
+pub fn draw(frame: &mut Frame, s: &AppState) {
+    let area = frame.area();
+    let Some(Areas {
+        body,
+        status,
+        threads: left,
+        tabs,
+        content,
+    }) = areas(area)
+    else {
+        too_small::draw(frame, area, s);
+        return;
+    };
+    threads::draw(frame, left, s);
     draw_tabs(frame, tabs, s);
     match shown_pane(s) {
         Pane::Threads | Pane::Chat => chat::draw(frame, content, s),

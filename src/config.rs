@@ -15,6 +15,7 @@ pub struct Config {
     pub planner: PlannerConfig,
     pub integrations: IntegrationsConfig,
     pub providers: ProvidersConfig,
+    pub server: ServerConfig,
     /// TUI key bindings (`action = "key"`).
     pub keys: toml::Table,
     /// TUI colours.
@@ -135,6 +136,24 @@ pub struct IntegrationsConfig {
     pub autoreach: ServiceConfig,
     pub hubspot: ServiceConfig,
     pub webhook: WebhookConfig,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ServerConfig {
+    /// Requests per minute per API key.
+    pub rate_limit_per_minute: u32,
+    /// The URL clients reach the server at (for signed download links); default http://ADDR.
+    pub public_url: Option<String>,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        Self {
+            rate_limit_per_minute: 600,
+            public_url: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

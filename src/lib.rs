@@ -9,5 +9,6 @@ pub mod cli;
 pub mod config;
 pub mod engine;
 pub mod model;
+pub mod server;
 pub mod text;
 pub mod tui;

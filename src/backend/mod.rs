@@ -2,8 +2,10 @@
 //! the Leadex v1 API (remote, with the server issue). Both must behave identically.
 
 pub mod local;
+pub mod remote;
 
 pub use local::LocalBackend;
+pub use remote::RemoteBackend;
 
 use async_trait::async_trait;
 use futures::stream::BoxStream;

@@ -151,9 +151,50 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Serve the engine over the Leadex v1 API.
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8787")]
+        addr: std::net::SocketAddr,
+    },
+    /// Manage the server's API keys.
+    #[command(subcommand)]
+    ApiKeys(ApiKeysCommand),
     /// (internal) Run an approved job handed over by `approve`.
     #[command(hide = true)]
     Worker { job: String },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeysCommand {
+    /// Mint a key; its secret is printed once, on stdout.
+    Create {
+        #[arg(long)]
+        name: String,
+        /// Comma-separated: read, run, integrations, admin.
+        #[arg(long, value_delimiter = ',', default_value = "read,run")]
+        scopes: Vec<String>,
+        /// An `sk_live_` key (real sources, real credits) instead of `sk_test_`.
+        #[arg(long)]
+        live: bool,
+        /// The organisation (default: org_local, the embedded engine's).
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// List keys (never their secrets).
+    List {
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Revoke a key at once.
+    Revoke {
+        id: String,
+        #[arg(long)]
+        org: Option<String>,
+    },
 }
 
 #[derive(Debug, Args)]

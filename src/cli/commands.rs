@@ -7,7 +7,7 @@ use futures::StreamExt;
 use serde_json::Value;
 
 use super::Failure;
-use super::args::{Command, FileFormat, Format, Global, PageArgs};
+use super::args::{ApiKeysCommand, Command, FileFormat, Format, Global, PageArgs};
 use super::output;
 use crate::backend::{Backend, StreamItem};
 use crate::engine::Engine;
@@ -22,12 +22,16 @@ use crate::model::{
 type Outcome = Result<(), Failure>;
 
 pub(super) async fn dispatch(
+    config: &crate::config::Config,
     command: Command,
     backend: Arc<dyn Backend>,
-    engine: &Engine,
+    engine: Option<&Engine>,
     global: &Global,
 ) -> Outcome {
     let b = backend.as_ref();
+    let local = || {
+        engine.ok_or_else(|| Failure::Other(anyhow::anyhow!("this command runs the embedded engine; drop --remote (and [backend] kind = \"remote\")")))
+    };
     match command {
         Command::Search {
             prompt,
@@ -57,7 +61,11 @@ pub(super) async fn dispatch(
                 print_job(&finished, format)?;
                 job_outcome(&finished)
             } else {
-                let started = approve_in_background(engine, &job, request, global).await?;
+                let started = match engine {
+                    Some(engine) => approve_in_background(engine, &job, request, global).await?,
+                    // A server runs its jobs itself.
+                    None => b.approve(&job, request).await?,
+                };
                 print_job(&started, format)?;
                 eprintln!("Running in the background. Follow it with: leadline job {job}");
                 Ok(())
@@ -252,8 +260,19 @@ pub(super) async fn dispatch(
             }
             Ok(())
         }
+        Command::Serve { addr } => {
+            let options = crate::server::ServerOptions {
+                rate_limit_per_minute: config.server.rate_limit_per_minute,
+                public_url: config.server.public_url.clone(),
+                ..Default::default()
+            };
+            crate::server::serve(local()?.clone(), addr, options, shutdown_signal()).await?;
+            Ok(())
+        }
+        Command::ApiKeys(command) => api_keys(local()?, command),
         Command::Worker { job } => {
             let job = JobId::parse(&job)?;
+            let engine = local()?;
             let finished = engine.run_claimed(&job, None).await?;
             // The lock came in as our stdin; its file is ours to tidy.
             let _ = std::fs::remove_file(crate::engine::locks::lock_path(engine.data_dir(), &job));
@@ -454,4 +473,105 @@ async fn approve_in_background(
     cmd.spawn()
         .map_err(|e| anyhow::anyhow!("could not start the background worker: {e}"))?;
     Ok(started)
+}
+
+/// SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {}
+        _ = term => {}
+    }
+    eprintln!("leadline serve: shutting down (finishing requests, halting running jobs)");
+}
+
+fn api_keys(engine: &Engine, command: ApiKeysCommand) -> Outcome {
+    use crate::model::OrgId;
+    use crate::server::keys;
+    let org = |raw: &Option<String>| -> Result<OrgId, Failure> {
+        Ok(match raw {
+            Some(o) => OrgId::parse(o)?,
+            None => OrgId::local(),
+        })
+    };
+    match command {
+        ApiKeysCommand::Create {
+            name,
+            scopes,
+            live,
+            org: o,
+            format,
+        } => {
+            let scopes = scopes
+                .iter()
+                .map(|s| keys::Scope::parse(s))
+                .collect::<Result<Vec<_>, _>>()?;
+            let minted = keys::mint(engine.store(), &org(&o)?, &name, &scopes, live, None)?;
+            match format {
+                Format::Json => output::json(&minted)?,
+                _ => {
+                    println!("{}", minted.secret);
+                    eprintln!(
+                        "Created {} ({}) for {} with scopes {}. The secret above is shown once: store it now.",
+                        minted.key.id,
+                        minted.key.redacted,
+                        minted.key.organization,
+                        minted
+                            .key
+                            .scopes
+                            .iter()
+                            .map(|s| s.as_str())
+                            .collect::<Vec<_>>()
+                            .join(",")
+                    );
+                }
+            }
+            Ok(())
+        }
+        ApiKeysCommand::List { org: o, format } => {
+            let list = keys::list(engine.store(), &org(&o)?)?;
+            match format {
+                Format::Json => output::json(&list)?,
+                _ => {
+                    for k in &list {
+                        println!(
+                            "{}  {:<20} {}  {:<28} {}",
+                            k.id,
+                            crate::text::sanitize_inline(&k.name),
+                            k.redacted,
+                            k.scopes
+                                .iter()
+                                .map(|s| s.as_str())
+                                .collect::<Vec<_>>()
+                                .join(","),
+                            if k.revoked_at.is_some() {
+                                "revoked"
+                            } else {
+                                "active"
+                            }
+                        );
+                    }
+                }
+            }
+            Ok(())
+        }
+        ApiKeysCommand::Revoke { id, org: o } => {
+            let key = keys::revoke(engine.store(), &org(&o)?, &id)?;
+            eprintln!("Revoked {} ({}).", key.id, key.redacted);
+            Ok(())
+        }
+    }
 }

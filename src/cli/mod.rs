@@ -88,24 +88,34 @@ fn init_tracing() {
 
 async fn run(cli: Cli) -> Result<(), Failure> {
     let (config, _) = Config::load(cli.global.config.as_deref())?;
-    if cli.global.remote.is_some() || config.backend.kind == crate::config::BackendKind::Remote {
-        return Err(anyhow::anyhow!(
-            "remote mode (--remote / [backend] kind = \"remote\") is not available in this build yet; use the embedded engine"
-        )
-        .into());
+    let remote_url = cli.global.remote.clone().or_else(|| {
+        (config.backend.kind == crate::config::BackendKind::Remote).then(|| config.backend.url.clone()).flatten()
+    });
+    if config.backend.kind == crate::config::BackendKind::Remote && remote_url.is_none() {
+        return Err(anyhow::anyhow!("[backend] kind = \"remote\" needs url = \"http://HOST:PORT/v1\" (or pass --remote URL)").into());
     }
     let headless = cli.command.is_some();
-    let engine = open_engine(&cli.global, &config, headless).await?;
-    let backend: Arc<dyn Backend> = Arc::new(LocalBackend::new(engine.clone()));
+    let (backend, engine): (Arc<dyn Backend>, Option<Engine>) = match &remote_url {
+        Some(url) => {
+            let key = std::env::var(&config.backend.api_key_env).unwrap_or_default();
+            (Arc::new(crate::backend::RemoteBackend::new(url, &key)?), None)
+        }
+        None => {
+            let engine = open_engine(&cli.global, &config, headless).await?;
+            (Arc::new(LocalBackend::new(engine.clone())), Some(engine))
+        }
+    };
     let result = match cli.command {
         None => Err(anyhow::anyhow!(
             "the interactive TUI is not in this build yet; try `leadline search \"Series A fintechs in France, VP Engineering\"`"
         )
         .into()),
-        Some(command) => commands::dispatch(command, backend, &engine, &cli.global).await,
+        Some(command) => commands::dispatch(&config, command, backend, engine.as_ref(), &cli.global).await,
     };
     // Jobs this process runs halt cleanly (partial artifact) rather than being cut off.
-    engine.shutdown(Duration::from_secs(5)).await;
+    if let Some(engine) = engine {
+        engine.shutdown(Duration::from_secs(5)).await;
+    }
     result
 }
 

@@ -66,7 +66,7 @@ impl Engine {
         };
         let (jid, live, included, org) = (
             id.clone(),
-            self.inner.options.mode == Mode::Live,
+            self.mode == Mode::Live,
             self.inner.options.credits_included,
             self.scope_org(),
         );
@@ -345,6 +345,31 @@ impl Engine {
             })
             .await?;
         Ok(path.into())
+    }
+
+    /// An artifact's bytes, whatever organisation owns it: for callers that authorised the read
+    /// themselves (a signed download URL). CSV is the stored file, byte for byte.
+    pub(crate) async fn artifact_bytes(
+        &self,
+        id: &ArtifactId,
+        format: ExportFormat,
+    ) -> Result<Vec<u8>, Error> {
+        let id = id.clone();
+        let (artifact, path) = self
+            .db(move |s| s.read(|c| store::jobs::get_artifact(c, &id)))
+            .await?;
+        if format == ExportFormat::Csv {
+            return tokio::fs::read(&path).await.map_err(|e| {
+                Error::internal(format!("the artifact file {path} cannot be read: {e}"))
+            });
+        }
+        let job = artifact.job_id;
+        let leads = self
+            .db(move |s| s.read(|c| store::leads::all(c, &job)))
+            .await?;
+        tokio::task::spawn_blocking(move || artifacts::render(&leads, format))
+            .await
+            .map_err(|e| Error::internal(format!("export task failed: {e}")))?
     }
 
     pub async fn export(&self, job: &JobId, format: ExportFormat) -> Result<Vec<u8>, Error> {

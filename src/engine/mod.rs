@@ -97,6 +97,8 @@ struct Inner {
 pub struct Engine {
     inner: Arc<Inner>,
     org: OrgId,
+    /// Test or live, per handle: a server answers `sk_test_` and `sk_live_` keys side by side.
+    mode: Mode,
 }
 
 impl std::fmt::Debug for Engine {
@@ -111,6 +113,7 @@ impl Engine {
     /// Opens the data dir and recovers jobs left `running` by a process that died.
     pub async fn open(options: EngineOptions) -> Result<Self, Error> {
         let dir = options.data_dir.clone();
+        let options_mode = options.mode;
         let store = tokio::task::spawn_blocking(move || Store::open(&dir))
             .await
             .map_err(|e| Error::internal(format!("could not open the store: {e}")))??;
@@ -123,6 +126,7 @@ impl Engine {
                 shutdown: CancellationToken::new(),
             }),
             org: OrgId::local(),
+            mode: options_mode,
         };
         engine.recover_interrupted().await?;
         Ok(engine)
@@ -133,7 +137,21 @@ impl Engine {
         Engine {
             inner: self.inner.clone(),
             org,
+            mode: self.mode,
         }
+    }
+
+    /// The same engine, in test or live mode.
+    pub fn with_mode(&self, mode: Mode) -> Engine {
+        Engine {
+            inner: self.inner.clone(),
+            org: self.org.clone(),
+            mode,
+        }
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
     }
 
     pub fn org(&self) -> &OrgId {
@@ -153,7 +171,7 @@ impl Engine {
     }
 
     pub fn livemode(&self) -> bool {
-        self.inner.options.mode == Mode::Live
+        self.mode == Mode::Live
     }
 
     /// Direct access to the store, for tests and benchmarks.

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 use super::credits::CostModel;
 use super::sources::LeadDraft;
 use super::sources::synthetic::{CompanyDraft, SyntheticSource};
-use super::{Engine, Mode, artifacts, store};
+use super::{Engine, artifacts, store};
 use crate::model::job::Transition;
 use crate::model::{
     Artifact, ArtifactId, Error, ErrorCode, EventKind, Intent, JobId, JobStatus, Lead, LeadId,
@@ -42,6 +42,7 @@ pub(crate) struct Runner {
     cancel: CancellationToken,
     plan: Option<Plan>,
     max_credits: Option<u32>,
+    livemode: bool,
     cost: CostModel,
     target: u64,
     /// Every lead captured so far, in order (the artifact is written from these).
@@ -63,6 +64,7 @@ impl Runner {
             cancel,
             plan: None,
             max_credits: None,
+            livemode: false,
             cost: CostModel { per_row: 0.0 },
             target: 0,
             captured: Vec::new(),
@@ -97,12 +99,13 @@ impl Runner {
             })
             .await?;
         self.max_credits = job.max_credits;
+        self.livemode = job.livemode;
         self.cost = CostModel::new(&plan.icp, &plan.steps);
         self.target = u64::from(plan.icp.target_rows());
         self.captured.reserve(self.target as usize);
         let plan = self.plan.insert(plan).clone();
 
-        if self.engine.inner.options.mode == Mode::Live {
+        if job.livemode {
             return Err(Halt::Failed(Error::new(
                 ErrorCode::JobHalted,
                 "Live mode has no research sources configured yet (datasets, the open web and providers arrive with live research). Run in test mode, or configure a source.",
@@ -273,7 +276,7 @@ impl Runner {
             fields: draft.fields,
             sources: draft.sources,
             confidence: draft.confidence.clamp(0.0, 1.0),
-            livemode: false,
+            livemode: self.livemode,
         });
         if pace > Duration::ZERO || self.pending.len() >= BATCH {
             self.flush().await?;

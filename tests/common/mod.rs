@@ -72,3 +72,5 @@ pub async fn wait_for_rows(engine: &Engine, job: &JobId, rows: u64) {
 pub fn kinds(events: &[Event]) -> Vec<EventKind> {
     events.iter().map(|e| e.kind).collect()
 }
+
+pub mod server;

@@ -100,4 +100,34 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE threads ADD COLUMN org_id TEXT NOT NULL DEFAULT 'org_local';
     CREATE INDEX threads_by_org ON threads(org_id, seq);
     "#,
+    // 3: the API server: keys (hashed), idempotent replays, server settings.
+    r#"
+    CREATE TABLE api_keys (
+        id         TEXT PRIMARY KEY,
+        org_id     TEXT NOT NULL,
+        name       TEXT NOT NULL,
+        hash       BLOB NOT NULL UNIQUE,
+        prefix     TEXT NOT NULL,
+        last4      TEXT NOT NULL,
+        scopes     TEXT NOT NULL,
+        livemode   INTEGER NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER,
+        revoked_at INTEGER
+    );
+    CREATE TABLE idempotency (
+        org_id       TEXT NOT NULL,
+        key          TEXT NOT NULL,
+        fingerprint  BLOB NOT NULL,
+        status       INTEGER,
+        content_type TEXT,
+        body         BLOB,
+        created_at   INTEGER NOT NULL,
+        PRIMARY KEY (org_id, key)
+    ) WITHOUT ROWID;
+    CREATE TABLE settings (
+        key   TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+    );
+    "#,
 ];

@@ -1,0 +1,97 @@
+//! Per-key request limits in fixed one-minute windows, with the reference's `X-RateLimit-*`
+//! headers. Hand-written: a window counter is a few lines, and the crates that do this well
+//! (governor) do not expose the remaining/reset numbers these headers need in this form.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use axum::http::{HeaderMap, HeaderValue};
+
+pub struct RateLimiter {
+    limit: u32,
+    windows: Mutex<HashMap<String, (u64, u32)>>,
+}
+
+pub struct Decision {
+    pub allowed: bool,
+    pub limit: u32,
+    pub remaining: u32,
+    /// Unix seconds when the window resets.
+    pub reset: u64,
+    pub retry_after: u64,
+}
+
+impl Decision {
+    pub fn write_headers(&self, headers: &mut HeaderMap) {
+        for (name, value) in [
+            ("x-ratelimit-limit", self.limit.to_string()),
+            ("x-ratelimit-remaining", self.remaining.to_string()),
+            ("x-ratelimit-reset", self.reset.to_string()),
+        ] {
+            if let Ok(v) = HeaderValue::from_str(&value) {
+                headers.insert(name, v);
+            }
+        }
+    }
+}
+
+impl RateLimiter {
+    pub fn new(limit: u32) -> Self {
+        Self {
+            limit: limit.max(1),
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    pub fn check(&self, key: &str) -> Decision {
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map(|d| d.as_secs())
+            .unwrap_or(0);
+        self.check_at(key, now)
+    }
+
+    fn check_at(&self, key: &str, now: u64) -> Decision {
+        let window = now / 60;
+        let reset = (window + 1) * 60;
+        let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        if windows.len() > 10_000 {
+            windows.retain(|_, (w, _)| *w == window);
+        }
+        let entry = windows.entry(key.to_string()).or_insert((window, 0));
+        if entry.0 != window {
+            *entry = (window, 0);
+        }
+        let allowed = entry.1 < self.limit;
+        if allowed {
+            entry.1 += 1;
+        }
+        Decision {
+            allowed,
+            limit: self.limit,
+            remaining: self.limit - entry.1.min(self.limit),
+            reset,
+            retry_after: reset.saturating_sub(now).max(1),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_per_key_per_minute_and_resets() {
+        let l = RateLimiter::new(2);
+        assert!(l.check_at("a", 120).allowed);
+        let second = l.check_at("a", 130);
+        assert!(second.allowed && second.remaining == 0);
+        let third = l.check_at("a", 150);
+        assert!(!third.allowed);
+        assert_eq!(third.retry_after, 30);
+        assert_eq!(third.reset, 180);
+        assert!(l.check_at("b", 150).allowed, "keys are limited separately");
+        assert!(l.check_at("a", 181).allowed, "a new window");
+    }
+}

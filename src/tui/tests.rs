@@ -1103,3 +1103,36 @@ fn clicks_focus_and_select_and_the_wheel_scrolls() {
     click(&mut s, a.content.x + 5, a.content.y + a.content.height - 2);
     assert!(s.chat.input_focused);
 }
+
+#[test]
+fn a_failed_post_gives_the_prompt_back() {
+    let mut s = state();
+    ch(&mut s, 'n');
+    typ(&mut s, "fintech CTOs");
+    key(&mut s, KeyCode::Enter);
+    assert!(s.chat.input_text().is_empty());
+    let err = Error::new(ErrorCode::Internal, "planner failed");
+    reply(
+        &mut s,
+        Slot::Action,
+        Reply::Posted {
+            thread: thread_id(8),
+            result: Err(err),
+        },
+    );
+    assert_eq!(s.chat.input_text(), "fintech CTOs");
+    assert!(!s.chat.sending);
+    // Also when the request itself failed (e.g. the thread could not be created).
+    key(&mut s, KeyCode::Esc);
+    ch(&mut s, 'i');
+    key(&mut s, KeyCode::Enter);
+    let tag = s.requests.issue(Slot::Action);
+    update(
+        &mut s,
+        Msg::Reply {
+            tag,
+            result: Err(Error::new(ErrorCode::Unavailable, "down")),
+        },
+    );
+    assert_eq!(s.chat.input_text(), "fintech CTOs");
+}

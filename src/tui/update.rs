@@ -79,7 +79,9 @@ pub fn update(s: &mut AppState, msg: Msg) -> Effects {
             match result {
                 Ok(reply) => on_reply(s, *reply),
                 Err(e) => {
-                    s.chat.sending = false;
+                    if tag.slot == Slot::Action && s.chat.sending {
+                        s.chat.restore_in_flight();
+                    }
                     toast_error(s, &e);
                     vec![]
                 }
@@ -179,8 +181,15 @@ fn on_reply(s: &mut AppState, reply: Reply) -> Effects {
             s.chat.sending = false;
             s.chat.thread = Some(thread.clone());
             match result {
-                Ok(pm) => planned(s, pm, "Plan drafted"),
+                Ok(pm) => {
+                    s.chat.in_flight = None;
+                    planned(s, pm, "Plan drafted")
+                }
                 Err(e) => {
+                    if e.code != ErrorCode::PlanRejected {
+                        s.chat.restore_in_flight();
+                    }
+                    s.chat.in_flight = None;
                     if e.code == ErrorCode::PlanRejected {
                         // The thread now holds the assistant's explanation: show it.
                         toast(s, Level::Warn, format!("{}: {}", e.code, e.message));
@@ -444,6 +453,7 @@ fn send(s: &mut AppState) -> Effects {
         return vec![];
     }
     s.chat.sending = true;
+    s.chat.in_flight = Some(content.clone());
     s.chat.clear_input();
     s.chat.input_focused = false;
     let thread = s.chat.thread.clone();

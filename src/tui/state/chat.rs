@@ -15,6 +15,8 @@ pub struct ChatState {
     pub input: TextArea<'static>,
     pub input_focused: bool,
     pub sending: bool,
+    /// The prompt in flight, put back in the input if posting fails so nothing typed is lost.
+    pub in_flight: Option<String>,
     pub loaded: bool,
 }
 
@@ -33,5 +35,15 @@ impl ChatState {
 
     pub fn clear_input(&mut self) {
         self.input = TextArea::default();
+    }
+
+    /// Posting failed (not a rejection): give the prompt back to the user.
+    pub fn restore_in_flight(&mut self) {
+        self.sending = false;
+        if let Some(text) = self.in_flight.take()
+            && self.input.is_empty()
+        {
+            self.input = TextArea::new(text.split('\n').map(String::from).collect());
+        }
     }
 }

@@ -18,8 +18,8 @@ pub fn lines(s: &AppState) -> Vec<Line<'static>> {
     ];
     for (action, _) in s.keymap.entries() {
         out.push(Line::from(vec![
-            Span::styled(format!("{:<16}", s.keymap.label(*action)), s.theme.key),
-            Span::raw(format!("{:<32}", action.description())),
+            Span::styled(format!("{:<14}", s.keymap.label(*action)), s.theme.key),
+            Span::raw(format!("{:<44}", action.description())),
             Span::styled(action.name(), s.theme.muted),
         ]));
     }

@@ -93,14 +93,13 @@ pub fn draw_overlay(frame: &mut Frame, area: Rect, s: &AppState) {
             let inner = block.inner(r);
             frame.render_widget(block, r);
             let mut lines = vec![Line::styled(
-                "Providers leadline can push to:",
+                "Providers leadline can push to (none configured yet):",
                 s.theme.title,
             )];
             for (name, what) in PUSH_PROVIDERS {
                 lines.push(Line::from(vec![
                     Span::styled(format!("  {name:<11}"), s.theme.key),
                     Span::raw(what),
-                    Span::styled("  not configured", s.theme.muted),
                 ]));
             }
             lines.push(Line::raw(""));

@@ -41,7 +41,11 @@ impl Planner for FixedPlanner {
             countries: vec!["FR".into()],
             funding_stages: vec!["series_a".into()],
             roles: vec!["VP Engineering".into(), "Head of Growth".into()],
-            max_rows: Some(60),
+            max_rows: Some(if request.prompt.contains("2000") {
+                2_000
+            } else {
+                60
+            }),
             ..Icp::default()
         }))
     }
@@ -385,4 +389,56 @@ async fn snapshot_renders_each_view_from_the_backend() {
     }
     assert_eq!(View::parse("LOG"), Some(View::Log));
     assert_eq!(View::parse("nope"), None);
+}
+
+/// The first frame of a big job reads one page of leads, not the whole job.
+#[tokio::test]
+async fn snapshot_of_a_big_job_reads_one_page_of_leads() {
+    let dir = tempfile::tempdir().unwrap();
+    let backend = backend(dir.path()).await;
+    let mut d = Driver::start(backend.clone()).await;
+    d.typ("n").await;
+    d.typ("fintech, 2000 rows").await;
+    d.key(KeyCode::Enter).await;
+    d.typ("a").await;
+    d.key(KeyCode::Enter).await;
+    assert!(
+        d.state.log.rows_captured > 100,
+        "{}",
+        d.state.log.rows_captured
+    );
+    let mut state = AppState::new(
+        backend.info(),
+        Default::default(),
+        leadline::tui::theme::Theme::plain(),
+        Timestamp::now(),
+    );
+    let opts = SnapshotOptions {
+        width: 140,
+        height: 40,
+        view: View::Leads,
+        thread: None,
+        job: None,
+    };
+    let started = std::time::Instant::now();
+    let text = leadline::tui::snapshot_with_state(backend.as_ref(), &mut state, &opts)
+        .await
+        .unwrap();
+    eprintln!(
+        "snapshot (debug build) of a {}-lead job: {:?}",
+        d.state.log.rows_captured,
+        started.elapsed()
+    );
+    assert!(
+        text.contains(&format!(
+            "5 Leads (40 of {})",
+            leadline::tui::ui::thousands(d.state.log.rows_captured)
+        )),
+        "{text}"
+    );
+    assert_eq!(
+        state.leads.leads.len(),
+        40,
+        "one page: what 40 rows of terminal can show"
+    );
 }

@@ -43,7 +43,12 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
     let st = &s.leads;
     let focused = s.focus == Pane::Leads;
     let shown = st.view.len();
-    let count = match st.total {
+    // A snapshot loads one page; the job's own row count says how many there are in all.
+    let total = st.total.or_else(|| {
+        let rows = s.log.rows_captured;
+        (st.job.is_some() && rows > st.leads.len() as u64).then_some(rows)
+    });
+    let count = match total {
         Some(t) if t > st.leads.len() as u64 => {
             format!("{} of {}", thousands(shown as u64), thousands(t))
         }

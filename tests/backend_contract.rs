@@ -7,14 +7,23 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use leadline::backend::{Backend, StreamItem};
-use leadline::model::requests::{Approve, CreateThread, ExportFormat, LeadQuery, PostMessage, ThreadQuery};
+use leadline::model::requests::{
+    Approve, CreateThread, ExportFormat, LeadQuery, PostMessage, ThreadQuery,
+};
 use leadline::model::{ErrorCode, Event, EventKind, JobId, JobStatus, PageParams};
 
-const PROMPT: &str = "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.";
+const PROMPT: &str =
+    "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.";
 
-async fn events(b: &dyn Backend, job: &JobId, after: Option<leadline::model::EventId>) -> Vec<Event> {
+async fn events(
+    b: &dyn Backend,
+    job: &JobId,
+    after: Option<leadline::model::EventId>,
+) -> Vec<Event> {
     let stream = b.subscribe(job, after).await.expect("subscribe");
-    let items = tokio::time::timeout(Duration::from_secs(60), stream.collect::<Vec<_>>()).await.expect("stream ends");
+    let items = tokio::time::timeout(Duration::from_secs(60), stream.collect::<Vec<_>>())
+        .await
+        .expect("stream ends");
     items
         .into_iter()
         .filter_map(|i| match i.expect("no stream error") {
@@ -26,7 +35,15 @@ async fn events(b: &dyn Backend, job: &JobId, after: Option<leadline::model::Eve
 
 async fn posted(b: &dyn Backend, prompt: &str) -> leadline::model::requests::PostedMessage {
     let thread = b.create_thread(CreateThread::default()).await.unwrap();
-    b.post_message(&thread.id, PostMessage { content: prompt.into(), ..PostMessage::default() }).await.unwrap()
+    b.post_message(
+        &thread.id,
+        PostMessage {
+            content: prompt.into(),
+            ..PostMessage::default()
+        },
+    )
+    .await
+    .unwrap()
 }
 
 async fn lifecycle(b: &dyn Backend) {
@@ -37,21 +54,42 @@ async fn lifecycle(b: &dyn Backend) {
     assert_eq!(running.status, JobStatus::Running);
     let evs = events(b, &p.job.id, None).await;
     let ids: Vec<u64> = evs.iter().map(|e| e.id.0).collect();
-    assert_eq!(ids, (1..=ids.len() as u64).collect::<Vec<_>>(), "ids 1..n, no gap, no duplicate");
+    assert_eq!(
+        ids,
+        (1..=ids.len() as u64).collect::<Vec<_>>(),
+        "ids 1..n, no gap, no duplicate"
+    );
     assert_eq!(evs.last().unwrap().kind, EventKind::Done);
     let job = b.get_job(&p.job.id).await.unwrap();
     assert_eq!(job.status, JobStatus::Succeeded);
     assert_eq!(job.rows_captured, 200);
     let leads = b.all_leads(&job.id).await.unwrap();
     assert_eq!(leads.len(), 200);
-    let streamed: usize = evs.iter().filter(|e| e.kind == EventKind::Result).map(|e| e.data["leads"].as_array().unwrap().len()).sum();
+    let streamed: usize = evs
+        .iter()
+        .filter(|e| e.kind == EventKind::Result)
+        .map(|e| e.data["leads"].as_array().unwrap().len())
+        .sum();
     assert_eq!(streamed, 200);
-    let artifact = b.get_artifact(&job.artifact.clone().unwrap().id).await.unwrap();
+    let artifact = b
+        .get_artifact(&job.artifact.clone().unwrap().id)
+        .await
+        .unwrap();
     assert_eq!(artifact.rows, 200);
     let csv = b.export(&job.id, ExportFormat::Csv).await.unwrap();
     assert_eq!(String::from_utf8(csv).unwrap().lines().count(), 201);
     let page = b
-        .list_leads(&job.id, LeadQuery { page: PageParams { limit: Some(10), ..PageParams::default() }, min_confidence: Some(0.5), has_field: vec!["person.email".into()] })
+        .list_leads(
+            &job.id,
+            LeadQuery {
+                page: PageParams {
+                    limit: Some(10),
+                    ..PageParams::default()
+                },
+                min_confidence: Some(0.5),
+                has_field: vec!["person.email".into()],
+            },
+        )
         .await
         .unwrap();
     assert_eq!(page.data.len(), 10);
@@ -59,27 +97,66 @@ async fn lifecycle(b: &dyn Backend) {
     // Resume after half the events: exactly the rest.
     let half = evs.len() / 2;
     let rest = events(b, &job.id, Some(evs[half - 1].id)).await;
-    assert_eq!(rest.iter().map(|e| e.id).collect::<Vec<_>>(), evs[half..].iter().map(|e| e.id).collect::<Vec<_>>());
+    assert_eq!(
+        rest.iter().map(|e| e.id).collect::<Vec<_>>(),
+        evs[half..].iter().map(|e| e.id).collect::<Vec<_>>()
+    );
     let stored = b.job_events(&job.id, None).await.unwrap();
     assert_eq!(stored.len(), evs.len());
-    let messages = b.list_messages(&p.message.thread_id, PageParams::default()).await.unwrap();
+    let messages = b
+        .list_messages(&p.message.thread_id, PageParams::default())
+        .await
+        .unwrap();
     assert_eq!(messages.data.len(), 3);
 }
 
 async fn errors(b: &dyn Backend) {
     let unknown = JobId::parse("job_01HXA4Z2M8V5WC9T7R1K").unwrap();
-    assert_eq!(b.get_job(&unknown).await.unwrap_err().code, ErrorCode::NotFound);
-    assert_eq!(b.subscribe(&unknown, None).await.err().unwrap().code, ErrorCode::NotFound);
+    assert_eq!(
+        b.get_job(&unknown).await.unwrap_err().code,
+        ErrorCode::NotFound
+    );
+    assert_eq!(
+        b.subscribe(&unknown, None).await.err().unwrap().code,
+        ErrorCode::NotFound
+    );
     let thread = b.create_thread(CreateThread::default()).await.unwrap();
-    let e = b.post_message(&thread.id, PostMessage { content: "hello".into(), ..PostMessage::default() }).await.unwrap_err();
+    let e = b
+        .post_message(
+            &thread.id,
+            PostMessage {
+                content: "hello".into(),
+                ..PostMessage::default()
+            },
+        )
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::PlanRejected);
-    let e = b.post_message(&thread.id, PostMessage { content: "x".repeat(8_001), ..PostMessage::default() }).await.unwrap_err();
+    let e = b
+        .post_message(
+            &thread.id,
+            PostMessage {
+                content: "x".repeat(8_001),
+                ..PostMessage::default()
+            },
+        )
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidRequest);
     let p = posted(b, PROMPT).await;
     b.approve(&p.job.id, Approve::default()).await.unwrap();
-    assert_eq!(b.approve(&p.job.id, Approve::default()).await.unwrap_err().code, ErrorCode::Conflict);
+    assert_eq!(
+        b.approve(&p.job.id, Approve::default())
+            .await
+            .unwrap_err()
+            .code,
+        ErrorCode::Conflict
+    );
     events(b, &p.job.id, None).await;
-    assert_eq!(b.stop(&p.job.id).await.unwrap_err().code, ErrorCode::Conflict);
+    assert_eq!(
+        b.stop(&p.job.id).await.unwrap_err().code,
+        ErrorCode::Conflict
+    );
 }
 
 async fn replan_and_lists(b: &dyn Backend) {
@@ -90,17 +167,44 @@ async fn replan_and_lists(b: &dyn Backend) {
     assert_eq!(old.status, JobStatus::Stopped);
     assert_eq!(old.superseded_by, Some(second.job.id.clone()));
     for i in 0..3 {
-        b.create_thread(CreateThread { title: Some(format!("Cohort {i}")), metadata: None }).await.unwrap();
+        b.create_thread(CreateThread {
+            title: Some(format!("Cohort {i}")),
+            metadata: None,
+        })
+        .await
+        .unwrap();
     }
-    let page = b.list_threads(ThreadQuery { page: PageParams { limit: Some(2), ..PageParams::default() }, ..ThreadQuery::default() }).await.unwrap();
+    let page = b
+        .list_threads(ThreadQuery {
+            page: PageParams {
+                limit: Some(2),
+                ..PageParams::default()
+            },
+            ..ThreadQuery::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(page.data.len(), 2);
     assert_eq!(page.data[0].title, "Cohort 2");
     let next = b
-        .list_threads(ThreadQuery { page: PageParams { limit: Some(2), cursor: page.next_cursor, order: None }, ..ThreadQuery::default() })
+        .list_threads(ThreadQuery {
+            page: PageParams {
+                limit: Some(2),
+                cursor: page.next_cursor,
+                order: None,
+            },
+            ..ThreadQuery::default()
+        })
         .await
         .unwrap();
     assert_eq!(next.data[0].title, "Cohort 0");
-    let found = b.list_threads(ThreadQuery { q: Some("Cohort 1".into()), ..ThreadQuery::default() }).await.unwrap();
+    let found = b
+        .list_threads(ThreadQuery {
+            q: Some("Cohort 1".into()),
+            ..ThreadQuery::default()
+        })
+        .await
+        .unwrap();
     assert_eq!(found.data.len(), 1);
 }
 
@@ -113,14 +217,20 @@ async fn stop_and_delete(b: &dyn Backend) {
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    let e = b.delete_thread(&p.message.thread_id, false).await.unwrap_err();
+    let e = b
+        .delete_thread(&p.message.thread_id, false)
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Conflict);
     let stopped = b.stop(&p.job.id).await.unwrap();
     assert_eq!(stopped.status, JobStatus::Stopped);
     assert!(stopped.rows_captured >= 3 && stopped.rows_captured < 200);
     assert_eq!(stopped.artifact.unwrap().rows, stopped.rows_captured);
     b.delete_thread(&p.message.thread_id, true).await.unwrap();
-    assert_eq!(b.get_thread(&p.message.thread_id).await.unwrap_err().code, ErrorCode::NotFound);
+    assert_eq!(
+        b.get_thread(&p.message.thread_id).await.unwrap_err().code,
+        ErrorCode::NotFound
+    );
 }
 
 macro_rules! contract {
@@ -165,7 +275,10 @@ async fn the_same_search_gives_the_same_leads_locally_and_remotely() {
     let mut results = Vec::new();
     for h in [&local, &remote] {
         let p = posted(h.backend.as_ref(), PROMPT).await;
-        h.backend.approve(&p.job.id, Approve::default()).await.unwrap();
+        h.backend
+            .approve(&p.job.id, Approve::default())
+            .await
+            .unwrap();
         events(h.backend.as_ref(), &p.job.id, None).await;
         results.push(strip(h.backend.all_leads(&p.job.id).await.unwrap()));
     }

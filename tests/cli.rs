@@ -315,3 +315,18 @@ fn sigkill_mid_job_loses_nothing_reported_and_corrupts_nothing() {
     assert_eq!(job["rows_captured"].as_i64(), Some(reported));
     assert_eq!(job["artifact"]["rows"].as_i64(), Some(reported));
 }
+
+#[test]
+fn an_unreachable_llm_planner_falls_back_to_the_rules_with_a_visible_note() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let env = Env::new(&format!(
+        "[planner]\nkind = \"llm\"\nbase_url = \"http://127.0.0.1:{port}/v1\"\nmodel = \"test\"\napi_key_env = \"LEADLINE_TEST_LLM_KEY\"\ntimeout_ms = 2000\n"
+    ));
+    let plan = env.ok_json(&["plan", PROMPT, "--format", "json"]);
+    assert_eq!(plan["icp"]["countries"], serde_json::json!(["FR"]));
+    let notes = plan["notes"].as_array().unwrap();
+    assert!(!notes.is_empty(), "the fallback is noted on the plan");
+    let incomplete = Env::new("[planner]\nkind = \"llm\"\n");
+    let out = incomplete.run(&["plan", PROMPT]);
+    assert!(stderr(&out).contains("needs base_url and model"), "{}", stderr(&out));
+}

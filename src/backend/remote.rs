@@ -36,7 +36,11 @@ pub struct RetryPolicy {
 
 impl Default for RetryPolicy {
     fn default() -> Self {
-        Self { attempts: 4, base: Duration::from_millis(250), max_delay: Duration::from_secs(20) }
+        Self {
+            attempts: 4,
+            base: Duration::from_millis(250),
+            max_delay: Duration::from_secs(20),
+        }
     }
 }
 
@@ -51,7 +55,10 @@ pub struct RemoteBackend {
 impl std::fmt::Debug for RemoteBackend {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         // The key is a secret: never printed, not even in debug output.
-        f.debug_struct("RemoteBackend").field("base", &self.base).field("key", &crate::text::mask_secret(&self.key)).finish()
+        f.debug_struct("RemoteBackend")
+            .field("base", &self.base)
+            .field("key", &crate::text::mask_secret(&self.key))
+            .finish()
     }
 }
 
@@ -60,13 +67,19 @@ impl RemoteBackend {
     pub fn new(base_url: &str, api_key: &str) -> Result<Self> {
         let mut base = base_url.trim().trim_end_matches('/').to_string();
         if !(base.starts_with("http://") || base.starts_with("https://")) {
-            return Err(Error::invalid(format!("The remote URL `{}` must start with http:// or https://.", crate::text::sanitize_inline(&base))));
+            return Err(Error::invalid(format!(
+                "The remote URL `{}` must start with http:// or https://.",
+                crate::text::sanitize_inline(&base)
+            )));
         }
         if !base.ends_with("/v1") {
             base.push_str("/v1");
         }
         if api_key.trim().is_empty() {
-            return Err(Error::new(ErrorCode::Authentication, "No API key for the remote server: set LEADEX_API_KEY (or the variable named by [backend] api_key_env)."));
+            return Err(Error::new(
+                ErrorCode::Authentication,
+                "No API key for the remote server: set LEADEX_API_KEY (or the variable named by [backend] api_key_env).",
+            ));
         }
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
@@ -74,7 +87,12 @@ impl RemoteBackend {
             .user_agent(concat!("leadline/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| Error::internal(format!("cannot build the HTTP client: {e}")))?;
-        Ok(Self { http, base, key: api_key.trim().to_string(), retry: RetryPolicy::default() })
+        Ok(Self {
+            http,
+            base,
+            key: api_key.trim().to_string(),
+            retry: RetryPolicy::default(),
+        })
     }
 
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
@@ -84,12 +102,23 @@ impl RemoteBackend {
 
     fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
         let exp = self.retry.base.saturating_mul(1 << attempt.min(10));
-        let jitter = Duration::from_millis(rand::rng().random_range(0..=self.retry.base.as_millis().max(1) as u64));
-        retry_after.unwrap_or(Duration::ZERO).max(exp + jitter).min(self.retry.max_delay.max(retry_after.unwrap_or_default()))
+        let jitter = Duration::from_millis(
+            rand::rng().random_range(0..=self.retry.base.as_millis().max(1) as u64),
+        );
+        retry_after
+            .unwrap_or(Duration::ZERO)
+            .max(exp + jitter)
+            .min(self.retry.max_delay.max(retry_after.unwrap_or_default()))
     }
 
     /// One logical call, retried as needed. Returns the raw body of a 2xx answer.
-    async fn call(&self, method: Method, path: &str, query: &[(String, String)], body: Option<Value>) -> Result<Vec<u8>> {
+    async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<Value>,
+    ) -> Result<Vec<u8>> {
         let endpoint = format!("{method} {path}");
         let is_write = method != Method::GET;
         let idempotency_key = is_write.then(|| format!("ll_{}", ulid::Ulid::generate()));
@@ -111,11 +140,22 @@ impl RemoteBackend {
             let retryable_after = match outcome {
                 Err(e) if e.is_connect() || e.is_timeout() || e.is_request() => {
                     if attempt + 1 >= self.retry.attempts {
-                        return Err(Error::new(ErrorCode::Unavailable, format!("{endpoint}: cannot reach the server at {} ({e}). Is `leadline serve` running?", self.base)));
+                        return Err(Error::new(
+                            ErrorCode::Unavailable,
+                            format!(
+                                "{endpoint}: cannot reach the server at {} ({e}). Is `leadline serve` running?",
+                                self.base
+                            ),
+                        ));
                     }
                     None
                 }
-                Err(e) => return Err(Error::new(ErrorCode::Unavailable, format!("{endpoint}: {e}"))),
+                Err(e) => {
+                    return Err(Error::new(
+                        ErrorCode::Unavailable,
+                        format!("{endpoint}: {e}"),
+                    ));
+                }
                 Ok(resp) => {
                     let status = resp.status();
                     let retry_after = resp
@@ -124,11 +164,17 @@ impl RemoteBackend {
                         .and_then(|v| v.to_str().ok())
                         .and_then(|v| v.trim().parse::<u64>().ok())
                         .map(Duration::from_secs);
-                    let bytes = resp.bytes().await.map_err(|e| Error::new(ErrorCode::Unavailable, format!("{endpoint}: the answer was cut off ({e})")))?;
+                    let bytes = resp.bytes().await.map_err(|e| {
+                        Error::new(
+                            ErrorCode::Unavailable,
+                            format!("{endpoint}: the answer was cut off ({e})"),
+                        )
+                    })?;
                     if status.is_success() {
                         return Ok(bytes.to_vec());
                     }
-                    let retryable = status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
+                    let retryable =
+                        status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
                     if !retryable || attempt + 1 >= self.retry.attempts {
                         return Err(api_error(&endpoint, status, &bytes));
                     }
@@ -140,11 +186,19 @@ impl RemoteBackend {
         }
     }
 
-    async fn json<T: DeserializeOwned>(&self, method: Method, path: &str, query: &[(String, String)], body: Option<Value>) -> Result<T> {
+    async fn json<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(String, String)],
+        body: Option<Value>,
+    ) -> Result<T> {
         let endpoint = format!("{method} {path}");
         let bytes = self.call(method, path, query, body).await?;
         serde_json::from_slice(&bytes).map_err(|e| {
-            Error::internal(format!("{endpoint}: the server's answer is not what the Leadex v1 API specifies ({e})"))
+            Error::internal(format!(
+                "{endpoint}: the server's answer is not what the Leadex v1 API specifies ({e})"
+            ))
         })
     }
 
@@ -176,7 +230,13 @@ fn api_error(endpoint: &str, status: StatusCode, body: &[u8]) -> Error {
                 _ => ErrorCode::Internal,
             };
             let snippet: String = String::from_utf8_lossy(body).chars().take(120).collect();
-            Error::new(code, format!("{endpoint}: HTTP {status} without an error envelope: {}", crate::text::sanitize_inline(&snippet)))
+            Error::new(
+                code,
+                format!(
+                    "{endpoint}: HTTP {status} without an error envelope: {}",
+                    crate::text::sanitize_inline(&snippet)
+                ),
+            )
         }
     }
 }
@@ -190,7 +250,10 @@ fn page_query(p: &PageParams) -> Vec<(String, String)> {
         q.push(("cursor".into(), c.clone()));
     }
     if let Some(o) = p.order {
-        q.push(("order".into(), if o == Order::Asc { "asc" } else { "desc" }.into()));
+        q.push((
+            "order".into(),
+            if o == Order::Asc { "asc" } else { "desc" }.into(),
+        ));
     }
     q
 }
@@ -198,7 +261,11 @@ fn page_query(p: &PageParams) -> Vec<(String, String)> {
 #[async_trait]
 impl Backend for RemoteBackend {
     fn info(&self) -> BackendInfo {
-        BackendInfo { kind: BackendKind::Remote, livemode: self.key.starts_with("sk_live_"), location: self.base.clone() }
+        BackendInfo {
+            kind: BackendKind::Remote,
+            livemode: self.key.starts_with("sk_live_"),
+            location: self.base.clone(),
+        }
     }
 
     async fn create_thread(&self, request: CreateThread) -> Result<Thread> {
@@ -222,20 +289,29 @@ impl Backend for RemoteBackend {
 
     async fn update_thread(&self, id: &ThreadId, patch: ThreadPatch) -> Result<Thread> {
         let body = serde_json::to_value(&patch).map_err(|e| Error::internal(e.to_string()))?;
-        self.json(Method::PATCH, &format!("/threads/{id}"), &[], Some(body)).await
+        self.json(Method::PATCH, &format!("/threads/{id}"), &[], Some(body))
+            .await
     }
 
     async fn delete_thread(&self, id: &ThreadId, force: bool) -> Result<()> {
-        let q = if force { vec![("force".to_string(), "true".to_string())] } else { vec![] };
-        self.call(Method::DELETE, &format!("/threads/{id}"), &q, None).await.map(|_| ())
+        let q = if force {
+            vec![("force".to_string(), "true".to_string())]
+        } else {
+            vec![]
+        };
+        self.call(Method::DELETE, &format!("/threads/{id}"), &q, None)
+            .await
+            .map(|_| ())
     }
 
     async fn post_message(&self, thread: &ThreadId, request: PostMessage) -> Result<PostedMessage> {
-        self.post(&format!("/threads/{thread}/messages"), &request).await
+        self.post(&format!("/threads/{thread}/messages"), &request)
+            .await
     }
 
     async fn list_messages(&self, thread: &ThreadId, page: PageParams) -> Result<Page<Message>> {
-        self.get(&format!("/threads/{thread}/messages"), &page_query(&page)).await
+        self.get(&format!("/threads/{thread}/messages"), &page_query(&page))
+            .await
     }
 
     async fn get_plan(&self, id: &PlanId) -> Result<Plan> {
@@ -243,7 +319,13 @@ impl Backend for RemoteBackend {
     }
 
     async fn replan(&self, id: &PlanId, feedback: &str) -> Result<PostedMessage> {
-        self.post(&format!("/plans/{id}/replan"), &Replan { feedback: feedback.to_string() }).await
+        self.post(
+            &format!("/plans/{id}/replan"),
+            &Replan {
+                feedback: feedback.to_string(),
+            },
+        )
+        .await
     }
 
     async fn approve(&self, id: &JobId, request: Approve) -> Result<Job> {
@@ -261,7 +343,15 @@ impl Backend for RemoteBackend {
     async fn list_jobs(&self, query: JobQuery) -> Result<Page<Job>> {
         let mut q = page_query(&query.page);
         if !query.status.is_empty() {
-            q.push(("status".into(), query.status.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(",")));
+            q.push((
+                "status".into(),
+                query
+                    .status
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ));
         }
         if let Some(t) = query.thread_id {
             q.push(("thread_id".into(), t.to_string()));
@@ -271,7 +361,11 @@ impl Backend for RemoteBackend {
 
     async fn job_events(&self, id: &JobId, after: Option<EventId>) -> Result<Vec<Event>> {
         let page: Page<Event> = self.get(&format!("/jobs/{id}/logs"), &[]).await?;
-        Ok(page.data.into_iter().filter(|e| after.is_none_or(|a| e.id > a)).collect())
+        Ok(page
+            .data
+            .into_iter()
+            .filter(|e| after.is_none_or(|a| e.id > a))
+            .collect())
     }
 
     async fn subscribe(&self, id: &JobId, after: Option<EventId>) -> Result<EventStream> {
@@ -309,7 +403,14 @@ impl Backend for RemoteBackend {
             done: bool,
         }
         let inner = client.stream();
-        let st = St { inner, _client: Box::new(client), job, last: after, failures: 0, done: false };
+        let st = St {
+            inner,
+            _client: Box::new(client),
+            job,
+            last: after,
+            failures: 0,
+            done: false,
+        };
         let stream = futures::stream::unfold(st, |mut st| async move {
             loop {
                 if st.done {
@@ -325,37 +426,81 @@ impl Backend for RemoteBackend {
                     }
                     Some(Ok(SSE::Comment(_))) => {}
                     Some(Ok(SSE::Event(e))) => {
-                        let Some(id) = e.id.as_deref().and_then(EventId::parse) else { continue };
+                        let Some(id) = e.id.as_deref().and_then(EventId::parse) else {
+                            continue;
+                        };
                         // Never hand out an event twice, whatever the transport replays.
                         if st.last.is_some_and(|last| id <= last) {
                             continue;
                         }
-                        let Some(kind) = EventKind::parse(&e.event_type) else { continue };
+                        let Some(kind) = EventKind::parse(&e.event_type) else {
+                            continue;
+                        };
                         let data: Value = match serde_json::from_str(&e.data) {
                             Ok(v) => v,
                             Err(err) => {
                                 st.done = true;
-                                return Some((Err(Error::internal(format!("GET /jobs/{}/stream: event {id} is not JSON ({err})", st.job))), st));
+                                return Some((
+                                    Err(Error::internal(format!(
+                                        "GET /jobs/{}/stream: event {id} is not JSON ({err})",
+                                        st.job
+                                    ))),
+                                    st,
+                                ));
                             }
                         };
                         st.last = Some(id);
                         st.done = kind.is_terminal();
-                        let event = Event { id, object: "event".into(), job_id: st.job.clone(), kind, data, created_at: Timestamp::now() };
+                        let event = Event {
+                            id,
+                            object: "event".into(),
+                            job_id: st.job.clone(),
+                            kind,
+                            data,
+                            created_at: Timestamp::now(),
+                        };
                         return Some((Ok(StreamItem::Event(event)), st));
                     }
-                    Some(Err(eventsource_client::Error::UnexpectedResponse(resp, _))) if (400..500).contains(&resp.status()) && resp.status() != 429 => {
+                    Some(Err(eventsource_client::Error::UnexpectedResponse(resp, _)))
+                        if (400..500).contains(&resp.status()) && resp.status() != 429 =>
+                    {
                         st.done = true;
-                        let code = if resp.status() == 404 { ErrorCode::NotFound } else { ErrorCode::Authentication };
-                        return Some((Err(Error::new(code, format!("GET /jobs/{}/stream: HTTP {}", st.job, resp.status()))), st));
+                        let code = if resp.status() == 404 {
+                            ErrorCode::NotFound
+                        } else {
+                            ErrorCode::Authentication
+                        };
+                        return Some((
+                            Err(Error::new(
+                                code,
+                                format!("GET /jobs/{}/stream: HTTP {}", st.job, resp.status()),
+                            )),
+                            st,
+                        ));
                     }
                     Some(Err(e)) => {
                         st.failures += 1;
                         if st.failures > 40 {
                             st.done = true;
-                            return Some((Err(Error::new(ErrorCode::Unavailable, format!("GET /jobs/{}/stream: gave up reconnecting ({e})", st.job))), st));
+                            return Some((
+                                Err(Error::new(
+                                    ErrorCode::Unavailable,
+                                    format!(
+                                        "GET /jobs/{}/stream: gave up reconnecting ({e})",
+                                        st.job
+                                    ),
+                                )),
+                                st,
+                            ));
                         }
                         let reason = e.to_string();
-                        return Some((Ok(StreamItem::Reconnecting { attempt: st.failures, reason }), st));
+                        return Some((
+                            Ok(StreamItem::Reconnecting {
+                                attempt: st.failures,
+                                reason,
+                            }),
+                            st,
+                        ));
                     }
                 }
             }
@@ -376,7 +521,13 @@ impl Backend for RemoteBackend {
 
     async fn all_leads(&self, job: &JobId) -> Result<Vec<Lead>> {
         let mut out = Vec::new();
-        let mut query = LeadQuery { page: PageParams { limit: Some(100), ..PageParams::default() }, ..LeadQuery::default() };
+        let mut query = LeadQuery {
+            page: PageParams {
+                limit: Some(100),
+                ..PageParams::default()
+            },
+            ..LeadQuery::default()
+        };
         loop {
             let page = self.list_leads(job, query.clone()).await?;
             out.extend(page.data);

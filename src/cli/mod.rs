@@ -89,16 +89,24 @@ fn init_tracing() {
 async fn run(cli: Cli) -> Result<(), Failure> {
     let (config, _) = Config::load(cli.global.config.as_deref())?;
     let remote_url = cli.global.remote.clone().or_else(|| {
-        (config.backend.kind == crate::config::BackendKind::Remote).then(|| config.backend.url.clone()).flatten()
+        (config.backend.kind == crate::config::BackendKind::Remote)
+            .then(|| config.backend.url.clone())
+            .flatten()
     });
     if config.backend.kind == crate::config::BackendKind::Remote && remote_url.is_none() {
-        return Err(anyhow::anyhow!("[backend] kind = \"remote\" needs url = \"http://HOST:PORT/v1\" (or pass --remote URL)").into());
+        return Err(anyhow::anyhow!(
+            "[backend] kind = \"remote\" needs url = \"http://HOST:PORT/v1\" (or pass --remote URL)"
+        )
+        .into());
     }
     let headless = cli.command.is_some();
     let (backend, engine): (Arc<dyn Backend>, Option<Engine>) = match &remote_url {
         Some(url) => {
             let key = std::env::var(&config.backend.api_key_env).unwrap_or_default();
-            (Arc::new(crate::backend::RemoteBackend::new(url, &key)?), None)
+            (
+                Arc::new(crate::backend::RemoteBackend::new(url, &key)?),
+                None,
+            )
         }
         None => {
             let engine = open_engine(&cli.global, &config, headless).await?;
@@ -136,9 +144,18 @@ async fn open_engine(
     options.seed = config.engine.seed;
     options.credits_included = config.engine.credits_included;
     if config.planner.kind == PlannerKind::Llm {
-        anyhow::bail!(
-            "[planner] kind = \"llm\" is not available in this build yet; use kind = \"rules\""
-        );
+        let p = &config.planner;
+        let (Some(base_url), Some(model)) = (p.base_url.clone(), p.model.clone()) else {
+            anyhow::bail!("[planner] kind = \"llm\" needs base_url and model (see config.example.toml)");
+        };
+        // The key (if any) comes from the environment variable the config names, never the file.
+        let api_key = p.api_key_env.as_deref().and_then(|var| std::env::var(var).ok()).filter(|k| !k.is_empty());
+        options.planner = Arc::new(crate::engine::planner::LlmPlanner::new(crate::engine::planner::LlmPlannerConfig {
+            base_url,
+            model,
+            api_key,
+            timeout: Duration::from_millis(p.timeout_ms),
+        }));
     }
     Engine::open(options)
         .await

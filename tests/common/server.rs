@@ -21,12 +21,26 @@ pub async fn serve_with(pace_ms: u64, options: ServerOptions) -> Served {
     let mut eo = EngineOptions::new(dir.path());
     eo.pace = Duration::from_millis(pace_ms);
     let engine = Engine::open(eo).await.unwrap();
-    let key = keys::mint(engine.store(), &OrgId::local(), "tests", &Scope::ALL, false, None).unwrap().secret;
+    let key = keys::mint(
+        engine.store(),
+        &OrgId::local(),
+        "tests",
+        &Scope::ALL,
+        false,
+        None,
+    )
+    .unwrap()
+    .secret;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = leadline::server::router(engine.clone(), options, format!("http://{addr}")).unwrap();
     tokio::spawn(async move { axum::serve(listener, app).await });
-    Served { base: format!("http://{addr}/v1"), key, engine, dir }
+    Served {
+        base: format!("http://{addr}/v1"),
+        key,
+        engine,
+        dir,
+    }
 }
 
 pub async fn serve(pace_ms: u64) -> Served {
@@ -46,12 +60,20 @@ impl Harness {
         let mut eo = EngineOptions::new(dir.path());
         eo.pace = Duration::from_millis(pace_ms);
         let engine = Engine::open(eo).await.unwrap();
-        Self { backend: Arc::new(LocalBackend::new(engine)), _dir: Some(dir), served: None }
+        Self {
+            backend: Arc::new(LocalBackend::new(engine)),
+            _dir: Some(dir),
+            served: None,
+        }
     }
 
     pub async fn remote(pace_ms: u64) -> Self {
         let served = serve(pace_ms).await;
         let backend = RemoteBackend::new(&served.base, &served.key).unwrap();
-        Self { backend: Arc::new(backend), _dir: None, served: Some(served) }
+        Self {
+            backend: Arc::new(backend),
+            _dir: None,
+            served: Some(served),
+        }
     }
 }

@@ -1,12 +1,15 @@
 //! The planner: plain English → an ICP and a plan (planner.md). Behind a trait so the rule-based
 //! planner (default, offline) and an LLM planner can be swapped by configuration.
 
+pub mod llm;
 pub mod rules;
+pub mod vocab;
 
 use async_trait::async_trait;
 
 use crate::model::{Error, Icp, Step};
 
+pub use llm::{LlmPlanner, LlmPlannerConfig};
 pub use rules::RulesPlanner;
 
 /// The longest prompt the API accepts.

@@ -1,0 +1,295 @@
+//! Prompt → ICP. Passes run from the most structured reading to the least, each claiming the
+//! tokens it used, so a word is read once: numbers ("20+ engineers"), skipped sources, funding
+//! stages, roles ("Head of Data" is a role, so "Data" is not an industry), then places,
+//! industries and technologies.
+
+use super::lexicons::{ENTITIES, Entity, WEAK_TECH};
+use super::text::{Kind, Token, tokenize};
+use super::{numbers, roles, sources, stages};
+use crate::engine::planner::vocab::{geo, us_states};
+use crate::model::Icp;
+
+/// What a prompt said, before any decision about rejection.
+#[derive(Debug, Clone, Default)]
+pub struct Extraction {
+    pub icp: Icp,
+    pub credit_limit: Option<numbers::CreditLimit>,
+}
+
+/// Words after which an everyday-word technology ("Segment", "Rust") is read as one.
+const TECH_CUES: &[&str] = &[
+    "using",
+    "use",
+    "uses",
+    "used",
+    "on",
+    "running",
+    "runs",
+    "run",
+    "built",
+    "powered",
+    "stack",
+    "stacks",
+    "customers",
+    "users",
+    "leveraging",
+    "leverage",
+    "leverages",
+    "adopting",
+    "adopted",
+    "adopt",
+    "with",
+    "via",
+    "technologies",
+    "technology",
+    "tools",
+    "tech",
+    "includes",
+    "including",
+    "like",
+];
+const TECH_SEPARATORS: &[&str] = &[
+    ",", "and", "or", "&", "/", "+", "plus", "with", "by", "of", "the", "their", "in", "a", "an",
+];
+
+pub fn extract(prompt: &str) -> Extraction {
+    let tokens = tokenize(prompt);
+    extract_tokens(&tokens)
+}
+
+pub fn extract_tokens(tokens: &[Token]) -> Extraction {
+    let mut claimed = vec![false; tokens.len()];
+    let mut icp = Icp::default();
+    let nums = numbers::extract(tokens, &mut claimed);
+    nums.apply(&mut icp);
+    icp.excluded_sources = sources::extract(tokens, &mut claimed)
+        .into_iter()
+        .map(String::from)
+        .collect();
+    icp.funding_stages = stages::extract(tokens, &mut claimed)
+        .into_iter()
+        .map(String::from)
+        .collect();
+    for role in roles::extract(tokens, &mut claimed) {
+        let list = if role.hiring {
+            &mut icp.hiring_for
+        } else {
+            &mut icp.roles
+        };
+        push(list, role.title);
+    }
+    read_entities(tokens, &mut claimed, &mut icp);
+    Extraction {
+        icp,
+        credit_limit: nums.credit_limit,
+    }
+}
+
+fn push(list: &mut Vec<String>, value: String) {
+    if !list.iter().any(|v| v.eq_ignore_ascii_case(&value)) {
+        list.push(value);
+    }
+}
+
+fn read_entities(tokens: &[Token], claimed: &mut [bool], icp: &mut Icp) {
+    let mut weak_industries: Vec<String> = Vec::new();
+    let mut tech_context = false;
+    let mut i = 0;
+    while i < tokens.len() {
+        if claimed[i] {
+            tech_context = false;
+            i += 1;
+            continue;
+        }
+        let hit = ENTITIES.match_at(tokens, i, claimed);
+        let weak_tech = if tech_context {
+            WEAK_TECH.match_at(tokens, i, claimed)
+        } else {
+            None
+        };
+        match (hit, weak_tech) {
+            (_, Some(w)) if hit.is_none_or(|h| h.len <= w.len) => {
+                push(&mut icp.technologies, w.value.to_string());
+                claimed[i..i + w.len].iter_mut().for_each(|c| *c = true);
+                i += w.len;
+                continue;
+            }
+            (Some(h), _) => {
+                apply(h.value, icp, &mut weak_industries);
+                claimed[i..i + h.len].iter_mut().for_each(|c| *c = true);
+                i += h.len;
+                // "Austin TX", "Denver, CO": a USPS code right after a US city is its state.
+                if let Entity::City(city) = h.value
+                    && let Some(k) = state_after_us_city(tokens, claimed, i, city)
+                {
+                    push(&mut icp.us_states, tokens[k].raw.to_uppercase());
+                    claimed[i..=k].iter_mut().for_each(|c| *c = true);
+                    i = k + 1;
+                }
+                // A technology keeps a list going: "using HubSpot and Segment".
+                tech_context = matches!(h.value, Entity::Tech { .. });
+                continue;
+            }
+            _ => {}
+        }
+        let t = &tokens[i];
+        // EMEA spans two of the contract's regions; it stays regions, never countries.
+        if t.norm == "emea" {
+            push(&mut icp.regions, "EUROPE".to_string());
+            push(&mut icp.regions, "MENA".to_string());
+            claimed[i] = true;
+            i += 1;
+            continue;
+        }
+        if TECH_CUES.contains(&t.norm.as_str()) {
+            tech_context = true;
+        } else if !(tech_context
+            && (TECH_SEPARATORS.contains(&t.norm.as_str())
+                || t.kind == Kind::Punct && t.norm == ","))
+        {
+            tech_context = false;
+        }
+        i += 1;
+    }
+    if icp.industries.is_empty() {
+        icp.industries = weak_industries;
+    }
+}
+
+fn state_after_us_city(tokens: &[Token], claimed: &[bool], at: usize, city: &str) -> Option<usize> {
+    if !geo::CITIES
+        .iter()
+        .any(|(c, country)| *c == city && *country == "US")
+    {
+        return None;
+    }
+    let k = if tokens.get(at).is_some_and(|t| t.is_punct(",")) {
+        at + 1
+    } else {
+        at
+    };
+    let t = tokens.get(k)?;
+    let code = t.raw.to_uppercase();
+    // Lower-case codes that are also words ("NYC or Boston") only count in capitals.
+    let word_like = [
+        "or", "in", "me", "ok", "hi", "oh", "de", "la", "al", "id", "pa", "co", "ma", "ne", "mo",
+        "as", "ar",
+    ];
+    let typed_ok = t.raw == code || !word_like.contains(&t.norm.as_str());
+    let is_state = typed_ok
+        && t.kind == Kind::Word
+        && code.len() == 2
+        && us_states::US_STATES.iter().any(|(c, _)| *c == code);
+    (is_state && !claimed[k]).then_some(k)
+}
+
+fn apply(entity: Entity, icp: &mut Icp, weak_industries: &mut Vec<String>) {
+    match entity {
+        Entity::Industry { slug, weak: false } => push(&mut icp.industries, slug.to_string()),
+        Entity::Industry { slug, weak: true } => push(weak_industries, slug.to_string()),
+        Entity::Country(code) => push(&mut icp.countries, code.to_string()),
+        Entity::Region(code) => push(&mut icp.regions, code.to_string()),
+        Entity::City(name) => push(&mut icp.cities, name.to_string()),
+        Entity::State(code) => push(&mut icp.us_states, code.to_string()),
+        Entity::Tech { name, .. } => push(&mut icp.technologies, name.to_string()),
+    }
+}
+
+/// Whether the ICP names anyone to look for (planner.md's audience).
+pub fn has_audience(icp: &Icp) -> bool {
+    !(icp.industries.is_empty()
+        && icp.countries.is_empty()
+        && icp.regions.is_empty()
+        && icp.cities.is_empty()
+        && icp.us_states.is_empty()
+        && icp.funding_stages.is_empty()
+        && icp.employees.is_open()
+        && icp.team_size.values().all(|r| r.is_open())
+        && icp.roles.is_empty()
+        && icp.technologies.is_empty()
+        && icp.hiring_for.is_empty())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn regions_stay_regions_and_cities_do_not_imply_countries() {
+        let icp =
+            extract("AI startups in the EU, the Nordics, Southeast Asia and North America").icp;
+        assert_eq!(icp.regions, ["EU", "NORDICS", "SEA", "NA"]);
+        assert!(icp.countries.is_empty());
+        assert_eq!(extract("SaaS in EMEA").icp.regions, ["EUROPE", "MENA"]);
+        let icp = extract("fintechs in London and Berlin").icp;
+        assert_eq!(icp.cities, ["London", "Berlin"]);
+        assert!(icp.countries.is_empty());
+    }
+
+    #[test]
+    fn states_are_usps_codes_without_a_us_country() {
+        let icp = extract("SaaS in California and New York State").icp;
+        assert_eq!(icp.us_states, ["CA", "NY"]);
+        assert!(icp.countries.is_empty());
+        assert_eq!(extract("SaaS in Texas, USA").icp.countries, ["US"]);
+        assert!(extract("NYC or Boston").icp.us_states.is_empty());
+        let icp = extract("software cos in austin tx and Denver, CO").icp;
+        assert_eq!(
+            (icp.cities, icp.us_states),
+            (
+                vec!["Austin".to_string(), "Denver".to_string()],
+                vec!["TX".to_string(), "CO".to_string()]
+            )
+        );
+    }
+
+    #[test]
+    fn countries_by_name_adjective_and_abbreviation() {
+        assert_eq!(
+            extract("UK, Britain, U.S., American, French, Deutschland")
+                .icp
+                .countries,
+            ["GB", "US", "FR", "DE"]
+        );
+        assert!(extract("help us find fintechs").icp.countries.is_empty());
+    }
+
+    #[test]
+    fn an_industry_word_inside_a_role_is_not_an_industry() {
+        let icp = extract("Head of Data at banks").icp;
+        assert_eq!(icp.industries, ["fintech"]);
+        assert_eq!(icp.roles, ["Head of Data"]);
+    }
+
+    #[test]
+    fn weak_technologies_need_a_cue() {
+        assert_eq!(
+            extract("martech using HubSpot and Segment")
+                .icp
+                .technologies,
+            ["HubSpot", "Segment"]
+        );
+        assert!(
+            extract("the mid-market segment of fintech")
+                .icp
+                .technologies
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn rejection_is_about_audience() {
+        for p in [
+            "find leads",
+            "hello",
+            "asdf",
+            "",
+            "   ",
+            "?!...",
+            "Please find me some leads",
+        ] {
+            assert!(!has_audience(&extract(p).icp), "{p}");
+        }
+        assert!(has_audience(&extract("fintech").icp));
+    }
+}

@@ -1,0 +1,323 @@
+//! The LLM planner against a real HTTP fake on 127.0.0.1: good answers are used (after
+//! normalisation), and every kind of failure falls back to the rules with a visible note.
+
+use std::time::Duration;
+
+use leadline::engine::planner::{LlmPlanner, LlmPlannerConfig, PlanRequest, Planner};
+use leadline::model::{ErrorCode, Icp};
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+const KEY: &str = "sk-test-not-a-real-key";
+const PROMPT: &str =
+    "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.";
+
+/// What the fake does with the one request it receives.
+enum Reply {
+    Json(Value),
+    Status(u16, &'static str),
+    Raw(&'static str),
+    Sleep(Duration),
+}
+
+struct Seen {
+    head: String,
+    body: Value,
+}
+
+/// Serves exactly one request, then reports what it saw.
+async fn fake(reply: Reply) -> (String, oneshot::Receiver<Seen>) {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind 127.0.0.1");
+    let addr = listener.local_addr().expect("addr");
+    let (tx, rx) = oneshot::channel();
+    tokio::spawn(async move {
+        let Ok((mut socket, _)) = listener.accept().await else {
+            return;
+        };
+        let mut buf = Vec::new();
+        let mut chunk = [0u8; 8192];
+        let (head, body) = loop {
+            let Ok(n) = socket.read(&mut chunk).await else {
+                return;
+            };
+            if n == 0 {
+                return;
+            }
+            buf.extend_from_slice(&chunk[..n]);
+            let text = String::from_utf8_lossy(&buf).to_string();
+            if let Some(split) = text.find("\r\n\r\n") {
+                let head = text[..split].to_string();
+                let len = head
+                    .lines()
+                    .find_map(|l| {
+                        l.to_ascii_lowercase()
+                            .strip_prefix("content-length:")
+                            .map(|v| v.trim().to_string())
+                    })
+                    .and_then(|v| v.parse::<usize>().ok())
+                    .unwrap_or(0);
+                if buf.len() >= split + 4 + len {
+                    let body =
+                        String::from_utf8_lossy(&buf[split + 4..split + 4 + len]).to_string();
+                    break (head, body);
+                }
+            }
+        };
+        let _ = tx.send(Seen {
+            head,
+            body: serde_json::from_str(&body).unwrap_or(Value::Null),
+        });
+        let (status, reason, payload) = match reply {
+            Reply::Json(v) => (200, "OK", v.to_string()),
+            Reply::Status(code, reason) => (
+                code,
+                reason,
+                "{\"error\":{\"message\":\"boom\"}}".to_string(),
+            ),
+            Reply::Raw(s) => (200, "OK", s.to_string()),
+            Reply::Sleep(d) => {
+                tokio::time::sleep(d).await;
+                (200, "OK", "{}".to_string())
+            }
+        };
+        let response = format!(
+            "HTTP/1.1 {status} {reason}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{payload}",
+            payload.len()
+        );
+        let _ = socket.write_all(response.as_bytes()).await;
+        let _ = socket.shutdown().await;
+    });
+    (format!("http://{addr}/v1"), rx)
+}
+
+fn planner(base_url: String, timeout: Duration) -> LlmPlanner {
+    LlmPlanner::new(LlmPlannerConfig {
+        base_url,
+        model: "test-model".into(),
+        api_key: Some(KEY.into()),
+        timeout,
+    })
+}
+
+fn completion(content: &str) -> Value {
+    json!({"id": "c1", "object": "chat.completion", "choices": [
+        {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content, "refusal": null}}
+    ]})
+}
+
+fn good_icp() -> Value {
+    json!({
+        "industries": ["fintech"], "countries": ["FR"], "regions": [], "cities": [], "us_states": [],
+        "funding_stages": ["series_a"], "employees": {"min": null, "max": null},
+        "team_size": [{"department": "engineering", "min": 20, "max": null}],
+        "roles": ["VP of Engineering", "Head of Growth"], "technologies": [], "hiring_for": [],
+        "funded_within_days": null, "max_rows": null, "excluded_sources": []
+    })
+}
+
+fn request() -> PlanRequest {
+    PlanRequest {
+        prompt: PROMPT.into(),
+        ..PlanRequest::default()
+    }
+}
+
+fn assert_fell_back(draft: &leadline::engine::planner::PlanDraft, why: &str) {
+    assert_eq!(draft.notes.len(), 1, "{:?}", draft.notes);
+    let note = &draft.notes[0];
+    assert!(
+        note.starts_with("The LLM planner was unavailable ("),
+        "{note}"
+    );
+    assert!(
+        note.ends_with("this plan was drafted by the built-in rules."),
+        "{note}"
+    );
+    assert!(note.contains(why), "{note} should mention {why}");
+    assert!(!note.contains(KEY));
+    // The rules' reading of the prompt.
+    assert_eq!(draft.icp.roles, ["VP Engineering", "Head of Growth"]);
+    assert_eq!(draft.icp.countries, ["FR"]);
+}
+
+#[tokio::test]
+async fn a_good_answer_is_used_and_the_request_is_well_formed() {
+    let (url, seen) = fake(Reply::Json(completion(&good_icp().to_string()))).await;
+    let draft = planner(url, Duration::from_secs(5))
+        .plan(&request())
+        .await
+        .expect("plan");
+    let seen = seen.await.expect("request seen");
+
+    assert!(
+        seen.head.starts_with("POST /v1/chat/completions "),
+        "{}",
+        seen.head
+    );
+    let auth = seen
+        .head
+        .lines()
+        .find(|l| l.to_ascii_lowercase().starts_with("authorization:"))
+        .expect("auth header");
+    assert_eq!(
+        auth.split_once(':').map(|(_, v)| v.trim()),
+        Some(format!("Bearer {KEY}").as_str())
+    );
+    assert_eq!(seen.body["model"], "test-model");
+    let messages = seen.body["messages"].as_array().expect("messages");
+    assert!(
+        messages
+            .iter()
+            .any(|m| m["role"] == "user"
+                && m["content"].as_str().is_some_and(|c| c.contains(PROMPT)))
+    );
+    assert_eq!(seen.body["response_format"]["type"], "json_schema");
+    assert_eq!(seen.body["response_format"]["json_schema"]["strict"], true);
+    assert_eq!(
+        seen.body["response_format"]["json_schema"]["schema"]["required"]
+            .as_array()
+            .map(Vec::len),
+        Some(14)
+    );
+
+    assert!(draft.notes.is_empty(), "{:?}", draft.notes);
+    let expected = Icp {
+        industries: vec!["fintech".into()],
+        countries: vec!["FR".into()],
+        funding_stages: vec!["series_a".into()],
+        team_size: [(
+            "engineering".to_string(),
+            leadline::model::Range {
+                min: Some(20),
+                max: None,
+            },
+        )]
+        .into(),
+        roles: vec!["VP Engineering".into(), "Head of Growth".into()],
+        ..Icp::default()
+    };
+    assert_eq!(draft.icp, expected);
+    assert!(draft.steps.len() <= 12 && draft.credits_estimate > 0);
+}
+
+#[tokio::test]
+async fn invalid_json_falls_back_to_rules() {
+    let (url, _seen) = fake(Reply::Json(completion("{\"industries\": [\"fintech\""))).await;
+    let draft = planner(url, Duration::from_secs(5))
+        .plan(&request())
+        .await
+        .expect("plan");
+    assert_fell_back(&draft, "invalid JSON");
+}
+
+#[tokio::test]
+async fn a_schema_mismatch_falls_back_to_rules() {
+    let (url, _seen) = fake(Reply::Json(completion("{\"audience\": \"fintechs\"}"))).await;
+    let draft = planner(url, Duration::from_secs(5))
+        .plan(&request())
+        .await
+        .expect("plan");
+    assert_fell_back(&draft, "did not match the ICP schema");
+}
+
+#[tokio::test]
+async fn a_non_json_body_falls_back_to_rules() {
+    let (url, _seen) = fake(Reply::Raw("<html>gateway</html>")).await;
+    let draft = planner(url, Duration::from_secs(5))
+        .plan(&request())
+        .await
+        .expect("plan");
+    assert_fell_back(&draft, "not valid JSON");
+}
+
+#[tokio::test]
+async fn an_http_500_falls_back_to_rules() {
+    let (url, _seen) = fake(Reply::Status(500, "Internal Server Error")).await;
+    let draft = planner(url, Duration::from_secs(5))
+        .plan(&request())
+        .await
+        .expect("plan");
+    assert_fell_back(&draft, "HTTP 500");
+}
+
+#[tokio::test]
+async fn a_slow_answer_times_out_and_falls_back_to_rules() {
+    let (url, _seen) = fake(Reply::Sleep(Duration::from_secs(3))).await;
+    let started = std::time::Instant::now();
+    let draft = planner(url, Duration::from_millis(300))
+        .plan(&request())
+        .await
+        .expect("plan");
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "took {:?}",
+        started.elapsed()
+    );
+    assert_fell_back(&draft, "did not answer within");
+}
+
+#[tokio::test]
+async fn a_refusal_falls_back_to_rules() {
+    let refusal = json!({"choices": [{"index": 0, "finish_reason": "stop",
+        "message": {"role": "assistant", "content": null, "refusal": "I can't help with that."}}]});
+    let (url, _seen) = fake(Reply::Json(refusal)).await;
+    let draft = planner(url, Duration::from_secs(5))
+        .plan(&request())
+        .await
+        .expect("plan");
+    assert_fell_back(&draft, "refused");
+}
+
+#[tokio::test]
+async fn an_unreachable_server_falls_back_and_a_prompt_without_audience_is_still_rejected() {
+    // Bind and drop, so the port is (almost certainly) closed.
+    let port = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
+    let p = planner(format!("http://127.0.0.1:{port}"), Duration::from_secs(2));
+    let draft = p.plan(&request()).await.expect("plan");
+    assert_fell_back(&draft, "could not be reached");
+    let err = p
+        .plan(&PlanRequest {
+            prompt: "hello".into(),
+            ..PlanRequest::default()
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::PlanRejected);
+}
+
+#[tokio::test]
+async fn replan_uses_the_model_answer() {
+    let mut edited = good_icp();
+    edited["roles"] = json!(["VP Engineering"]);
+    let (url, seen) = fake(Reply::Json(completion(&edited.to_string()))).await;
+    let previous = Icp {
+        industries: vec!["fintech".into()],
+        countries: vec!["FR".into()],
+        roles: vec!["VP Engineering".into(), "Head of Growth".into()],
+        ..Icp::default()
+    };
+    let draft = planner(url, Duration::from_secs(5))
+        .replan(&previous, "only VP Eng")
+        .await
+        .expect("replan");
+    let seen = seen.await.expect("seen");
+    let user = seen.body["messages"][1]["content"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        user.contains("only VP Eng") && user.contains("Head of Growth"),
+        "{user}"
+    );
+    assert_eq!(draft.icp.roles, ["VP Engineering"]);
+    assert!(draft.notes.is_empty());
+}

@@ -163,7 +163,7 @@ fn new_thread_prompt_approve_leads_filter_detail_help_quit_in_tmux() {
         s.wait_for("✓ succeeded", Duration::from_secs(60));
 
         s.keys(&["5"]);
-        let leads = s.wait_for("Confidence", Duration::from_secs(10));
+        let leads = s.wait_for("Company", Duration::from_secs(10));
         assert!(leads.contains("5 Leads ("), "{leads}");
 
         s.keys(&["/"]);

@@ -111,7 +111,13 @@ pub fn update(s: &mut AppState, msg: Msg) -> Effects {
 /// Whether a message can change what is on screen (ticks only when something animates).
 pub fn needs_redraw(s: &AppState, msg: &Msg) -> bool {
     match msg {
-        Msg::Tick(_) => s.requests.pending > 0 || !s.toasts.items.is_empty() || s.log.is_running(),
+        // Every 5 s regardless, so relative times ("2m ago") stay true on an idle screen.
+        Msg::Tick(_) => {
+            s.requests.pending > 0
+                || !s.toasts.items.is_empty()
+                || s.log.is_running()
+                || s.tick.is_multiple_of(20)
+        }
         _ => true,
     }
 }

@@ -11,3 +11,4 @@ pub mod engine;
 pub mod model;
 pub mod server;
 pub mod text;
+pub mod tui;

@@ -1,0 +1,71 @@
+//! The loop: drain queued messages in batches, update, run effects, redraw only when something
+//! visible changed. Many stream events arriving together become one frame.
+
+use std::io::Write;
+use std::sync::Arc;
+
+use ratatui::DefaultTerminal;
+use ratatui::crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use tokio::sync::mpsc::unbounded_channel;
+use tokio_util::sync::CancellationToken;
+
+use super::effect::Runner;
+use super::state::AppState;
+use super::{event, ui, update};
+use crate::backend::Backend;
+
+/// Messages handled per batch before a frame is drawn.
+const BATCH: usize = 1024;
+
+pub async fn run_app(
+    terminal: &mut DefaultTerminal,
+    backend: Arc<dyn Backend>,
+    mut state: AppState,
+) -> anyhow::Result<()> {
+    let (tx, mut rx) = unbounded_channel();
+    let cancel = CancellationToken::new();
+    let input = event::spawn_input(tx.clone(), cancel.clone());
+    let mut runner = Runner::new(backend, tx);
+    if let Ok(size) = terminal.size() {
+        state.size = (size.width, size.height);
+    }
+    for e in update::init(&mut state) {
+        runner.run(e);
+    }
+    let mut batch = Vec::with_capacity(BATCH);
+    let mut dirty = true;
+    let result = loop {
+        if dirty {
+            if let Err(e) = draw(terminal, &state) {
+                break Err(e);
+            }
+            dirty = false;
+        }
+        if rx.recv_many(&mut batch, BATCH).await == 0 {
+            break Ok(());
+        }
+        for msg in batch.drain(..) {
+            dirty |= update::needs_redraw(&state, &msg);
+            for effect in update::update(&mut state, msg) {
+                runner.run(effect);
+            }
+        }
+        if state.quit {
+            break Ok(());
+        }
+    };
+    cancel.cancel();
+    drop(runner); // aborts the stream task
+    let _ = input.await;
+    result
+}
+
+fn draw(terminal: &mut DefaultTerminal, state: &AppState) -> anyhow::Result<()> {
+    // Synchronized update: terminals that support it show the frame at once, without tearing.
+    let mut out = std::io::stdout();
+    let _ = ratatui::crossterm::queue!(out, BeginSynchronizedUpdate);
+    terminal.draw(|f| ui::draw(f, state))?;
+    let _ = ratatui::crossterm::queue!(out, EndSynchronizedUpdate);
+    let _ = out.flush();
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! The TUI's slice of the config file (`[keys]`, `[theme]`) plus `NO_COLOR`.
+
+pub use super::keymap::KeysConfig;
+pub use super::theme::ThemeConfig;
+
+#[derive(Debug, Clone, Default)]
+pub struct TuiConfig {
+    pub keys: KeysConfig,
+    pub theme: ThemeConfig,
+    /// From `NO_COLOR` (any non-empty value) or the config; the caller decides.
+    pub no_color: bool,
+}
+
+impl TuiConfig {
+    /// `NO_COLOR` per no-color.org: set and non-empty means no colour.
+    pub fn no_color_from_env() -> bool {
+        std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+    }
+}
+
+/// The `[keys]` and `[theme]` sections for `config.example.toml`, with every key documented.
+/// A test parses it and checks it lists every action with its default keys.
+pub const EXAMPLE: &str = r##"# ── TUI key bindings ───────────────────────────────────────────────────────────────────────
+# action = "key" or ["key", "key"]. A binding here replaces that action's default keys; actions
+# left out keep theirs; a key you take over is removed from the action that had it.
+# Keys: a single character ("a", "G" = shift-g, "?", "/"), "ctrl-r", "alt-x", "shift-tab", "enter",
+# "esc", "tab", "up", "down", "left", "right", "home", "end", "pgup", "pgdn", "backspace", "delete",
+# "space", "f1" … "f12". The ? help overlay and the status-bar hints show your bindings.
+[keys]
+quit = ["q", "ctrl-c"]        # quit (asks first while a job is running)
+help = "?"                    # show / hide the help overlay
+palette = ":"                 # command palette: run any action by name
+next_pane = "tab"             # next pane
+prev_pane = "shift-tab"       # previous pane
+pane_threads = "1"            # go to the thread list
+pane_chat = "2"               # go to the chat
+pane_plan = "3"               # go to the plan inspector
+pane_log = "4"                # go to the job log
+pane_leads = "5"              # go to the leads table
+up = ["k", "up"]              # move up / scroll up
+down = ["j", "down"]          # move down / scroll down
+top = ["g", "home"]           # go to the top
+bottom = ["G", "end"]         # go to the bottom (in the job log: resume follow mode)
+page_up = ["pgup", "ctrl-b"]  # page up
+page_down = ["pgdn", "ctrl-f"] # page down
+left = ["h", "left"]          # leads: previous column (scrolls horizontally)
+right = ["l", "right"]        # leads: next column (scrolls horizontally)
+open = "enter"                # open: thread → chat, chat → message box, lead → detail view
+back = "esc"                  # back: close the detail view, clear a filter
+filter = "/"                  # filter the thread list or the leads table
+new_thread = "n"              # new thread (the cursor goes to the message box)
+rename = "R"                  # rename the thread
+delete = "d"                  # delete the thread (confirm; a running job is stopped first)
+input = "i"                   # type in the message box (Enter sends, Alt-Enter newline, Esc leaves)
+approve = "a"                 # approve the current plan, with an optional credit ceiling
+stop = "s"                    # stop the running job (confirm) / decline a pending plan
+replan = "r"                  # replan with feedback
+push = "p"                    # push leads to a CRM or outreach tool
+export = "e"                  # export leads to CSV / JSON / XLSX in the current directory
+sort = "o"                    # leads: sort by the selected column (again: reverse, third: off)
+min_confidence = "c"          # leads: cycle the minimum confidence (0, 0.5, 0.7, 0.9)
+copy = "y"                    # leads: copy the selected cell or field (OSC 52, works over SSH)
+open_url = "x"                # leads: open the selected field's source URL in the browser
+follow = "f"                  # job log: toggle follow mode
+
+# ── TUI colours ────────────────────────────────────────────────────────────────────────────
+# A colour name (black red green yellow blue magenta cyan gray darkgray lightred lightgreen
+# lightyellow lightblue lightmagenta lightcyan white reset), "#rrggbb", or an ANSI index "0"–"255".
+# NO_COLOR=1 in the environment turns colours off (focus and selection stay visible).
+[theme]
+accent = "cyan"               # titles, keys, progress, live indicators
+text = "reset"                # body text (reset = the terminal's own colour)
+muted = "darkgray"            # secondary text: times, hints, sources
+border = "darkgray"           # pane borders
+border_focused = "cyan"       # the focused pane's border
+selection_bg = "blue"         # background of the selected row
+ok = "green"                  # succeeded, TEST badge
+warn = "yellow"               # warnings, pending / stopped jobs
+error = "red"                 # errors, failed jobs, LIVE badge
+status_bg = "black"           # status bar and toasts background
+"##;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tui::keymap::{Action, Keymap};
+    use crate::tui::theme::Theme;
+
+    #[derive(serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Example {
+        keys: KeysConfig,
+        theme: ThemeConfig,
+    }
+
+    #[test]
+    fn the_example_parses_lists_every_action_and_matches_the_defaults() {
+        let ex: Example = toml::from_str(EXAMPLE).expect("the example parses");
+        let from_example = Keymap::from_config(&ex.keys).expect("its keys are valid");
+        let defaults = Keymap::default();
+        for &a in Action::ALL {
+            assert!(
+                EXAMPLE.contains(&format!("\n{} =", a.name())),
+                "{} is not documented",
+                a.name()
+            );
+            assert_eq!(
+                from_example.keys_for(a),
+                defaults.keys_for(a),
+                "{}",
+                a.name()
+            );
+        }
+        Theme::new(&ex.theme, false).expect("its colours are valid");
+    }
+}

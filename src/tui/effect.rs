@@ -1,0 +1,384 @@
+//! Effects: what `update` asks the outside world to do. The runner executes each as a tokio task
+//! that sends its result back as a `Msg`; nothing here touches the state.
+
+use std::sync::Arc;
+
+use futures::StreamExt;
+use tokio::sync::mpsc::UnboundedSender;
+use tokio::task::JoinHandle;
+
+use crate::backend::Backend;
+use crate::model::requests::{
+    Approve, CreateThread, ExportFormat, LeadQuery, PostMessage, ThreadPatch, ThreadQuery,
+};
+use crate::model::{Error, JobId, Order, PageParams, PlanId, ThreadId};
+
+use super::message::{Msg, Reply};
+use super::state::requests::Tag;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    ListThreads {
+        q: Option<String>,
+        limit: u32,
+    },
+    Messages(ThreadId),
+    Job(JobId),
+    Plan(PlanId),
+    /// `limit: None` loads every lead of the job.
+    Leads {
+        job: JobId,
+        limit: Option<u32>,
+    },
+    Events(JobId),
+    Usage,
+    /// `thread: None` creates a thread (titled from the prompt) first.
+    Post {
+        thread: Option<ThreadId>,
+        content: String,
+    },
+    Replan {
+        plan: PlanId,
+        feedback: String,
+    },
+    Approve {
+        job: JobId,
+        max_credits: Option<u32>,
+    },
+    Stop(JobId),
+    Rename {
+        thread: ThreadId,
+        title: String,
+    },
+    Delete {
+        thread: ThreadId,
+        force: bool,
+    },
+    Export {
+        job: JobId,
+        format: ExportFormat,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Request {
+        tag: Tag,
+        request: Request,
+    },
+    /// Follow a job's events (stored, then live); replaces any previous subscription.
+    Subscribe(JobId),
+    Unsubscribe,
+    /// Put text on the clipboard through the terminal (OSC 52: works over SSH).
+    Copy(String),
+    /// Open a URL in the desktop's browser, without waiting for it.
+    OpenUrl(String),
+}
+
+/// Messages shown in the chat per thread (the newest ones).
+pub const MESSAGE_PAGE: u32 = 100;
+
+/// Runs a backend request to completion. Also used directly (awaited) by the snapshot path.
+pub async fn execute(backend: &dyn Backend, request: Request) -> Result<Reply, Error> {
+    Ok(match request {
+        Request::ListThreads { q, limit } => Reply::Threads(
+            backend
+                .list_threads(ThreadQuery {
+                    page: PageParams {
+                        limit: Some(limit),
+                        ..Default::default()
+                    },
+                    q,
+                    has_job_status: None,
+                })
+                .await?,
+        ),
+        Request::Messages(thread) => {
+            let page = PageParams {
+                limit: Some(MESSAGE_PAGE),
+                cursor: None,
+                order: Some(Order::Desc),
+            };
+            let mut page = backend.list_messages(&thread, page).await?;
+            page.data.reverse();
+            Reply::Messages { thread, page }
+        }
+        Request::Job(id) => Reply::Job(backend.get_job(&id).await?),
+        Request::Plan(id) => Reply::Plan(backend.get_plan(&id).await?),
+        Request::Leads { job, limit: None } => {
+            let leads = backend.all_leads(&job).await?;
+            Reply::Leads {
+                job,
+                total: Some(leads.len() as u64),
+                leads,
+            }
+        }
+        Request::Leads {
+            job,
+            limit: Some(limit),
+        } => {
+            let query = LeadQuery {
+                page: PageParams {
+                    limit: Some(limit),
+                    cursor: None,
+                    order: Some(Order::Asc),
+                },
+                ..Default::default()
+            };
+            let page = backend.list_leads(&job, query).await?;
+            Reply::Leads {
+                job,
+                leads: page.data,
+                total: page.total,
+            }
+        }
+        Request::Events(job) => {
+            let events = backend.job_events(&job, None).await?;
+            Reply::Events { job, events }
+        }
+        Request::Usage => Reply::Usage(backend.usage().await?),
+        Request::Post { thread, content } => {
+            let thread = match thread {
+                Some(t) => t,
+                None => {
+                    let title: String = content
+                        .lines()
+                        .next()
+                        .unwrap_or("")
+                        .chars()
+                        .take(60)
+                        .collect();
+                    let title = if title.trim().is_empty() {
+                        None
+                    } else {
+                        Some(title)
+                    };
+                    backend
+                        .create_thread(CreateThread {
+                            title,
+                            metadata: None,
+                        })
+                        .await?
+                        .id
+                }
+            };
+            let result = backend
+                .post_message(
+                    &thread,
+                    PostMessage {
+                        content,
+                        ..Default::default()
+                    },
+                )
+                .await;
+            Reply::Posted { thread, result }
+        }
+        Request::Replan { plan, feedback } => {
+            Reply::Replanned(backend.replan(&plan, &feedback).await?)
+        }
+        Request::Approve { job, max_credits } => Reply::Approved(
+            backend
+                .approve(
+                    &job,
+                    Approve {
+                        max_credits,
+                        webhook_url: None,
+                    },
+                )
+                .await?,
+        ),
+        Request::Stop(job) => Reply::Stopped(backend.stop(&job).await?),
+        Request::Rename { thread, title } => Reply::Renamed(
+            backend
+                .update_thread(
+                    &thread,
+                    ThreadPatch {
+                        title: Some(title),
+                        metadata: None,
+                    },
+                )
+                .await?,
+        ),
+        Request::Delete { thread, force } => {
+            backend.delete_thread(&thread, force).await?;
+            Reply::Deleted(thread)
+        }
+        Request::Export { job, format } => {
+            let bytes = backend.export(&job, format).await?;
+            let path = format!("leadline-{job}.{}", format.extension());
+            tokio::fs::write(&path, &bytes)
+                .await
+                .map_err(|e| Error::internal(format!("could not write {path}: {e}")))?;
+            let shown = std::env::current_dir()
+                .map(|d| d.join(&path).display().to_string())
+                .unwrap_or(path);
+            Reply::Exported {
+                path: shown,
+                bytes: bytes.len(),
+            }
+        }
+    })
+}
+
+/// Owns the running tasks; lives in the app loop next to the state.
+pub struct Runner {
+    backend: Arc<dyn Backend>,
+    tx: UnboundedSender<Msg>,
+    stream: Option<(JobId, JoinHandle<()>)>,
+}
+
+impl Runner {
+    pub fn new(backend: Arc<dyn Backend>, tx: UnboundedSender<Msg>) -> Self {
+        Self {
+            backend,
+            tx,
+            stream: None,
+        }
+    }
+
+    pub fn run(&mut self, effect: Effect) {
+        match effect {
+            Effect::Request { tag, request } => {
+                let backend = self.backend.clone();
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = execute(backend.as_ref(), request).await.map(Box::new);
+                    // The app may have quit; a closed channel is fine.
+                    let _ = tx.send(Msg::Reply { tag, result });
+                });
+            }
+            Effect::Subscribe(job) => {
+                if self
+                    .stream
+                    .as_ref()
+                    .is_some_and(|(j, h)| *j == job && !h.is_finished())
+                {
+                    return;
+                }
+                self.unsubscribe();
+                let backend = self.backend.clone();
+                let tx = self.tx.clone();
+                let id = job.clone();
+                let handle = tokio::spawn(async move {
+                    match backend.subscribe(&id, None).await {
+                        Err(error) => {
+                            let _ = tx.send(Msg::StreamFailed { job: id, error });
+                        }
+                        Ok(mut stream) => {
+                            while let Some(item) = stream.next().await {
+                                let msg = match item {
+                                    Ok(item) => Msg::Stream {
+                                        job: id.clone(),
+                                        item,
+                                    },
+                                    Err(error) => Msg::StreamFailed {
+                                        job: id.clone(),
+                                        error,
+                                    },
+                                };
+                                if tx.send(msg).is_err() {
+                                    return;
+                                }
+                            }
+                            let _ = tx.send(Msg::StreamEnded { job: id });
+                        }
+                    }
+                });
+                self.stream = Some((job, handle));
+            }
+            Effect::Unsubscribe => self.unsubscribe(),
+            Effect::Copy(text) => copy_osc52(&text),
+            Effect::OpenUrl(url) => open_url(url),
+        }
+    }
+
+    fn unsubscribe(&mut self) {
+        if let Some((_, h)) = self.stream.take() {
+            h.abort();
+        }
+    }
+}
+
+impl Drop for Runner {
+    fn drop(&mut self) {
+        self.unsubscribe();
+    }
+}
+
+/// Standard base64, for OSC 52.
+pub fn base64(data: &[u8]) -> String {
+    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// The OSC 52 sequence that sets the clipboard.
+pub fn osc52(text: &str) -> String {
+    format!("\u{1b}]52;c;{}\u{7}", base64(text.as_bytes()))
+}
+
+fn copy_osc52(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout();
+    // Best effort: a terminal without OSC 52 ignores it.
+    let _ = out.write_all(osc52(text).as_bytes());
+    let _ = out.flush();
+}
+
+pub fn is_web_url(url: &str) -> bool {
+    url.starts_with("https://") || url.starts_with("http://")
+}
+
+fn open_url(url: String) {
+    // `update` only asks for http(s) URLs; check again so nothing else can launch a handler.
+    if !is_web_url(&url) {
+        return;
+    }
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    // A plain thread: spawning and reaping the child must never block the draw loop.
+    std::thread::spawn(move || {
+        let child = std::process::Command::new(opener)
+            .arg(&url)
+            .stdin(std::process::Stdio::null())
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn();
+        if let Ok(mut c) = child {
+            let _ = c.wait();
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_and_osc52_match_the_standard() {
+        assert_eq!(base64(b""), "");
+        assert_eq!(base64(b"f"), "Zg==");
+        assert_eq!(base64(b"fo"), "Zm8=");
+        assert_eq!(base64(b"foo"), "Zm9v");
+        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
+        assert_eq!(osc52("hi"), "\u{1b}]52;c;aGk=\u{7}");
+    }
+}

@@ -1,0 +1,274 @@
+//! The terminal UI. One direction of data: input, backend replies and stream events become
+//! `Msg`s; `update` changes `AppState` and returns `Effect`s; the runner executes effects as
+//! tasks that send `Msg`s back; `ui::draw` reads the state. See `app.rs` for the loop.
+
+pub mod app;
+pub mod config;
+pub mod effect;
+pub mod event;
+pub mod keymap;
+pub mod message;
+pub mod state;
+pub mod theme;
+pub mod ui;
+pub mod update;
+
+#[doc(hidden)]
+pub mod fixtures;
+#[cfg(test)]
+mod tests;
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use anyhow::Context;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use ratatui::text::Span;
+
+use crate::backend::{Backend, StreamItem};
+use crate::model::{JobId, ThreadId, Timestamp};
+
+pub use config::{KeysConfig, ThemeConfig, TuiConfig};
+use effect::{Effect, Request, execute};
+use keymap::Keymap;
+use message::Msg;
+use state::requests::Slot;
+use state::{AppState, Pane};
+use theme::Theme;
+
+/// The screen a snapshot shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum View {
+    Threads,
+    Chat,
+    Plan,
+    Log,
+    Leads,
+}
+
+impl View {
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "threads" => Some(Self::Threads),
+            "chat" => Some(Self::Chat),
+            "plan" => Some(Self::Plan),
+            "log" | "joblog" | "job" => Some(Self::Log),
+            "leads" => Some(Self::Leads),
+            _ => None,
+        }
+    }
+
+    pub fn pane(self) -> Pane {
+        match self {
+            Self::Threads => Pane::Threads,
+            Self::Chat => Pane::Chat,
+            Self::Plan => Pane::Plan,
+            Self::Log => Pane::Log,
+            Self::Leads => Pane::Leads,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct SnapshotOptions {
+    pub width: u16,
+    pub height: u16,
+    pub view: View,
+    pub thread: Option<ThreadId>,
+    pub job: Option<JobId>,
+}
+
+fn build_state(
+    backend: &dyn Backend,
+    config: &TuiConfig,
+    now: Timestamp,
+) -> anyhow::Result<AppState> {
+    let keymap = Keymap::from_config(&config.keys)
+        .map_err(anyhow::Error::msg)
+        .context("invalid [keys]")?;
+    let theme = Theme::new(
+        &config.theme,
+        config.no_color || TuiConfig::no_color_from_env(),
+    )
+    .map_err(anyhow::Error::msg)
+    .context("invalid [theme]")?;
+    Ok(AppState::new(backend.info(), keymap, theme, now))
+}
+
+/// The app. The terminal is restored on every exit: quit, error, SIGTERM/SIGHUP (a message that
+/// ends the loop) and panic (`ratatui::init` installs a hook that restores before reporting).
+pub async fn run(backend: Arc<dyn Backend>, config: TuiConfig) -> anyhow::Result<()> {
+    let state = build_state(backend.as_ref(), &config, Timestamp::now())?;
+    let mut terminal = ratatui::init();
+    // Mouse reporting is ours to undo: ratatui's restore does not know about it, so wrap its
+    // panic hook to switch it off first.
+    let _ = ratatui::crossterm::execute!(std::io::stdout(), EnableMouseCapture);
+    let ratatui_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let _ = ratatui::crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+        ratatui_hook(info);
+    }));
+    let result = app::run_app(&mut terminal, backend, state).await;
+    let _ = ratatui::crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+    ratatui::restore();
+    result
+}
+
+/// Renders one frame as plain text: loads only what that frame shows, through the backend.
+pub async fn snapshot(
+    backend: Arc<dyn Backend>,
+    config: TuiConfig,
+    opts: SnapshotOptions,
+) -> anyhow::Result<String> {
+    let mut state = build_state(backend.as_ref(), &config, Timestamp::now())?;
+    snapshot_with_state(backend.as_ref(), &mut state, &opts).await
+}
+
+/// Snapshot with a caller-made state (tests inject `now` and colours through it).
+pub async fn snapshot_with_state(
+    backend: &dyn Backend,
+    state: &mut AppState,
+    opts: &SnapshotOptions,
+) -> anyhow::Result<String> {
+    let (width, height) = (opts.width.max(1), opts.height.max(1));
+    state.size = (width, height);
+    state.focus = opts.view.pane();
+    // One page: what the first frame can show.
+    state.lead_page_limit = Some(u32::from(height).clamp(1, 100));
+    state.thread_page = u32::from(height).clamp(1, 100);
+
+    let job = match &opts.job {
+        Some(id) => Some(backend.get_job(id).await.map_err(anyhow::Error::new)?),
+        None => None,
+    };
+    let target_thread = opts
+        .thread
+        .clone()
+        .or_else(|| job.as_ref().map(|j| j.thread_id.clone()));
+
+    let mut queue: VecDeque<Effect> = VecDeque::new();
+    let tag = state.requests.issue(Slot::Threads);
+    let threads = execute(
+        backend,
+        Request::ListThreads {
+            q: None,
+            limit: state.thread_page,
+        },
+    )
+    .await;
+    let mut threads = match threads {
+        Ok(message::Reply::Threads(page)) => page,
+        Ok(_) => anyhow::bail!("unexpected reply to a thread listing"),
+        Err(e) => return Err(e.into()),
+    };
+    if let Some(id) = &target_thread
+        && !threads.data.iter().any(|t| &t.id == id)
+    {
+        let t = backend.get_thread(id).await.map_err(anyhow::Error::new)?;
+        threads.data.insert(0, t);
+    }
+    // Select the wanted thread before the reply lands, so the first-load selection picks it.
+    let wanted = target_thread
+        .as_ref()
+        .and_then(|id| threads.data.iter().position(|t| &t.id == id))
+        .unwrap_or(0);
+    state.threads.selected = wanted;
+    queue.extend(update::update(
+        state,
+        Msg::Reply {
+            tag,
+            result: Ok(Box::new(message::Reply::Threads(threads))),
+        },
+    ));
+    if let Some(j) = job {
+        // Show the requested job rather than the thread's latest.
+        queue.retain(|e| {
+            !matches!(
+                e,
+                Effect::Request {
+                    request: Request::Job(_),
+                    ..
+                }
+            )
+        });
+        let tag = state.requests.issue(Slot::Job);
+        queue.extend(update::update(
+            state,
+            Msg::Reply {
+                tag,
+                result: Ok(Box::new(message::Reply::Job(j))),
+            },
+        ));
+    }
+    let tag = state.requests.issue(Slot::Usage);
+    queue.push_back(Effect::Request {
+        tag,
+        request: Request::Usage,
+    });
+
+    // Bounded: each reply can only ask for the next layer (thread → job → plan/leads/events).
+    let mut budget = 32;
+    while let Some(effect) = queue.pop_front() {
+        budget -= 1;
+        if budget == 0 {
+            break;
+        }
+        match effect {
+            Effect::Request { tag, request } => {
+                let result = execute(backend, request).await.map(Box::new);
+                queue.extend(update::update(state, Msg::Reply { tag, result }));
+            }
+            // No live stream in a snapshot: replay what is stored so far.
+            Effect::Subscribe(job) => {
+                let events = backend
+                    .job_events(&job, None)
+                    .await
+                    .map_err(anyhow::Error::new)?;
+                for ev in events {
+                    let msg = Msg::Stream {
+                        job: job.clone(),
+                        item: StreamItem::Event(ev),
+                    };
+                    queue.extend(update::update(state, msg));
+                }
+                state.log.conn = state::joblog::ConnState::Idle;
+            }
+            Effect::Unsubscribe | Effect::Copy(_) | Effect::OpenUrl(_) => {}
+        }
+    }
+    // A snapshot never shows the spinner of requests it chose not to wait for.
+    state.requests.pending = 0;
+    render_text(state, width, height)
+}
+
+/// Draws one frame of `state` into a `TestBackend` and returns it as text lines.
+pub fn render_text(state: &AppState, width: u16, height: u16) -> anyhow::Result<String> {
+    let mut terminal = Terminal::new(TestBackend::new(width, height))?;
+    terminal.draw(|f| ui::draw(f, state))?;
+    Ok(buffer_text(terminal.backend().buffer()))
+}
+
+/// A buffer as plain text: one line per row, trailing spaces trimmed, wide glyphs once.
+pub fn buffer_text(buf: &Buffer) -> String {
+    let width = usize::from(buf.area.width).max(1);
+    let mut out = String::with_capacity(buf.content.len() + usize::from(buf.area.height));
+    for row in buf.content.chunks(width) {
+        let mut line = String::with_capacity(width);
+        let mut skip = 0usize;
+        for cell in row {
+            if skip > 0 {
+                skip -= 1;
+                continue;
+            }
+            let sym = cell.symbol();
+            line.push_str(sym);
+            skip = Span::raw(sym).width().saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

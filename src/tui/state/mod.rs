@@ -1,0 +1,124 @@
+//! The app's state, composed of one state per pane plus the overlay, toasts and request tags.
+//! Only the app task owns it; drawing reads it; `update` changes it.
+
+pub mod chat;
+pub mod input;
+pub mod joblog;
+pub mod leads;
+pub mod overlay;
+pub mod plan;
+pub mod requests;
+pub mod threads;
+pub mod toast;
+
+use crate::backend::{BackendInfo, BackendKind};
+use crate::model::{Timestamp, Usage};
+
+use super::keymap::Keymap;
+use super::theme::Theme;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    Threads,
+    Chat,
+    Plan,
+    Log,
+    Leads,
+}
+
+impl Pane {
+    pub const ALL: [Pane; 5] = [
+        Self::Threads,
+        Self::Chat,
+        Self::Plan,
+        Self::Log,
+        Self::Leads,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::Threads => "Threads",
+            Self::Chat => "Chat",
+            Self::Plan => "Plan",
+            Self::Log => "Job log",
+            Self::Leads => "Leads",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Self::ALL.iter().position(|p| *p == self).unwrap_or(0)
+    }
+
+    pub fn cycle(self, delta: isize) -> Self {
+        let n = Self::ALL.len() as isize;
+        Self::ALL[((self.index() as isize + delta).rem_euclid(n)) as usize]
+    }
+}
+
+#[derive(Debug)]
+pub struct AppState {
+    /// The clock as of the last tick: injected so drawing is deterministic in tests.
+    pub now: Timestamp,
+    pub tick: u64,
+    pub size: (u16, u16),
+    pub focus: Pane,
+    pub backend: BackendInfo,
+    pub usage: Option<Usage>,
+    pub threads: threads::ThreadsState,
+    pub chat: chat::ChatState,
+    pub plan: plan::PlanState,
+    pub log: joblog::JobLogState,
+    pub leads: leads::LeadsState,
+    pub overlay: Option<overlay::Overlay>,
+    pub toasts: toast::Toasts,
+    pub requests: requests::Requests,
+    pub keymap: Keymap,
+    pub theme: Theme,
+    /// Load only one page of leads (the snapshot command's first frame); `None` loads all.
+    pub lead_page_limit: Option<u32>,
+    /// Threads loaded per listing (the API allows at most 100 per page).
+    pub thread_page: u32,
+    pub quit: bool,
+}
+
+impl AppState {
+    pub fn new(backend: BackendInfo, keymap: Keymap, theme: Theme, now: Timestamp) -> Self {
+        Self {
+            now,
+            tick: 0,
+            size: (80, 24),
+            focus: Pane::Threads,
+            backend,
+            usage: None,
+            threads: Default::default(),
+            chat: Default::default(),
+            plan: Default::default(),
+            log: Default::default(),
+            leads: Default::default(),
+            overlay: None,
+            toasts: Default::default(),
+            requests: Default::default(),
+            keymap,
+            theme,
+            lead_page_limit: None,
+            thread_page: 100,
+            quit: false,
+        }
+    }
+
+    /// A state for tests and benches: local test-mode backend, default keys, colours off.
+    pub fn for_tests(now: Timestamp) -> Self {
+        let info = BackendInfo {
+            kind: BackendKind::Local,
+            livemode: false,
+            location: "/tmp/leadline".into(),
+        };
+        Self::new(info, Keymap::default(), Theme::plain(), now)
+    }
+
+    /// Rows of the leads table that fit on screen (terminal minus status bar, tabs, borders,
+    /// the filter line and the header), for paging.
+    pub fn table_height(&self) -> usize {
+        usize::from(self.size.1.saturating_sub(6)).max(1)
+    }
+}

@@ -1,0 +1,220 @@
+//! Drawing: reads `AppState`, never mutates it, never awaits. One file per pane.
+
+pub mod chat;
+pub mod detail;
+pub mod help;
+pub mod joblog;
+pub mod leads;
+pub mod palette;
+pub mod plan;
+pub mod statusbar;
+pub mod threads;
+pub mod toast;
+pub mod too_small;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
+
+use crate::model::JobStatus;
+
+use super::state::{AppState, Pane};
+
+/// Below this the layout cannot show a usable table; the too-small screen says so.
+pub const MIN_WIDTH: u16 = 60;
+pub const MIN_HEIGHT: u16 = 15;
+
+/// Where each part of the screen is; shared by drawing and mouse hit-testing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Areas {
+    pub body: Rect,
+    pub status: Rect,
+    pub threads: Rect,
+    pub tabs: Rect,
+    pub content: Rect,
+}
+
+/// The layout for a terminal area; `None` below the minimum size.
+pub fn areas(area: Rect) -> Option<Areas> {
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        return None;
+    }
+    let [body, status] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
+    let threads_w = (body.width / 4).clamp(22, 36);
+    let [threads, right] =
+        Layout::horizontal([Constraint::Length(threads_w), Constraint::Fill(1)]).areas(body);
+    let [tabs, content] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(right);
+    Some(Areas {
+        body,
+        status,
+        threads,
+        tabs,
+        content,
+    })
+}
+
+/// The pane whose tab label covers column `x` of the tab bar.
+pub fn tab_at(tabs: Rect, x: u16) -> Option<Pane> {
+    let mut left = tabs.x;
+    for (i, p) in Pane::ALL.iter().enumerate() {
+        let w = format!(" {} {} ", i + 1, p.title()).chars().count() as u16;
+        if x >= left && x < left + w {
+            return Some(*p);
+        }
+        left += w;
+    }
+    None
+}
+
+pub fn draw(frame: &mut Frame, s: &AppState) {
+    let area = frame.area();
+    let Some(Areas {
+        body,
+        status,
+        threads: left,
+        tabs,
+        content,
+    }) = areas(area)
+    else {
+        too_small::draw(frame, area, s);
+        return;
+    };
+    threads::draw(frame, left, s);
+    draw_tabs(frame, tabs, s);
+    match shown_pane(s) {
+        Pane::Threads | Pane::Chat => chat::draw(frame, content, s),
+        Pane::Plan => plan::draw(frame, content, s),
+        Pane::Log => joblog::draw(frame, content, s),
+        Pane::Leads if s.leads.detail.is_some() => detail::draw(frame, content, s),
+        Pane::Leads => leads::draw(frame, content, s),
+    }
+    statusbar::draw(frame, status, s);
+    toast::draw(frame, body, s);
+    palette::draw_overlay(frame, area, s);
+}
+
+/// The pane in the main area: the chat stands in while the thread list has focus.
+pub fn shown_pane(s: &AppState) -> Pane {
+    match s.focus {
+        Pane::Threads => Pane::Chat,
+        p => p,
+    }
+}
+
+fn draw_tabs(frame: &mut Frame, area: Rect, s: &AppState) {
+    let shown = shown_pane(s);
+    let mut spans = Vec::new();
+    for (i, p) in Pane::ALL.iter().enumerate() {
+        let style = if *p == shown && s.focus != Pane::Threads {
+            s.theme.selected
+        } else if *p == shown {
+            s.theme.title
+        } else {
+            s.theme.muted
+        };
+        spans.push(Span::styled(format!(" {} {} ", i + 1, p.title()), style));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// A pane's frame: rounded, highlighted when focused.
+pub fn pane_block<'a>(s: &AppState, title: impl Into<Line<'a>>, focused: bool) -> Block<'a> {
+    Block::default()
+        .borders(Borders::ALL)
+        .border_type(BorderType::Rounded)
+        .border_style(if focused {
+            s.theme.border_focused
+        } else {
+            s.theme.border
+        })
+        .title(title)
+}
+
+pub fn status_glyph(status: Option<JobStatus>) -> &'static str {
+    match status {
+        None => " ",
+        Some(JobStatus::Pending) => "◌",
+        Some(JobStatus::Running) => "●",
+        Some(JobStatus::Succeeded) => "✓",
+        Some(JobStatus::Failed) => "✗",
+        Some(JobStatus::Stopped) => "■",
+    }
+}
+
+pub fn status_style(s: &AppState, status: Option<JobStatus>) -> Style {
+    match status {
+        Some(JobStatus::Running) => s.theme.accent,
+        Some(JobStatus::Succeeded) => s.theme.ok,
+        Some(JobStatus::Failed) => s.theme.error,
+        Some(JobStatus::Stopped | JobStatus::Pending) => s.theme.warn,
+        None => s.theme.muted,
+    }
+}
+
+pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
+
+pub fn spinner(s: &AppState) -> &'static str {
+    SPINNER[(s.tick % SPINNER.len() as u64) as usize]
+}
+
+/// A centred popup of at most `w`×`h`, cleared.
+pub fn popup(frame: &mut Frame, area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    let r = Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    };
+    frame.render_widget(Clear, r);
+    r
+}
+
+/// Cuts `text` to `width` display columns, with an ellipsis when cut.
+pub fn fit(text: &str, width: usize) -> String {
+    if Span::raw(text).width() <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = 0;
+    let mut buf = [0u8; 4];
+    for c in text.chars() {
+        let w = Span::raw(&*c.encode_utf8(&mut buf)).width();
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        out.push(c);
+    }
+    if width > 0 {
+        out.push('…');
+    }
+    out
+}
+
+/// `1234567` → `1,234,567`.
+pub fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::with_capacity(s.len() + s.len() / 3);
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// `83_000` ms → `1m 23s`.
+pub fn duration(ms: i64) -> String {
+    let secs = ms.max(0) / 1000;
+    match secs {
+        0..=59 => format!("{}.{}s", secs, (ms.max(0) % 1000) / 100),
+        60..=3599 => format!("{}m {:02}s", secs / 60, secs % 60),
+        _ => format!("{}h {:02}m", secs / 3600, (secs % 3600) / 60),
+    }
+}

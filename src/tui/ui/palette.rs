@@ -1,0 +1,135 @@
+//! Modal layers: the command palette, confirmations, prompts, the push picker and the export
+//! format chooser. Dispatches to the right one; help has its own file.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{pane_block, popup};
+use crate::tui::state::AppState;
+use crate::tui::state::overlay::{Overlay, PUSH_PROVIDERS};
+use crate::tui::update::palette_matches;
+
+pub fn draw_overlay(frame: &mut Frame, area: Rect, s: &AppState) {
+    let Some(overlay) = &s.overlay else { return };
+    match overlay {
+        Overlay::Help { scroll } => super::help::draw(frame, area, s, *scroll),
+        Overlay::Palette(p) => {
+            let matches = palette_matches(&p.input.text);
+            let r = popup(
+                frame,
+                area,
+                64,
+                (matches.len() as u16 + 4)
+                    .min(area.height.saturating_sub(4))
+                    .max(5),
+            );
+            let block = pane_block(s, " Command palette · ↑/↓ · Enter run · Esc close ", true);
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let mut lines = vec![Line::from(vec![
+                Span::styled(": ", s.theme.key),
+                Span::raw(format!("{}▏", p.input.text)),
+            ])];
+            let visible = usize::from(inner.height.saturating_sub(1));
+            let skip = (p.selected + 1).saturating_sub(visible);
+            for (i, a) in matches.iter().enumerate().skip(skip).take(visible) {
+                let style = if i == p.selected {
+                    s.theme.selected
+                } else {
+                    s.theme.text
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(format!("{:<20}", a.name()), style),
+                    Span::styled(format!("{:<10}", s.keymap.short_label(*a)), s.theme.key),
+                    Span::styled(a.description(), s.theme.muted),
+                ]));
+            }
+            if matches.is_empty() {
+                lines.push(Line::styled("no command matches", s.theme.muted));
+            }
+            frame.render_widget(Paragraph::new(lines), inner);
+        }
+        Overlay::Confirm(c) => {
+            let r = popup(frame, area, 60, 8);
+            let block = pane_block(s, format!(" {} ", c.title), true);
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let lines = vec![
+                Line::raw(c.body.clone()),
+                Line::raw(""),
+                Line::from(vec![
+                    Span::styled("y", s.theme.key),
+                    Span::raw(" yes   "),
+                    Span::styled("n", s.theme.key),
+                    Span::raw("/"),
+                    Span::styled("Esc", s.theme.key),
+                    Span::raw(" no"),
+                ]),
+            ];
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        }
+        Overlay::Prompt(p) => {
+            let r = popup(frame, area, 70, 7);
+            let block = pane_block(s, format!(" {} ", p.title), true);
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let mut lines = vec![
+                Line::from(vec![
+                    Span::styled("› ", s.theme.key),
+                    Span::raw(format!("{}▏", p.input.text)),
+                ]),
+                Line::styled(p.hint.clone(), s.theme.muted),
+            ];
+            if let Some(e) = &p.error {
+                lines.push(Line::styled(e.clone(), s.theme.error));
+            }
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        }
+        Overlay::Push => {
+            let r = popup(frame, area, 72, PUSH_PROVIDERS.len() as u16 + 7);
+            let block = pane_block(s, " Push leads · Esc close ", true);
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let mut lines = vec![Line::styled(
+                "Providers leadline can push to (none configured yet):",
+                s.theme.title,
+            )];
+            for (name, what) in PUSH_PROVIDERS {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {name:<11}"), s.theme.key),
+                    Span::raw(what),
+                ]));
+            }
+            lines.push(Line::raw(""));
+            lines.push(Line::styled(
+                "None is configured yet: add [integrations.<name>] to the config file, or use `leadline push`.",
+                s.theme.warn,
+            ));
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        }
+        Overlay::Export(job) => {
+            let r = popup(frame, area, 60, 6);
+            let block = pane_block(s, " Export leads ", true);
+            let inner = block.inner(r);
+            frame.render_widget(block, r);
+            let lines = vec![
+                Line::raw(format!(
+                    "Write {job}'s leads to a file in the current directory:"
+                )),
+                Line::from(vec![
+                    Span::styled("c", s.theme.key),
+                    Span::raw(" CSV   "),
+                    Span::styled("j", s.theme.key),
+                    Span::raw(" JSON   "),
+                    Span::styled("x", s.theme.key),
+                    Span::raw(" XLSX   "),
+                    Span::styled("Esc", s.theme.key),
+                    Span::raw(" cancel"),
+                ]),
+            ];
+            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        }
+    }
+}

@@ -1,0 +1,155 @@
+//! The plan inspector: title, the ICP as readable filters, the steps, the credit estimate.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::{pane_block, thousands};
+use crate::model::{Icp, JobStatus, Range};
+use crate::tui::keymap::Action;
+use crate::tui::state::{AppState, Pane};
+
+fn range_text(r: &Range) -> Option<String> {
+    match (r.min, r.max) {
+        (None, None) => None,
+        (Some(a), None) => Some(format!("{a}+")),
+        (None, Some(b)) => Some(format!("up to {b}")),
+        (Some(a), Some(b)) if a == b => Some(a.to_string()),
+        (Some(a), Some(b)) => Some(format!("{a}–{b}")),
+    }
+}
+
+/// The ICP as (label, value) rows, only the filters that are set.
+pub fn icp_rows(icp: &Icp) -> Vec<(&'static str, String)> {
+    let mut rows = Vec::new();
+    let mut list = |label: &'static str, v: &[String]| {
+        if !v.is_empty() {
+            rows.push((label, v.join(", ")));
+        }
+    };
+    list("Industries", &icp.industries);
+    list("Countries", &icp.countries);
+    list("Regions", &icp.regions);
+    list("Cities", &icp.cities);
+    list("US states", &icp.us_states);
+    list("Funding", &icp.funding_stages);
+    list("Roles", &icp.roles);
+    list("Technologies", &icp.technologies);
+    list("Hiring for", &icp.hiring_for);
+    list("Excluded", &icp.excluded_sources);
+    if let Some(e) = range_text(&icp.employees) {
+        rows.push(("Employees", e));
+    }
+    if !icp.team_size.is_empty() {
+        let teams: Vec<String> = icp
+            .team_size
+            .iter()
+            .filter_map(|(d, r)| range_text(r).map(|t| format!("{d} {t}")))
+            .collect();
+        if !teams.is_empty() {
+            rows.push(("Team size", teams.join(", ")));
+        }
+    }
+    if let Some(d) = icp.funded_within_days {
+        rows.push(("Funded within", format!("{d} days")));
+    }
+    rows.push(("Max rows", icp.target_rows().to_string()));
+    rows
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
+    let block = pane_block(s, " 3 Plan ", s.focus == Pane::Plan);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let Some(p) = &s.plan.plan else {
+        let text = if s.log.job.is_some() {
+            "Loading the plan…"
+        } else {
+            "No plan yet: describe an audience in the chat."
+        };
+        frame.render_widget(Paragraph::new(text).style(s.theme.muted), inner);
+        return;
+    };
+    let mut lines: Vec<Line> = vec![Line::styled(p.title.clone(), s.theme.title)];
+    let status = s
+        .log
+        .job
+        .as_ref()
+        .filter(|j| j.plan_id == p.id)
+        .map(|j| j.status);
+    let mut credits = vec![
+        Span::raw("Estimate "),
+        Span::styled(
+            format!("{} credits", thousands(u64::from(p.credits_estimate))),
+            s.theme.accent,
+        ),
+    ];
+    if let Some(u) = &s.usage {
+        credits.push(Span::raw(format!(
+            " · balance {} credits",
+            thousands(u.credits.remaining)
+        )));
+        if !s.backend.livemode {
+            credits.push(Span::styled(" · test mode: free", s.theme.muted));
+        }
+    }
+    if let Some(st) = status {
+        credits.push(Span::raw(format!(" · job {}", st.as_str())));
+    }
+    lines.push(Line::from(credits));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Audience", s.theme.title));
+    for (label, value) in icp_rows(&p.icp) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {label:<14}"), s.theme.muted),
+            Span::raw(value),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled(
+        format!("Steps ({})", p.steps.len()),
+        s.theme.title,
+    ));
+    for (i, step) in p.steps.iter().enumerate() {
+        lines.push(Line::from(vec![
+            Span::raw(format!("  {}. ", i + 1)),
+            Span::styled(format!("[{}] ", step.intent.as_str()), s.theme.accent),
+            Span::styled(step.title.clone(), s.theme.text),
+        ]));
+        lines.push(Line::from(vec![
+            Span::raw("       "),
+            Span::raw(step.task.clone()),
+        ]));
+        if !step.expected_columns.is_empty() {
+            lines.push(Line::from(vec![
+                Span::styled("       → ", s.theme.muted),
+                Span::styled(step.expected_columns.join(", "), s.theme.muted),
+            ]));
+        }
+    }
+    if !p.notes.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled("Notes", s.theme.title));
+        for n in &p.notes {
+            lines.push(Line::raw(format!("  • {n}")));
+        }
+    }
+    if status == Some(JobStatus::Pending) {
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled(s.keymap.short_label(Action::Approve), s.theme.key),
+            Span::raw(" approve (optional credit ceiling)  "),
+            Span::styled(s.keymap.short_label(Action::Replan), s.theme.key),
+            Span::raw(" replan with feedback  "),
+            Span::styled(s.keymap.short_label(Action::Stop), s.theme.key),
+            Span::raw(" decline"),
+        ]));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((s.plan.scroll, 0)),
+        inner,
+    );
+}

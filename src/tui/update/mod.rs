@@ -1,0 +1,416 @@
+//! `update(state, msg) -> effects`: the only place state changes. Pure apart from the state it is
+//! given: no I/O, no clock, no awaiting; tests drive it message by message.
+
+mod keys;
+mod mouse;
+
+pub use keys::{dispatch, palette_matches};
+use keys::{focus, move_selection, on_key};
+use mouse::on_mouse;
+
+use ratatui::crossterm::event::{
+    KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::layout::{Position, Rect};
+
+use crate::backend::StreamItem;
+use crate::model::requests::{ExportFormat, PostedMessage};
+use crate::model::{Error, ErrorCode, EventKind, Job, JobId, JobStatus, ThreadId};
+
+use super::effect::{Effect, Request, is_web_url};
+use super::keymap::Action;
+use super::message::{Msg, Reply};
+use super::state::input::{InputOutcome, LineInput};
+use super::state::joblog::ConnState;
+use super::state::leads::{Column, MIN_CONFIDENCE_STEPS, cell, detail_paths};
+use super::state::overlay::{Confirm, Confirmed, Overlay, PaletteState, Prompt, PromptPurpose};
+use super::state::requests::Slot;
+use super::state::toast::Level;
+use super::state::{AppState, Pane};
+
+type Effects = Vec<Effect>;
+
+fn request(s: &mut AppState, slot: Slot, request: Request) -> Effect {
+    Effect::Request {
+        tag: s.requests.issue(slot),
+        request,
+    }
+}
+
+fn toast(s: &mut AppState, level: Level, text: impl Into<String>) {
+    let tick = s.tick;
+    s.toasts.push(level, text, tick);
+}
+
+fn toast_error(s: &mut AppState, e: &Error) {
+    let mut text = format!("{}: {}", e.code, e.message);
+    if let Some(id) = &e.request_id {
+        text.push_str(&format!(" (request {id})"));
+    }
+    toast(s, Level::Error, text);
+}
+
+/// The first requests of a session.
+pub fn init(s: &mut AppState) -> Effects {
+    vec![list_threads(s), request(s, Slot::Usage, Request::Usage)]
+}
+
+fn list_threads(s: &mut AppState) -> Effect {
+    let q = Some(s.threads.filter.text.trim().to_string()).filter(|q| !q.is_empty());
+    let limit = s.thread_page;
+    request(s, Slot::Threads, Request::ListThreads { q, limit })
+}
+
+pub fn update(s: &mut AppState, msg: Msg) -> Effects {
+    match msg {
+        Msg::Key(key) if key.kind == KeyEventKind::Press || key.kind == KeyEventKind::Repeat => {
+            on_key(s, key)
+        }
+        Msg::Key(_) => vec![],
+        Msg::Mouse(m) => on_mouse(s, m),
+        Msg::Resize { width, height } => {
+            s.size = (width, height);
+            s.leads.scroll_into_view(s.table_height());
+            vec![]
+        }
+        Msg::Tick(now) => {
+            s.now = now;
+            s.tick += 1;
+            s.toasts.expire(s.tick);
+            vec![]
+        }
+        Msg::Reply { tag, result } => {
+            if !s.requests.accept(tag) {
+                return vec![];
+            }
+            match result {
+                Ok(reply) => on_reply(s, *reply),
+                Err(e) => {
+                    if tag.slot == Slot::Action && s.chat.sending {
+                        s.chat.restore_in_flight();
+                    }
+                    toast_error(s, &e);
+                    vec![]
+                }
+            }
+        }
+        Msg::Stream { job, item } => on_stream(s, job, item),
+        Msg::StreamFailed { job, error } => {
+            if current_job_id(s) == Some(&job) {
+                s.log.conn = ConnState::Idle;
+                toast_error(s, &error);
+            }
+            vec![]
+        }
+        Msg::StreamEnded { job } => {
+            if current_job_id(s) == Some(&job) {
+                s.log.conn = ConnState::Idle;
+            }
+            vec![]
+        }
+        Msg::Terminate => {
+            s.quit = true;
+            vec![]
+        }
+    }
+}
+
+/// Whether a message can change what is on screen (ticks only when something animates).
+pub fn needs_redraw(s: &AppState, msg: &Msg) -> bool {
+    match msg {
+        // Every 5 s regardless, so relative times ("2m ago") stay true on an idle screen.
+        Msg::Tick(_) => {
+            s.requests.pending > 0
+                || !s.toasts.items.is_empty()
+                || s.log.is_running()
+                || s.tick.is_multiple_of(20)
+        }
+        _ => true,
+    }
+}
+
+fn current_job_id(s: &AppState) -> Option<&JobId> {
+    s.log.job.as_ref().map(|j| &j.id)
+}
+
+// ---------------------------------------------------------------- replies
+
+fn on_reply(s: &mut AppState, reply: Reply) -> Effects {
+    match reply {
+        Reply::Threads(page) => {
+            let first_load = !s.threads.loaded;
+            let keep = s.chat.thread.clone();
+            s.threads.set(page.data, page.has_more, keep.as_ref());
+            if first_load && s.chat.thread.is_none() && !s.chat.input_focused {
+                return select_thread(s);
+            }
+            vec![]
+        }
+        Reply::Messages { thread, page } => {
+            if s.chat.thread.as_ref() == Some(&thread) {
+                s.chat.set_messages(page.data);
+            }
+            vec![]
+        }
+        Reply::Job(job) => {
+            if s.chat.thread.as_ref() != Some(&job.thread_id) {
+                return vec![];
+            }
+            load_job(s, job)
+        }
+        Reply::Plan(plan) => {
+            if current_job_id(s) == Some(&plan.job_id)
+                || s.chat.thread.as_ref() == Some(&plan.thread_id)
+            {
+                s.plan.set(plan);
+            }
+            vec![]
+        }
+        Reply::Leads { job, leads, total } => {
+            if s.leads.job.as_ref() == Some(&job) {
+                s.leads.set(leads, total);
+            }
+            vec![]
+        }
+        Reply::Events { job, events } => {
+            if current_job_id(s) == Some(&job) {
+                s.log.reset_events();
+                for ev in &events {
+                    // Leads of a finished job come from the leads request, not from replayed events.
+                    let _ = s.log.apply(ev);
+                }
+                if let Some(j) = s.log.job.clone() {
+                    s.log.set_job(j);
+                }
+                s.log.events_loaded = true;
+            }
+            vec![]
+        }
+        Reply::Usage(u) => {
+            s.usage = Some(u);
+            vec![]
+        }
+        Reply::Posted { thread, result } => {
+            s.chat.sending = false;
+            s.chat.thread = Some(thread.clone());
+            match result {
+                Ok(pm) => {
+                    s.chat.in_flight = None;
+                    planned(s, pm, "Plan drafted")
+                }
+                Err(e) => {
+                    if e.code != ErrorCode::PlanRejected {
+                        s.chat.restore_in_flight();
+                    }
+                    s.chat.in_flight = None;
+                    if e.code == ErrorCode::PlanRejected {
+                        // The thread now holds the assistant's explanation: show it.
+                        toast(s, Level::Warn, format!("{}: {}", e.code, e.message));
+                        s.focus = Pane::Chat;
+                    } else {
+                        toast_error(s, &e);
+                    }
+                    vec![
+                        request(s, Slot::Messages, Request::Messages(thread)),
+                        list_threads(s),
+                    ]
+                }
+            }
+        }
+        Reply::Replanned(pm) => planned(s, pm, "Replanned"),
+        Reply::Approved(job) => {
+            let id = job.id.clone();
+            s.log.set_job(job);
+            s.log.reset_events();
+            s.log.conn = ConnState::Live;
+            s.leads.reset(Some(id.clone()));
+            s.leads.loaded = true;
+            s.focus = Pane::Log;
+            toast(s, Level::Info, "Approved: the job is running");
+            vec![Effect::Subscribe(id), list_threads(s)]
+        }
+        Reply::Stopped(job) => {
+            let thread = job.thread_id.clone();
+            let status = job.status;
+            if current_job_id(s) == Some(&job.id) {
+                s.log.set_job(job);
+            }
+            toast(s, Level::Info, format!("Job {}", status.as_str()));
+            vec![
+                request(s, Slot::Messages, Request::Messages(thread)),
+                list_threads(s),
+                request(s, Slot::Usage, Request::Usage),
+            ]
+        }
+        Reply::Renamed(_) => vec![list_threads(s)],
+        Reply::Deleted(id) => {
+            if s.chat.thread.as_ref() == Some(&id) {
+                clear_thread(s, None);
+            }
+            toast(s, Level::Info, "Thread deleted");
+            vec![Effect::Unsubscribe, list_threads(s)]
+        }
+        Reply::Exported { path, bytes } => {
+            toast(s, Level::Info, format!("Exported {bytes} bytes to {path}"));
+            vec![]
+        }
+    }
+}
+
+fn planned(s: &mut AppState, pm: PostedMessage, what: &str) -> Effects {
+    let thread = pm.plan.thread_id.clone();
+    s.chat.thread = Some(thread.clone());
+    let job_id = pm.job.id.clone();
+    s.plan.set(pm.plan);
+    s.log = Default::default();
+    s.log.set_job(pm.job);
+    s.leads.reset(Some(job_id));
+    s.leads.loaded = true;
+    s.focus = Pane::Plan;
+    let approve = s.keymap.short_label(Action::Approve);
+    let replan = s.keymap.short_label(Action::Replan);
+    toast(
+        s,
+        Level::Info,
+        format!("{what}: {approve} approve · {replan} replan"),
+    );
+    vec![
+        Effect::Unsubscribe,
+        request(s, Slot::Messages, Request::Messages(thread)),
+        list_threads(s),
+    ]
+}
+
+fn clear_thread(s: &mut AppState, thread: Option<ThreadId>) {
+    s.chat.thread = thread;
+    s.chat.messages.clear();
+    s.chat.loaded = false;
+    s.chat.scroll = 0;
+    s.plan = Default::default();
+    s.log = Default::default();
+    s.leads.reset(None);
+}
+
+/// Shows the selected thread: its messages, then its latest job (and that job's plan and leads).
+fn select_thread(s: &mut AppState) -> Effects {
+    let Some(t) = s.threads.current().cloned() else {
+        return vec![];
+    };
+    if s.chat.thread.as_ref() == Some(&t.id) {
+        return vec![];
+    }
+    clear_thread(s, Some(t.id.clone()));
+    let mut fx = vec![
+        Effect::Unsubscribe,
+        request(s, Slot::Messages, Request::Messages(t.id)),
+    ];
+    match t.last_job_id {
+        Some(job) => fx.push(request(s, Slot::Job, Request::Job(job))),
+        None => {
+            for slot in [Slot::Job, Slot::Plan, Slot::Leads, Slot::Events] {
+                s.requests.cancel(slot);
+            }
+        }
+    }
+    fx
+}
+
+fn load_job(s: &mut AppState, job: Job) -> Effects {
+    let id = job.id.clone();
+    let is_new = current_job_id(s) != Some(&id);
+    let mut fx = vec![];
+    if s.plan.plan.as_ref().map(|p| &p.id) != Some(&job.plan_id) {
+        fx.push(request(s, Slot::Plan, Request::Plan(job.plan_id.clone())));
+    }
+    let status = job.status;
+    s.log.set_job(job);
+    match status {
+        JobStatus::Running => {
+            s.log.reset_events();
+            s.log.conn = ConnState::Live;
+            s.leads.reset(Some(id.clone()));
+            s.leads.loaded = true;
+            fx.push(Effect::Subscribe(id));
+        }
+        JobStatus::Pending => {
+            s.leads.reset(Some(id));
+            s.leads.loaded = true;
+        }
+        _ => {
+            if is_new || !s.log.events_loaded {
+                // The snapshot's first frame only needs the log when it shows the log.
+                if s.lead_page_limit.is_none() || s.focus == Pane::Log {
+                    fx.push(request(s, Slot::Events, Request::Events(id.clone())));
+                }
+            }
+            if is_new || !s.leads.loaded {
+                s.leads.reset(Some(id.clone()));
+                let limit = s.lead_page_limit;
+                fx.push(request(s, Slot::Leads, Request::Leads { job: id, limit }));
+            }
+        }
+    }
+    fx
+}
+
+// ---------------------------------------------------------------- stream
+
+fn on_stream(s: &mut AppState, job: JobId, item: StreamItem) -> Effects {
+    if current_job_id(s) != Some(&job) {
+        return vec![];
+    }
+    match item {
+        StreamItem::Reconnecting { attempt, reason } => {
+            s.log.conn = ConnState::Reconnecting { attempt };
+            toast(
+                s,
+                Level::Warn,
+                format!("Reconnecting (attempt {attempt}): {reason}"),
+            );
+            vec![]
+        }
+        StreamItem::Connected => {
+            s.log.conn = ConnState::Live;
+            vec![]
+        }
+        StreamItem::Event(ev) => {
+            let kind = ev.kind;
+            let applied = s.log.apply(&ev);
+            if !applied.new_leads.is_empty() && s.leads.job.as_ref() == Some(&job) {
+                s.leads.append(applied.new_leads);
+            }
+            if !applied.finished {
+                return vec![];
+            }
+            if let Some((code, message)) = &applied.error {
+                toast(s, Level::Error, format!("Job failed: {code}: {message}"));
+            } else if kind == EventKind::Done {
+                let status = s
+                    .log
+                    .job
+                    .as_ref()
+                    .map(|j| j.status.as_str())
+                    .unwrap_or("done");
+                let rows = s.log.rows_captured;
+                toast(s, Level::Info, format!("Job {status}: {rows} rows"));
+            }
+            let thread = s.log.job.as_ref().map(|j| j.thread_id.clone());
+            let mut fx = vec![list_threads(s), request(s, Slot::Usage, Request::Usage)];
+            if let Some(t) = thread {
+                fx.push(request(s, Slot::Messages, Request::Messages(t)));
+            }
+            // The stream may have been joined late or lost a malformed lead: reload if short.
+            if (s.leads.leads.len() as u64) < s.log.rows_captured {
+                fx.push(request(
+                    s,
+                    Slot::Leads,
+                    Request::Leads {
+                        job,
+                        limit: s.lead_page_limit,
+                    },
+                ));
+            }
+            fx
+        }
+    }
+}

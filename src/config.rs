@@ -17,9 +17,9 @@ pub struct Config {
     pub providers: ProvidersConfig,
     pub server: ServerConfig,
     /// TUI key bindings (`action = "key"`).
-    pub keys: toml::Table,
+    pub keys: crate::tui::keymap::KeysConfig,
     /// TUI colours.
-    pub theme: toml::Table,
+    pub theme: crate::tui::theme::ThemeConfig,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -243,6 +243,13 @@ mod tests {
         let config = Config::parse(text).expect("config.example.toml must parse");
         assert_eq!(config.engine.seed, 7);
         assert_eq!(config.backend.api_key_env, "LEADEX_API_KEY");
+    }
+
+    #[test]
+    fn the_example_config_documents_every_tui_binding_and_colour() {
+        // The TUI's own example (checked against its action table) must appear verbatim.
+        let text = include_str!("../config.example.toml");
+        assert!(text.contains(crate::tui::config::EXAMPLE.trim()));
     }
 
     #[test]

@@ -151,6 +151,19 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Render one TUI frame as plain text (for docs and checks).
+    Snapshot {
+        /// WIDTHxHEIGHT.
+        #[arg(long, default_value = "120x40", value_parser = parse_size)]
+        size: (u16, u16),
+        /// threads, chat, plan, log or leads.
+        #[arg(long, default_value = "chat")]
+        view: String,
+        #[arg(long)]
+        thread: Option<String>,
+        #[arg(long)]
+        job: Option<String>,
+    },
     /// Serve the engine over the Leadex v1 API.
     Serve {
         #[arg(long, default_value = "127.0.0.1:8787")]
@@ -162,6 +175,22 @@ pub enum Command {
     /// (internal) Run an approved job handed over by `approve`.
     #[command(hide = true)]
     Worker { job: String },
+}
+
+fn parse_size(raw: &str) -> Result<(u16, u16), String> {
+    let (w, h) = raw
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("`{raw}` is not a size: use WIDTHxHEIGHT, e.g. 120x40"))?;
+    let dim = |s: &str| {
+        s.trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|n| (1..=1000).contains(n))
+    };
+    match (dim(w), dim(h)) {
+        (Some(w), Some(h)) => Ok((w, h)),
+        _ => Err(format!("`{raw}`: width and height must be 1–1000")),
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -260,6 +260,27 @@ pub(super) async fn dispatch(
             }
             Ok(())
         }
+        Command::Snapshot {
+            size: (width, height),
+            view,
+            thread,
+            job,
+        } => {
+            let view = crate::tui::View::parse(&view).ok_or_else(|| {
+                anyhow::anyhow!("unknown view `{view}`: use threads, chat, plan, log or leads")
+            })?;
+            let opts = crate::tui::SnapshotOptions {
+                width,
+                height,
+                view,
+                thread: thread.as_deref().map(ThreadId::parse).transpose()?,
+                job: job.as_deref().map(JobId::parse).transpose()?,
+            };
+            let frame =
+                crate::tui::snapshot(backend.clone(), super::tui_config(config), opts).await?;
+            print!("{frame}");
+            Ok(())
+        }
         Command::Serve { addr } => {
             let options = crate::server::ServerOptions {
                 rate_limit_per_minute: config.server.rate_limit_per_minute,

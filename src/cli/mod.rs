@@ -114,17 +114,26 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
     };
     let result = match cli.command {
-        None => Err(anyhow::anyhow!(
-            "the interactive TUI is not in this build yet; try `leadline search \"Series A fintechs in France, VP Engineering\"`"
-        )
-        .into()),
-        Some(command) => commands::dispatch(&config, command, backend, engine.as_ref(), &cli.global).await,
+        None => crate::tui::run(backend.clone(), tui_config(&config))
+            .await
+            .map_err(Failure::from),
+        Some(command) => {
+            commands::dispatch(&config, command, backend, engine.as_ref(), &cli.global).await
+        }
     };
     // Jobs this process runs halt cleanly (partial artifact) rather than being cut off.
     if let Some(engine) = engine {
         engine.shutdown(Duration::from_secs(5)).await;
     }
     result
+}
+
+pub(crate) fn tui_config(config: &Config) -> crate::tui::TuiConfig {
+    crate::tui::TuiConfig {
+        keys: config.keys.clone(),
+        theme: config.theme.clone(),
+        no_color: crate::tui::TuiConfig::no_color_from_env(),
+    }
 }
 
 async fn open_engine(

@@ -252,6 +252,9 @@ pub(super) async fn dispatch(
             }
             Ok(())
         }
+        Command::Import { file, name, format } => {
+            super::import_cmd::import(engine, &file, name.as_deref(), format).await
+        }
         Command::Worker { job } => {
             let job = JobId::parse(&job)?;
             let finished = engine.run_claimed(&job, None).await?;

@@ -2,6 +2,7 @@
 
 mod args;
 mod commands;
+mod import_cmd;
 mod output;
 
 use std::process::ExitCode;

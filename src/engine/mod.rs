@@ -6,6 +6,7 @@
 
 pub mod artifacts;
 pub mod credits;
+pub mod import;
 mod jobs;
 mod lifecycle;
 pub mod locks;

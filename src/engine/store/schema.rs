@@ -100,4 +100,6 @@ pub const MIGRATIONS: &[&str] = &[
     ALTER TABLE threads ADD COLUMN org_id TEXT NOT NULL DEFAULT 'org_local';
     CREATE INDEX threads_by_org ON threads(org_id, seq);
     "#,
+    // 3: imported datasets and their full-text index (the SQL sits beside its queries).
+    crate::engine::sources::dataset::store::MIGRATION,
 ];

@@ -7,7 +7,10 @@ use serde_json::json;
 use super::{Halt, Runner, role_groups};
 use crate::engine::sources::dataset::query::{self, CompanyFacts};
 use crate::engine::sources::dataset::store as ds;
+use crate::engine::sources::dataset::normalise::fold;
+use crate::engine::sources::dataset::roles::title_matches;
 use crate::engine::sources::grounding;
+use crate::engine::sources::web::WebSource;
 use crate::model::{Error, ErrorCode, Intent, JobId, OrgId, Plan};
 
 fn job_org(c: &rusqlite::Connection, job: &JobId) -> Result<OrgId, Error> {
@@ -20,13 +23,13 @@ fn job_org(c: &rusqlite::Connection, job: &JobId) -> Result<OrgId, Error> {
 }
 
 /// ICP filters no dataset column can prove: named in the log rather than silently ignored.
-fn unchecked(plan: &Plan) -> Vec<&'static str> {
+fn unchecked(plan: &Plan, web_off: bool) -> Vec<&'static str> {
     let icp = &plan.icp;
     let mut out = Vec::new();
     if !icp.team_size.is_empty() {
         out.push("team size");
     }
-    if !icp.hiring_for.is_empty() {
+    if !icp.hiring_for.is_empty() && web_off {
         out.push("hiring for");
     }
     if icp.funded_within_days.is_some() {
@@ -54,6 +57,10 @@ impl Runner {
                 "Live mode has no research sources: import a dataset first (`leadline import FILE`).",
             )));
         }
+        let web = match &self.engine.inner.options.web {
+            Some(o) => Some(WebSource::new(o.clone())?),
+            None => None,
+        };
         let candidates = query::companies(&rows);
         let checked = candidates.len();
         let companies: Vec<CompanyFacts> = candidates
@@ -92,7 +99,7 @@ impl Runner {
                         companies.len()
                     ))
                     .await?;
-                    let skipped = unchecked(&plan);
+                    let skipped = unchecked(&plan, web.is_none());
                     if !skipped.is_empty() {
                         self.log(format!(
                             "Not checked (no source states it): {}",
@@ -132,6 +139,14 @@ impl Runner {
                     ))
                     .await?;
                     'companies: for company in &companies {
+                        if self.full() {
+                            break;
+                        }
+                        let Some(company) = self.with_web(web.as_ref(), company, &plan).await?
+                        else {
+                            continue;
+                        };
+                        let company = &company;
                         for role in roles {
                             for person in query::people_for_role(company, role) {
                                 if self.full() {
@@ -148,6 +163,10 @@ impl Runner {
                         if self.full() {
                             break;
                         }
+                        let Some(company) = self.with_web(web.as_ref(), company, &plan).await?
+                        else {
+                            continue;
+                        };
                         let draft = query::draft(&company.facts, None, &[]);
                         self.capture(draft).await?;
                     }
@@ -162,6 +181,60 @@ impl Runner {
             .await?;
         }
         Ok(())
+    }
+
+    /// The company with what its website proves folded in (people matched by name), or `None`
+    /// when the plan asks for open roles the site does not show. Without the web step, as is.
+    async fn with_web(
+        &mut self,
+        web: Option<&WebSource>,
+        company: &CompanyFacts,
+        plan: &Plan,
+    ) -> Result<Option<CompanyFacts>, Halt> {
+        let Some(web) = web else {
+            return Ok(Some(company.clone()));
+        };
+        let domain = grounding::merge(&company.facts).text("company.domain");
+        let Some(domain) = domain else {
+            return Ok(Some(company.clone()));
+        };
+        self.checkpoint().await?;
+        let found = web.research(&domain).await;
+        for s in &found.skipped {
+            self.log(format!("Skipped {s}")).await?;
+        }
+        let mut out = company.clone();
+        out.facts.extend(found.facts);
+        for person in found.people {
+            let name = grounding::merge(&person).text("person.full_name").map(|n| fold(&n));
+            let existing = out.people.iter_mut().find(|p| {
+                grounding::merge(p).text("person.full_name").map(|n| fold(&n)) == name
+            });
+            match existing {
+                Some(p) => p.extend(person),
+                None => out.people.push(person),
+            }
+        }
+        if !plan.icp.hiring_for.is_empty() {
+            let hiring = match grounding::merge(&out.facts)
+                .fields
+                .get("fields.hiring_for")
+                .map(|c| c.value.clone())
+            {
+                Some(serde_json::Value::Array(items)) => items,
+                _ => Vec::new(),
+            };
+            let proven = plan.icp.hiring_for.iter().any(|want| {
+                hiring
+                    .iter()
+                    .filter_map(|h| h.as_str())
+                    .any(|h| title_matches(h, want))
+            });
+            if !proven {
+                return Ok(None);
+            }
+        }
+        Ok(Some(out))
     }
 
     fn full(&self) -> bool {

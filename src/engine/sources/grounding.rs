@@ -79,6 +79,7 @@ pub const SET_PATHS: &[&str] = &[
     "fields.technologies",
     "fields.hiring_for",
     "fields.social_links",
+    "fields.emails",
 ];
 
 /// How two values are compared: text case- and space-insensitively, arrays as sets.

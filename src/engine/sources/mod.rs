@@ -4,6 +4,7 @@
 pub mod dataset;
 pub mod grounding;
 pub mod synthetic;
+pub mod web;
 
 use serde_json::{Map, Value};
 

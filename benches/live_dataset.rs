@@ -55,7 +55,14 @@ impl Planner for BenchPlanner {
 fn write_dataset(path: &std::path::Path) {
     let mut w = csv::Writer::from_path(path).unwrap();
     w.write_record([
-        "Company", "Website", "Industry", "Country", "City", "Employees", "Stage", "Tech",
+        "Company",
+        "Website",
+        "Industry",
+        "Country",
+        "City",
+        "Employees",
+        "Stage",
+        "Tech",
     ])
     .unwrap();
     for i in 0..COMPANIES {
@@ -91,7 +98,12 @@ async fn job(engine: &Engine) -> u64 {
         .approve(&posted.job.id, Approve::default())
         .await
         .unwrap();
-    let n = engine.subscribe(&posted.job.id, None).await.unwrap().count().await;
+    let n = engine
+        .subscribe(&posted.job.id, None)
+        .await
+        .unwrap()
+        .count()
+        .await;
     let job = engine.get_job(&posted.job.id).await.unwrap();
     assert_eq!(job.rows_captured, 1_945, "{job:?}");
     n as u64

@@ -5,10 +5,10 @@
 use serde_json::json;
 
 use super::{Halt, Runner, role_groups};
-use crate::engine::sources::dataset::query::{self, CompanyFacts};
-use crate::engine::sources::dataset::store as ds;
 use crate::engine::sources::dataset::normalise::fold;
+use crate::engine::sources::dataset::query::{self, CompanyFacts};
 use crate::engine::sources::dataset::roles::title_matches;
+use crate::engine::sources::dataset::store as ds;
 use crate::engine::sources::grounding;
 use crate::engine::sources::web::WebSource;
 use crate::model::{Error, ErrorCode, Intent, JobId, OrgId, Plan};
@@ -206,9 +206,14 @@ impl Runner {
         let mut out = company.clone();
         out.facts.extend(found.facts);
         for person in found.people {
-            let name = grounding::merge(&person).text("person.full_name").map(|n| fold(&n));
+            let name = grounding::merge(&person)
+                .text("person.full_name")
+                .map(|n| fold(&n));
             let existing = out.people.iter_mut().find(|p| {
-                grounding::merge(p).text("person.full_name").map(|n| fold(&n)) == name
+                grounding::merge(p)
+                    .text("person.full_name")
+                    .map(|n| fold(&n))
+                    == name
             });
             match existing {
                 Some(p) => p.extend(person),

@@ -44,7 +44,9 @@ static META_DESC: LazyLock<Selector> = LazyLock::new(|| {
     sel(r#"meta[name="description"], meta[property="og:description"], meta[name="og:description"]"#)
 });
 static CARDS: LazyLock<Selector> = LazyLock::new(|| {
-    sel(r#"[class*="member"], [class*="person"], [class*="leader"], [class*="profile"], [class*="founder"]"#)
+    sel(
+        r#"[class*="member"], [class*="person"], [class*="leader"], [class*="profile"], [class*="founder"]"#,
+    )
 });
 static CARD_NAME: LazyLock<Selector> =
     LazyLock::new(|| sel(r#"[class*="name"], h2, h3, h4, strong"#));
@@ -61,7 +63,9 @@ static ITEMS: LazyLock<Selector> = LazyLock::new(|| sel("li, dd, p"));
 static LINKS: LazyLock<Selector> = LazyLock::new(|| sel("a[href]"));
 static SCRIPTS: LazyLock<Selector> = LazyLock::new(|| sel("script[src], link[href]"));
 static JOBS: LazyLock<Selector> = LazyLock::new(|| {
-    sel(r#"[class*="job"] h2, [class*="job"] h3, [class*="job"] a, [class*="opening"] h3, [class*="opening"] a, [class*="position"] h3, [class*="position"] a, .job-title"#)
+    sel(
+        r#"[class*="job"] h2, [class*="job"] h3, [class*="job"] a, [class*="opening"] h3, [class*="opening"] a, [class*="position"] h3, [class*="position"] a, .job-title"#,
+    )
 });
 static BODY: LazyLock<Selector> = LazyLock::new(|| sel("body"));
 
@@ -73,11 +77,14 @@ static OBFUSCATED: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b([a-z0-9._%+-]+)\s*[\[\(\{]\s*at\s*[\]\)\}]\s*([a-z0-9-]+(?:\s*[\[\(\{]\s*dot\s*[\]\)\}]\s*[a-z0-9-]+)+)")
         .unwrap_or_else(|e| panic!("{e}"))
 });
-static DOT: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)\s*[\[\(\{]\s*dot\s*[\]\)\}]\s*").unwrap_or_else(|e| panic!("{e}")));
+static DOT: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\s*[\[\(\{]\s*dot\s*[\]\)\}]\s*").unwrap_or_else(|e| panic!("{e}"))
+});
 static DASHED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\s*([A-Z][\p{L}'.-]+(?:\s+[A-Z][\p{L}'.-]+){1,3})\s*(?:—|–|-|,|\|)\s*(.{2,80}?)\s*$")
-        .unwrap_or_else(|e| panic!("{e}"))
+    Regex::new(
+        r"^\s*([A-Z][\p{L}'.-]+(?:\s+[A-Z][\p{L}'.-]+){1,3})\s*(?:—|–|-|,|\|)\s*(.{2,80}?)\s*$",
+    )
+    .unwrap_or_else(|e| panic!("{e}"))
 });
 
 /// Script sources and header values → technologies (a small signature table).
@@ -123,7 +130,12 @@ const SOCIAL_HOSTS: &[&str] = &[
 ];
 
 fn text_of(e: ElementRef<'_>) -> String {
-    e.text().collect::<Vec<_>>().join(" ").split_whitespace().collect::<Vec<_>>().join(" ")
+    e.text()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Two to four capitalised words: what a person's name on a team page looks like.
@@ -170,13 +182,27 @@ fn people(doc: &Html) -> Vec<FoundPerson> {
     // schema.org Person markup: the most explicit layout.
     for p in doc.select(&SCHEMA_PERSON) {
         if let Some(name) = p.select(&ITEM_NAME).next().map(text_of) {
-            let title = p.select(&ITEM_TITLE).next().map(text_of).filter(|t| !t.is_empty());
-            add_person(&mut out, FoundPerson { name, title, email: mailto(p) });
+            let title = p
+                .select(&ITEM_TITLE)
+                .next()
+                .map(text_of)
+                .filter(|t| !t.is_empty());
+            add_person(
+                &mut out,
+                FoundPerson {
+                    name,
+                    title,
+                    email: mailto(p),
+                },
+            );
         }
     }
     // Cards: a name element and a title element inside a member/person/leader block.
     for card in doc.select(&CARDS) {
-        let Some(name_el) = card.select(&CARD_NAME).find(|e| looks_like_name(&text_of(*e))) else {
+        let Some(name_el) = card
+            .select(&CARD_NAME)
+            .find(|e| looks_like_name(&text_of(*e)))
+        else {
             continue;
         };
         let name = text_of(name_el);
@@ -185,7 +211,14 @@ fn people(doc: &Html) -> Vec<FoundPerson> {
             .filter(|e| e.id() != name_el.id())
             .map(text_of)
             .find(|t| !t.is_empty() && *t != name && !t.contains('@') && t.len() <= 80);
-        add_person(&mut out, FoundPerson { name, title, email: mailto(card) });
+        add_person(
+            &mut out,
+            FoundPerson {
+                name,
+                title,
+                email: mailto(card),
+            },
+        );
     }
     // Tables: name in the first cell, title in the second.
     for row in doc.select(&ROWS) {
@@ -193,7 +226,11 @@ fn people(doc: &Html) -> Vec<FoundPerson> {
         if cells.len() >= 2 && looks_like_name(&cells[0]) && !cells[1].is_empty() {
             add_person(
                 &mut out,
-                FoundPerson { name: cells[0].clone(), title: Some(cells[1].clone()), email: mailto(row) },
+                FoundPerson {
+                    name: cells[0].clone(),
+                    title: Some(cells[1].clone()),
+                    email: mailto(row),
+                },
             );
         }
     }
@@ -203,7 +240,11 @@ fn people(doc: &Html) -> Vec<FoundPerson> {
         if let Some(c) = DASHED.captures(&t) {
             add_person(
                 &mut out,
-                FoundPerson { name: c[1].to_string(), title: Some(c[2].to_string()), email: mailto(item) },
+                FoundPerson {
+                    name: c[1].to_string(),
+                    title: Some(c[2].to_string()),
+                    email: mailto(item),
+                },
             );
         }
     }
@@ -213,8 +254,14 @@ fn people(doc: &Html) -> Vec<FoundPerson> {
 fn emails(doc: &Html) -> Vec<String> {
     let mut out = Vec::new();
     for a in doc.select(&LINKS) {
-        if let Some(m) = a.value().attr("href").and_then(|h| h.strip_prefix("mailto:"))
-            && let Some(e) = m.split('?').next().and_then(crate::engine::sources::dataset::normalise::email)
+        if let Some(m) = a
+            .value()
+            .attr("href")
+            .and_then(|h| h.strip_prefix("mailto:"))
+            && let Some(e) = m
+                .split('?')
+                .next()
+                .and_then(crate::engine::sources::dataset::normalise::email)
         {
             push_unique(&mut out, e);
         }
@@ -257,7 +304,11 @@ pub fn extract(html: &str, headers: &[(String, String)], kind: PageKind) -> Page
         }
     }
     for s in doc.select(&SCRIPTS) {
-        let src = s.value().attr("src").or_else(|| s.value().attr("href")).unwrap_or("");
+        let src = s
+            .value()
+            .attr("src")
+            .or_else(|| s.value().attr("href"))
+            .unwrap_or("");
         let src = src.to_lowercase();
         for (sig, tech) in SIGNATURES {
             if src.contains(sig) {
@@ -276,8 +327,12 @@ pub fn extract(html: &str, headers: &[(String, String)], kind: PageKind) -> Page
         }
     }
     for a in doc.select(&LINKS) {
-        let Some(href) = a.value().attr("href") else { continue };
-        let Ok(url) = url::Url::parse(href) else { continue };
+        let Some(href) = a.value().attr("href") else {
+            continue;
+        };
+        let Ok(url) = url::Url::parse(href) else {
+            continue;
+        };
         let host = url.host_str().unwrap_or("").trim_start_matches("www.");
         if SOCIAL_HOSTS.contains(&host) && url.path().len() > 1 {
             push_unique(&mut facts.social_links, url.to_string());

@@ -59,7 +59,12 @@ fn classify(e: &reqwest::Error) -> FetchError {
 /// The body as text: the charset the server names, else UTF-8 when valid, else Windows-1252.
 fn decode(bytes: &[u8], content_type: Option<&str>) -> String {
     let label = content_type
-        .and_then(|ct| ct.to_lowercase().split("charset=").nth(1).map(str::to_string))
+        .and_then(|ct| {
+            ct.to_lowercase()
+                .split("charset=")
+                .nth(1)
+                .map(str::to_string)
+        })
         .map(|l| l.trim_matches(['"', ' ', ';']).to_string());
     if let Some(enc) = label.and_then(|l| encoding_rs::Encoding::for_label(l.as_bytes())) {
         return enc.decode_with_bom_removal(bytes).0.into_owned();
@@ -81,7 +86,12 @@ pub async fn get(
         let headers: Vec<(String, String)> = resp
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_lowercase(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
         let final_url = resp.url().to_string();
         let mut body: Vec<u8> = Vec::new();

@@ -80,7 +80,9 @@ pub struct WebSource {
 
 impl std::fmt::Debug for WebSource {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("WebSource").field("options", &self.options).finish()
+        f.debug_struct("WebSource")
+            .field("options", &self.options)
+            .finish()
     }
 }
 
@@ -138,7 +140,8 @@ impl WebSource {
         let mut seen_urls: Vec<String> = Vec::new();
         for (path, kind) in PAGES {
             if !robots.allowed(path) {
-                out.skipped.push(format!("{base}{path}: disallowed by robots.txt"));
+                out.skipped
+                    .push(format!("{base}{path}: disallowed by robots.txt"));
                 continue;
             }
             self.pace(&base).await;

@@ -44,8 +44,16 @@ impl Robots {
         }
         let ours = groups
             .iter()
-            .find(|(agents, _)| agents.iter().any(|a| a != "*" && agent.contains(a.as_str())))
-            .or_else(|| groups.iter().find(|(agents, _)| agents.iter().any(|a| a == "*")));
+            .find(|(agents, _)| {
+                agents
+                    .iter()
+                    .any(|a| a != "*" && agent.contains(a.as_str()))
+            })
+            .or_else(|| {
+                groups
+                    .iter()
+                    .find(|(agents, _)| agents.iter().any(|a| a == "*"))
+            });
         Self {
             rules: ours.map(|g| g.1.clone()).unwrap_or_default(),
         }

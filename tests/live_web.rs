@@ -329,3 +329,144 @@ async fn slow_pages_time_out_and_huge_pages_are_cut_at_the_cap() {
     );
     assert!(found.people.is_empty());
 }
+
+mod live_job {
+    use super::*;
+    use async_trait::async_trait;
+    use futures::StreamExt;
+    use leadline::engine::planner::{PlanDraft, PlanRequest, Planner};
+    use leadline::engine::{Engine, EngineOptions, Mode};
+    use leadline::model::requests::{Approve, CreateThread, PostMessage};
+    use leadline::model::{Error, Icp, Intent, JobStatus, Step};
+
+    struct FixedPlanner(Icp);
+
+    #[async_trait]
+    impl Planner for FixedPlanner {
+        async fn plan(&self, _r: &PlanRequest) -> Result<PlanDraft, Error> {
+            let step = |n: usize, intent: Intent, roles: Vec<String>| Step {
+                id: format!("stp_{n}"),
+                title: intent.as_str().into(),
+                intent,
+                task: "Filter".into(),
+                expected_columns: vec![],
+                roles,
+            };
+            Ok(PlanDraft {
+                title: "Web test".into(),
+                icp: self.0.clone(),
+                steps: vec![
+                    step(1, Intent::Discover, vec![]),
+                    step(2, Intent::Enrich, self.0.roles.clone()),
+                ],
+                credits_estimate: 5,
+                notes: vec![],
+            })
+        }
+        async fn replan(&self, _p: &Icp, _f: &str) -> Result<PlanDraft, Error> {
+            Err(Error::internal("not used"))
+        }
+    }
+
+    #[tokio::test]
+    async fn a_live_job_with_the_web_step_adds_page_sourced_people_and_checks_hiring() {
+        let (base, _) = serve(acme).await;
+        let (slow_base, _) = serve(slow).await;
+        let dir = tempfile::tempdir().unwrap();
+        let csv = dir.path().join("accounts.csv");
+        std::fs::write(
+            &csv,
+            "Company,Website,Industry,Country\nAcme,acme.io,FinTech,France\nSlowCo,slow.io,FinTech,France\n",
+        )
+        .unwrap();
+        let mut options = EngineOptions::new(dir.path().join("data"));
+        options.mode = Mode::Live;
+        let mut web = super::options("acme.io", &base);
+        web.base_urls.insert("slow.io".into(), slow_base);
+        web.per_host_interval = Duration::ZERO;
+        options.web = Some(web);
+        options.planner = Arc::new(FixedPlanner(Icp {
+            industries: vec!["fintech".into()],
+            countries: vec!["FR".into()],
+            roles: vec!["VP Engineering".into(), "CTO".into()],
+            hiring_for: vec!["Staff Engineer".into()],
+            ..Icp::default()
+        }));
+        let engine = Engine::open(options).await.unwrap();
+        engine.import_dataset(&csv, None).await.unwrap();
+        let thread = engine.create_thread(CreateThread::default()).await.unwrap();
+        let posted = engine
+            .post_message(
+                &thread.id,
+                PostMessage {
+                    content: "x".into(),
+                    ..PostMessage::default()
+                },
+            )
+            .await
+            .unwrap();
+        engine
+            .approve(&posted.job.id, Approve::default())
+            .await
+            .unwrap();
+        let _ = tokio::time::timeout(
+            Duration::from_secs(30),
+            engine
+                .subscribe(&posted.job.id, None)
+                .await
+                .unwrap()
+                .count(),
+        )
+        .await
+        .unwrap();
+        let job = engine.get_job(&posted.job.id).await.unwrap();
+        assert_eq!(job.status, JobStatus::Succeeded, "{job:?}");
+        let leads = engine.all_leads(&job.id).await.unwrap();
+        // SlowCo's site proves no open Staff Engineer role: excluded. Acme's careers page does.
+        let people: Vec<(&str, Option<&str>)> = leads
+            .iter()
+            .map(|l| {
+                let p = l.person.as_ref().unwrap();
+                (p.full_name.as_str(), p.title.as_deref())
+            })
+            .collect();
+        assert_eq!(
+            people,
+            vec![
+                ("Jane Doe", Some("VP Engineering")),
+                ("Sofia Rossi", Some("CTO"))
+            ]
+        );
+        let jane = &leads[0];
+        assert!(jane.livemode);
+        assert_eq!(
+            jane.person.as_ref().unwrap().email.as_deref(),
+            Some("jane@acme.io")
+        );
+        let email_sources: Vec<_> = jane.sources_for("person.email").collect();
+        assert_eq!(email_sources.len(), 1);
+        assert_eq!(email_sources[0].kind, SourceKind::Web);
+        assert_eq!(
+            email_sources[0].url.as_deref(),
+            Some(format!("{base}/about").as_str())
+        );
+        let name_sources: Vec<_> = jane.sources_for("company.name").collect();
+        assert_eq!(name_sources[0].kind, SourceKind::Dataset);
+        assert_eq!(
+            name_sources[0].url.as_deref(),
+            Some("dataset://accounts#row=2")
+        );
+        assert_eq!(
+            jane.fields["hiring_for"],
+            serde_json::json!(["Staff Engineer", "Product Designer"])
+        );
+        assert_eq!(
+            jane.company.linkedin.as_deref(),
+            Some("https://www.linkedin.com/company/acme-pay/")
+        );
+        // Page facts outweigh the dataset's: higher confidence than a dataset-only lead (0.6).
+        assert!(jane.confidence > 0.7, "{}", jane.confidence);
+        // Sofia has no email on the site: none is guessed.
+        assert_eq!(leads[1].person.as_ref().unwrap().email, None);
+    }
+}

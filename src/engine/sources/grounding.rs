@@ -102,11 +102,14 @@ fn support(origins: &[Origin], backers: &[usize]) -> f64 {
         .product::<f64>()
 }
 
+/// One candidate value of a field: (agreement key, first spelling, backing origins).
+type Candidate = (String, Value, Vec<usize>);
+
 /// Merges facts field by field.
 pub fn merge(facts: &[Fact]) -> Merged {
     let mut origins: Vec<Origin> = Vec::new();
     // path → [(agreement key, first value, backers)] in first-seen order.
-    let mut by_path: BTreeMap<&str, Vec<(String, Value, Vec<usize>)>> = BTreeMap::new();
+    let mut by_path: BTreeMap<&str, Vec<Candidate>> = BTreeMap::new();
     for f in facts {
         let oi = match origins.iter().position(|o| o == &f.origin) {
             Some(i) => i,

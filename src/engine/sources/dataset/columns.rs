@@ -69,7 +69,10 @@ pub fn slug(header: &str) -> String {
         .join("_")
 }
 
-const ALIASES: &[(&[&str], fn() -> Column)] = &[
+/// Column slugs and the field they name.
+type Alias = (&'static [&'static str], fn() -> Column);
+
+const ALIASES: &[Alias] = &[
     (
         &[
             "company",

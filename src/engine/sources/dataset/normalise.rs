@@ -47,7 +47,7 @@ pub fn country(raw: &str) -> Option<&'static str> {
     let key = raw.trim().to_lowercase().replace(['.', '_'], "");
     let key = key.trim();
     COUNTRIES.iter().find_map(|(iso, names)| {
-        (key.eq_ignore_ascii_case(iso) || names.iter().any(|n| *n == key)).then_some(*iso)
+        (key.eq_ignore_ascii_case(iso) || names.contains(&key)).then_some(*iso)
     })
 }
 

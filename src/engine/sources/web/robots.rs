@@ -6,6 +6,9 @@ pub struct Robots {
     rules: Vec<(bool, String)>,
 }
 
+/// A robots.txt group: its user agents and (allow, prefix) rules.
+type Group = (Vec<String>, Vec<(bool, String)>);
+
 impl Robots {
     pub fn allow_all() -> Self {
         Self::default()
@@ -13,7 +16,7 @@ impl Robots {
 
     pub fn parse(text: &str, agent: &str) -> Self {
         let agent = agent.to_lowercase();
-        let mut groups: Vec<(Vec<String>, Vec<(bool, String)>)> = Vec::new();
+        let mut groups: Vec<Group> = Vec::new();
         let mut in_agents = false;
         for line in text.lines() {
             let line = line.split('#').next().unwrap_or("").trim();

@@ -123,9 +123,21 @@ pub fn companies(rows: &[SourcedRecord]) -> Vec<CompanyFacts> {
     let mut out: Vec<CompanyFacts> = Vec::new();
     // Per company: person key → index in `people`.
     let mut people_index: Vec<HashMap<String, usize>> = Vec::new();
+    // Companies are deduplicated by domain: a row naming a company without its domain joins
+    // the company another row pairs that name with a domain.
+    let mut domain_of: HashMap<String, String> = HashMap::new();
+    for r in rows {
+        if let (Some(n), Some(d)) = (&r.record.company_name, &r.record.domain) {
+            domain_of.entry(fold(n)).or_insert_with(|| d.clone());
+        }
+    }
     for r in rows {
         let Some(key) = r.record.company_key() else {
             continue;
+        };
+        let key = match (&r.record.domain, &r.record.company_name) {
+            (None, Some(n)) => domain_of.get(&fold(n)).cloned().unwrap_or(key),
+            _ => key,
         };
         let ci = *index.entry(key.clone()).or_insert_with(|| {
             out.push(CompanyFacts {
@@ -268,4 +280,57 @@ pub fn people_for_role<'a>(c: &'a CompanyFacts, role: &str) -> Vec<&'a [Fact]> {
         })
         .map(Vec::as_slice)
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::sources::dataset::Record;
+
+    fn row(
+        line: u64,
+        name: Option<&str>,
+        domain: Option<&str>,
+        person: Option<(&str, &str)>,
+    ) -> SourcedRecord {
+        SourcedRecord {
+            dataset: "d".into(),
+            file_name: "d.csv".into(),
+            imported_at: 0,
+            record: Record {
+                line,
+                company_name: name.map(str::to_string),
+                domain: domain.map(str::to_string),
+                full_name: person.map(|p| p.0.to_string()),
+                email: person.map(|p| p.1.to_string()).filter(|e| !e.is_empty()),
+                ..Record::default()
+            },
+        }
+    }
+
+    #[test]
+    fn companies_by_domain_people_by_email_then_name() {
+        let rows = vec![
+            row(2, Some("Acme"), Some("acme.io"), None),
+            row(3, Some("ACME "), None, Some(("Ana Lopez", "ana@acme.io"))),
+            row(
+                4,
+                Some("Acme Inc"),
+                Some("acme.io"),
+                Some(("Ana López", "ana@acme.io")),
+            ),
+            row(5, Some("Acme"), Some("acme.io"), Some(("Bo Li", ""))),
+            row(6, Some("Acme"), Some("acme.io"), Some(("bo  li", ""))),
+            row(7, Some("Other"), None, None),
+        ];
+        let c = companies(&rows);
+        let keys: Vec<&str> = c.iter().map(|c| c.key.as_str()).collect();
+        assert_eq!(keys, vec!["acme.io", "name:other"]);
+        // Ana (same email, two spellings) is one person; Bo (same name, no email) is one.
+        assert_eq!(c[0].people.len(), 2);
+        let m = grounding::merge(&c[0].facts);
+        // "Acme" (rows 2, 3, 5, 6) beats "Acme Inc" (row 4) and keeps only its own rows.
+        assert_eq!(m.text("company.name").as_deref(), Some("Acme"));
+        assert!(m.fields["company.name"].conflicted);
+    }
 }

@@ -53,22 +53,24 @@ impl Engine {
                     .with_param("name"),
             );
         }
-        let meta = std::fs::metadata(path).map_err(|e| {
-            Error::invalid(format!("Cannot read {}: {e}", path.display())).with_param("file")
-        })?;
-        if meta.len() > MAX_IMPORT_BYTES {
-            return Err(Error::invalid(format!(
-                "{} is {} MB; the limit is {} MB. Split the file.",
-                path.display(),
-                meta.len() / (1024 * 1024),
-                MAX_IMPORT_BYTES / (1024 * 1024)
-            )));
-        }
-        let bytes = std::fs::read(path).map_err(|e| {
-            Error::invalid(format!("Cannot read {}: {e}", path.display())).with_param("file")
-        })?;
-        let org = self.org.clone();
-        self.db(move |s| {
+        let path = path.to_path_buf();
+        // Reading and parsing run off the async threads and outside the store's lock; only the
+        // insert holds it, in one transaction.
+        let parsed = tokio::task::spawn_blocking(move || -> Result<_, Error> {
+            let meta = std::fs::metadata(&path).map_err(|e| {
+                Error::invalid(format!("Cannot read {}: {e}", path.display())).with_param("file")
+            })?;
+            if meta.len() > MAX_IMPORT_BYTES {
+                return Err(Error::invalid(format!(
+                    "{} is {} MB; the limit is {} MB. Split the file.",
+                    path.display(),
+                    meta.len() / (1024 * 1024),
+                    MAX_IMPORT_BYTES / (1024 * 1024)
+                )));
+            }
+            let bytes = std::fs::read(&path).map_err(|e| {
+                Error::invalid(format!("Cannot read {}: {e}", path.display())).with_param("file")
+            })?;
             let table = decode::parse(&bytes, &file_name)?;
             let cols = columns::map_headers(&table.headers);
             let mapping: Vec<(String, String)> = table
@@ -83,6 +85,22 @@ impl Engine {
                 })
                 .collect();
             let (records, bad_rows, duplicates) = dataset::records(&table, &cols);
+            let rows_read = (table.rows.len() + table.broken.len()) as u64;
+            Ok((
+                file_name,
+                table.delimiter,
+                mapping,
+                records,
+                bad_rows,
+                duplicates,
+                rows_read,
+            ))
+        })
+        .await
+        .map_err(|e| Error::internal(format!("the import task failed: {e}")))??;
+        let (file_name, delimiter, mapping, records, bad_rows, duplicates, rows_read) = parsed;
+        let org = self.org.clone();
+        self.db(move |s| {
             let mapping_json = serde_json::to_string(&mapping).unwrap_or_else(|_| "[]".into());
             let replaced = s.write(|tx| {
                 ds::insert(
@@ -99,8 +117,8 @@ impl Engine {
                 name,
                 file_name,
                 mapping,
-                delimiter: table.delimiter,
-                rows_read: (table.rows.len() + table.broken.len()) as u64,
+                delimiter,
+                rows_read,
                 imported: records.len() as u64,
                 duplicates,
                 bad_rows,

@@ -115,6 +115,8 @@ fn bench(c: &mut Criterion) {
     let mut options = EngineOptions::new(dir.path());
     options.mode = Mode::Live;
     options.planner = Arc::new(BenchPlanner);
+    // Live jobs spend credits; the bench runs many.
+    options.credits_included = 1_000_000_000;
     let engine = rt.block_on(Engine::open(options)).unwrap();
     let file = dir.path().join("companies-50k.csv");
     write_dataset(&file);

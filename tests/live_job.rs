@@ -288,3 +288,37 @@ async fn live_mode_without_datasets_fails_with_a_clear_message() {
         error.message
     );
 }
+
+/// What the planner drafts for a message with an attached list: enrich steps, no discovery.
+struct EnrichOnlyPlanner(Icp);
+
+#[async_trait]
+impl Planner for EnrichOnlyPlanner {
+    async fn plan(&self, _r: &PlanRequest) -> Result<PlanDraft, Error> {
+        Ok(PlanDraft {
+            title: "Enrich".into(),
+            icp: self.0.clone(),
+            steps: vec![step(1, Intent::Enrich, &[]), step(2, Intent::Verify, &[])],
+            credits_estimate: 5,
+            notes: vec![],
+        })
+    }
+    async fn replan(&self, _p: &Icp, _f: &str) -> Result<PlanDraft, Error> {
+        Err(Error::internal("not used"))
+    }
+}
+
+#[tokio::test]
+async fn an_enrich_only_plan_captures_companies_once_in_live_mode() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = EngineOptions::new(dir.path());
+    options.mode = Mode::Live;
+    options.planner = Arc::new(EnrichOnlyPlanner(fintech_fr(&[])));
+    let engine = Engine::open(options).await.unwrap();
+    import_all(&engine).await;
+    let (job, leads, logs) = run(&engine).await;
+    assert_eq!(job.status, JobStatus::Succeeded, "{job:?}");
+    let names: Vec<&str> = leads.iter().map(|l| l.company.name.as_str()).collect();
+    assert_eq!(names, vec!["Qonto", "Pennylane", "Swan", "Société Fintech"]);
+    assert!(logs.iter().any(|l| l.contains("unverified")), "{logs:?}");
+}

@@ -69,6 +69,8 @@ pub struct EngineConfig {
     pub seed: u64,
     /// Credits included per month in live mode.
     pub credits_included: u64,
+    /// Live mode: also read each company's own website (home, team, careers, contact pages).
+    pub web: bool,
 }
 
 impl Default for EngineConfig {
@@ -78,6 +80,7 @@ impl Default for EngineConfig {
             pace_ms: None,
             seed: 7,
             credits_included: 5_000,
+            web: false,
         }
     }
 }

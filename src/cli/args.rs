@@ -172,6 +172,15 @@ pub enum Command {
     /// Manage the server's API keys.
     #[command(subcommand)]
     ApiKeys(ApiKeysCommand),
+    /// Import companies and/or people (CSV or JSON) as a dataset live jobs search.
+    Import {
+        file: PathBuf,
+        /// Dataset name (default: the file name without extension); re-importing a name replaces it.
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// (internal) Run an approved job handed over by `approve`.
     #[command(hide = true)]
     Worker { job: String },

@@ -291,6 +291,9 @@ pub(super) async fn dispatch(
             Ok(())
         }
         Command::ApiKeys(command) => api_keys(local()?, command),
+        Command::Import { file, name, format } => {
+            super::import_cmd::import(local()?, &file, name.as_deref(), format).await
+        }
         Command::Worker { job } => {
             let job = JobId::parse(&job)?;
             let engine = local()?;

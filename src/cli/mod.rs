@@ -2,6 +2,7 @@
 
 mod args;
 mod commands;
+mod import_cmd;
 mod output;
 
 use std::process::ExitCode;
@@ -152,6 +153,9 @@ async fn open_engine(
     options.pace = Duration::from_millis(config.engine.pace_ms.unwrap_or(default_pace));
     options.seed = config.engine.seed;
     options.credits_included = config.engine.credits_included;
+    if config.engine.web {
+        options.web = Some(crate::engine::sources::web::WebOptions::default());
+    }
     if config.planner.kind == PlannerKind::Llm {
         let p = &config.planner;
         let (Some(base_url), Some(model)) = (p.base_url.clone(), p.model.clone()) else {

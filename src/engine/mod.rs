@@ -6,6 +6,7 @@
 
 pub mod artifacts;
 pub mod credits;
+pub mod import;
 mod jobs;
 mod lifecycle;
 pub mod locks;
@@ -47,6 +48,9 @@ pub struct EngineOptions {
     pub planner: Arc<dyn Planner>,
     /// Credits included per month in live mode.
     pub credits_included: u64,
+    /// Live mode's open-web step: off (`None`) unless configured, so nothing reaches the
+    /// network by default.
+    pub web: Option<sources::web::WebOptions>,
 }
 
 impl EngineOptions {
@@ -59,6 +63,7 @@ impl EngineOptions {
             seed: 7,
             planner: Arc::new(RulesPlanner::new()),
             credits_included: 5_000,
+            web: None,
         }
     }
 }

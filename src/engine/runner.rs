@@ -8,6 +8,8 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
+mod live;
+
 use super::credits::CostModel;
 use super::sources::LeadDraft;
 use super::sources::synthetic::{CompanyDraft, SyntheticSource};
@@ -106,10 +108,7 @@ impl Runner {
         let plan = self.plan.insert(plan).clone();
 
         if job.livemode {
-            return Err(Halt::Failed(Error::new(
-                ErrorCode::JobHalted,
-                "Live mode has no research sources configured yet (datasets, the open web and providers arrive with live research). Run in test mode, or configure a source.",
-            )));
+            return self.execute_live(plan).await;
         }
         let source = SyntheticSource::new(&plan.icp, seed);
         let groups = role_groups(&plan);

@@ -1,7 +1,10 @@
-//! Research sources: where leads come from. Test mode uses the synthetic generator; live sources
-//! (datasets, the open web, providers) arrive with the live-research issue.
+//! Research sources: where leads come from. Test mode uses the synthetic generator; live mode
+//! uses imported datasets and (when enabled) the open web, every fact grounded in its source.
 
+pub mod dataset;
+pub mod grounding;
 pub mod synthetic;
+pub mod web;
 
 use serde_json::{Map, Value};
 

@@ -130,4 +130,6 @@ pub const MIGRATIONS: &[&str] = &[
         value TEXT NOT NULL
     );
     "#,
+    // 4: imported datasets and their full-text index (the SQL sits beside its queries).
+    crate::engine::sources::dataset::store::MIGRATION,
 ];

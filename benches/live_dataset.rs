@@ -1,0 +1,134 @@
+//! Budget: a live-mode job over an imported dataset of 50,000 companies (unpaced, no web step)
+//! returns its leads — post, approve, stream to `done`, artifact written — in ≤ 2 s.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use criterion::{Criterion, criterion_group, criterion_main};
+use futures::StreamExt;
+use leadline::engine::planner::{PlanDraft, PlanRequest, Planner};
+use leadline::engine::{Engine, EngineOptions, Mode};
+use leadline::model::requests::{Approve, CreateThread, PostMessage};
+use leadline::model::{Error, Icp, Intent, Step};
+
+const COMPANIES: u32 = 50_000;
+const INDUSTRIES: [&str; 5] = ["FinTech", "SaaS", "Developer Tools", "Healthcare", "Retail"];
+const COUNTRIES: [&str; 5] = ["France", "Germany", "United States", "UK", "Spain"];
+const STAGES: [&str; 4] = ["Seed", "Series A", "Series B", "Series C"];
+
+/// The fixed ICP: SaaS companies in Germany, 50+ employees, up to 2,000 rows.
+struct BenchPlanner;
+
+#[async_trait]
+impl Planner for BenchPlanner {
+    async fn plan(&self, _r: &PlanRequest) -> Result<PlanDraft, Error> {
+        let icp = Icp {
+            industries: vec!["saas".into()],
+            countries: vec!["DE".into()],
+            employees: leadline::model::Range {
+                min: Some(50),
+                max: None,
+            },
+            max_rows: Some(2_000),
+            ..Icp::default()
+        };
+        Ok(PlanDraft {
+            title: "SaaS in Germany".into(),
+            icp,
+            steps: vec![Step {
+                id: "stp_1".into(),
+                title: "Find companies".into(),
+                intent: Intent::Discover,
+                task: "Filter the datasets".into(),
+                expected_columns: vec![],
+                roles: vec![],
+            }],
+            credits_estimate: 1_000,
+            notes: vec![],
+        })
+    }
+    async fn replan(&self, _p: &Icp, _f: &str) -> Result<PlanDraft, Error> {
+        Err(Error::internal("not used"))
+    }
+}
+
+fn write_dataset(path: &std::path::Path) {
+    let mut w = csv::Writer::from_path(path).unwrap();
+    w.write_record([
+        "Company",
+        "Website",
+        "Industry",
+        "Country",
+        "City",
+        "Employees",
+        "Stage",
+        "Tech",
+    ])
+    .unwrap();
+    for i in 0..COMPANIES {
+        let n = i as usize;
+        w.write_record([
+            format!("Company {i}"),
+            format!("company{i}.example"),
+            INDUSTRIES[n % 5].to_string(),
+            COUNTRIES[(n / 5) % 5].to_string(),
+            "Berlin".to_string(),
+            ((n * 37) % 900 + 5).to_string(),
+            STAGES[n % 4].to_string(),
+            "AWS, PostgreSQL".to_string(),
+        ])
+        .unwrap();
+    }
+    w.flush().unwrap();
+}
+
+async fn job(engine: &Engine) -> u64 {
+    let thread = engine.create_thread(CreateThread::default()).await.unwrap();
+    let posted = engine
+        .post_message(
+            &thread.id,
+            PostMessage {
+                content: "SaaS companies in Germany with 50+ employees".into(),
+                ..PostMessage::default()
+            },
+        )
+        .await
+        .unwrap();
+    engine
+        .approve(&posted.job.id, Approve::default())
+        .await
+        .unwrap();
+    let n = engine
+        .subscribe(&posted.job.id, None)
+        .await
+        .unwrap()
+        .count()
+        .await;
+    let job = engine.get_job(&posted.job.id).await.unwrap();
+    assert_eq!(job.rows_captured, 1_945, "{job:?}");
+    n as u64
+}
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = EngineOptions::new(dir.path());
+    options.mode = Mode::Live;
+    options.planner = Arc::new(BenchPlanner);
+    // Live jobs spend credits; the bench runs many.
+    options.credits_included = 1_000_000_000;
+    let engine = rt.block_on(Engine::open(options)).unwrap();
+    let file = dir.path().join("companies-50k.csv");
+    write_dataset(&file);
+    let report = rt.block_on(engine.import_dataset(&file, None)).unwrap();
+    assert_eq!(report.imported, u64::from(COMPANIES));
+    let mut group = c.benchmark_group("live");
+    group.sample_size(10);
+    group.bench_function("live_job_over_50000_companies", |b| {
+        b.to_async(&rt).iter(|| job(&engine))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

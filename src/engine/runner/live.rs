@@ -1,0 +1,248 @@
+//! Live mode's run: the plan's steps over the imported datasets. Companies come from rows that
+//! prove the ICP's filters; people from rows whose titles match the plan's roles; every value in
+//! a lead is grounded in the rows (and pages) that state it, or left out.
+
+use serde_json::json;
+
+use super::{Halt, Runner, role_groups};
+use crate::engine::sources::dataset::normalise::fold;
+use crate::engine::sources::dataset::query::{self, CompanyFacts};
+use crate::engine::sources::dataset::roles::title_matches;
+use crate::engine::sources::dataset::store as ds;
+use crate::engine::sources::grounding;
+use crate::engine::sources::web::WebSource;
+use crate::model::{Error, ErrorCode, Intent, JobId, OrgId, Plan};
+
+fn job_org(c: &rusqlite::Connection, job: &JobId) -> Result<OrgId, Error> {
+    let org: String = c.query_row(
+        "SELECT t.org_id FROM jobs j JOIN threads t ON t.id = j.thread_id WHERE j.id = ?1",
+        [job.as_str()],
+        |r| r.get(0),
+    )?;
+    OrgId::parse(&org)
+}
+
+/// ICP filters no dataset column can prove: named in the log rather than silently ignored.
+fn unchecked(plan: &Plan, web_off: bool) -> Vec<&'static str> {
+    let icp = &plan.icp;
+    let mut out = Vec::new();
+    if !icp.team_size.is_empty() {
+        out.push("team size");
+    }
+    if !icp.hiring_for.is_empty() && web_off {
+        out.push("hiring for");
+    }
+    if icp.funded_within_days.is_some() {
+        out.push("funding recency");
+    }
+    out
+}
+
+impl Runner {
+    pub(super) async fn execute_live(&mut self, plan: Plan) -> Result<(), Halt> {
+        let jid = self.job.clone();
+        let icp = plan.icp.clone();
+        let (datasets, rows) = self
+            .engine
+            .db(move |s| {
+                s.read(|c| {
+                    let org = job_org(c, &jid)?;
+                    Ok((ds::list(c, &org)?, ds::rows_for_icp(c, &org, &icp)?))
+                })
+            })
+            .await?;
+        if datasets.is_empty() {
+            return Err(Halt::Failed(Error::new(
+                ErrorCode::JobHalted,
+                "Live mode has no research sources: import a dataset first (`leadline import FILE`).",
+            )));
+        }
+        let web = match &self.engine.inner.options.web {
+            Some(o) => Some(WebSource::new(o.clone())?),
+            None => None,
+        };
+        let candidates = query::companies(&rows);
+        let checked = candidates.len();
+        let companies: Vec<CompanyFacts> = candidates
+            .into_iter()
+            .filter(|c| query::matches(&plan.icp, &grounding::merge(&c.facts)))
+            .collect();
+        let groups = role_groups(&plan);
+        let people: usize = groups.iter().map(|(_, roles)| roles.len()).sum();
+        // Company-only plans capture once: at discovery, or at the first enrich step without one.
+        let company_step = plan
+            .steps
+            .iter()
+            .position(|s| s.intent == Intent::Discover)
+            .or_else(|| plan.steps.iter().position(|s| s.intent == Intent::Enrich));
+        let names: Vec<&str> = datasets.iter().map(|d| d.name.as_str()).collect();
+
+        for (index, step) in plan.steps.iter().enumerate() {
+            self.step = index as u32 + 1;
+            self.checkpoint().await?;
+            self.emit(
+                crate::model::EventKind::Step,
+                json!({"step_id": step.id, "status": "started", "title": step.title}),
+            )
+            .await?;
+            match step.intent {
+                Intent::Discover => {
+                    self.log(format!(
+                        "Searching {} dataset(s) ({}): {}",
+                        names.len(),
+                        names.join(", "),
+                        step.task
+                    ))
+                    .await?;
+                    self.log(format!(
+                        "Found {} companies whose sourced facts match the profile ({checked} checked)",
+                        companies.len()
+                    ))
+                    .await?;
+                    let skipped = unchecked(&plan, web.is_none());
+                    if !skipped.is_empty() {
+                        self.log(format!(
+                            "Not checked (no source states it): {}",
+                            skipped.join(", ")
+                        ))
+                        .await?;
+                    }
+                }
+                Intent::Enrich => {}
+                Intent::Verify => {
+                    let emails = self
+                        .captured
+                        .iter()
+                        .filter(|l| l.person.as_ref().is_some_and(|p| p.email.is_some()))
+                        .count();
+                    self.log(format!(
+                        "No verification provider configured: {emails} email addresses keep their dataset sources, unverified"
+                    ))
+                    .await?;
+                }
+                Intent::Score => {
+                    self.log("Scored leads by source strength and agreement".to_string())
+                        .await?
+                }
+                Intent::Dedupe => {
+                    self.log(format!("Removed {} duplicate leads", self.duplicates))
+                        .await?;
+                }
+            }
+            let roles = groups.iter().find(|(i, _)| *i == index).map(|(_, r)| r);
+            match roles {
+                Some(roles) if !roles.is_empty() => {
+                    self.log(format!(
+                        "Looking for {} at {} companies",
+                        roles.join(", "),
+                        companies.len()
+                    ))
+                    .await?;
+                    'companies: for company in &companies {
+                        if self.full() {
+                            break;
+                        }
+                        let Some(company) = self.with_web(web.as_ref(), company, &plan).await?
+                        else {
+                            continue;
+                        };
+                        let company = &company;
+                        for role in roles {
+                            for person in query::people_for_role(company, role) {
+                                if self.full() {
+                                    break 'companies;
+                                }
+                                let draft = query::draft(&company.facts, Some(person), &[]);
+                                self.capture(draft).await?;
+                            }
+                        }
+                    }
+                }
+                _ if people == 0 && company_step == Some(index) => {
+                    for company in &companies {
+                        if self.full() {
+                            break;
+                        }
+                        let Some(company) = self.with_web(web.as_ref(), company, &plan).await?
+                        else {
+                            continue;
+                        };
+                        let draft = query::draft(&company.facts, None, &[]);
+                        self.capture(draft).await?;
+                    }
+                }
+                _ => {}
+            }
+            self.flush().await?;
+            self.emit(
+                crate::model::EventKind::Step,
+                json!({"step_id": step.id, "status": "completed", "title": step.title}),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// The company with what its website proves folded in (people matched by name), or `None`
+    /// when the plan asks for open roles the site does not show. Without the web step, as is.
+    async fn with_web(
+        &mut self,
+        web: Option<&WebSource>,
+        company: &CompanyFacts,
+        plan: &Plan,
+    ) -> Result<Option<CompanyFacts>, Halt> {
+        let Some(web) = web else {
+            return Ok(Some(company.clone()));
+        };
+        let domain = grounding::merge(&company.facts).text("company.domain");
+        let Some(domain) = domain else {
+            return Ok(Some(company.clone()));
+        };
+        self.checkpoint().await?;
+        let found = web.research(&domain).await;
+        for s in &found.skipped {
+            self.log(format!("Skipped {s}")).await?;
+        }
+        let mut out = company.clone();
+        out.facts.extend(found.facts);
+        for person in found.people {
+            let name = grounding::merge(&person)
+                .text("person.full_name")
+                .map(|n| fold(&n));
+            let existing = out.people.iter_mut().find(|p| {
+                grounding::merge(p)
+                    .text("person.full_name")
+                    .map(|n| fold(&n))
+                    == name
+            });
+            match existing {
+                Some(p) => p.extend(person),
+                None => out.people.push(person),
+            }
+        }
+        if !plan.icp.hiring_for.is_empty() {
+            let hiring = match grounding::merge(&out.facts)
+                .fields
+                .get("fields.hiring_for")
+                .map(|c| c.value.clone())
+            {
+                Some(serde_json::Value::Array(items)) => items,
+                _ => Vec::new(),
+            };
+            let proven = plan.icp.hiring_for.iter().any(|want| {
+                hiring
+                    .iter()
+                    .filter_map(|h| h.as_str())
+                    .any(|h| title_matches(h, want))
+            });
+            if !proven {
+                return Ok(None);
+            }
+        }
+        Ok(Some(out))
+    }
+
+    fn full(&self) -> bool {
+        self.captured.len() as u64 + self.pending.len() as u64 >= self.target
+    }
+}

@@ -1,0 +1,361 @@
+//! Dataset tables (migration 3): `datasets`, `dataset_rows` (one normalised row each, with the
+//! columns ICP filters need) and `dataset_fts` (FTS5 over the text columns, rowid = row id).
+
+use rusqlite::types::Value as Sql;
+use rusqlite::{Connection, Row, params, params_from_iter};
+use serde_json::{Map, Value};
+
+use super::{Record, normalise};
+use crate::model::{Error, Icp, OrgId};
+
+/// A row with the dataset it came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SourcedRecord {
+    pub dataset: String,
+    pub file_name: String,
+    pub imported_at: i64,
+    pub record: Record,
+}
+
+impl SourcedRecord {
+    /// The row's address, as lead sources record it.
+    pub fn url(&self) -> String {
+        format!("dataset://{}#row={}", self.dataset, self.record.line)
+    }
+}
+
+/// A dataset as listed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DatasetInfo {
+    pub name: String,
+    pub file_name: String,
+    pub rows: u64,
+    pub imported_at: i64,
+}
+
+/// Stores `records` as dataset `name`, replacing an earlier dataset of that name. Runs inside the
+/// caller's transaction. Returns whether one was replaced.
+pub fn insert(
+    c: &Connection,
+    org: &OrgId,
+    name: &str,
+    file_name: &str,
+    mapping: &str,
+    records: &[Record],
+    now: i64,
+) -> Result<bool, Error> {
+    let old: Option<i64> = c
+        .query_row(
+            "SELECT id FROM datasets WHERE org_id = ?1 AND name = ?2",
+            params![org.as_str(), name],
+            |r| r.get(0),
+        )
+        .ok();
+    if let Some(id) = old {
+        c.execute(
+            "DELETE FROM dataset_fts WHERE rowid IN (SELECT id FROM dataset_rows WHERE dataset_id = ?1)",
+            [id],
+        )?;
+        c.execute("DELETE FROM dataset_rows WHERE dataset_id = ?1", [id])?;
+        c.execute("DELETE FROM datasets WHERE id = ?1", [id])?;
+    }
+    c.execute(
+        "INSERT INTO datasets (org_id, name, file_name, rows, mapping, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![org.as_str(), name, file_name, records.len() as i64, mapping, now],
+    )?;
+    let dataset = c.last_insert_rowid();
+    let mut row = c.prepare_cached(
+        "INSERT INTO dataset_rows (dataset_id, line, company_key, company_name, domain, full_name, title,
+            email, person_linkedin, company_linkedin, city, country, us_state, industry, industry_slug,
+            employees, employees_min, employees_max, funding_stage, funding_slug, technologies,
+            tech_key, description, extra)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+            ?19, ?20, ?21, ?22, ?23, ?24)",
+    )?;
+    let mut fts = c.prepare_cached(
+        "INSERT INTO dataset_fts (rowid, company_name, full_name, title, industry, city, technologies, description)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?;
+    for r in records {
+        let Some(key) = r.company_key() else { continue };
+        let techs = r.technologies.join(", ");
+        let tech_key = if r.technologies.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "|{}|",
+                r.technologies
+                    .iter()
+                    .map(|t| t.to_lowercase())
+                    .collect::<Vec<_>>()
+                    .join("|")
+            )
+        };
+        row.execute(params![
+            dataset,
+            r.line as i64,
+            key,
+            r.company_name,
+            r.domain,
+            r.full_name,
+            r.title,
+            r.email,
+            r.person_linkedin,
+            r.company_linkedin,
+            r.city,
+            r.country,
+            r.us_state,
+            r.industry,
+            r.industry_slug,
+            r.employees,
+            r.employees_min,
+            r.employees_max,
+            r.funding_stage,
+            r.funding_slug,
+            serde_json::to_string(&r.technologies).unwrap_or_else(|_| "[]".into()),
+            tech_key,
+            r.description,
+            serde_json::to_string(&r.extra).unwrap_or_else(|_| "{}".into()),
+        ])?;
+        let id = c.last_insert_rowid();
+        fts.execute(params![
+            id,
+            r.company_name,
+            r.full_name,
+            r.title,
+            r.industry,
+            r.city,
+            techs,
+            r.description
+        ])?;
+    }
+    Ok(old.is_some())
+}
+
+pub fn list(c: &Connection, org: &OrgId) -> Result<Vec<DatasetInfo>, Error> {
+    let mut stmt = c.prepare(
+        "SELECT name, file_name, rows, imported_at FROM datasets WHERE org_id = ?1 ORDER BY id",
+    )?;
+    let out = stmt
+        .query_map([org.as_str()], |r| {
+            Ok(DatasetInfo {
+                name: r.get(0)?,
+                file_name: r.get(1)?,
+                rows: r.get::<_, i64>(2)? as u64,
+                imported_at: r.get(3)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(out)
+}
+
+const COLUMNS: &str = "d.name, d.file_name, d.imported_at, r.line, r.company_name, r.domain,
+    r.full_name, r.title, r.email, r.person_linkedin, r.company_linkedin, r.city, r.country,
+    r.us_state, r.industry, r.industry_slug, r.employees, r.employees_min, r.employees_max,
+    r.funding_stage, r.funding_slug, r.technologies, r.description, r.extra";
+
+fn read_row(r: &Row<'_>) -> rusqlite::Result<SourcedRecord> {
+    let techs: String = r.get(21)?;
+    let extra: String = r.get(23)?;
+    Ok(SourcedRecord {
+        dataset: r.get(0)?,
+        file_name: r.get(1)?,
+        imported_at: r.get(2)?,
+        record: Record {
+            line: r.get::<_, i64>(3)? as u64,
+            company_name: r.get(4)?,
+            domain: r.get(5)?,
+            full_name: r.get(6)?,
+            title: r.get(7)?,
+            email: r.get(8)?,
+            person_linkedin: r.get(9)?,
+            company_linkedin: r.get(10)?,
+            city: r.get(11)?,
+            country: r.get(12)?,
+            us_state: r.get(13)?,
+            industry: r.get(14)?,
+            industry_slug: r.get(15)?,
+            employees: r.get(16)?,
+            employees_min: r.get(17)?,
+            employees_max: r.get(18)?,
+            funding_stage: r.get(19)?,
+            funding_slug: r.get(20)?,
+            technologies: serde_json::from_str(&techs).unwrap_or_default(),
+            description: r.get(22)?,
+            extra: serde_json::from_str::<Map<String, Value>>(&extra).unwrap_or_default(),
+        },
+    })
+}
+
+/// Every row of every company some row of which may match the ICP, in import order. The SQL
+/// filter is a coarse pass (a row that does not state a field passes it); the runner checks the
+/// merged company strictly, so a company is only kept when its facts prove the match.
+pub fn rows_for_icp(c: &Connection, org: &OrgId, icp: &Icp) -> Result<Vec<SourcedRecord>, Error> {
+    let mut clauses: Vec<String> = Vec::new();
+    let mut args: Vec<Sql> = vec![Sql::Text(org.as_str().to_string())];
+    let mut any_of = |col: &str, values: Vec<String>, args: &mut Vec<Sql>| {
+        if values.is_empty() {
+            return;
+        }
+        let marks: Vec<String> = values
+            .into_iter()
+            .map(|v| {
+                args.push(Sql::Text(v));
+                format!("?{}", args.len())
+            })
+            .collect();
+        clauses.push(format!(
+            "(r2.{col} IS NULL OR r2.{col} IN ({}))",
+            marks.join(", ")
+        ));
+    };
+    any_of("industry_slug", icp.industries.clone(), &mut args);
+    any_of("country", wanted_countries(icp), &mut args);
+    any_of(
+        "us_state",
+        icp.us_states.iter().map(|s| s.to_uppercase()).collect(),
+        &mut args,
+    );
+    any_of("funding_slug", icp.funding_stages.clone(), &mut args);
+    if !icp.cities.is_empty() {
+        let marks: Vec<String> = icp
+            .cities
+            .iter()
+            .map(|v| {
+                args.push(Sql::Text(normalise::fold(v)));
+                format!("?{}", args.len())
+            })
+            .collect();
+        clauses.push(format!(
+            "(r2.city IS NULL OR lower(r2.city) IN ({}))",
+            marks.join(", ")
+        ));
+    }
+    if let Some(min) = icp.employees.min {
+        args.push(Sql::Integer(i64::from(min)));
+        clauses.push(format!(
+            "(r2.employees_max IS NULL OR r2.employees_max >= ?{})",
+            args.len()
+        ));
+    }
+    if let Some(max) = icp.employees.max {
+        args.push(Sql::Integer(i64::from(max)));
+        clauses.push(format!(
+            "(r2.employees_min IS NULL OR r2.employees_min <= ?{})",
+            args.len()
+        ));
+    }
+    if !icp.technologies.is_empty() {
+        let mut alts = vec!["r2.tech_key = ''".to_string()];
+        for t in &icp.technologies {
+            args.push(Sql::Text(format!("%|{}|%", t.to_lowercase())));
+            alts.push(format!("r2.tech_key LIKE ?{}", args.len()));
+        }
+        clauses.push(format!("({})", alts.join(" OR ")));
+    }
+    let filter = if clauses.is_empty() {
+        String::new()
+    } else {
+        format!(" AND {}", clauses.join(" AND "))
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM dataset_rows r JOIN datasets d ON d.id = r.dataset_id
+         WHERE d.org_id = ?1 AND r.company_key IN (
+            SELECT r2.company_key FROM dataset_rows r2 JOIN datasets d2 ON d2.id = r2.dataset_id
+            WHERE d2.org_id = ?1{filter})
+         ORDER BY r.id"
+    );
+    let mut stmt = c.prepare(&sql)?;
+    let rows = stmt
+        .query_map(params_from_iter(args), read_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// The ICP's countries plus the countries of its regions.
+pub fn wanted_countries(icp: &Icp) -> Vec<String> {
+    let mut out: Vec<String> = icp.countries.iter().map(|c| c.to_uppercase()).collect();
+    for r in &icp.regions {
+        for c in normalise::region_countries(r) {
+            if !out.iter().any(|o| o == c) {
+                out.push((*c).to_string());
+            }
+        }
+    }
+    out
+}
+
+/// Full-text search over the rows (company, person, title, industry, city, technologies,
+/// description). Every word must appear; words are quoted so user text is never FTS syntax.
+pub fn search(
+    c: &Connection,
+    org: &OrgId,
+    query: &str,
+    limit: u32,
+) -> Result<Vec<SourcedRecord>, Error> {
+    let terms: Vec<String> = query
+        .split_whitespace()
+        .map(|t| format!("\"{}\"", t.replace('"', "\"\"")))
+        .collect();
+    if terms.is_empty() {
+        return Ok(Vec::new());
+    }
+    let sql = format!(
+        "SELECT {COLUMNS} FROM dataset_fts f JOIN dataset_rows r ON r.id = f.rowid
+         JOIN datasets d ON d.id = r.dataset_id
+         WHERE dataset_fts MATCH ?1 AND d.org_id = ?2 ORDER BY f.rank LIMIT ?3"
+    );
+    let mut stmt = c.prepare(&sql)?;
+    let rows = stmt
+        .query_map(
+            params![terms.join(" "), org.as_str(), i64::from(limit)],
+            read_row,
+        )?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+pub const MIGRATION: &str = r#"
+    CREATE TABLE datasets (
+        id          INTEGER PRIMARY KEY,
+        org_id      TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        file_name   TEXT NOT NULL,
+        rows        INTEGER NOT NULL,
+        mapping     TEXT NOT NULL,
+        imported_at INTEGER NOT NULL,
+        UNIQUE (org_id, name)
+    );
+    CREATE TABLE dataset_rows (
+        id               INTEGER PRIMARY KEY,
+        dataset_id       INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        line             INTEGER NOT NULL,
+        company_key      TEXT NOT NULL,
+        company_name     TEXT,
+        domain           TEXT,
+        full_name        TEXT,
+        title            TEXT,
+        email            TEXT,
+        person_linkedin  TEXT,
+        company_linkedin TEXT,
+        city             TEXT,
+        country          TEXT,
+        us_state         TEXT,
+        industry         TEXT,
+        industry_slug    TEXT,
+        employees        TEXT,
+        employees_min    INTEGER,
+        employees_max    INTEGER,
+        funding_stage    TEXT,
+        funding_slug     TEXT,
+        technologies     TEXT NOT NULL DEFAULT '[]',
+        tech_key         TEXT NOT NULL DEFAULT '',
+        description      TEXT,
+        extra            TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX dataset_rows_by_company ON dataset_rows(company_key);
+    CREATE INDEX dataset_rows_by_dataset ON dataset_rows(dataset_id, line);
+    CREATE VIRTUAL TABLE dataset_fts USING fts5(
+        company_name, full_name, title, industry, city, technologies, description
+    );
+"#;

@@ -106,7 +106,10 @@ fn new_thread_prompt_approve_leads_filter_detail_help_quit_in_tmux() {
         .map(|o| !o.status.success())
         .unwrap_or(true)
     {
-        assert!(std::env::var_os("CI").is_none(), "CI must install tmux (.ci/run does)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install tmux (.ci/run does)"
+        );
         eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
         return;
     }
@@ -121,7 +124,10 @@ fn new_thread_prompt_approve_leads_filter_detail_help_quit_in_tmux() {
         }
         std::thread::sleep(Duration::from_millis(50));
     };
-    assert!(first.contains("1 Threads"), "`leadline` did not open the TUI:\n{first}");
+    assert!(
+        first.contains("1 Threads"),
+        "`leadline` did not open the TUI:\n{first}"
+    );
     s.wait_for("No threads yet", Duration::from_secs(10));
 
     s.keys(&["n"]);
@@ -138,7 +144,10 @@ fn new_thread_prompt_approve_leads_filter_detail_help_quit_in_tmux() {
     s.keys(&["5"]);
     let leads = s.wait_for("Company", Duration::from_secs(10));
     assert!(leads.contains("5 Leads ("), "{leads}");
-    assert!(leads.contains(".fr"), "French fintechs have French domains:\n{leads}");
+    assert!(
+        leads.contains(".fr"),
+        "French fintechs have French domains:\n{leads}"
+    );
 
     s.keys(&["/"]);
     s.literal("a");

@@ -9,9 +9,7 @@ use std::time::Duration;
 use futures::StreamExt;
 use leadline::backend::Backend;
 use leadline::backend::local::LocalBackend;
-use leadline::engine::planner::{PlanDraft, PlanRequest, Planner};
 use leadline::engine::{Engine, EngineOptions};
-use leadline::model::{Error, ErrorCode, Icp, Intent, Step};
 use leadline::model::{JobStatus, Timestamp};
 use leadline::tui::effect::{Effect, execute};
 use leadline::tui::message::Msg;
@@ -22,76 +20,8 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 const PROMPT: &str =
     "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.";
 
-/// A small fixed planner. The engine, store, runner and backend are the real ones; only the
-/// planning strategy (a pluggable trait in `EngineOptions`) is fixed here, so these tests do
-/// not depend on the rule planner's wording while it evolves.
-struct FixedPlanner;
-
-#[async_trait::async_trait]
-impl Planner for FixedPlanner {
-    async fn plan(&self, request: &PlanRequest) -> Result<PlanDraft, Error> {
-        if !request.prompt.to_lowercase().contains("fintech") {
-            return Err(Error::new(
-                ErrorCode::PlanRejected,
-                "That does not describe an audience: say who (roles) and which companies.",
-            ));
-        }
-        Ok(draft(Icp {
-            industries: vec!["fintech".into()],
-            countries: vec!["FR".into()],
-            funding_stages: vec!["series_a".into()],
-            roles: vec!["VP Engineering".into(), "Head of Growth".into()],
-            max_rows: Some(if request.prompt.contains("2000") {
-                2_000
-            } else {
-                60
-            }),
-            ..Icp::default()
-        }))
-    }
-
-    async fn replan(&self, previous: &Icp, _feedback: &str) -> Result<PlanDraft, Error> {
-        Ok(draft(previous.clone()))
-    }
-}
-
-fn draft(icp: Icp) -> PlanDraft {
-    let step = |n: u32, intent, title: &str, cols: &[&str], roles: &[&str]| Step {
-        id: format!("stp_{n}"),
-        title: title.into(),
-        intent,
-        task: format!("{title} matching the audience"),
-        expected_columns: cols.iter().map(|c| c.to_string()).collect(),
-        roles: roles.iter().map(|c| c.to_string()).collect(),
-    };
-    PlanDraft {
-        title: "Series A fintechs in France".into(),
-        steps: vec![
-            step(
-                1,
-                Intent::Discover,
-                "Find companies",
-                &["company.name", "company.domain"],
-                &[],
-            ),
-            step(
-                2,
-                Intent::Enrich,
-                "Find people",
-                &["person.full_name", "person.title"],
-                &["VP Engineering", "Head of Growth"],
-            ),
-            step(3, Intent::Score, "Score", &["confidence"], &[]),
-        ],
-        icp,
-        credits_estimate: 120,
-        notes: vec![],
-    }
-}
-
 async fn backend(dir: &std::path::Path) -> Arc<dyn Backend> {
     let mut options = EngineOptions::new(dir);
-    options.planner = Arc::new(FixedPlanner);
     let engine = Engine::open(options).await.expect("engine opens");
     Arc::new(LocalBackend::new(engine))
 }
@@ -398,7 +328,7 @@ async fn snapshot_of_a_big_job_reads_one_page_of_leads() {
     let backend = backend(dir.path()).await;
     let mut d = Driver::start(backend.clone()).await;
     d.typ("n").await;
-    d.typ("fintech, 2000 rows").await;
+    d.typ("Give me 2000 fintech companies in France").await;
     d.key(KeyCode::Enter).await;
     d.typ("a").await;
     d.key(KeyCode::Enter).await;

@@ -21,8 +21,9 @@ const PROMPT: &str =
     "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.";
 
 async fn backend(dir: &std::path::Path) -> Arc<dyn Backend> {
-    let mut options = EngineOptions::new(dir);
-    let engine = Engine::open(options).await.expect("engine opens");
+    let engine = Engine::open(EngineOptions::new(dir))
+        .await
+        .expect("engine opens");
     Arc::new(LocalBackend::new(engine))
 }
 

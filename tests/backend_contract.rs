@@ -103,6 +103,19 @@ async fn lifecycle(b: &dyn Backend) {
     );
     let stored = b.job_events(&job.id, None).await.unwrap();
     assert_eq!(stored.len(), evs.len());
+    // The light log: the same events, result events with their counters but not their leads.
+    let log = b.job_log(&job.id).await.unwrap();
+    assert_eq!(
+        log.iter().map(|e| e.id).collect::<Vec<_>>(),
+        evs.iter().map(|e| e.id).collect::<Vec<_>>()
+    );
+    let last_result = log
+        .iter()
+        .rev()
+        .find(|e| e.kind == EventKind::Result)
+        .unwrap();
+    assert!(last_result.data.get("leads").is_none());
+    assert_eq!(last_result.data["rows_captured"], 200);
     let messages = b
         .list_messages(&p.message.thread_id, PageParams::default())
         .await

@@ -95,6 +95,10 @@ impl Backend for LocalBackend {
         self.engine.job_events(id, after).await
     }
 
+    async fn job_log(&self, id: &JobId) -> Result<Vec<Event>> {
+        self.engine.job_log(id).await
+    }
+
     async fn subscribe(&self, id: &JobId, after: Option<EventId>) -> Result<EventStream> {
         let events = self.engine.subscribe(id, after).await?;
         Ok(events.map(|e| e.map(StreamItem::Event)).boxed())

@@ -77,6 +77,8 @@ pub trait Backend: Send + Sync {
     async fn list_jobs(&self, query: JobQuery) -> Result<Page<Job>>;
     /// Every stored event of a job after `after` (all when `None`), in order.
     async fn job_events(&self, id: &JobId, after: Option<EventId>) -> Result<Vec<Event>>;
+    /// The job's log: every event, `result` events without their leads (counters only).
+    async fn job_log(&self, id: &JobId) -> Result<Vec<Event>>;
     /// Stored events after `after`, then live ones until the job ends.
     async fn subscribe(&self, id: &JobId, after: Option<EventId>) -> Result<EventStream>;
 

@@ -368,6 +368,12 @@ impl Backend for RemoteBackend {
             .collect())
     }
 
+    async fn job_log(&self, id: &JobId) -> Result<Vec<Event>> {
+        let q = [("leads".to_string(), "false".to_string())];
+        let page: Page<Event> = self.get(&format!("/jobs/{id}/logs"), &q).await?;
+        Ok(page.data)
+    }
+
     async fn subscribe(&self, id: &JobId, after: Option<EventId>) -> Result<EventStream> {
         // A plain request first: a bad id or key is a clear error, not a reconnect loop.
         self.get_job(id).await?;

@@ -201,17 +201,33 @@ impl Engine {
             .await
     }
 
+    /// Every stored event of a job (after `after`), `result` events with their leads.
     pub async fn job_events(
         &self,
         id: &JobId,
         after: Option<EventId>,
+    ) -> Result<Vec<Event>, Error> {
+        self.events(id, after, true).await
+    }
+
+    /// The job's log: every event, with `result` events reduced to their counters (rows,
+    /// credits, progress). Replaying a 10,000-lead job's log this way reads no leads.
+    pub async fn job_log(&self, id: &JobId) -> Result<Vec<Event>, Error> {
+        self.events(id, None, false).await
+    }
+
+    async fn events(
+        &self,
+        id: &JobId,
+        after: Option<EventId>,
+        with_leads: bool,
     ) -> Result<Vec<Event>, Error> {
         let org = self.scope_org();
         let id = id.clone();
         self.db(move |s| {
             s.read(|c| {
                 Scope(&org).job(c, &id)?;
-                store::events::list_after(c, &id, after, u32::MAX)
+                store::events::list_after(c, &id, after, u32::MAX, with_leads)
             })
         })
         .await
@@ -261,7 +277,8 @@ impl Engine {
                     .engine
                     .db(move |s| {
                         s.read(|c| {
-                            let events = store::events::list_after(c, &job, last, EVENTS_PER_READ)?;
+                            let events =
+                                store::events::list_after(c, &job, last, EVENTS_PER_READ, true)?;
                             let status = store::jobs::get(c, &job)?.status;
                             Ok((events, status))
                         })

@@ -126,32 +126,34 @@ mod tests {
 
     #[test]
     fn every_key_is_serialised_even_when_empty() {
-        let json = serde_json::to_value(Icp::default()).unwrap();
-        let keys: Vec<&str> = json
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
+        // In declaration order, as planner.md lists them (the struct serialises in field order).
+        let text = serde_json::to_string(&Icp::default()).unwrap();
+        let keys = [
+            "industries",
+            "countries",
+            "regions",
+            "cities",
+            "us_states",
+            "funding_stages",
+            "employees",
+            "team_size",
+            "roles",
+            "technologies",
+            "hiring_for",
+            "funded_within_days",
+            "max_rows",
+            "excluded_sources",
+        ];
+        let positions: Vec<usize> = keys
+            .iter()
+            .map(|k| {
+                text.find(&format!("\"{k}\":"))
+                    .unwrap_or_else(|| panic!("{k} missing: {text}"))
+            })
             .collect();
-        assert_eq!(
-            keys,
-            [
-                "industries",
-                "countries",
-                "regions",
-                "cities",
-                "us_states",
-                "funding_stages",
-                "employees",
-                "team_size",
-                "roles",
-                "technologies",
-                "hiring_for",
-                "funded_within_days",
-                "max_rows",
-                "excluded_sources"
-            ]
-        );
+        assert!(positions.windows(2).all(|w| w[0] < w[1]), "{text}");
+        let json = serde_json::to_value(Icp::default()).unwrap();
+        assert_eq!(json.as_object().unwrap().len(), keys.len());
         assert_eq!(
             json["employees"],
             serde_json::json!({"min": null, "max": null})

@@ -20,7 +20,7 @@ pub use event::{Event, EventKind};
 pub use icp::{Icp, Range};
 pub use ids::{ArtifactId, EventId, JobId, LeadId, MessageId, OrgId, PlanId, ThreadId};
 pub use job::{Artifact, ArtifactRef, Job, JobError, JobStatus, Progress};
-pub use lead::{Company, Lead, Person, Source, SourceKind};
+pub use lead::{Company, FieldPath, Lead, Person, Source, SourceKind};
 pub use list::{Order, Page, PageParams};
 pub use message::{Message, MessageKind, Role};
 pub use plan::{Intent, Plan, Step};

@@ -133,7 +133,7 @@ pub async fn execute(backend: &dyn Backend, request: Request) -> Result<Reply, E
             }
         }
         Request::Events(job) => {
-            let events = backend.job_events(&job, None).await?;
+            let events = backend.job_log(&job).await?;
             Reply::Events { job, events }
         }
         Request::Usage => Reply::Usage(backend.usage().await?),

@@ -251,7 +251,7 @@ pub fn lead(job: &JobId, i: usize) -> Lead {
         url,
         retrieved_at: Timestamp::from_millis(NOW - 3_600_000),
         name: Some(name.into()),
-        fields: fields.iter().map(|f| f.to_string()).collect(),
+        fields: fields.iter().map(|f| (*f).into()).collect(),
     };
     let mut fields = Map::new();
     fields.insert("funding_stage".into(), json!("series_a"));

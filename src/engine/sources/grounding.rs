@@ -224,7 +224,7 @@ impl Merged {
                     url: o.url.clone(),
                     retrieved_at: o.retrieved_at,
                     name: o.name.clone(),
-                    fields,
+                    fields: fields.into_iter().map(Into::into).collect(),
                 });
             }
         }

@@ -38,12 +38,14 @@ pub fn append(
     Ok(seq)
 }
 
-/// Events after `after` (all when `None`), oldest first, at most `limit`.
+/// Events after `after` (all when `None`), oldest first, at most `limit`; `result` events carry
+/// their leads when `with_leads`, only their counters otherwise.
 pub fn list_after(
     c: &Connection,
     job: &JobId,
     after: Option<EventId>,
     limit: u32,
+    with_leads: bool,
 ) -> Result<Vec<Event>, Error> {
     let after = after.map(|e| e.0).unwrap_or(0);
     let mut stmt = c.prepare_cached(
@@ -62,16 +64,20 @@ pub fn list_after(
     let Some(upto) = rows.last().map(|r| r.0) else {
         return Ok(Vec::new());
     };
-    let mut delivered = leads::by_events(c, job, after, upto)?
-        .into_iter()
-        .peekable();
+    // A log view needs a result event's counters, not its leads: skip reading them at all.
+    let hydrated = if with_leads {
+        leads::by_events(c, job, after, upto)?
+    } else {
+        Vec::new()
+    };
+    let mut delivered = hydrated.into_iter().peekable();
     let mut out = Vec::with_capacity(rows.len());
     for (seq, kind, data, created_at) in rows {
         let kind = EventKind::parse(&kind).ok_or_else(|| {
             Error::internal(format!("stored event {seq} has unknown type {kind:?}"))
         })?;
         let mut data: Value = from_json(&data, "event data")?;
-        if kind == EventKind::Result {
+        if kind == EventKind::Result && with_leads {
             let mut batch = Vec::new();
             while let Some((_, lead)) = delivered.next_if(|(s, _)| *s == seq) {
                 batch.push(lead);

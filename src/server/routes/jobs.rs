@@ -82,12 +82,20 @@ pub async fn stop(
 }
 
 /// Every event the job recorded: the entries the stream delivered (or will replay).
+/// `?leads=false` (additive) leaves the leads out of `result` events, keeping their counters.
 pub async fn logs(
     State(s): State<AppState>,
     Extension(p): Extension<Principal>,
     Path(id): Path<String>,
+    params: Params,
 ) -> ApiResult<Json<Value>> {
-    let events = p.engine(&s).job_events(&JobId::parse(&id)?, None).await?;
+    let id = JobId::parse(&id)?;
+    let engine = p.engine(&s);
+    let events = if params.one("leads") == Some("false") {
+        engine.job_log(&id).await?
+    } else {
+        engine.job_events(&id, None).await?
+    };
     Ok(Json(
         json!({"object": "list", "data": events, "has_more": false, "next_cursor": null, "total": events.len()}),
     ))

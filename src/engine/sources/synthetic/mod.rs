@@ -468,7 +468,7 @@ fn source(name: &str, fields: Vec<String>, now: Timestamp) -> Source {
         url: None,
         retrieved_at: now,
         name: Some(name.into()),
-        fields,
+        fields: fields.into_iter().map(Into::into).collect(),
     }
 }
 

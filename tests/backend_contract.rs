@@ -269,20 +269,6 @@ contract!(lifecycle: 0, errors: 0, replan_and_lists: 0, stop_and_delete: 15);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_search_gives_the_same_leads_locally_and_remotely() {
-    let strip = |leads: Vec<leadline::model::Lead>| -> Vec<serde_json::Value> {
-        leads
-            .into_iter()
-            .map(|l| {
-                let mut v = serde_json::to_value(&l).unwrap();
-                v["id"] = serde_json::Value::Null;
-                v["job_id"] = serde_json::Value::Null;
-                for s in v["sources"].as_array_mut().unwrap() {
-                    s["retrieved_at"] = serde_json::Value::Null;
-                }
-                v
-            })
-            .collect()
-    };
     let local = common::server::Harness::local(0).await;
     let remote = common::server::Harness::remote(0).await;
     let mut results = Vec::new();
@@ -293,7 +279,9 @@ async fn the_same_search_gives_the_same_leads_locally_and_remotely() {
             .await
             .unwrap();
         events(h.backend.as_ref(), &p.job.id, None).await;
-        results.push(strip(h.backend.all_leads(&p.job.id).await.unwrap()));
+        results.push(common::comparable(
+            h.backend.all_leads(&p.job.id).await.unwrap(),
+        ));
     }
     assert_eq!(results[0].len(), 200);
     assert_eq!(results[0], results[1]);

@@ -355,27 +355,13 @@ async fn bad_prompts_are_explained_and_nothing_typed_is_lost() {
 
 #[tokio::test]
 async fn the_same_prompt_and_seed_give_the_same_leads() {
-    let strip = |leads: Vec<leadline::model::Lead>| -> Vec<serde_json::Value> {
-        leads
-            .into_iter()
-            .map(|l| {
-                let mut v = serde_json::to_value(&l).unwrap();
-                v["id"] = serde_json::Value::Null;
-                v["job_id"] = serde_json::Value::Null;
-                for s in v["sources"].as_array_mut().unwrap() {
-                    s["retrieved_at"] = serde_json::Value::Null;
-                }
-                v
-            })
-            .collect()
-    };
     let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
     let (ea, eb) = (engine(a.path(), 0).await, engine(b.path(), 0).await);
     let (_, ja, _) = run_to_end(&ea, FRENCH_FINTECH).await;
     let (_, jb, _) = run_to_end(&eb, FRENCH_FINTECH).await;
     let (la, lb) = (
-        strip(ea.all_leads(&ja.id).await.unwrap()),
-        strip(eb.all_leads(&jb.id).await.unwrap()),
+        common::comparable(ea.all_leads(&ja.id).await.unwrap()),
+        common::comparable(eb.all_leads(&jb.id).await.unwrap()),
     );
     assert_eq!(la.len(), 200);
     assert_eq!(la, lb);
@@ -386,7 +372,7 @@ async fn the_same_prompt_and_seed_give_the_same_leads() {
     let ec = leadline::engine::Engine::open(options).await.unwrap();
     let (_, jc, _) = run_to_end(&ec, FRENCH_FINTECH).await;
     assert_ne!(
-        strip(ec.all_leads(&jc.id).await.unwrap()),
+        common::comparable(ec.all_leads(&jc.id).await.unwrap()),
         la,
         "another seed gives other leads"
     );

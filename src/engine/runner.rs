@@ -143,24 +143,8 @@ impl Runner {
                     .await?;
                 }
                 Intent::Enrich => {}
-                Intent::Verify => {
-                    let emails = self
-                        .captured
-                        .iter()
-                        .filter(|l| l.person.as_ref().is_some_and(|p| p.email.is_some()))
-                        .count();
-                    self.log(format!(
-                        "Verified {emails} email addresses (test mode: simulated checks)"
-                    ))
-                    .await?;
-                }
-                Intent::Score => {
-                    self.log("Scored leads against the profile".to_string())
-                        .await?
-                }
-                Intent::Dedupe => {
-                    self.log(format!("Removed {} duplicate leads", self.duplicates))
-                        .await?;
+                Intent::Verify | Intent::Score | Intent::Dedupe => {
+                    self.log(self.closing_line(step.intent)).await?;
                 }
             }
             let group = groups.iter().position(|(i, _)| *i == index);
@@ -287,6 +271,31 @@ impl Runner {
             self.checkpoint().await?;
         }
         Ok(())
+    }
+
+    /// What the steps that capture nothing (verify, score, dedupe) report, in test or live mode.
+    pub(super) fn closing_line(&self, intent: Intent) -> String {
+        let emails = || {
+            self.captured
+                .iter()
+                .filter(|l| l.person.as_ref().is_some_and(|p| p.email.is_some()))
+                .count()
+        };
+        match intent {
+            Intent::Verify if self.livemode => format!(
+                "No verification provider configured: {} email addresses keep their dataset sources, unverified",
+                emails()
+            ),
+            Intent::Verify => format!(
+                "Verified {} email addresses (test mode: simulated checks)",
+                emails()
+            ),
+            Intent::Score if self.livemode => {
+                "Scored leads by source strength and agreement".to_string()
+            }
+            Intent::Score => "Scored leads against the profile".to_string(),
+            _ => format!("Removed {} duplicate leads", self.duplicates),
+        }
     }
 
     /// Leads captured so far, committed or not.

@@ -73,4 +73,21 @@ pub fn kinds(events: &[Event]) -> Vec<EventKind> {
     events.iter().map(|e| e.kind).collect()
 }
 
+/// Leads as JSON without what legitimately differs between two runs (ids, job ids, times), for
+/// determinism comparisons.
+pub fn comparable(leads: Vec<leadline::model::Lead>) -> Vec<serde_json::Value> {
+    leads
+        .into_iter()
+        .map(|l| {
+            let mut v = serde_json::to_value(&l).unwrap();
+            v["id"] = serde_json::Value::Null;
+            v["job_id"] = serde_json::Value::Null;
+            for s in v["sources"].as_array_mut().unwrap() {
+                s["retrieved_at"] = serde_json::Value::Null;
+            }
+            v
+        })
+        .collect()
+}
+
 pub mod server;

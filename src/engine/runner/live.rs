@@ -109,24 +109,8 @@ impl Runner {
                     }
                 }
                 Intent::Enrich => {}
-                Intent::Verify => {
-                    let emails = self
-                        .captured
-                        .iter()
-                        .filter(|l| l.person.as_ref().is_some_and(|p| p.email.is_some()))
-                        .count();
-                    self.log(format!(
-                        "No verification provider configured: {emails} email addresses keep their dataset sources, unverified"
-                    ))
-                    .await?;
-                }
-                Intent::Score => {
-                    self.log("Scored leads by source strength and agreement".to_string())
-                        .await?
-                }
-                Intent::Dedupe => {
-                    self.log(format!("Removed {} duplicate leads", self.duplicates))
-                        .await?;
+                Intent::Verify | Intent::Score | Intent::Dedupe => {
+                    self.log(self.closing_line(step.intent)).await?;
                 }
             }
             let roles = groups.iter().find(|(i, _)| *i == index).map(|(_, r)| r);

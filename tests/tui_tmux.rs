@@ -65,6 +65,21 @@ impl Drop for Session {
     }
 }
 
+/// The release binary when CI names it (`LEADLINE_E2E_BIN`, set by .ci/run after
+/// `cargo build --release`), else the one cargo built for this test run.
+fn binary() -> String {
+    match std::env::var("LEADLINE_E2E_BIN") {
+        Ok(path) if !path.is_empty() => {
+            assert!(
+                Path::new(&path).is_file(),
+                "LEADLINE_E2E_BIN={path} is not a file"
+            );
+            path
+        }
+        _ => env!("CARGO_BIN_EXE_leadline").to_string(),
+    }
+}
+
 fn start(dir: &Path) -> Session {
     let config = dir.join("config.toml");
     std::fs::write(&config, "[engine]\npace_ms = 0\n").expect("config written");
@@ -72,7 +87,7 @@ fn start(dir: &Path) -> Session {
     let cmd = format!(
         "env NO_COLOR=1 HOME={home} XDG_CONFIG_HOME={home} XDG_DATA_HOME={home} {bin} --config {config} --data-dir {data}; sleep 5",
         home = dir.display(),
-        bin = env!("CARGO_BIN_EXE_leadline"),
+        bin = binary(),
         config = config.display(),
         data = dir.join("data").display(),
     );

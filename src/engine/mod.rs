@@ -7,6 +7,7 @@
 pub mod artifacts;
 pub mod credits;
 pub mod import;
+pub mod integrations;
 mod jobs;
 mod lifecycle;
 pub mod locks;
@@ -51,6 +52,8 @@ pub struct EngineOptions {
     /// Live mode's open-web step: off (`None`) unless configured, so nothing reaches the
     /// network by default.
     pub web: Option<sources::web::WebOptions>,
+    /// Push targets and enrichment providers (from the config), and where their secrets live.
+    pub integrations: integrations::IntegrationSettings,
 }
 
 impl EngineOptions {
@@ -64,6 +67,7 @@ impl EngineOptions {
             planner: Arc::new(RulesPlanner::new()),
             credits_included: 5_000,
             web: None,
+            integrations: integrations::IntegrationSettings::default(),
         }
     }
 }

@@ -95,6 +95,10 @@ prefixed_id!(/// An artifact (`art_…`).
     ArtifactId, "art_", "artifact_id");
 prefixed_id!(/// A lead (`lead_…`).
     LeadId, "lead_", "lead_id");
+prefixed_id!(/// A push of a job's leads to a provider (`psh_…`).
+    PushId, "psh_", "push_id");
+prefixed_id!(/// An enrichment of a job's leads by a provider (`enr_…`).
+    EnrichmentId, "enr_", "enrichment_id");
 prefixed_id!(/// An organisation (`org_…`): every thread, and so everything in it, belongs to one.
     OrgId, "org_", "organization");
 

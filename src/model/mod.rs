@@ -10,6 +10,7 @@ pub mod lead;
 pub mod list;
 pub mod message;
 pub mod plan;
+pub mod push;
 pub mod requests;
 pub mod thread;
 pub mod time;
@@ -18,7 +19,9 @@ pub mod usage;
 pub use error::{Error, ErrorCode, Result};
 pub use event::{Event, EventKind};
 pub use icp::{Icp, Range};
-pub use ids::{ArtifactId, EventId, JobId, LeadId, MessageId, OrgId, PlanId, ThreadId};
+pub use ids::{
+    ArtifactId, EnrichmentId, EventId, JobId, LeadId, MessageId, OrgId, PlanId, PushId, ThreadId,
+};
 pub use job::{Artifact, ArtifactRef, Job, JobError, JobStatus, Progress};
 pub use lead::{Company, FieldPath, Lead, Person, Source, SourceKind};
 pub use list::{Order, Page, PageParams};

@@ -143,3 +143,13 @@ pub fn by_events(
     }
     Ok(out)
 }
+
+/// Rewrites leads in place (an enrichment's new fields, sources and confidence), keeping their
+/// order and the event that delivered them.
+pub fn update_batch(c: &Connection, leads: &[Lead]) -> Result<(), Error> {
+    let mut stmt = c.prepare_cached("UPDATE leads SET confidence = ?2, data = ?3 WHERE id = ?1")?;
+    for lead in leads {
+        stmt.execute(params![lead.id, lead.confidence, to_json(lead)])?;
+    }
+    Ok(())
+}

@@ -9,6 +9,7 @@ pub mod jobs;
 pub mod leads;
 pub mod messages;
 pub mod plans;
+pub mod pushes;
 mod schema;
 pub mod scope;
 pub mod threads;

@@ -132,4 +132,37 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 4: imported datasets and their full-text index (the SQL sits beside its queries).
     crate::engine::sources::dataset::store::MIGRATION,
+    // 5: pushes and enrichments, with every item's outcome (what makes a push idempotent and
+    // resumable).
+    r#"
+    CREATE TABLE pushes (
+        id         TEXT PRIMARY KEY,
+        job_id     TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        provider   TEXT NOT NULL,
+        mode       TEXT NOT NULL,
+        list_id    TEXT,
+        list_url   TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        result     TEXT,
+        UNIQUE (job_id, provider, mode)
+    );
+    CREATE TABLE push_items (
+        push_id     TEXT NOT NULL REFERENCES pushes(id) ON DELETE CASCADE,
+        item        TEXT NOT NULL,
+        outcome     TEXT NOT NULL,
+        external_id TEXT,
+        code        TEXT,
+        message     TEXT,
+        updated_at  INTEGER NOT NULL,
+        PRIMARY KEY (push_id, item)
+    ) WITHOUT ROWID;
+    CREATE TABLE enrichments (
+        id         TEXT PRIMARY KEY,
+        job_id     TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        provider   TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        result     TEXT NOT NULL
+    );
+    "#,
 ];

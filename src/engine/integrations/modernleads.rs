@@ -1,0 +1,1 @@
+//! Modern Leads client (skeleton: being written).

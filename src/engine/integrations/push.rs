@@ -1,0 +1,367 @@
+//! Running a push: plan, filter out what the ledger says is done, send with bounded concurrency,
+//! record each answer as it comes, report.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use futures::StreamExt;
+
+use super::{ItemKey, ItemOutcome, PushContext, UnitResult, file};
+use crate::engine::Engine;
+use crate::engine::store::{self, pushes::ItemRecord, scope::Scope};
+use crate::model::push::{
+    IntegrationProgress, ProgressSender, PushItemIssue, PushProvider, PushRequest, PushResult,
+};
+use crate::model::{Error, ErrorCode, Job, JobId, JobStatus, Lead, PushId, Timestamp};
+
+impl Engine {
+    /// Pushes a finished job's leads to a provider (reference: `POST /v1/jobs/{id}/push`).
+    pub async fn push(
+        &self,
+        job: &JobId,
+        request: PushRequest,
+        progress: Option<ProgressSender>,
+    ) -> Result<PushResult, Error> {
+        let (job, title, leads) = self.push_inputs(job).await?;
+        check_pushable(&job, &leads, &request)?;
+        if request.provider == PushProvider::File {
+            return self.push_file(&job, &title, &leads, &request).await;
+        }
+        let settings = &self.inner.options.integrations;
+        let target = super::target(settings, request.provider)?;
+        let ctx = PushContext {
+            job: &job,
+            title: &title,
+            mode: request.mode,
+            list_id: request.list_id.as_deref(),
+            mapping: request.mapping.as_ref(),
+        };
+        let planned = target.plan(&ctx, &leads)?;
+        drop(leads);
+
+        let (provider, mode) = (request.provider, request.mode);
+        let job_id = job.id.clone();
+        let (row, done) = if request.dry_run {
+            // A dry run writes nothing: it reads what an earlier push recorded.
+            let found = self
+                .db({
+                    let job_id = job_id.clone();
+                    move |s| {
+                        s.read(|c| {
+                            let row = store::pushes::find(c, &job_id, provider, mode)?;
+                            let items = match &row {
+                                Some(r) => store::pushes::items(c, &r.id)?,
+                                None => HashMap::new(),
+                            };
+                            Ok((row.map(|r| r.id), items))
+                        })
+                    }
+                })
+                .await?;
+            (found.0.unwrap_or_else(PushId::generate), found.1)
+        } else {
+            let force = request.force;
+            self.db({
+                let job_id = job_id.clone();
+                move |s| {
+                    s.write(|c| {
+                        let row =
+                            store::pushes::open(c, &job_id, provider, mode, Timestamp::now())?;
+                        if force {
+                            store::pushes::reset_items(c, &row.id)?;
+                        }
+                        let items = store::pushes::items(c, &row.id)?;
+                        Ok((row.id, items))
+                    })
+                }
+            })
+            .await?
+        };
+        let done = if request.force && request.dry_run {
+            HashMap::new()
+        } else {
+            done
+        };
+
+        let mut result = PushResult {
+            push_id: row.clone(),
+            object: "push".into(),
+            job_id: job_id.clone(),
+            provider,
+            mode,
+            dry_run: request.dry_run,
+            created: 0,
+            updated: 0,
+            skipped: 0,
+            errors: Vec::new(),
+            list_id: planned.list_id.clone(),
+            list_url: planned.list_url.clone(),
+            skips: Vec::new(),
+            planned: Vec::new(),
+            requests_sent: 0,
+            created_at: Timestamp::now(),
+        };
+        for (item, code, message) in &planned.skipped {
+            result.skips.push(issue(item, code, message));
+        }
+
+        // Units whose every item is already done are not sent again.
+        let mut to_send = Vec::new();
+        for unit in planned.units {
+            let pending = unit
+                .items
+                .iter()
+                .any(|i| !done.get(&i.0).is_some_and(ItemRecord::is_done));
+            if pending {
+                to_send.push(unit);
+            } else {
+                for item in &unit.items {
+                    result.skips.push(issue(
+                        item,
+                        "already_pushed",
+                        &format!("already pushed in {row}; push with --force to send it again"),
+                    ));
+                }
+            }
+        }
+
+        if request.dry_run {
+            result.planned = to_send.into_iter().map(|u| u.request).collect();
+            result.skipped = result.skips.len() as u64;
+            return Ok(result);
+        }
+
+        let total = to_send.len() as u64;
+        if let Some(p) = &progress {
+            p.send_replace(IntegrationProgress { done: 0, total });
+        }
+        let abort = Arc::new(AtomicBool::new(false));
+        let target_ref = &*target;
+        let concurrency = settings.concurrency.max(1);
+        let mut answers = futures::stream::iter(to_send.into_iter().map(|unit| {
+            let abort = abort.clone();
+            async move {
+                if abort.load(Ordering::SeqCst) {
+                    return None;
+                }
+                let answer = target_ref.send(&unit).await;
+                if answer.fatal.is_some() {
+                    abort.store(true, Ordering::SeqCst);
+                }
+                Some(answer)
+            }
+        }))
+        .buffer_unordered(concurrency);
+
+        let mut fatal: Option<Error> = None;
+        let mut answered = 0u64;
+        while let Some(answer) = answers.next().await {
+            let Some(answer) = answer else { continue };
+            answered += 1;
+            if let Some(p) = &progress {
+                p.send_replace(IntegrationProgress {
+                    done: answered,
+                    total,
+                });
+            }
+            if let Some(e) = answer.fatal {
+                // Items of the request that hit the fatal error stay unrecorded: the next push
+                // sends them.
+                fatal.get_or_insert(e);
+                continue;
+            }
+            let records = tally(&mut result, &answer);
+            let push_id = row.clone();
+            self.db(move |s| {
+                s.write(|c| store::pushes::record_items(c, &push_id, &records, Timestamp::now()))
+            })
+            .await?;
+        }
+        drop(answers);
+        result.requests_sent = answered;
+        result.skipped = result.skips.len() as u64;
+        let stored = result.clone();
+        self.db(move |s| s.write(|c| store::pushes::finish(c, &stored)))
+            .await?;
+        match fatal {
+            Some(e) => {
+                let sent = result.created + result.updated;
+                Err(Error::new(
+                    e.code,
+                    format!(
+                        "{} Nothing more was sent after it; {sent} item(s) had been pushed. Fix it and push again: what was sent is not sent twice.",
+                        e.message
+                    ),
+                ))
+            }
+            None => Ok(result),
+        }
+    }
+
+    /// The pushes recorded for a job, newest first.
+    pub async fn pushes(&self, job: &JobId) -> Result<Vec<PushResult>, Error> {
+        let (id, org) = (job.clone(), self.org().clone());
+        self.db(move |s| {
+            s.read(|c| {
+                Scope(&org).job(c, &id)?;
+                store::pushes::for_job(c, &id)
+            })
+        })
+        .await
+    }
+
+    async fn push_inputs(&self, job: &JobId) -> Result<(Job, String, Vec<Lead>), Error> {
+        let (id, org) = (job.clone(), self.org().clone());
+        self.db(move |s| {
+            s.read(|c| {
+                Scope(&org).job(c, &id)?;
+                let job = store::jobs::get(c, &id)?;
+                let title = store::threads::get(c, &job.thread_id)?.title;
+                let leads = store::leads::all(c, &id)?;
+                Ok((job, title, leads))
+            })
+        })
+        .await
+    }
+
+    async fn push_file(
+        &self,
+        job: &Job,
+        _title: &str,
+        leads: &[Lead],
+        request: &PushRequest,
+    ) -> Result<PushResult, Error> {
+        let (path, format) = file::destination(request.list_id.as_deref())?;
+        let (rows, keys) = file::rows(leads, request.mode);
+        let planned = file::planned(&path, format, &keys);
+        let url = planned.url.clone();
+        let mut result = PushResult {
+            push_id: PushId::generate(),
+            object: "push".into(),
+            job_id: job.id.clone(),
+            provider: PushProvider::File,
+            mode: request.mode,
+            dry_run: request.dry_run,
+            created: 0,
+            updated: 0,
+            skipped: 0,
+            errors: Vec::new(),
+            list_id: Some(path.display().to_string()),
+            list_url: Some(url),
+            skips: Vec::new(),
+            planned: Vec::new(),
+            requests_sent: 0,
+            created_at: Timestamp::now(),
+        };
+        if request.dry_run {
+            result.planned.push(planned);
+            return Ok(result);
+        }
+        let existed = path.exists();
+        let count = rows.len() as u64;
+        tokio::task::spawn_blocking(move || file::write(&path, format, &rows))
+            .await
+            .map_err(|e| Error::internal(format!("the file push task failed: {e}")))??;
+        if existed {
+            result.updated = count;
+        } else {
+            result.created = count;
+        }
+        result.requests_sent = 1;
+        let (job_id, mode) = (job.id.clone(), request.mode);
+        let mut stored = result.clone();
+        let push_id = self
+            .db(move |s| {
+                s.write(|c| {
+                    let row = store::pushes::open(
+                        c,
+                        &job_id,
+                        PushProvider::File,
+                        mode,
+                        Timestamp::now(),
+                    )?;
+                    stored.push_id = row.id.clone();
+                    store::pushes::finish(c, &stored)?;
+                    Ok(row.id)
+                })
+            })
+            .await?;
+        result.push_id = push_id;
+        Ok(result)
+    }
+}
+
+/// Only finished jobs are pushed, and test-mode leads reach an external provider only when asked.
+fn check_pushable(job: &Job, leads: &[Lead], request: &PushRequest) -> Result<(), Error> {
+    if !matches!(job.status, JobStatus::Succeeded | JobStatus::Stopped) {
+        return Err(Error::conflict(format!(
+            "job {} is {}; only a succeeded or stopped job's leads can be pushed.",
+            job.id,
+            job.status.as_str()
+        )));
+    }
+    if request.provider.is_external()
+        && !request.allow_test_data
+        && leads.iter().any(|l| !l.livemode)
+    {
+        return Err(Error::new(
+            ErrorCode::InvalidRequest,
+            format!(
+                "job {} holds test-mode (synthetic) leads; {} is a real service, so they are refused. Push them anyway with --allow-test-data (API: \"allow_test_data\": true), or run the search in live mode.",
+                job.id, request.provider
+            ),
+        )
+        .with_param("allow_test_data"));
+    }
+    Ok(())
+}
+
+fn issue(item: &ItemKey, code: &str, message: &str) -> PushItemIssue {
+    PushItemIssue {
+        item: item.0.clone(),
+        code: code.to_string(),
+        message: message.to_string(),
+    }
+}
+
+/// Counts one answer into the result and returns what the ledger records.
+fn tally(result: &mut PushResult, answer: &UnitResult) -> Vec<(String, ItemRecord)> {
+    let mut records = Vec::with_capacity(answer.outcomes.len());
+    for (item, outcome) in &answer.outcomes {
+        let rec = match outcome {
+            ItemOutcome::Created { external_id } => {
+                result.created += 1;
+                record("created", external_id.clone(), None, None)
+            }
+            ItemOutcome::Updated { external_id } => {
+                result.updated += 1;
+                record("updated", external_id.clone(), None, None)
+            }
+            ItemOutcome::Skipped { code, message } => {
+                result.skips.push(issue(item, code, message));
+                record("skipped", None, Some(code), Some(message))
+            }
+            ItemOutcome::Failed { code, message } => {
+                result.errors.push(issue(item, code, message));
+                record("failed", None, Some(code), Some(message))
+            }
+        };
+        records.push((item.0.clone(), rec));
+    }
+    records
+}
+
+fn record(
+    outcome: &str,
+    external_id: Option<String>,
+    code: Option<&String>,
+    message: Option<&String>,
+) -> ItemRecord {
+    ItemRecord {
+        outcome: outcome.into(),
+        external_id,
+        code: code.cloned(),
+        message: message.cloned(),
+    }
+}

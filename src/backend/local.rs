@@ -5,6 +5,7 @@ use futures::StreamExt;
 
 use super::{Backend, BackendInfo, BackendKind, EventStream, StreamItem};
 use crate::engine::Engine;
+use crate::model::push::{EnrichRequest, EnrichResult, ProgressSender, PushRequest, PushResult};
 use crate::model::requests::{
     Approve, CreateThread, ExportFormat, JobQuery, LeadQuery, PostMessage, PostedMessage,
     ThreadPatch, ThreadQuery,
@@ -122,5 +123,23 @@ impl Backend for LocalBackend {
 
     async fn usage(&self) -> Result<Usage> {
         self.engine.usage().await
+    }
+
+    async fn push(
+        &self,
+        job: &JobId,
+        request: PushRequest,
+        progress: Option<ProgressSender>,
+    ) -> Result<PushResult> {
+        self.engine.push(job, request, progress).await
+    }
+
+    async fn enrich(
+        &self,
+        job: &JobId,
+        request: EnrichRequest,
+        progress: Option<ProgressSender>,
+    ) -> Result<EnrichResult> {
+        self.engine.enrich(job, request, progress).await
     }
 }

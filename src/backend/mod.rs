@@ -10,6 +10,7 @@ pub use remote::RemoteBackend;
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 
+use crate::model::push::{EnrichRequest, EnrichResult, ProgressSender, PushRequest, PushResult};
 use crate::model::requests::{
     Approve, CreateThread, ExportFormat, JobQuery, LeadQuery, PostMessage, PostedMessage,
     ThreadPatch, ThreadQuery,
@@ -90,4 +91,19 @@ pub trait Backend: Send + Sync {
     async fn export(&self, job: &JobId, format: ExportFormat) -> Result<Vec<u8>>;
 
     async fn usage(&self) -> Result<Usage>;
+
+    /// Pushes a finished job's leads to a provider; `progress` hears how many requests are done.
+    async fn push(
+        &self,
+        job: &JobId,
+        request: PushRequest,
+        progress: Option<ProgressSender>,
+    ) -> Result<PushResult>;
+    /// Enriches a finished job's leads with a provider.
+    async fn enrich(
+        &self,
+        job: &JobId,
+        request: EnrichRequest,
+        progress: Option<ProgressSender>,
+    ) -> Result<EnrichResult>;
 }

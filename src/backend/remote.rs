@@ -17,6 +17,10 @@ use serde_json::{Value, json};
 
 use super::{Backend, BackendInfo, BackendKind, EventStream, StreamItem};
 use crate::model::error::ErrorEnvelope;
+use crate::model::push::{
+    EnrichRequest, EnrichResult, IntegrationProgress, ProgressSender, PushProvider, PushRequest,
+    PushResult,
+};
 use crate::model::requests::{
     Approve, CreateThread, ExportFormat, JobQuery, LeadQuery, PostMessage, PostedMessage, Replan,
     ThreadPatch, ThreadQuery,
@@ -559,5 +563,44 @@ impl Backend for RemoteBackend {
 
     async fn usage(&self) -> Result<Usage> {
         self.get("/usage", &[]).await
+    }
+
+    async fn push(
+        &self,
+        job: &JobId,
+        request: PushRequest,
+        progress: Option<ProgressSender>,
+    ) -> Result<PushResult> {
+        if request.provider == PushProvider::File {
+            // The server never writes client files: the leads come down and are written here.
+            let leads = self.all_leads(job).await?;
+            let job = job.clone();
+            return tokio::task::spawn_blocking(move || {
+                crate::engine::integrations::file::push(&job, &leads, &request)
+            })
+            .await
+            .map_err(|e| Error::internal(format!("the file push task failed: {e}")))?;
+        }
+        let result: PushResult = self.post(&format!("/jobs/{job}/push"), &request).await?;
+        if let Some(p) = progress {
+            // One request to the server: progress jumps from nothing to done.
+            let n = result.requests_sent;
+            p.send_replace(IntegrationProgress { done: n, total: n });
+        }
+        Ok(result)
+    }
+
+    async fn enrich(
+        &self,
+        job: &JobId,
+        request: EnrichRequest,
+        progress: Option<ProgressSender>,
+    ) -> Result<EnrichResult> {
+        let result: EnrichResult = self.post(&format!("/jobs/{job}/enrich"), &request).await?;
+        if let Some(p) = progress {
+            let n = result.requests_sent;
+            p.send_replace(IntegrationProgress { done: n, total: n });
+        }
+        Ok(result)
     }
 }

@@ -146,6 +146,48 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Push a finished job's leads to a CRM, outreach tool, webhook or file.
+    #[command(
+        after_help = "Providers: magnetite, autoreach, hubspot, webhook (configured under [integrations.<name>]) and file (--list-id PATH.csv|json|xlsx).\nA push is recorded: pushing the same job, provider and mode again sends only what was not sent (use --force to resend)."
+    )]
+    Push {
+        job: String,
+        #[arg(long, value_name = "NAME")]
+        provider: String,
+        /// contacts, companies or both.
+        #[arg(long, default_value = "contacts")]
+        mode: String,
+        /// The provider's list, campaign or workflow (default: the configured one); for
+        /// `file`, the path to write.
+        #[arg(long, value_name = "ID")]
+        list_id: Option<String>,
+        /// Show what would be sent, send nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Send again what an earlier push already sent.
+        #[arg(long)]
+        force: bool,
+        /// Let test-mode (synthetic) leads reach a real service.
+        #[arg(long)]
+        allow_test_data: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// Enrich a finished job's leads with a provider (Modern Leads): verify emails, find missing
+    /// ones, score companies. With no flag, --verify.
+    Enrich {
+        job: String,
+        #[arg(long, value_name = "NAME", default_value = "modernleads")]
+        provider: String,
+        #[arg(long)]
+        verify: bool,
+        #[arg(long)]
+        lookup: bool,
+        #[arg(long)]
+        qualify: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Credit usage this month.
     Usage {
         #[arg(long, value_enum, default_value_t = Format::Text)]

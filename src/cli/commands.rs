@@ -11,6 +11,7 @@ use super::args::{ApiKeysCommand, Command, FileFormat, Format, Global, PageArgs}
 use super::output;
 use crate::backend::{Backend, StreamItem};
 use crate::engine::Engine;
+use crate::model::push::{EnrichRequest, IntegrationProgress, PushRequest};
 use crate::model::requests::{
     Approve, CreateThread, ExportFormat, Hints, JobQuery, LeadQuery, PostMessage, PostedMessage,
     ThreadQuery,
@@ -237,6 +238,71 @@ pub(super) async fn dispatch(
                     .into());
                 }
                 None => std::io::stdout().lock().write_all(&bytes)?,
+            }
+            Ok(())
+        }
+        Command::Push {
+            job,
+            provider,
+            mode,
+            list_id,
+            dry_run,
+            force,
+            allow_test_data,
+            format,
+        } => {
+            let request = PushRequest {
+                provider: provider.parse()?,
+                mode: mode.parse()?,
+                list_id,
+                mapping: None,
+                dry_run,
+                force,
+                allow_test_data,
+            };
+            let job = JobId::parse(&job)?;
+            let (tx, rx) = tokio::sync::watch::channel(IntegrationProgress::default());
+            let reporter = output::progress_reporter(rx, "push");
+            let result = b.push(&job, request, Some(tx)).await;
+            reporter.abort();
+            let result = result?;
+            match format {
+                Format::Json | Format::Csv => output::json(&result)?,
+                Format::Text => print!("{}", output::push(&result)),
+            }
+            if result.errors.is_empty() {
+                Ok(())
+            } else {
+                Err(Failure::Other(anyhow::anyhow!(
+                    "{} item(s) failed; push again to retry only those",
+                    result.errors.len()
+                )))
+            }
+        }
+        Command::Enrich {
+            job,
+            provider,
+            verify,
+            lookup,
+            qualify,
+            format,
+        } => {
+            let request = EnrichRequest {
+                provider: provider.parse()?,
+                verify,
+                lookup,
+                qualify,
+            }
+            .normalised();
+            let job = JobId::parse(&job)?;
+            let (tx, rx) = tokio::sync::watch::channel(IntegrationProgress::default());
+            let reporter = output::progress_reporter(rx, "enrich");
+            let result = b.enrich(&job, request, Some(tx)).await;
+            reporter.abort();
+            let result = result?;
+            match format {
+                Format::Json | Format::Csv => output::json(&result)?,
+                Format::Text => print!("{}", output::enrich(&result)),
             }
             Ok(())
         }

@@ -153,6 +153,10 @@ async fn open_engine(
     options.pace = Duration::from_millis(config.engine.pace_ms.unwrap_or(default_pace));
     options.seed = config.engine.seed;
     options.credits_included = config.engine.credits_included;
+    options.integrations = crate::engine::integrations::IntegrationSettings::new(
+        config.integrations.clone(),
+        config.providers.clone(),
+    );
     if config.engine.web {
         options.web = Some(crate::engine::sources::web::WebOptions::default());
     }

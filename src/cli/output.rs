@@ -163,3 +163,117 @@ pub fn csv_rows(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> any
     w.flush()?;
     Ok(())
 }
+
+/// A push result for people: counts, where it went, then every skip and error with its reason.
+pub fn push(r: &crate::model::push::PushResult) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let what = if r.dry_run { "Dry run of push" } else { "Push" };
+    let _ = writeln!(
+        out,
+        "{what} {} of {} to {} ({}): {} created, {} updated, {} skipped, {} errors",
+        r.push_id,
+        r.job_id,
+        r.provider,
+        r.mode,
+        r.created,
+        r.updated,
+        r.skipped,
+        r.errors.len()
+    );
+    if let Some(list) = r.list_url.as_deref().or(r.list_id.as_deref()) {
+        let _ = writeln!(out, "  list: {}", crate::text::sanitize_inline(list));
+    }
+    if r.dry_run {
+        let items: usize = r.planned.iter().map(|p| p.items.len()).sum();
+        let _ = writeln!(
+            out,
+            "  would send {} request(s) carrying {items} item(s); nothing was sent",
+            r.planned.len()
+        );
+        for p in r.planned.iter().take(3) {
+            let body = serde_json::to_string(&p.body).unwrap_or_default();
+            let body: String = body.chars().take(400).collect();
+            let _ = writeln!(
+                out,
+                "  {} {}  {}",
+                p.method,
+                crate::text::sanitize_inline(&p.url),
+                crate::text::sanitize_inline(&body)
+            );
+        }
+        if r.planned.len() > 3 {
+            let _ = writeln!(
+                out,
+                "  … and {} more (--format json shows all)",
+                r.planned.len() - 3
+            );
+        }
+    } else {
+        let _ = writeln!(out, "  {} request(s) sent", r.requests_sent);
+    }
+    issue_lines(&mut out, "skipped", &r.skips);
+    issue_lines(&mut out, "error", &r.errors);
+    out
+}
+
+fn issue_lines(out: &mut String, label: &str, issues: &[crate::model::push::PushItemIssue]) {
+    use std::fmt::Write as _;
+    // Ten of each, then a count: a 10,000-lead push with one systematic problem should not
+    // scroll the real result away.
+    for i in issues.iter().take(10) {
+        let _ = writeln!(
+            out,
+            "  {label} {}: {} — {}",
+            crate::text::sanitize_inline(&i.item),
+            i.code,
+            crate::text::sanitize_inline(&i.message)
+        );
+    }
+    if issues.len() > 10 {
+        let _ = writeln!(
+            out,
+            "  … {} more {label} (--format json lists all)",
+            issues.len() - 10
+        );
+    }
+}
+
+pub fn enrich(r: &crate::model::push::EnrichResult) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "Enrichment {} of {} by {}: {} leads updated; {} emails verified ({} invalid), {} found, {} companies qualified, {} skipped; {} provider credits, {} request(s)",
+        r.enrichment_id,
+        r.job_id,
+        r.provider,
+        r.leads_updated,
+        r.emails_verified,
+        r.emails_invalid,
+        r.emails_found,
+        r.companies_qualified,
+        r.skipped,
+        r.provider_credits,
+        r.requests_sent
+    );
+    issue_lines(&mut out, "error", &r.errors);
+    out
+}
+
+/// Prints "push: 120/400 requests" to stderr while a push runs, when stderr is a terminal.
+pub fn progress_reporter(
+    mut rx: tokio::sync::watch::Receiver<crate::model::push::IntegrationProgress>,
+    label: &'static str,
+) -> tokio::task::JoinHandle<()> {
+    use std::io::IsTerminal;
+    tokio::spawn(async move {
+        if !std::io::stderr().is_terminal() {
+            return;
+        }
+        while rx.changed().await.is_ok() {
+            let p = *rx.borrow_and_update();
+            eprint!("\r{label}: {}/{} requests ", p.done, p.total);
+        }
+    })
+}

@@ -8,6 +8,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use tokio::task::JoinHandle;
 
 use crate::backend::Backend;
+use crate::model::push::{EnrichRequest, IntegrationProgress, ProgressSender, PushRequest};
 use crate::model::requests::{
     Approve, CreateThread, ExportFormat, LeadQuery, PostMessage, ThreadPatch, ThreadQuery,
 };
@@ -58,6 +59,14 @@ pub enum Request {
         job: JobId,
         format: ExportFormat,
     },
+    Push {
+        job: JobId,
+        request: PushRequest,
+    },
+    Enrich {
+        job: JobId,
+        request: EnrichRequest,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -80,7 +89,22 @@ pub const MESSAGE_PAGE: u32 = 100;
 
 /// Runs a backend request to completion. Also used directly (awaited) by the snapshot path.
 pub async fn execute(backend: &dyn Backend, request: Request) -> Result<Reply, Error> {
+    execute_with_progress(backend, request, None).await
+}
+
+/// [`execute`], with a channel hearing a push's or enrichment's progress.
+pub async fn execute_with_progress(
+    backend: &dyn Backend,
+    request: Request,
+    progress: Option<ProgressSender>,
+) -> Result<Reply, Error> {
     Ok(match request {
+        Request::Push { job, request } => {
+            Reply::Pushed(backend.push(&job, request, progress).await?)
+        }
+        Request::Enrich { job, request } => {
+            Reply::Enriched(backend.enrich(&job, request, progress).await?)
+        }
         Request::ListThreads { q, limit } => Reply::Threads(
             backend
                 .list_threads(ThreadQuery {
@@ -241,8 +265,15 @@ impl Runner {
             Effect::Request { tag, request } => {
                 let backend = self.backend.clone();
                 let tx = self.tx.clone();
+                let progress = match &request {
+                    Request::Push { request: r, .. } if !r.dry_run => Some(self.forward_progress()),
+                    Request::Enrich { .. } => Some(self.forward_progress()),
+                    _ => None,
+                };
                 tokio::spawn(async move {
-                    let result = execute(backend.as_ref(), request).await.map(Box::new);
+                    let result = execute_with_progress(backend.as_ref(), request, progress)
+                        .await
+                        .map(Box::new);
                     // The app may have quit; a closed channel is fine.
                     let _ = tx.send(Msg::Reply { tag, result });
                 });
@@ -290,6 +321,21 @@ impl Runner {
             Effect::Copy(text) => copy_osc52(&text),
             Effect::OpenUrl(url) => open_url(url),
         }
+    }
+
+    /// A progress channel whose updates arrive as messages (the task ends with the sender).
+    fn forward_progress(&self) -> ProgressSender {
+        let (ptx, mut prx) = tokio::sync::watch::channel(IntegrationProgress::default());
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            while prx.changed().await.is_ok() {
+                let p = *prx.borrow_and_update();
+                if tx.send(Msg::IntegrationProgress(p)).is_err() {
+                    return;
+                }
+            }
+        });
+        ptx
     }
 
     fn unsubscribe(&mut self) {

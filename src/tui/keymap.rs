@@ -95,6 +95,7 @@ actions! {
     Replan, replan, ["r"], "Replan with feedback";
     Push, push, ["p"], "Push leads to a CRM / outreach tool";
     Export, export, ["e"], "Export leads (CSV / JSON)";
+    Enrich, enrich, ["E"], "Enrich leads (Modern Leads)";
     Sort, sort, ["o"], "Sort by the selected column (again: reverse)";
     MinConfidence, min_confidence, ["c"], "Cycle the minimum confidence";
     Copy, copy, ["y"], "Copy the selected cell (OSC 52)";

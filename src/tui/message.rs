@@ -4,6 +4,7 @@
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::backend::StreamItem;
+use crate::model::push::{EnrichResult, IntegrationProgress, PushResult};
 use crate::model::requests::PostedMessage;
 use crate::model::{
     Error, Event, Job, JobId, Lead, Message, Page, Plan, Thread, ThreadId, Timestamp, Usage,
@@ -38,6 +39,8 @@ pub enum Msg {
     StreamEnded {
         job: JobId,
     },
+    /// A push or enrichment in flight reported progress.
+    IntegrationProgress(IntegrationProgress),
     /// SIGTERM / SIGHUP: leave now, restoring the terminal.
     Terminate,
 }
@@ -76,4 +79,6 @@ pub enum Reply {
         path: String,
         bytes: usize,
     },
+    Pushed(PushResult),
+    Enriched(EnrichResult),
 }

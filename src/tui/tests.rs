@@ -18,6 +18,49 @@ use crate::model::{Error, ErrorCode, EventKind, JobStatus, Page};
 
 // ------------------------------------------------------------------ helpers
 
+fn push_result(dry_run: bool) -> crate::model::push::PushResult {
+    use crate::model::push::*;
+    PushResult {
+        push_id: crate::model::PushId::from_db("psh_01TEST".into()),
+        object: "push".into(),
+        job_id: job_id(1),
+        provider: PushProvider::Autoreach,
+        mode: PushMode::Contacts,
+        dry_run,
+        created: if dry_run { 0 } else { 2 },
+        updated: 0,
+        skipped: 1,
+        errors: if dry_run {
+            vec![]
+        } else {
+            vec![PushItemIssue {
+                item: "lead_3".into(),
+                code: "http_400".into(),
+                message: "autoreach answered 400: email is invalid".into(),
+            }]
+        },
+        list_id: None,
+        list_url: None,
+        skips: vec![PushItemIssue {
+            item: "lead_2".into(),
+            code: "missing_email".into(),
+            message: "no email: AutoReach needs one".into(),
+        }],
+        planned: if dry_run {
+            vec![PlannedRequest {
+                method: "POST".into(),
+                url: "https://api.autoreach.work/api/leads".into(),
+                items: vec!["lead_1".into()],
+                body: json!({"email": "ana@example.fr", "name": "Ana"}),
+            }]
+        } else {
+            vec![]
+        },
+        requests_sent: if dry_run { 0 } else { 3 },
+        created_at: fixtures::now(),
+    }
+}
+
 fn state() -> AppState {
     let mut s = AppState::for_tests(fixtures::now());
     s.size = (140, 40);
@@ -511,7 +554,7 @@ fn rename_and_delete_confirm_and_force_stop_a_running_job() {
 fn p_opens_the_push_picker_and_e_exports() {
     let mut s = loaded(1, JobStatus::Succeeded, 3);
     ch(&mut s, 'p');
-    assert!(matches!(s.overlay, Some(Overlay::Push)));
+    assert!(matches!(s.overlay, Some(Overlay::Push(_))));
     key(&mut s, KeyCode::Esc);
     ch(&mut s, 'e');
     assert!(matches!(s.overlay, Some(Overlay::Export(_))));
@@ -952,6 +995,98 @@ fn snapshot_leads_table_and_detail() {
     snap("leads_scrolled_sorted", &mut s);
     key(&mut s, KeyCode::Enter);
     snap("lead_detail", &mut s);
+}
+
+#[test]
+fn push_flow_previews_then_pushes_and_shows_per_lead_errors() {
+    use super::state::overlay::PushStage;
+    use crate::model::push::{IntegrationProgress, PushMode, PushProvider};
+    let mut s = loaded(1, JobStatus::Succeeded, 3);
+    ch(&mut s, 'p');
+    // Pick autoreach, companies mode, allow test data; Enter asks for a dry run only.
+    ch(&mut s, 'j');
+    ch(&mut s, 'm');
+    ch(&mut s, 't');
+    let fx = key(&mut s, KeyCode::Enter);
+    let [Request::Push { job, request }] = requests(&fx)[..] else {
+        panic!("expected one push request, got {fx:?}");
+    };
+    assert_eq!(job, &job_id(1));
+    assert_eq!(request.provider, PushProvider::Autoreach);
+    assert_eq!(request.mode, PushMode::Companies);
+    assert!(request.dry_run && request.allow_test_data && !request.force);
+    snap("push_previewing", &mut s);
+
+    reply(&mut s, Slot::Push, Reply::Pushed(push_result(true)));
+    assert!(
+        matches!(&s.overlay, Some(Overlay::Push(f)) if matches!(f.stage, PushStage::Preview(_)))
+    );
+    snap("push_preview", &mut s);
+
+    // Enter confirms: the same request, for real.
+    let fx = key(&mut s, KeyCode::Enter);
+    let [Request::Push { request, .. }] = requests(&fx)[..] else {
+        panic!("expected the real push, got {fx:?}");
+    };
+    assert!(!request.dry_run);
+    update(
+        &mut s,
+        Msg::IntegrationProgress(IntegrationProgress { done: 1, total: 3 }),
+    );
+    assert!(
+        matches!(&s.overlay, Some(Overlay::Push(f)) if f.stage == PushStage::Pushing(IntegrationProgress { done: 1, total: 3 }))
+    );
+    snap("push_progress", &mut s);
+
+    reply(&mut s, Slot::Push, Reply::Pushed(push_result(false)));
+    snap("push_done", &mut s);
+    let text = render_text(&s, 140, 40).unwrap();
+    assert!(text.contains("2 created"), "{text}");
+    assert!(text.contains("email is invalid"), "{text}");
+    key(&mut s, KeyCode::Enter);
+    assert!(s.overlay.is_none());
+}
+
+#[test]
+fn a_failed_dry_run_stays_in_the_push_dialog_with_the_reason() {
+    use super::state::overlay::PushStage;
+    let mut s = loaded(1, JobStatus::Succeeded, 3);
+    ch(&mut s, 'p');
+    key(&mut s, KeyCode::Enter);
+    let tag = s.requests.issue(Slot::Push);
+    update(
+        &mut s,
+        Msg::Reply {
+            tag,
+            result: Err(Error::invalid(
+                "magnetite is not configured: set api_key_env, campaign_id under [integrations.magnetite]",
+            )),
+        },
+    );
+    assert!(
+        matches!(&s.overlay, Some(Overlay::Push(f)) if matches!(&f.stage, PushStage::Failed(m) if m.contains("campaign_id")))
+    );
+    assert!(
+        render_text(&s, 140, 40)
+            .unwrap()
+            .contains("[integrations.magnetite]")
+    );
+    ch(&mut s, 'b');
+    assert!(matches!(&s.overlay, Some(Overlay::Push(f)) if matches!(f.stage, PushStage::Pick)));
+}
+
+#[test]
+fn push_is_refused_while_the_job_runs_and_enrich_asks_first() {
+    let mut s = loaded(1, JobStatus::Running, 3);
+    ch(&mut s, 'p');
+    assert!(s.overlay.is_none());
+    let mut s = loaded(1, JobStatus::Succeeded, 3);
+    ch(&mut s, 'E');
+    assert!(
+        matches!(&s.overlay, Some(Overlay::Confirm(c)) if c.on_yes == Confirmed::Enrich(job_id(1)))
+    );
+    let fx = ch(&mut s, 'y');
+    assert!(matches!(requests(&fx)[..], [Request::Enrich { .. }]));
 }
 
 #[test]

@@ -100,3 +100,48 @@ pub fn write(path: &Path, format: ExportFormat, rows: &[Lead]) -> Result<(), Err
         fail("replace", e)
     })
 }
+
+/// A whole file push (or its dry run), with no ledger: the caller records it if it keeps one.
+/// Blocking: run it off the async threads.
+pub fn push(
+    job: &crate::model::JobId,
+    leads: &[Lead],
+    request: &crate::model::push::PushRequest,
+) -> Result<crate::model::push::PushResult, Error> {
+    use crate::model::push::{PushProvider, PushResult};
+    let (path, format) = destination(request.list_id.as_deref())?;
+    let (rows, keys) = rows(leads, request.mode);
+    let planned = planned(&path, format, &keys);
+    let mut result = PushResult {
+        push_id: crate::model::PushId::generate(),
+        object: "push".into(),
+        job_id: job.clone(),
+        provider: PushProvider::File,
+        mode: request.mode,
+        dry_run: request.dry_run,
+        created: 0,
+        updated: 0,
+        skipped: 0,
+        errors: Vec::new(),
+        list_id: Some(path.display().to_string()),
+        list_url: Some(planned.url.clone()),
+        skips: Vec::new(),
+        planned: Vec::new(),
+        requests_sent: 0,
+        created_at: crate::model::Timestamp::now(),
+    };
+    if request.dry_run {
+        result.planned.push(planned);
+        return Ok(result);
+    }
+    let existed = path.exists();
+    write(&path, format, &rows)?;
+    let count = rows.len() as u64;
+    if existed {
+        result.updated = count;
+    } else {
+        result.created = count;
+    }
+    result.requests_sent = 1;
+    Ok(result)
+}

@@ -26,7 +26,7 @@ impl Engine {
         let (job, title, leads) = self.push_inputs(job).await?;
         check_pushable(&job, &leads, &request)?;
         if request.provider == PushProvider::File {
-            return self.push_file(&job, &title, &leads, &request).await;
+            return self.push_file(&job, leads, request).await;
         }
         let settings = &self.inner.options.integrations;
         let target = super::target(settings, request.provider)?;
@@ -228,66 +228,37 @@ impl Engine {
     async fn push_file(
         &self,
         job: &Job,
-        _title: &str,
-        leads: &[Lead],
-        request: &PushRequest,
+        leads: Vec<Lead>,
+        request: PushRequest,
     ) -> Result<PushResult, Error> {
-        let (path, format) = file::destination(request.list_id.as_deref())?;
-        let (rows, keys) = file::rows(leads, request.mode);
-        let planned = file::planned(&path, format, &keys);
-        let url = planned.url.clone();
-        let mut result = PushResult {
-            push_id: PushId::generate(),
-            object: "push".into(),
-            job_id: job.id.clone(),
-            provider: PushProvider::File,
-            mode: request.mode,
-            dry_run: request.dry_run,
-            created: 0,
-            updated: 0,
-            skipped: 0,
-            errors: Vec::new(),
-            list_id: Some(path.display().to_string()),
-            list_url: Some(url),
-            skips: Vec::new(),
-            planned: Vec::new(),
-            requests_sent: 0,
-            created_at: Timestamp::now(),
-        };
-        if request.dry_run {
-            result.planned.push(planned);
+        let job_id = job.id.clone();
+        let mut result = tokio::task::spawn_blocking({
+            let job_id = job_id.clone();
+            move || file::push(&job_id, &leads, &request)
+        })
+        .await
+        .map_err(|e| Error::internal(format!("the file push task failed: {e}")))??;
+        if result.dry_run {
             return Ok(result);
         }
-        let existed = path.exists();
-        let count = rows.len() as u64;
-        tokio::task::spawn_blocking(move || file::write(&path, format, &rows))
-            .await
-            .map_err(|e| Error::internal(format!("the file push task failed: {e}")))??;
-        if existed {
-            result.updated = count;
-        } else {
-            result.created = count;
-        }
-        result.requests_sent = 1;
-        let (job_id, mode) = (job.id.clone(), request.mode);
-        let mut stored = result.clone();
-        let push_id = self
+        let stored = result.clone();
+        result.push_id = self
             .db(move |s| {
                 s.write(|c| {
                     let row = store::pushes::open(
                         c,
                         &job_id,
                         PushProvider::File,
-                        mode,
+                        stored.mode,
                         Timestamp::now(),
                     )?;
+                    let mut stored = stored;
                     stored.push_id = row.id.clone();
                     store::pushes::finish(c, &stored)?;
                     Ok(row.id)
                 })
             })
             .await?;
-        result.push_id = push_id;
         Ok(result)
     }
 }

@@ -2,6 +2,7 @@
 
 mod account;
 mod artifacts;
+mod integrations;
 mod jobs;
 mod search;
 mod threads;
@@ -37,6 +38,11 @@ pub(crate) fn authed() -> Router<AppState> {
         .route("/v1/jobs/{id}/stream", get(jobs::stream))
         .route("/v1/jobs/{id}/leads", get(jobs::leads))
         .route("/v1/jobs/{id}/summary", get(jobs::summary))
+        .route(
+            "/v1/jobs/{id}/push",
+            post(integrations::push).get(integrations::list),
+        )
+        .route("/v1/jobs/{id}/enrich", post(integrations::enrich))
         .route("/v1/artifacts/{id}", get(artifacts::get))
         .route("/v1/search", post(search::search))
         .route("/v1/usage", get(account::usage))

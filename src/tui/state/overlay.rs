@@ -1,5 +1,6 @@
 //! Modal layers over the panes. At most one is open; it gets every key first.
 
+use crate::model::push::{IntegrationProgress, PushMode, PushProvider, PushRequest, PushResult};
 use crate::model::{JobId, PlanId, ThreadId};
 
 use super::input::LineInput;
@@ -10,6 +11,7 @@ pub enum Confirmed {
     Quit,
     Stop(JobId),
     Delete { thread: ThreadId, force: bool },
+    Enrich(JobId),
 }
 
 /// What the text of a prompt dialog is for.
@@ -52,16 +54,60 @@ pub enum Overlay {
     Palette(PaletteState),
     Confirm(Confirm),
     Prompt(Prompt),
-    /// The push provider picker (providers exist; none is configured yet).
-    Push,
+    /// Push: provider picker → dry-run preview → confirm → progress → result.
+    Push(PushFlow),
     Export(JobId),
 }
 
-/// Providers the push issue wires; listed so the picker is honest about what exists.
-pub const PUSH_PROVIDERS: [(&str, &str); 5] = [
-    ("magnetite", "add leads to a Magnetite campaign"),
-    ("autoreach", "create leads / add to an AutoReach workflow"),
-    ("hubspot", "upsert HubSpot contacts and companies"),
-    ("webhook", "POST signed JSON to a URL"),
-    ("file", "write CSV / JSON / XLSX"),
-];
+/// The push dialog's state.
+#[derive(Debug)]
+pub struct PushFlow {
+    pub job: JobId,
+    /// Index into [`PushProvider::ALL`].
+    pub selected: usize,
+    pub mode: PushMode,
+    /// Let test-mode leads reach a real service (off unless the user turns it on).
+    pub allow_test_data: bool,
+    pub stage: PushStage,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum PushStage {
+    Pick,
+    /// The dry run is on its way.
+    Previewing,
+    Preview(Box<PushResult>),
+    Pushing(IntegrationProgress),
+    Done(Box<PushResult>),
+    /// The dry run or the push failed; the message says why and what to do.
+    Failed(String),
+}
+
+impl PushFlow {
+    pub fn new(job: JobId) -> Self {
+        Self {
+            job,
+            selected: 0,
+            mode: PushMode::Contacts,
+            allow_test_data: false,
+            stage: PushStage::Pick,
+        }
+    }
+
+    pub fn provider(&self) -> PushProvider {
+        PushProvider::ALL[self.selected.min(PushProvider::ALL.len() - 1)]
+    }
+
+    /// The request for the chosen provider; a file push writes next to where leadline runs.
+    pub fn request(&self, dry_run: bool) -> PushRequest {
+        let provider = self.provider();
+        let mut r = PushRequest::new(provider);
+        r.mode = self.mode;
+        r.dry_run = dry_run;
+        r.allow_test_data = self.allow_test_data;
+        if provider == PushProvider::File {
+            r.list_id = Some(format!("leadline-{}-{}.csv", self.job, self.mode));
+        }
+        r
+    }
+}

@@ -14,6 +14,8 @@ pub enum Slot {
     Usage,
     /// User actions (post, approve, stop, …): every reply matters.
     Action,
+    /// Push dry runs and pushes: every reply matters, and errors land in the push dialog.
+    Push,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +46,8 @@ impl Requests {
     /// Marks the request answered; true when its reply should be applied.
     pub fn accept(&mut self, tag: Tag) -> bool {
         self.pending = self.pending.saturating_sub(1);
-        tag.slot == Slot::Action || self.latest.get(&tag.slot) == Some(&tag.seq)
+        matches!(tag.slot, Slot::Action | Slot::Push)
+            || self.latest.get(&tag.slot) == Some(&tag.seq)
     }
 
     /// Forget a slot, so any reply still in flight for it is dropped.

@@ -7,6 +7,7 @@ pub mod joblog;
 pub mod leads;
 pub mod palette;
 pub mod plan;
+pub mod push;
 pub mod statusbar;
 pub mod threads;
 pub mod toast;

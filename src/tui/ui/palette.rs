@@ -8,7 +8,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{pane_block, popup};
 use crate::tui::state::AppState;
-use crate::tui::state::overlay::{Overlay, PUSH_PROVIDERS};
+use crate::tui::state::overlay::Overlay;
 use crate::tui::update::palette_matches;
 
 pub fn draw_overlay(frame: &mut Frame, area: Rect, s: &AppState) {
@@ -87,28 +87,7 @@ pub fn draw_overlay(frame: &mut Frame, area: Rect, s: &AppState) {
             }
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
-        Overlay::Push => {
-            let r = popup(frame, area, 72, PUSH_PROVIDERS.len() as u16 + 7);
-            let block = pane_block(s, " Push leads · Esc close ", true);
-            let inner = block.inner(r);
-            frame.render_widget(block, r);
-            let mut lines = vec![Line::styled(
-                "Providers leadline can push to (none configured yet):",
-                s.theme.title,
-            )];
-            for (name, what) in PUSH_PROVIDERS {
-                lines.push(Line::from(vec![
-                    Span::styled(format!("  {name:<11}"), s.theme.key),
-                    Span::raw(what),
-                ]));
-            }
-            lines.push(Line::raw(""));
-            lines.push(Line::styled(
-                "None is configured yet: add [integrations.<name>] to the config file, or use `leadline push`.",
-                s.theme.warn,
-            ));
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
-        }
+        Overlay::Push(flow) => super::push::draw(frame, area, s, flow),
         Overlay::Export(job) => {
             let r = popup(frame, area, 60, 6);
             let block = pane_block(s, " Export leads ", true);

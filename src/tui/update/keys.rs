@@ -163,7 +163,7 @@ fn on_overlay_key(s: &mut AppState, key: KeyEvent) -> Effects {
                 vec![]
             }
         },
-        Overlay::Push => vec![],
+        Overlay::Push(flow) => push_key(s, flow, key),
         Overlay::Export(job) => {
             let format = match key.code {
                 KeyCode::Char('c' | 'C') | KeyCode::Enter => ExportFormat::Csv,
@@ -194,7 +194,66 @@ fn confirmed(s: &mut AppState, what: Confirmed) -> Effects {
         Confirmed::Delete { thread, force } => {
             vec![request(s, Slot::Action, Request::Delete { thread, force })]
         }
+        Confirmed::Enrich(job) => {
+            toast(s, Level::Info, "Enriching with Modern Leads…");
+            let request = EnrichRequest::new(EnrichProvider::Modernleads).normalised();
+            vec![super::request(
+                s,
+                Slot::Action,
+                Request::Enrich { job, request },
+            )]
+        }
     }
+}
+
+/// The push dialog: pick → (Enter) dry run → preview → (Enter) push → progress → result.
+fn push_key(s: &mut AppState, mut flow: PushFlow, key: KeyEvent) -> Effects {
+    let n = PushProvider::ALL.len();
+    let mut fx = vec![];
+    match (&flow.stage, key.code) {
+        // Esc always closes; a push already sent keeps going and reports in a toast.
+        (_, KeyCode::Esc | KeyCode::Char('q')) => return vec![],
+        (PushStage::Pick, KeyCode::Up | KeyCode::Char('k')) => {
+            flow.selected = (flow.selected + n - 1) % n
+        }
+        (PushStage::Pick, KeyCode::Down | KeyCode::Char('j')) => {
+            flow.selected = (flow.selected + 1) % n
+        }
+        (PushStage::Pick, KeyCode::Char('m')) => {
+            flow.mode = match flow.mode {
+                PushMode::Contacts => PushMode::Companies,
+                PushMode::Companies => PushMode::Both,
+                PushMode::Both => PushMode::Contacts,
+            }
+        }
+        (PushStage::Pick, KeyCode::Char('t')) => flow.allow_test_data = !flow.allow_test_data,
+        (PushStage::Pick, KeyCode::Enter) => {
+            flow.stage = PushStage::Previewing;
+            let (job, request) = (flow.job.clone(), flow.request(true));
+            fx.push(super::request(
+                s,
+                Slot::Push,
+                Request::Push { job, request },
+            ));
+        }
+        (PushStage::Preview(_), KeyCode::Enter | KeyCode::Char('y')) => {
+            flow.stage = PushStage::Pushing(Default::default());
+            let (job, request) = (flow.job.clone(), flow.request(false));
+            fx.push(super::request(
+                s,
+                Slot::Push,
+                Request::Push { job, request },
+            ));
+        }
+        (
+            PushStage::Preview(_) | PushStage::Failed(_),
+            KeyCode::Backspace | KeyCode::Char('n' | 'b'),
+        ) => flow.stage = PushStage::Pick,
+        (PushStage::Done(_) | PushStage::Failed(_), KeyCode::Enter) => return vec![],
+        _ => {}
+    }
+    s.overlay = Some(Overlay::Push(flow));
+    fx
 }
 
 fn submit_prompt(s: &mut AppState, mut p: Prompt) -> Effects {
@@ -564,10 +623,37 @@ pub fn dispatch(s: &mut AppState, action: Action) -> Effects {
             vec![]
         }
         Action::Push => {
-            if s.log.job.is_some() {
-                s.overlay = Some(Overlay::Push);
-            } else {
-                toast(s, Level::Warn, "No job with leads to push");
+            match s.log.job.as_ref() {
+                Some(j) if matches!(j.status, JobStatus::Succeeded | JobStatus::Stopped) => {
+                    s.overlay = Some(Overlay::Push(PushFlow::new(j.id.clone())))
+                }
+                Some(j) => toast(
+                    s,
+                    Level::Warn,
+                    format!(
+                        "The job is {}: push its leads once it has succeeded or been stopped",
+                        j.status.as_str()
+                    ),
+                ),
+                None => toast(s, Level::Warn, "No job with leads to push"),
+            }
+            vec![]
+        }
+        Action::Enrich => {
+            match s.log.job.as_ref() {
+                Some(j) if matches!(j.status, JobStatus::Succeeded | JobStatus::Stopped) => {
+                    let job = j.id.clone();
+                    let rows = j.rows_captured;
+                    s.overlay = Some(Overlay::Confirm(Confirm {
+                        title: " Enrich leads ".into(),
+                        body: format!(
+                            "Verify the emails of {rows} leads with Modern Leads ([providers.modernleads] in the config)? Fields and confidence are updated in place. y/n"
+                        ),
+                        on_yes: Confirmed::Enrich(job),
+                    }));
+                }
+                Some(_) => toast(s, Level::Warn, "Enrich a job once it has finished"),
+                None => toast(s, Level::Warn, "No job with leads to enrich"),
             }
             vec![]
         }

@@ -14,6 +14,7 @@ use ratatui::crossterm::event::{
 use ratatui::layout::{Position, Rect};
 
 use crate::backend::StreamItem;
+use crate::model::push::{EnrichProvider, EnrichRequest, PushMode, PushProvider};
 use crate::model::requests::{ExportFormat, PostedMessage};
 use crate::model::{Error, ErrorCode, EventKind, Job, JobId, JobStatus, ThreadId};
 
@@ -23,7 +24,9 @@ use super::message::{Msg, Reply};
 use super::state::input::{InputOutcome, LineInput};
 use super::state::joblog::ConnState;
 use super::state::leads::{Column, MIN_CONFIDENCE_STEPS, cell, detail_paths};
-use super::state::overlay::{Confirm, Confirmed, Overlay, PaletteState, Prompt, PromptPurpose};
+use super::state::overlay::{
+    Confirm, Confirmed, Overlay, PaletteState, Prompt, PromptPurpose, PushFlow, PushStage,
+};
 use super::state::requests::Slot;
 use super::state::toast::Level;
 use super::state::{AppState, Pane};
@@ -85,6 +88,15 @@ pub fn update(s: &mut AppState, msg: Msg) -> Effects {
             }
             match result {
                 Ok(reply) => on_reply(s, *reply),
+                Err(e) if tag.slot == Slot::Push => {
+                    match s.overlay.as_mut() {
+                        Some(Overlay::Push(flow)) => {
+                            flow.stage = PushStage::Failed(format!("{}: {}", e.code, e.message))
+                        }
+                        _ => toast_error(s, &e),
+                    }
+                    vec![]
+                }
                 Err(e) => {
                     if tag.slot == Slot::Action && s.chat.sending {
                         s.chat.restore_in_flight();
@@ -93,6 +105,14 @@ pub fn update(s: &mut AppState, msg: Msg) -> Effects {
                     vec![]
                 }
             }
+        }
+        Msg::IntegrationProgress(p) => {
+            if let Some(Overlay::Push(flow)) = s.overlay.as_mut()
+                && matches!(flow.stage, PushStage::Pushing(_))
+            {
+                flow.stage = PushStage::Pushing(p);
+            }
+            vec![]
         }
         Msg::Stream { job, item } => on_stream(s, job, item),
         Msg::StreamFailed { job, error } => {
@@ -253,6 +273,59 @@ fn on_reply(s: &mut AppState, reply: Reply) -> Effects {
         Reply::Exported { path, bytes } => {
             toast(s, Level::Info, format!("Exported {bytes} bytes to {path}"));
             vec![]
+        }
+        Reply::Pushed(result) => {
+            let in_dialog = matches!(&s.overlay, Some(Overlay::Push(f)) if f.job == result.job_id);
+            if in_dialog {
+                if let Some(Overlay::Push(flow)) = s.overlay.as_mut() {
+                    flow.stage = if result.dry_run {
+                        PushStage::Preview(Box::new(result))
+                    } else {
+                        PushStage::Done(Box::new(result))
+                    };
+                }
+            } else if !result.dry_run {
+                let level = if result.errors.is_empty() {
+                    Level::Info
+                } else {
+                    Level::Warn
+                };
+                toast(
+                    s,
+                    level,
+                    format!(
+                        "Pushed to {}: {} created, {} updated, {} skipped, {} errors",
+                        result.provider,
+                        result.created,
+                        result.updated,
+                        result.skipped,
+                        result.errors.len()
+                    ),
+                );
+            }
+            vec![]
+        }
+        Reply::Enriched(result) => {
+            toast(
+                s,
+                Level::Info,
+                format!(
+                    "Enriched {} leads: {} emails verified ({} invalid), {} found, {} companies scored",
+                    result.leads_updated,
+                    result.emails_verified,
+                    result.emails_invalid,
+                    result.emails_found,
+                    result.companies_qualified
+                ),
+            );
+            // Fields and confidences changed in the store: reload the table.
+            let job = result.job_id;
+            if s.leads.job.as_ref() == Some(&job) {
+                let limit = s.lead_page_limit;
+                vec![request(s, Slot::Leads, Request::Leads { job, limit })]
+            } else {
+                vec![]
+            }
         }
     }
 }

@@ -246,6 +246,72 @@ async fn stop_and_delete(b: &dyn Backend) {
     );
 }
 
+/// Pushes behave the same through both backends: a file push (written on the caller's machine
+/// even when remote), the refusals, and the not-configured message.
+async fn pushes(b: &dyn Backend) {
+    use leadline::model::push::{PushMode, PushProvider, PushRequest};
+    let p = posted(b, PROMPT).await;
+    // A pending job has no leads to push.
+    let mut req = PushRequest::new(PushProvider::File);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("leads.csv");
+    req.list_id = Some(path.display().to_string());
+    let e = b.push(&p.job.id, req.clone(), None).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::Conflict, "{e}");
+
+    b.approve(&p.job.id, Approve::default()).await.unwrap();
+    events(b, &p.job.id, None).await;
+
+    let mut dry = req.clone();
+    dry.dry_run = true;
+    let r = b.push(&p.job.id, dry, None).await.unwrap();
+    assert!(r.dry_run && !path.exists(), "a dry run writes nothing");
+    assert_eq!(r.planned.len(), 1);
+    assert_eq!(r.planned[0].items.len(), 200);
+
+    let r = b.push(&p.job.id, req.clone(), None).await.unwrap();
+    assert_eq!((r.created, r.updated, r.errors.len()), (200, 0, 0));
+    let csv = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(csv.lines().count(), 201, "a header and 200 rows");
+    let r = b.push(&p.job.id, req.clone(), None).await.unwrap();
+    assert_eq!(
+        (r.created, r.updated),
+        (0, 200),
+        "the file is replaced whole"
+    );
+
+    let mut companies = req.clone();
+    companies.mode = PushMode::Companies;
+    let cpath = dir.path().join("companies.json");
+    companies.list_id = Some(cpath.display().to_string());
+    let r = b.push(&p.job.id, companies, None).await.unwrap();
+    let rows: serde_json::Value = serde_json::from_slice(&std::fs::read(&cpath).unwrap()).unwrap();
+    let rows = rows.as_array().unwrap();
+    assert_eq!(rows.len() as u64, r.created);
+    let mut domains: Vec<_> = rows
+        .iter()
+        .map(|l| l["company"]["domain"].as_str().unwrap().to_string())
+        .collect();
+    domains.sort();
+    domains.dedup();
+    assert_eq!(domains.len(), rows.len(), "one row per company");
+    assert!(rows.iter().all(|l| l["person"].is_null()));
+
+    // Test-mode leads never reach a real service unless asked.
+    let e = b
+        .push(&p.job.id, PushRequest::new(PushProvider::Hubspot), None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidRequest);
+    assert!(e.message.contains("--allow-test-data"), "{e}");
+    // Asked, but not configured: the message names the keys to set.
+    let mut magnetite = PushRequest::new(PushProvider::Magnetite);
+    magnetite.allow_test_data = true;
+    let e = b.push(&p.job.id, magnetite, None).await.unwrap_err();
+    assert_eq!(e.code, ErrorCode::InvalidRequest, "{e}");
+    assert!(e.message.contains("[integrations.magnetite]"), "{e}");
+}
+
 macro_rules! contract {
     ($($name:ident: $pace:expr),* $(,)?) => {
         mod local {
@@ -265,7 +331,7 @@ macro_rules! contract {
     };
 }
 
-contract!(lifecycle: 0, errors: 0, replan_and_lists: 0, stop_and_delete: 15);
+contract!(lifecycle: 0, errors: 0, replan_and_lists: 0, stop_and_delete: 15, pushes: 0);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_search_gives_the_same_leads_locally_and_remotely() {

@@ -573,7 +573,9 @@ impl Backend for RemoteBackend {
     ) -> Result<PushResult> {
         if request.provider == PushProvider::File {
             // The server never writes client files: the leads come down and are written here.
+            let found = self.get_job(job).await?;
             let leads = self.all_leads(job).await?;
+            crate::engine::integrations::push::check_pushable(&found, &leads, &request)?;
             let job = job.clone();
             return tokio::task::spawn_blocking(move || {
                 crate::engine::integrations::file::push(&job, &leads, &request)

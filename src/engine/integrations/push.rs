@@ -264,7 +264,7 @@ impl Engine {
 }
 
 /// Only finished jobs are pushed, and test-mode leads reach an external provider only when asked.
-fn check_pushable(job: &Job, leads: &[Lead], request: &PushRequest) -> Result<(), Error> {
+pub fn check_pushable(job: &Job, leads: &[Lead], request: &PushRequest) -> Result<(), Error> {
     if !matches!(job.status, JobStatus::Succeeded | JobStatus::Stopped) {
         return Err(Error::conflict(format!(
             "job {} is {}; only a succeeded or stopped job's leads can be pushed.",

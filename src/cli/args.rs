@@ -59,6 +59,10 @@ pub enum Command {
         /// Halt the job (as stopped) before it would spend more.
         #[arg(long, value_name = "N")]
         max_credits: Option<u32>,
+        /// A list of companies to enrich instead of discovering (CSV with a domain or company
+        /// column, or one URL per line as .txt); a path or an http(s) URL. Repeatable.
+        #[arg(long, value_name = "FILE|URL")]
+        attach: Vec<String>,
         #[arg(long, value_enum, default_value_t = Format::Json)]
         format: Format,
     },
@@ -68,6 +72,9 @@ pub enum Command {
         /// Post into an existing thread instead of a new one.
         #[arg(long, value_name = "THREAD")]
         thread: Option<String>,
+        /// A list of companies to enrich (see `search --attach`). Repeatable.
+        #[arg(long, value_name = "FILE|URL")]
+        attach: Vec<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },

@@ -13,8 +13,8 @@ use crate::backend::{Backend, StreamItem};
 use crate::engine::Engine;
 use crate::model::push::{EnrichRequest, IntegrationProgress, PushRequest};
 use crate::model::requests::{
-    Approve, CreateThread, ExportFormat, Hints, JobQuery, LeadQuery, PostMessage, PostedMessage,
-    ThreadQuery,
+    Approve, Attachment, CreateThread, ExportFormat, Hints, JobQuery, LeadQuery, PostMessage,
+    PostedMessage, ThreadQuery,
 };
 use crate::model::{
     Error, EventKind, Job, JobId, JobStatus, PageParams, PlanId, ThreadId, Timestamp,
@@ -38,13 +38,15 @@ pub(super) async fn dispatch(
             prompt,
             max_rows,
             max_credits,
+            attach,
             format,
-        } => search(b, prompt, max_rows, max_credits, format).await,
+        } => search(b, prompt, max_rows, max_credits, &attach, format).await,
         Command::Plan {
             prompt,
             thread,
+            attach,
             format,
-        } => plan(b, prompt, thread, format).await,
+        } => plan(b, prompt, thread, &attach, format).await,
         Command::Approve {
             job,
             max_credits,
@@ -410,7 +412,38 @@ fn job_outcome(job: &Job) -> Outcome {
     }
 }
 
-async fn plan(b: &dyn Backend, prompt: String, thread: Option<String>, format: Format) -> Outcome {
+/// `--attach` values as attachments: an http(s) URL as is; a local path made absolute (a
+/// remote server cannot read it, and says so); `.txt` and `.list` files are URL lists.
+fn attachments(attach: &[String]) -> Vec<Attachment> {
+    attach
+        .iter()
+        .map(|raw| {
+            let kind = if raw.ends_with(".txt") || raw.ends_with(".list") {
+                "url_list"
+            } else {
+                "csv"
+            };
+            let url = if raw.starts_with("http://") || raw.starts_with("https://") {
+                raw.clone()
+            } else {
+                let path = std::path::absolute(raw).unwrap_or_else(|_| raw.into());
+                format!("file://{}", path.display())
+            };
+            Attachment {
+                kind: kind.into(),
+                url,
+            }
+        })
+        .collect()
+}
+
+async fn plan(
+    b: &dyn Backend,
+    prompt: String,
+    thread: Option<String>,
+    attach: &[String],
+    format: Format,
+) -> Outcome {
     let thread = match thread {
         Some(id) => ThreadId::parse(&id)?,
         None => b.create_thread(CreateThread::default()).await?.id,
@@ -420,6 +453,7 @@ async fn plan(b: &dyn Backend, prompt: String, thread: Option<String>, format: F
             &thread,
             PostMessage {
                 content: prompt,
+                attachments: attachments(attach),
                 ..PostMessage::default()
             },
         )
@@ -432,6 +466,7 @@ async fn search(
     prompt: String,
     max_rows: Option<u32>,
     max_credits: Option<u32>,
+    attach: &[String],
     format: Format,
 ) -> Outcome {
     let thread = b.create_thread(CreateThread::default()).await?;
@@ -445,6 +480,7 @@ async fn search(
             PostMessage {
                 content: prompt,
                 hints,
+                attachments: attachments(attach),
                 ..PostMessage::default()
             },
         )

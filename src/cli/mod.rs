@@ -101,6 +101,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         .into());
     }
     let headless = cli.command.is_some();
+    let serving = matches!(cli.command, Some(args::Command::Serve { .. }));
     let (backend, engine): (Arc<dyn Backend>, Option<Engine>) = match &remote_url {
         Some(url) => {
             let key = std::env::var(&config.backend.api_key_env).unwrap_or_default();
@@ -110,7 +111,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             )
         }
         None => {
-            let engine = open_engine(&cli.global, &config, headless).await?;
+            let engine = open_engine(&cli.global, &config, headless, serving).await?;
             (Arc::new(LocalBackend::new(engine.clone())), Some(engine))
         }
     };
@@ -141,6 +142,7 @@ async fn open_engine(
     global: &args::Global,
     config: &Config,
     headless: bool,
+    serving: bool,
 ) -> anyhow::Result<Engine> {
     let data_dir = crate::config::data_dir(global.data_dir.as_deref());
     let mut options = EngineOptions::new(&data_dir);
@@ -153,6 +155,9 @@ async fn open_engine(
     options.pace = Duration::from_millis(config.engine.pace_ms.unwrap_or(default_pace));
     options.seed = config.engine.seed;
     options.credits_included = config.engine.credits_included;
+    if serving {
+        options.attachments = crate::engine::attachments::Access::WebOnly;
+    }
     options.integrations = crate::engine::integrations::IntegrationSettings::new(
         config.integrations.clone(),
         config.providers.clone(),

@@ -261,6 +261,9 @@ impl Engine {
                     .with_param("attachments"),
             );
         }
+        // Fetched and parsed before anything is stored: a bad attachment changes nothing.
+        let attached =
+            super::attachments::load(&req.attachments, self.inner.options.attachments).await?;
         let (tid, org) = (thread.clone(), self.scope_org());
         let (existing, history) = self
             .db(move |s| {
@@ -297,7 +300,17 @@ impl Engine {
             .is_empty()
             .then(|| title_from_prompt(&req.content));
         let posted = self
-            .record_plan(thread, user, planned, None, retitle, now)
+            .record_plan(
+                thread,
+                user,
+                planned,
+                Recorded {
+                    replaces: None,
+                    retitle,
+                    attached,
+                },
+                now,
+            )
             .await?;
         if req.auto_approve {
             let job = self.approve(&posted.job.id, Approve::default()).await?;
@@ -312,10 +325,14 @@ impl Engine {
         thread: &ThreadId,
         user: Message,
         planned: Result<PlanDraft, Error>,
-        replaces: Option<(PlanId, JobId)>,
-        retitle: Option<String>,
+        with: Recorded,
         now: Timestamp,
     ) -> Result<PostedMessage, Error> {
+        let Recorded {
+            replaces,
+            retitle,
+            attached,
+        } = with;
         let tid = thread.clone();
         match planned {
             Ok(draft) => {
@@ -341,6 +358,10 @@ impl Engine {
                             store::messages::insert(tx, &u)?;
                             store::plans::insert(tx, &p)?;
                             store::jobs::insert(tx, &j, seed)?;
+                            store::attachments::insert(tx, &j.id, &attached)?;
+                            if let Some((_, old_job)) = &replaces {
+                                store::attachments::copy(tx, old_job, &j.id)?;
+                            }
                             store::messages::insert(tx, &c)?;
                             if let Some(title) = &retitle {
                                 store::threads::update(tx, &tid, Some(title), None, now)?;
@@ -450,12 +471,25 @@ impl Engine {
             &old.thread_id,
             user,
             planned,
-            Some((old.id.clone(), old_job.id)),
-            None,
+            Recorded {
+                replaces: Some((old.id.clone(), old_job.id)),
+                retitle: None,
+                attached: Vec::new(),
+            },
             now,
         )
         .await
     }
+}
+
+/// What else is stored with a plan.
+struct Recorded {
+    /// The plan (and its job) this one replaces.
+    replaces: Option<(PlanId, JobId)>,
+    /// A new thread title.
+    retitle: Option<String>,
+    /// The message's attachments, parsed.
+    attached: Vec<super::attachments::Loaded>,
 }
 
 #[cfg(test)]

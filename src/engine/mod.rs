@@ -5,6 +5,7 @@
 //! announced, so a subscriber can always catch up from the store.
 
 pub mod artifacts;
+pub mod attachments;
 pub mod credits;
 pub mod import;
 pub mod integrations;
@@ -54,6 +55,8 @@ pub struct EngineOptions {
     pub web: Option<sources::web::WebOptions>,
     /// Push targets and enrichment providers (from the config), and where their secrets live.
     pub integrations: integrations::IntegrationSettings,
+    /// Where message attachments may be read from: local files too, or (a server) only the web.
+    pub attachments: attachments::Access,
 }
 
 impl EngineOptions {
@@ -68,6 +71,7 @@ impl EngineOptions {
             credits_included: 5_000,
             web: None,
             integrations: integrations::IntegrationSettings::default(),
+            attachments: attachments::Access::Local,
         }
     }
 }

@@ -90,13 +90,14 @@ impl Runner {
 
     async fn execute(&mut self) -> Result<(), Halt> {
         let jid = self.job.clone();
-        let (job, plan, seed) = self
+        let (job, plan, seed, attached) = self
             .engine
             .db(move |s| {
                 s.read(|c| {
                     let job = store::jobs::get(c, &jid)?;
                     let plan = store::plans::get(c, &job.plan_id)?;
-                    Ok((job, plan, store::jobs::seed(c, &jid)?))
+                    let attached = store::attachments::for_job(c, &jid)?;
+                    Ok((job, plan, store::jobs::seed(c, &jid)?, attached))
                 })
             })
             .await?;
@@ -108,19 +109,28 @@ impl Runner {
         let plan = self.plan.insert(plan).clone();
 
         if job.livemode {
-            return self.execute_live(plan).await;
+            return self.execute_live(plan, attached).await;
         }
         let source = SyntheticSource::new(&plan.icp, seed);
         let groups = role_groups(&plan);
         let people: usize = groups.iter().map(|(_, roles)| roles.len()).sum();
+        // An attached list fixes the companies: the generator invents the rest of each one.
+        let seeded = seeded_companies(&source, &attached);
+        if !seeded.is_empty() {
+            self.target = self.target.min(seeded.len() as u64 * people.max(1) as u64);
+        }
         let companies_needed = if people == 0 {
             self.target
         } else {
             self.target.div_ceil(people as u64)
         };
-        let mut companies: Vec<CompanyDraft> = Vec::new();
+        let mut companies: Vec<CompanyDraft> = seeded.clone();
         let quotas = quotas(self.target, &groups);
-        let max_companies = companies_needed * 2 + 100;
+        let max_companies = if seeded.is_empty() {
+            companies_needed * 2 + 100
+        } else {
+            seeded.len() as u64
+        };
 
         for (index, step) in plan.steps.iter().enumerate() {
             self.step = index as u32 + 1;
@@ -131,6 +141,13 @@ impl Runner {
             )
             .await?;
             match step.intent {
+                Intent::Discover if !seeded.is_empty() => {
+                    self.log(format!(
+                        "Using the {} companies of the attached list instead of searching",
+                        seeded.len()
+                    ))
+                    .await?;
+                }
                 Intent::Discover => {
                     self.log(format!("Searching: {}", step.task)).await?;
                     companies = (0..companies_needed as u32)
@@ -488,6 +505,58 @@ impl Runner {
 
 /// Each role group's share of the target rows, in proportion to its roles; the remainder goes
 /// to the first groups so the shares add up to the target exactly.
+/// Test mode with an attached list: one company per listed company, keeping its name and domain
+/// (a name alone gets a generated domain; a domain alone is named after itself).
+fn seeded_companies(
+    source: &SyntheticSource,
+    attached: &[crate::engine::attachments::Loaded],
+) -> Vec<CompanyDraft> {
+    let mut seen = std::collections::HashSet::new();
+    let mut out = Vec::new();
+    for record in attached.iter().flat_map(|a| &a.records) {
+        let Some(key) = record.company_key() else {
+            continue;
+        };
+        if !seen.insert(key) {
+            continue;
+        }
+        let mut draft = source.company(out.len() as u32);
+        match (&record.company_name, &record.domain) {
+            (Some(name), domain) => {
+                draft.company.name = name.clone();
+                if let Some(d) = domain {
+                    draft.company.domain = Some(d.clone());
+                }
+            }
+            (None, Some(domain)) => {
+                draft.company.domain = Some(domain.clone());
+                draft.company.name = domain_label(domain);
+            }
+            (None, None) => continue,
+        }
+        out.push(draft);
+    }
+    out
+}
+
+/// `acme-labs.io` → `Acme Labs`.
+fn domain_label(domain: &str) -> String {
+    domain
+        .split('.')
+        .next()
+        .unwrap_or(domain)
+        .split('-')
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_uppercase().chain(c).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 fn quotas(target: u64, groups: &[(usize, Vec<String>)]) -> Vec<u64> {
     let people: u64 = groups.iter().map(|(_, r)| r.len() as u64).sum();
     if people == 0 {

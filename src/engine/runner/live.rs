@@ -5,10 +5,11 @@
 use serde_json::json;
 
 use super::{Halt, Runner, role_groups};
+use crate::engine::attachments::Loaded;
 use crate::engine::sources::dataset::normalise::fold;
 use crate::engine::sources::dataset::query::{self, CompanyFacts};
 use crate::engine::sources::dataset::roles::title_matches;
-use crate::engine::sources::dataset::store as ds;
+use crate::engine::sources::dataset::store::{self as ds, SourcedRecord};
 use crate::engine::sources::grounding;
 use crate::engine::sources::web::WebSource;
 use crate::model::{Error, ErrorCode, Intent, JobId, OrgId, Plan};
@@ -39,19 +40,47 @@ fn unchecked(plan: &Plan, web_off: bool) -> Vec<&'static str> {
 }
 
 impl Runner {
-    pub(super) async fn execute_live(&mut self, plan: Plan) -> Result<(), Halt> {
+    pub(super) async fn execute_live(
+        &mut self,
+        plan: Plan,
+        attached: Vec<Loaded>,
+    ) -> Result<(), Halt> {
         let jid = self.job.clone();
         let icp = plan.icp.clone();
-        let (datasets, rows) = self
+        // An attached list names the companies: every row the datasets hold about them, plus
+        // the list's own rows. Otherwise, the rows that may match the ICP.
+        let seeds: Vec<String> = {
+            let mut seen = std::collections::HashSet::new();
+            attached
+                .iter()
+                .flat_map(Loaded::company_keys)
+                .filter(|k| seen.insert(k.clone()))
+                .collect()
+        };
+        let keys = seeds.clone();
+        let (datasets, mut rows) = self
             .engine
             .db(move |s| {
                 s.read(|c| {
                     let org = job_org(c, &jid)?;
-                    Ok((ds::list(c, &org)?, ds::rows_for_icp(c, &org, &icp)?))
+                    let rows = if keys.is_empty() {
+                        ds::rows_for_icp(c, &org, &icp)?
+                    } else {
+                        ds::rows_for_companies(c, &org, &keys)?
+                    };
+                    Ok((ds::list(c, &org)?, rows))
                 })
             })
             .await?;
-        if datasets.is_empty() {
+        for a in &attached {
+            rows.extend(a.records.iter().map(|r| SourcedRecord {
+                dataset: format!("attachment-{}", a.name),
+                file_name: a.file_name.clone(),
+                imported_at: a.loaded_at.millis(),
+                record: r.clone(),
+            }));
+        }
+        if datasets.is_empty() && attached.is_empty() {
             return Err(Halt::Failed(Error::new(
                 ErrorCode::JobHalted,
                 "Live mode has no research sources: import a dataset first (`leadline import FILE`).",
@@ -63,10 +92,32 @@ impl Runner {
         };
         let candidates = query::companies(&rows);
         let checked = candidates.len();
-        let companies: Vec<CompanyFacts> = candidates
-            .into_iter()
-            .filter(|c| query::matches(&plan.icp, &grounding::merge(&c.facts)))
-            .collect();
+        let companies: Vec<CompanyFacts> = if seeds.is_empty() {
+            candidates
+                .into_iter()
+                .filter(|c| query::matches(&plan.icp, &grounding::merge(&c.facts)))
+                .collect()
+        } else {
+            // The list is the audience: its companies, in its order, whatever the ICP says.
+            let mut by_key: std::collections::HashMap<String, CompanyFacts> =
+                candidates.into_iter().map(|c| (c.key.clone(), c)).collect();
+            seeds.iter().filter_map(|k| by_key.remove(k)).collect()
+        };
+        if !attached.is_empty() {
+            let names: Vec<&str> = attached.iter().map(|a| a.file_name.as_str()).collect();
+            self.log(format!(
+                "Enriching the {} companies of the attached list ({}) from {} dataset(s){}",
+                companies.len(),
+                names.join(", "),
+                datasets.len(),
+                if self.engine.inner.options.web.is_some() {
+                    " and their websites"
+                } else {
+                    ""
+                }
+            ))
+            .await?;
+        }
         let groups = role_groups(&plan);
         let people: usize = groups.iter().map(|(_, roles)| roles.len()).sum();
         // Company-only plans capture once: at discovery, or at the first enrich step without one.

@@ -4,6 +4,7 @@
 //! The store is synchronous (rusqlite); the engine calls it from blocking tasks. Each query module
 //! works on a `&Connection` so the engine can compose several of them in one transaction.
 
+pub mod attachments;
 pub mod events;
 pub mod jobs;
 pub mod leads;

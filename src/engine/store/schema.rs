@@ -165,4 +165,13 @@ pub const MIGRATIONS: &[&str] = &[
         result     TEXT NOT NULL
     );
     "#,
+    // 6: a message's attachments (parsed seed lists), kept with the job they seed.
+    r#"
+    CREATE TABLE job_attachments (
+        job_id  TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
+        ordinal INTEGER NOT NULL,
+        data    TEXT NOT NULL,
+        PRIMARY KEY (job_id, ordinal)
+    ) WITHOUT ROWID;
+    "#,
 ];

@@ -18,7 +18,7 @@ use columns::Column;
 use decode::RawTable;
 
 /// One row, normalised. `None` means the file did not say.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Record {
     /// 1-based line where the row starts (item number for JSON).
     pub line: u64,

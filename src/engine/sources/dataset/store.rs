@@ -272,6 +272,26 @@ pub fn rows_for_icp(c: &Connection, org: &OrgId, icp: &Icp) -> Result<Vec<Source
     Ok(rows)
 }
 
+/// Every row of the named companies (keys as [`Record::company_key`] makes them), in import
+/// order: an attached seed list is enriched from whatever the datasets know of its companies.
+pub fn rows_for_companies(
+    c: &Connection,
+    org: &OrgId,
+    keys: &[String],
+) -> Result<Vec<SourcedRecord>, Error> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM dataset_rows r JOIN datasets d ON d.id = r.dataset_id
+         WHERE d.org_id = ?1 AND r.company_key IN (SELECT value FROM json_each(?2))
+         ORDER BY r.id"
+    );
+    let keys = serde_json::to_string(keys).unwrap_or_else(|_| "[]".into());
+    let mut stmt = c.prepare(&sql)?;
+    let rows = stmt
+        .query_map(params![org.as_str(), keys], read_row)?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
 /// The ICP's countries plus the countries of its regions.
 pub fn wanted_countries(icp: &Icp) -> Vec<String> {
     let mut out: Vec<String> = icp.countries.iter().map(|c| c.to_uppercase()).collect();

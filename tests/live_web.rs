@@ -288,6 +288,39 @@ async fn a_company_site_yields_exactly_its_sourced_facts() {
     }
 }
 
+/// RFC 9309: robots.txt answering 5xx means "assume complete disallow"; a 404 means no rules.
+#[tokio::test]
+async fn a_failing_robots_txt_closes_the_site_and_a_missing_one_opens_it() {
+    fn down(path: &str) -> Reply {
+        match path {
+            "/robots.txt" => status(503),
+            other => acme(other),
+        }
+    }
+    let (base, requests) = serve(down).await;
+    let web = WebSource::new(options("acme.io", &base)).unwrap();
+    let found = web.research("acme.io").await;
+    assert!(found.facts.is_empty() && found.people.is_empty());
+    let seen: Vec<String> = requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| r.0.clone())
+        .collect();
+    assert_eq!(seen, ["/robots.txt"], "no page is fetched: {seen:?}");
+    assert!(!found.skipped.is_empty());
+
+    fn none(path: &str) -> Reply {
+        match path {
+            "/robots.txt" => status(404),
+            other => acme(other),
+        }
+    }
+    let (base, _) = serve(none).await;
+    let web = WebSource::new(options("acme.io", &base)).unwrap();
+    assert!(!web.research("acme.io").await.facts.is_empty());
+}
+
 #[tokio::test]
 async fn non_utf8_pages_decode_as_windows_1252() {
     let (base, _) = serve(acme).await;

@@ -18,6 +18,7 @@ use serde_json::{Value, json};
 use super::grounding::{Fact, Origin, Strength};
 use crate::model::{Error, SourceKind, Timestamp};
 use extract::PageKind;
+use fetch::FetchError;
 use robots::Robots;
 
 #[derive(Debug, Clone)]
@@ -127,7 +128,10 @@ impl WebSource {
         self.pace(base).await;
         match fetch::get(&self.client, &format!("{base}/robots.txt"), &self.options).await {
             Ok(f) => Robots::parse(&f.body, &self.options.user_agent),
-            // No robots.txt (404) or unreachable: nothing is forbidden.
+            // RFC 9309: a server error or no answer means "assume everything is disallowed";
+            // no file (4xx) or a redirect loop means no rules.
+            Err(FetchError::Status(s)) if s >= 500 => Robots::disallow_all(),
+            Err(FetchError::Timeout | FetchError::Network(_)) => Robots::disallow_all(),
             Err(_) => Robots::allow_all(),
         }
     }

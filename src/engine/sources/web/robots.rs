@@ -1,73 +1,57 @@
-//! robots.txt: the group for our agent (else `*`), longest matching Allow/Disallow wins.
+//! robots.txt, as RFC 9309 and Google's crawler read it (groups for our product token, `*`
+//! otherwise; `*` and `$` in paths; the longest match wins, Allow on a tie) — by
+//! `texting_robots`, which is tested against real sites' files; this wrapper only picks the
+//! token and the fallback.
 
-#[derive(Debug, Clone, Default, PartialEq)]
+/// The rules that apply to us on one host.
 pub struct Robots {
-    /// (allow, path prefix)
-    rules: Vec<(bool, String)>,
+    robot: Option<texting_robots::Robot>,
+    /// The file could not be reached (a 5xx or no answer): RFC 9309 says assume nothing is
+    /// allowed.
+    closed: bool,
 }
 
-/// A robots.txt group: its user agents and (allow, prefix) rules.
-type Group = (Vec<String>, Vec<(bool, String)>);
+impl std::fmt::Debug for Robots {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Robots")
+            .field("rules", &self.robot.is_some())
+            .finish()
+    }
+}
 
 impl Robots {
     pub fn allow_all() -> Self {
-        Self::default()
-    }
-
-    pub fn parse(text: &str, agent: &str) -> Self {
-        let agent = agent.to_lowercase();
-        let mut groups: Vec<Group> = Vec::new();
-        let mut in_agents = false;
-        for line in text.lines() {
-            let line = line.split('#').next().unwrap_or("").trim();
-            let Some((k, v)) = line.split_once(':') else {
-                continue;
-            };
-            let (k, v) = (k.trim().to_lowercase(), v.trim().to_string());
-            match k.as_str() {
-                "user-agent" => {
-                    if !in_agents {
-                        groups.push((Vec::new(), Vec::new()));
-                    }
-                    in_agents = true;
-                    if let Some(g) = groups.last_mut() {
-                        g.0.push(v.to_lowercase());
-                    }
-                }
-                "allow" | "disallow" => {
-                    in_agents = false;
-                    if let Some(g) = groups.last_mut()
-                        && !(k == "disallow" && v.is_empty())
-                    {
-                        g.1.push((k == "allow", v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        let ours = groups
-            .iter()
-            .find(|(agents, _)| {
-                agents
-                    .iter()
-                    .any(|a| a != "*" && agent.contains(a.as_str()))
-            })
-            .or_else(|| {
-                groups
-                    .iter()
-                    .find(|(agents, _)| agents.iter().any(|a| a == "*"))
-            });
         Self {
-            rules: ours.map(|g| g.1.clone()).unwrap_or_default(),
+            robot: None,
+            closed: false,
         }
     }
 
+    pub fn disallow_all() -> Self {
+        Self {
+            robot: None,
+            closed: true,
+        }
+    }
+
+    /// `agent` is our whole User-Agent header; groups are matched on its product token
+    /// (`leadline` of `leadline/0.1 (+https://…)`). A file that cannot be parsed at all
+    /// restricts nothing, as the RFC asks.
+    pub fn parse(text: &str, agent: &str) -> Self {
+        let token = agent
+            .split(['/', ' '])
+            .next()
+            .filter(|t| !t.is_empty())
+            .unwrap_or("leadline");
+        Self {
+            robot: texting_robots::Robot::new(token, text.as_bytes()).ok(),
+            closed: false,
+        }
+    }
+
+    /// Whether `path` (starting with `/`, query included) may be fetched.
     pub fn allowed(&self, path: &str) -> bool {
-        self.rules
-            .iter()
-            .filter(|(_, prefix)| path.starts_with(prefix.trim_end_matches('*')))
-            .max_by_key(|(allow, prefix)| (prefix.len(), *allow))
-            .is_none_or(|(allow, _)| *allow)
+        !self.closed && self.robot.as_ref().is_none_or(|r| r.allowed(path))
     }
 }
 
@@ -88,5 +72,28 @@ mod tests {
         assert!(!star.allowed("/careers"));
         assert!(star.allowed("/about"));
         assert!(Robots::parse("User-agent: *\nDisallow:\n", "leadline").allowed("/x"));
+    }
+
+    #[test]
+    fn wildcards_and_end_anchors_follow_the_rfc() {
+        let r = Robots::parse(
+            "User-agent: *\nDisallow: /*.pdf$\nDisallow: /people*/private\nAllow: /careers$\nDisallow: /careers\n",
+            "leadline/0.1",
+        );
+        assert!(!r.allowed("/files/deck.pdf"));
+        assert!(r.allowed("/files/deck.pdf?download=1"));
+        assert!(!r.allowed("/people-and-teams/private"));
+        assert!(r.allowed("/careers"));
+        assert!(!r.allowed("/careers/engineering"));
+    }
+
+    #[test]
+    fn groups_naming_us_twice_are_merged() {
+        let r = Robots::parse(
+            "User-agent: leadline\nDisallow: /a\n\nUser-agent: other\nDisallow: /\n\nUser-agent: leadline\nDisallow: /b\n",
+            "leadline/0.1",
+        );
+        assert!(!r.allowed("/a") && !r.allowed("/b"));
+        assert!(r.allowed("/c"));
     }
 }

@@ -85,7 +85,7 @@ fn start(dir: &Path) -> Session {
     std::fs::write(&config, "[engine]\npace_ms = 0\n").expect("config written");
     let name = format!("leadline-e2e-{}", std::process::id());
     let cmd = format!(
-        "env NO_COLOR=1 HOME={home} XDG_CONFIG_HOME={home} XDG_DATA_HOME={home} {bin} --config {config} --data-dir {data}; sleep 5",
+        "cd {home} && env NO_COLOR=1 HOME={home} XDG_CONFIG_HOME={home} XDG_DATA_HOME={home} {bin} --config {config} --data-dir {data}; sleep 5",
         home = dir.display(),
         bin = binary(),
         config = config.display(),
@@ -172,11 +172,53 @@ fn new_thread_prompt_approve_leads_filter_detail_help_quit_in_tmux() {
     s.keys(&["Enter"]);
     let detail = s.wait_for("company.name", Duration::from_secs(5));
     assert!(detail.contains("retrieved"), "{detail}");
+    // An Escape followed at once by another key reads as Alt+key: wait for it to land.
     s.keys(&["Escape"]);
+    s.wait_for("5 Leads (", Duration::from_secs(5));
 
     s.keys(&["?"]);
     s.wait_for("Keys (from the key map", Duration::from_secs(5));
     s.keys(&["Escape"]);
+    s.wait_for("5 Leads (", Duration::from_secs(5));
+
+    // Push to a file: picker → dry run (nothing written) → confirm → result.
+    s.keys(&["p"]);
+    s.wait_for("Push the leads of", Duration::from_secs(5));
+    s.keys(&["Up"]); // the list wraps: Up from the first provider is `file`
+    s.keys(&["Enter"]);
+    s.wait_for("Dry run to file", Duration::from_secs(10));
+    let written = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().ends_with("-contacts.csv"))
+    };
+    assert!(!written(), "a dry run writes nothing");
+    s.keys(&["Enter"]);
+    let done = s.wait_for("Pushed to file", Duration::from_secs(10));
+    assert!(done.contains("200 created"), "{done}");
+    assert!(written());
+    s.keys(&["Enter"]);
+
+    // Bracketed paste: a pasted newline lands in the message box instead of sending it.
+    s.tmux(&["set-buffer", "--", "CTOs of devtools companies\nin Berlin"]);
+    s.tmux(&["paste-buffer", "-p", "-t", &s.name]);
+    let pasted = s.wait_for("in Berlin", Duration::from_secs(5));
+    // Both lines sit together in the input box: had the newline been an Enter, the first would
+    // have been sent into the chat history and only the second left in the box.
+    let lines: Vec<&str> = pasted.lines().collect();
+    let first = lines
+        .iter()
+        .position(|l| l.contains("CTOs of devtools companies"))
+        .unwrap_or_else(|| panic!("the paste is not on screen:\n{pasted}"));
+    assert!(
+        lines
+            .get(first + 1)
+            .is_some_and(|l| l.contains("in Berlin")),
+        "the paste was split or sent:\n{pasted}"
+    );
+    s.keys(&["Escape"]);
+    s.wait_for("i to type", Duration::from_secs(5));
 
     s.keys(&["q"]);
     // The process exits (the shell then sleeps): the TUI is gone and the terminal restored.

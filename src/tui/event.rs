@@ -31,6 +31,7 @@ pub fn spawn_input(tx: UnboundedSender<Msg>, cancel: CancellationToken) -> JoinH
                     Some(Ok(Event::Key(k))) if k.kind != KeyEventKind::Release => Msg::Key(k),
                     Some(Ok(Event::Resize(width, height))) => Msg::Resize { width, height },
                     Some(Ok(Event::Mouse(m))) => Msg::Mouse(m),
+                    Some(Ok(Event::Paste(text))) => Msg::Paste(text),
                     Some(Ok(_)) => continue,
                     // The terminal went away: leave rather than spin.
                     Some(Err(_)) | None => Msg::Terminate,

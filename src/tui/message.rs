@@ -17,6 +17,9 @@ pub enum Msg {
     Key(KeyEvent),
     /// Clicks and the wheel (mouse capture is on in the app).
     Mouse(MouseEvent),
+    /// Text pasted into the terminal (bracketed paste is on in the app): arrives whole, so a
+    /// pasted newline is not an Enter.
+    Paste(String),
     Resize {
         width: u16,
         height: u16,

@@ -25,7 +25,9 @@ use anyhow::Context;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
-use ratatui::crossterm::event::{DisableMouseCapture, EnableMouseCapture};
+use ratatui::crossterm::event::{
+    DisableBracketedPaste, DisableMouseCapture, EnableBracketedPaste, EnableMouseCapture,
+};
 use ratatui::text::Span;
 
 use crate::backend::{Backend, StreamItem};
@@ -103,16 +105,25 @@ fn build_state(
 pub async fn run(backend: Arc<dyn Backend>, config: TuiConfig) -> anyhow::Result<()> {
     let state = build_state(backend.as_ref(), &config, Timestamp::now())?;
     let mut terminal = ratatui::init();
-    // Mouse reporting is ours to undo: ratatui's restore does not know about it, so wrap its
+    // Mouse reporting and bracketed paste are ours to undo: ratatui's restore does not know about it, so wrap its
     // panic hook to switch it off first.
-    let _ = ratatui::crossterm::execute!(std::io::stdout(), EnableMouseCapture);
+    let _ =
+        ratatui::crossterm::execute!(std::io::stdout(), EnableMouseCapture, EnableBracketedPaste);
     let ratatui_hook = std::panic::take_hook();
     std::panic::set_hook(Box::new(move |info| {
-        let _ = ratatui::crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+        let _ = ratatui::crossterm::execute!(
+            std::io::stdout(),
+            DisableMouseCapture,
+            DisableBracketedPaste
+        );
         ratatui_hook(info);
     }));
     let result = app::run_app(&mut terminal, backend, state).await;
-    let _ = ratatui::crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+    let _ = ratatui::crossterm::execute!(
+        std::io::stdout(),
+        DisableMouseCapture,
+        DisableBracketedPaste
+    );
     ratatui::restore();
     result
 }

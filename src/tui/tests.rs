@@ -1090,6 +1090,34 @@ fn push_is_refused_while_the_job_runs_and_enrich_asks_first() {
 }
 
 #[test]
+fn a_paste_lands_whole_in_the_message_box_without_sending() {
+    let mut s = loaded(1, JobStatus::Succeeded, 3);
+    assert!(!s.chat.input_focused);
+    let fx = update(
+        &mut s,
+        Msg::Paste("CTOs of fintechs\r\nin France\u{1b}[31m".into()),
+    );
+    assert!(requests(&fx).is_empty(), "a pasted newline is not Enter");
+    assert!(s.chat.input_focused && s.focus == Pane::Chat);
+    assert_eq!(s.chat.input.lines(), ["CTOs of fintechs", "in France[31m"]);
+}
+
+#[test]
+fn a_paste_goes_to_the_open_dialog_or_filter_on_one_line() {
+    let mut s = loaded(1, JobStatus::Succeeded, 3);
+    ch(&mut s, 'R');
+    update(&mut s, Msg::Paste("New\rname".into()));
+    assert!(matches!(&s.overlay, Some(Overlay::Prompt(p)) if p.input.text.ends_with("New name")));
+    key(&mut s, KeyCode::Esc);
+
+    ch(&mut s, '5');
+    ch(&mut s, '/');
+    update(&mut s, Msg::Paste("zzz-no-such-lead".into()));
+    assert_eq!(s.leads.filter.text, "zzz-no-such-lead");
+    assert!(!s.chat.input_focused);
+}
+
+#[test]
 fn snapshot_overlays_and_toasts() {
     let mut s = loaded(1, JobStatus::Succeeded, 5);
     ch(&mut s, '?');

@@ -22,6 +22,56 @@ pub(super) fn on_key(s: &mut AppState, key: KeyEvent) -> Effects {
     }
 }
 
+/// Pasted text goes where typing would: a dialog's line, an active filter, else the message box
+/// (focused for it, as a chat client does). Control characters other than newlines and tabs are
+/// dropped; one-line inputs get newlines as spaces.
+pub(super) fn on_paste(s: &mut AppState, text: &str) -> Effects {
+    let multi: String = text
+        .replace("\r\n", "\n")
+        // Terminals (and tmux) deliver pasted line ends as CR.
+        .replace('\r', "\n")
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .collect();
+    let line: String = multi
+        .chars()
+        .map(|c| if c == '\n' || c == '\t' { ' ' } else { c })
+        .collect();
+    match s.overlay.as_mut() {
+        Some(Overlay::Prompt(p)) => {
+            p.input.text.push_str(&line);
+            p.error = None;
+            return vec![];
+        }
+        Some(Overlay::Palette(p)) => {
+            p.input.text.push_str(&line);
+            p.selected = 0;
+            return vec![];
+        }
+        Some(_) => return vec![],
+        None => {}
+    }
+    if !s.chat.input_focused {
+        match s.focus {
+            Pane::Threads if s.threads.filter.active => {
+                s.threads.filter.text.push_str(&line);
+                return vec![list_threads(s)];
+            }
+            Pane::Leads if s.leads.filter.active => {
+                s.leads.filter.text.push_str(&line);
+                s.leads.rebuild();
+                s.leads.scroll_into_view(s.table_height());
+                return vec![];
+            }
+            _ => {}
+        }
+        s.chat.input_focused = true;
+        s.focus = Pane::Chat;
+    }
+    s.chat.input.insert_str(multi);
+    vec![]
+}
+
 fn on_input_key(s: &mut AppState, key: KeyEvent) -> Effects {
     match key.code {
         KeyCode::Esc => {

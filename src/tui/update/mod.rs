@@ -71,6 +71,7 @@ pub fn update(s: &mut AppState, msg: Msg) -> Effects {
         }
         Msg::Key(_) => vec![],
         Msg::Mouse(m) => on_mouse(s, m),
+        Msg::Paste(text) => keys::on_paste(s, &text),
         Msg::Resize { width, height } => {
             s.size = (width, height);
             s.leads.scroll_into_view(s.table_height());

@@ -42,6 +42,17 @@ impl Column {
         }
     }
 
+    /// The narrowest the column is still useful at: when every column fits at this, the table
+    /// shows them all (no horizontal scroll), sharing the room out towards [`Column::width`].
+    pub fn min_width(self) -> u16 {
+        match self {
+            Self::Company | Self::Domain | Self::Person | Self::Title => 14,
+            Self::Email => 18,
+            Self::Confidence => 10,
+            Self::Sources => 3,
+        }
+    }
+
     pub fn width(self) -> u16 {
         match self {
             Self::Company => 24,

@@ -14,9 +14,54 @@ use crate::tui::state::{AppState, Pane};
 
 /// `███████░░░ 0.72`
 pub fn confidence_bar(c: f64) -> String {
+    confidence_bar_sized(c, 10)
+}
+
+/// A bar of `cells` cells, then the value.
+pub fn confidence_bar_sized(c: f64, cells: usize) -> String {
     let c = c.clamp(0.0, 1.0);
-    let full = (c * 10.0).round() as usize;
-    format!("{}{} {:.2}", "█".repeat(full), "░".repeat(10 - full), c)
+    let full = (c * cells as f64).round() as usize;
+    format!("{}{} {:.2}", "█".repeat(full), "░".repeat(cells - full), c)
+}
+
+/// Column widths that show every column in `width`, or `None` when even their minimums do not
+/// fit (then the table scrolls horizontally). Room beyond the minimums goes to each column in
+/// proportion to how much it would still like, up to its natural width.
+pub fn fitted_widths(width: u16) -> Option<Vec<u16>> {
+    let gaps = Column::ALL.len() as u16 - 1;
+    let min: u16 = Column::ALL.iter().map(|c| c.min_width()).sum::<u16>() + gaps;
+    if width < min {
+        return None;
+    }
+    let wants: Vec<u16> = Column::ALL
+        .iter()
+        .map(|c| c.width() - c.min_width())
+        .collect();
+    let wanted: u16 = wants.iter().sum();
+    let extra = (width - min).min(wanted);
+    let mut out: Vec<u16> = Column::ALL
+        .iter()
+        .zip(&wants)
+        .map(|(c, want)| {
+            let share = u32::from(extra) * u32::from(*want) / u32::from(wanted.max(1));
+            c.min_width() + share as u16
+        })
+        .collect();
+    // What rounding left over, a cell at a time to the columns still short of their width.
+    let mut left = extra - (out.iter().sum::<u16>() + gaps - min);
+    while left > 0 {
+        let before = left;
+        for (w, c) in out.iter_mut().zip(Column::ALL) {
+            if left > 0 && *w < c.width() {
+                *w += 1;
+                left -= 1;
+            }
+        }
+        if left == before {
+            break;
+        }
+    }
+    Some(out)
 }
 
 /// The first column to show so `selected` fits in `width` (horizontal scroll).
@@ -30,10 +75,10 @@ pub fn first_visible_column(selected: usize, width: u16) -> usize {
     first
 }
 
-fn row_cells<'a>(l: &'a Lead, cols: &[Column]) -> Vec<Cell<'a>> {
+fn row_cells<'a>(l: &'a Lead, cols: &[Column], bar: usize) -> Vec<Cell<'a>> {
     cols.iter()
         .map(|c| match c {
-            Column::Confidence => Cell::from(confidence_bar(l.confidence)),
+            Column::Confidence => Cell::from(confidence_bar_sized(l.confidence, bar)),
             c => Cell::from(cell(l, *c)),
         })
         .collect()
@@ -115,13 +160,22 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
         return;
     }
 
-    let first = first_visible_column(st.column, table_area.width);
-    // Only the columns that fit at full width (horizontal scroll shows the rest); the last one
-    // takes whatever room is left so the table never squeezes every column.
+    let fitted = fitted_widths(table_area.width);
+    let first = if fitted.is_some() {
+        0
+    } else {
+        first_visible_column(st.column, table_area.width)
+    };
+    // Every column when they fit; otherwise only those that fit at full width (horizontal
+    // scroll shows the rest), the last one taking whatever room is left.
     let mut cols: Vec<Column> = Vec::new();
     let mut widths: Vec<Constraint> = Vec::new();
     let mut used = 0u16;
-    for c in &Column::ALL[first..] {
+    if let Some(fitted) = &fitted {
+        cols = Column::ALL.to_vec();
+        widths = fitted.iter().map(|w| Constraint::Length(*w)).collect();
+    }
+    for c in Column::ALL[first..].iter().filter(|_| fitted.is_none()) {
         let room = table_area
             .width
             .saturating_sub(used + u16::from(!cols.is_empty()));
@@ -132,6 +186,15 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
         widths.push(Constraint::Length(c.width().min(room)));
         cols.push(*c);
     }
+    // The bar fills its column, less the space and the value.
+    let bar = cols
+        .iter()
+        .position(|c| *c == Column::Confidence)
+        .and_then(|i| match widths[i] {
+            Constraint::Length(w) => Some(usize::from(w).saturating_sub(5).clamp(1, 10)),
+            _ => None,
+        })
+        .unwrap_or(10);
     let height = usize::from(table_area.height.saturating_sub(1)).max(1);
     // The window: keep the selection visible even if the terminal shrank since update ran.
     let selected = st.selected.min(shown - 1);
@@ -155,7 +218,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
         Cell::from(h).style(style)
     }));
     let rows = st.view[offset..end].iter().enumerate().map(|(i, &idx)| {
-        let row = Row::new(row_cells(&st.leads[idx as usize], &cols));
+        let row = Row::new(row_cells(&st.leads[idx as usize], &cols, bar));
         if offset + i == selected {
             row.style(if focused {
                 s.theme.selected
@@ -170,4 +233,30 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
         Table::new(rows, widths).header(header).column_spacing(1),
         table_area,
     );
+}
+
+#[cfg(test)]
+mod width_tests {
+    use super::*;
+
+    #[test]
+    fn every_column_fits_a_wide_pane_and_narrow_ones_scroll() {
+        // The leads pane of a 140-column terminal is about 104 wide: all seven columns.
+        let w = fitted_widths(104).expect("fits");
+        assert_eq!(w.len(), Column::ALL.len());
+        assert_eq!(w.iter().sum::<u16>() + 6, 104, "the whole width is used");
+        for (c, w) in Column::ALL.iter().zip(&w) {
+            assert!(*w >= c.min_width() && *w <= c.width(), "{c:?}: {w}");
+        }
+        // Room to spare: every column at its natural width, no more.
+        let wide = fitted_widths(400).unwrap();
+        assert!(Column::ALL.iter().zip(&wide).all(|(c, w)| *w == c.width()));
+        assert_eq!(fitted_widths(60), None);
+    }
+
+    #[test]
+    fn the_bar_scales_to_its_cells() {
+        assert_eq!(confidence_bar_sized(0.5, 4), "██░░ 0.50");
+        assert_eq!(confidence_bar(0.86), "█████████░ 0.86");
+    }
 }

@@ -362,7 +362,7 @@ async fn snapshot_of_a_big_job_reads_one_page_of_leads() {
     );
     assert!(
         text.contains(&format!(
-            "5 Leads (40 of {})",
+            "5 Leads (first 40 of {})",
             leadline::tui::ui::thousands(d.state.log.rows_captured)
         )),
         "{text}"

@@ -94,9 +94,16 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
         (st.job.is_some() && rows > st.leads.len() as u64).then_some(rows)
     });
     let count = match total {
-        Some(t) if t > st.leads.len() as u64 => {
-            format!("{} of {}", thousands(shown as u64), thousands(t))
+        // Only a page is loaded: say so, rather than look like a filter.
+        Some(t) if t > st.leads.len() as u64 && shown == st.leads.len() => {
+            format!("first {} of {}", thousands(shown as u64), thousands(t))
         }
+        Some(t) if t > st.leads.len() as u64 => format!(
+            "{} of the first {} of {}",
+            thousands(shown as u64),
+            thousands(st.leads.len() as u64),
+            thousands(t)
+        ),
         _ if shown != st.leads.len() => format!(
             "{} of {}",
             thousands(shown as u64),

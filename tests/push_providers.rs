@@ -75,8 +75,14 @@ fn secret_for(provider: PushProvider) -> &'static str {
     }
 }
 
-async fn open(dir: &std::path::Path, config: IntegrationsConfig, secrets: Secrets, concurrency: usize) -> Engine {
-    let mut integrations = IntegrationSettings::new(config, ProvidersConfig::default()).with_secrets(secrets);
+async fn open(
+    dir: &std::path::Path,
+    config: IntegrationsConfig,
+    secrets: Secrets,
+    concurrency: usize,
+) -> Engine {
+    let mut integrations =
+        IntegrationSettings::new(config, ProvidersConfig::default()).with_secrets(secrets);
     integrations.concurrency = concurrency;
     Engine::open(EngineOptions {
         integrations,
@@ -88,7 +94,10 @@ async fn open(dir: &std::path::Path, config: IntegrationsConfig, secrets: Secret
 
 /// Runs a test-mode job of `rows` leads to the end.
 async fn job(engine: &Engine, rows: u32) -> JobId {
-    let thread = engine.create_thread(CreateThread::default()).await.expect("thread");
+    let thread = engine
+        .create_thread(CreateThread::default())
+        .await
+        .expect("thread");
     let posted = engine
         .post_message(
             &thread.id,
@@ -103,7 +112,10 @@ async fn job(engine: &Engine, rows: u32) -> JobId {
         )
         .await
         .expect("planned");
-    engine.approve(&posted.job.id, Approve::default()).await.expect("approve");
+    engine
+        .approve(&posted.job.id, Approve::default())
+        .await
+        .expect("approve");
     common::events_until_end(engine, &posted.job.id).await;
     let job = engine.get_job(&posted.job.id).await.expect("job");
     assert_eq!(job.rows_captured, u64::from(rows));
@@ -175,7 +187,11 @@ fn with_email(leads: &[Lead]) -> usize {
 }
 
 fn assert_clean(fake: &Fake) {
-    assert_eq!(fake.violations(), Vec::<String>::new(), "the fake saw malformed requests");
+    assert_eq!(
+        fake.violations(),
+        Vec::<String>::new(),
+        "the fake saw malformed requests"
+    );
 }
 
 // ---------------------------------------------------------------- exact bodies
@@ -183,7 +199,10 @@ fn assert_clean(fake: &Fake) {
 #[tokio::test]
 async fn magnetite_gets_one_post_per_contact_with_the_documented_fields() {
     let rig = Rig::new(PushProvider::Magnetite, 4, 1).await;
-    let result = rig.push(request(PushProvider::Magnetite)).await.expect("push");
+    let result = rig
+        .push(request(PushProvider::Magnetite))
+        .await
+        .expect("push");
     assert_eq!((result.created, result.requests_sent), (4, 4), "{result:?}");
     assert_eq!(result.list_id.as_deref(), Some(fakes::magnetite::CAMPAIGN));
     assert_clean(&rig.fake);
@@ -206,27 +225,46 @@ async fn magnetite_gets_one_post_per_contact_with_the_documented_fields() {
     assert_eq!(body["contactName"], person.full_name.as_str());
     assert_eq!(body["title"].as_str(), person.title.as_deref());
     assert_eq!(body["domain"].as_str(), lead.company.domain.as_deref());
-    assert_eq!(body["companyLinkedInUrl"].as_str(), lead.company.linkedin.as_deref());
-    assert!(body["notes"].as_str().unwrap().contains(&lead.job_id.to_string()));
+    assert_eq!(
+        body["companyLinkedInUrl"].as_str(),
+        lead.company.linkedin.as_deref()
+    );
+    assert!(
+        body["notes"]
+            .as_str()
+            .unwrap()
+            .contains(&lead.job_id.to_string())
+    );
     let company = &body["company"];
     assert_eq!(company["employeeCount"], lead.fields["employees"]);
     assert!(company["employeeCount"].is_u64());
     assert_eq!(company["technologies"], lead.fields["technologies"]);
     assert!(company["description"].is_string());
-    assert!(company["fundingStage"].as_str().is_some_and(|s| s.chars().next().unwrap().is_uppercase()));
+    assert!(
+        company["fundingStage"]
+            .as_str()
+            .is_some_and(|s| s.chars().next().unwrap().is_uppercase())
+    );
     let hiring = &company["signals"]["hiringSignals"];
     assert_eq!(hiring["isHiring"], true);
     assert_eq!(
         hiring["openRoles"].as_u64(),
         lead.fields["hiring_for"].as_array().map(|a| a.len() as u64)
     );
-    assert!(body["researchData"]["facts"].as_array().is_some_and(|f| !f.is_empty()));
+    assert!(
+        body["researchData"]["facts"]
+            .as_array()
+            .is_some_and(|f| !f.is_empty())
+    );
     assert_eq!(
         body["customData"],
         json!({"leadSource": "leadline", "leadlineLeadId": lead.id.to_string(),
                "leadlineJobId": lead.job_id.to_string(), "livemode": false})
     );
-    assert_eq!(body["extraContext"]["leadlineJobId"], lead.job_id.to_string());
+    assert_eq!(
+        body["extraContext"]["leadlineJobId"],
+        lead.job_id.to_string()
+    );
     // Fields without a value are left out, never sent as null.
     fn no_nulls(v: &Value) -> bool {
         match v {
@@ -243,13 +281,18 @@ async fn magnetite_gets_one_post_per_contact_with_the_documented_fields() {
 #[tokio::test]
 async fn autoreach_creates_leads_one_by_one_or_batches_them_into_a_workflow() {
     let rig = Rig::new(PushProvider::Autoreach, 3, 1).await;
-    let result = rig.push(request(PushProvider::Autoreach)).await.expect("push");
+    let result = rig
+        .push(request(PushProvider::Autoreach))
+        .await
+        .expect("push");
     assert_eq!((result.created, result.requests_sent), (3, 3), "{result:?}");
     assert_clean(&rig.fake);
     let reqs = rig.fake.requests();
     assert!(reqs.iter().all(|r| r.path == "/api/leads"));
     let body = reqs[0].json.clone().unwrap();
-    assert!(body["email"].is_string() && body["firstName"].is_string() && body["lastName"].is_string());
+    assert!(
+        body["email"].is_string() && body["firstName"].is_string() && body["lastName"].is_string()
+    );
     assert_eq!(body["source"], "leadline");
     assert!(body["employeeCount"].is_u64());
 
@@ -257,8 +300,16 @@ async fn autoreach_creates_leads_one_by_one_or_batches_them_into_a_workflow() {
     let rig = Rig::with(PushProvider::Autoreach, 250, 1, true).await;
     let n = with_email(&rig.leads().await);
     assert!(n > 200, "{n}");
-    let result = rig.push(request(PushProvider::Autoreach)).await.expect("push");
-    assert_eq!((result.created as usize, result.requests_sent), (n, 3), "{:?}", result.errors);
+    let result = rig
+        .push(request(PushProvider::Autoreach))
+        .await
+        .expect("push");
+    assert_eq!(
+        (result.created as usize, result.requests_sent),
+        (n, 3),
+        "{:?}",
+        result.errors
+    );
     assert_eq!(result.skipped as usize, 250 - n);
     assert!(result.skips.iter().all(|s| s.code == "missing_email"));
     assert_eq!(result.list_id.as_deref(), Some(fakes::autoreach::WORKFLOW));
@@ -286,12 +337,22 @@ async fn hubspot_upserts_contacts_by_email_and_companies_by_domain_in_batches_of
         .expect("push");
     assert_clean(&rig.fake);
     let leads = rig.leads().await;
-    let companies: std::collections::HashSet<_> =
-        leads.iter().map(leadline::engine::integrations::ItemKey::company).collect();
+    let companies: std::collections::HashSet<_> = leads
+        .iter()
+        .map(leadline::engine::integrations::ItemKey::company)
+        .collect();
     let n = with_email(&leads);
-    assert_eq!(result.created as usize, n + companies.len(), "{:?}", result.errors);
+    assert_eq!(
+        result.created as usize,
+        n + companies.len(),
+        "{:?}",
+        result.errors
+    );
     let reqs = rig.fake.requests();
-    let contacts: Vec<_> = reqs.iter().filter(|r| r.path.contains("/contacts/")).collect();
+    let contacts: Vec<_> = reqs
+        .iter()
+        .filter(|r| r.path.contains("/contacts/"))
+        .collect();
     assert!(n > 100);
     assert_eq!(contacts.len(), 2, "{n} contacts = 100 + the rest");
     let input = &contacts[0].json.as_ref().unwrap()["inputs"][0];
@@ -304,9 +365,18 @@ async fn hubspot_upserts_contacts_by_email_and_companies_by_domain_in_batches_of
     let (first, last) = person.full_name.split_once(' ').unwrap();
     assert_eq!(input["properties"]["firstname"], first);
     assert_eq!(input["properties"]["lastname"], last);
-    assert_eq!(input["properties"]["jobtitle"].as_str(), person.title.as_deref());
+    assert_eq!(
+        input["properties"]["jobtitle"].as_str(),
+        person.title.as_deref()
+    );
     assert_eq!(input["properties"]["company"], lead.company.name.as_str());
-    let company_input = &reqs.iter().find(|r| r.path.contains("/companies/")).unwrap().json.as_ref().unwrap()["inputs"][0];
+    let company_input = &reqs
+        .iter()
+        .find(|r| r.path.contains("/companies/"))
+        .unwrap()
+        .json
+        .as_ref()
+        .unwrap()["inputs"][0];
     assert_eq!(company_input["idProperty"], "domain");
     assert!(company_input["properties"]["numberofemployees"].is_string());
 
@@ -319,13 +389,19 @@ async fn hubspot_upserts_contacts_by_email_and_companies_by_domain_in_batches_of
         })
         .await
         .expect("forced push");
-    assert_eq!((again.created, again.updated as usize), (0, n + companies.len()));
+    assert_eq!(
+        (again.created, again.updated as usize),
+        (0, n + companies.len())
+    );
 }
 
 #[tokio::test]
 async fn the_webhook_is_signed_like_the_reference_and_carries_the_leads() {
     let rig = Rig::new(PushProvider::Webhook, 5, 1).await;
-    let result = rig.push(request(PushProvider::Webhook)).await.expect("push");
+    let result = rig
+        .push(request(PushProvider::Webhook))
+        .await
+        .expect("push");
     assert_eq!((result.created, result.requests_sent), (5, 1), "{result:?}");
     assert_clean(&rig.fake);
     let r = &rig.fake.requests()[0];
@@ -340,7 +416,8 @@ async fn the_webhook_is_signed_like_the_reference_and_carries_the_leads() {
     assert_eq!(event["data"]["job_id"], rig.job.to_string());
     assert_eq!(event["data"]["mode"], "contacts");
     let leads = rig.leads().await;
-    let sent: Vec<Lead> = serde_json::from_value(event["data"]["leads"].clone()).expect("lead objects");
+    let sent: Vec<Lead> =
+        serde_json::from_value(event["data"]["leads"].clone()).expect("lead objects");
     assert_eq!(sent, leads, "the canonical lead objects, in order");
 
     // Companies mode carries company objects.
@@ -363,7 +440,11 @@ async fn the_webhook_is_signed_like_the_reference_and_carries_the_leads() {
 // ---------------------------------------------------------------- scripted answers
 
 /// Pushes `rows` leads with concurrency 1 after scripting the fake's first answers.
-async fn scripted(provider: PushProvider, rows: u32, answers: &[Answer]) -> (Rig, Result<PushResult, Error>, Duration) {
+async fn scripted(
+    provider: PushProvider,
+    rows: u32,
+    answers: &[Answer],
+) -> (Rig, Result<PushResult, Error>, Duration) {
     let rig = Rig::new(provider, rows, 1).await;
     rig.fake.script(answers.iter().copied());
     let started = Instant::now();
@@ -396,26 +477,48 @@ async fn a_400_fails_the_items_with_the_providers_message_made_safe() {
         assert_eq!(result.created as usize, 3 - failed, "{provider}");
         let e = &result.errors[0];
         assert_eq!(e.code, "http_400", "{provider}");
-        assert!(e.message.contains("Field `email` is not a valid address"), "{provider}: {}", e.message);
+        assert!(
+            e.message.contains("Field `email` is not a valid address"),
+            "{provider}: {}",
+            e.message
+        );
         assert_clean(&rig.fake);
         // Failed items are sent again by the next push, and only they.
         let before = rig.fake.request_count();
         let again = rig.push(request(provider)).await.expect("retry push");
         assert_eq!(again.created as usize, failed, "{provider}: {again:?}");
-        assert_eq!(rig.fake.request_count() - before, 1, "{provider}: only the failed request goes again");
+        assert_eq!(
+            rig.fake.request_count() - before,
+            1,
+            "{provider}: only the failed request goes again"
+        );
     }
 }
 
 #[tokio::test]
 async fn a_401_or_403_stops_the_push_and_names_the_variable_never_the_key() {
     for provider in ALL {
-        for (status, code) in [(401, ErrorCode::Authentication), (403, ErrorCode::Permission)] {
+        for (status, code) in [
+            (401, ErrorCode::Authentication),
+            (403, ErrorCode::Permission),
+        ] {
             let (rig, result, _) = scripted(provider, 3, &[Answer::Status(status)]).await;
             let e = result.expect_err("fatal");
             assert_eq!(e.code, code, "{provider} {status}");
-            assert!(e.message.contains(env_of(provider)), "{provider}: {}", e.message);
-            assert!(!e.message.contains(secret_for(provider)), "{provider}: the secret leaked");
-            assert_eq!(rig.fake.request_count(), 1, "{provider}: nothing is sent after a {status}");
+            assert!(
+                e.message.contains(env_of(provider)),
+                "{provider}: {}",
+                e.message
+            );
+            assert!(
+                !e.message.contains(secret_for(provider)),
+                "{provider}: the secret leaked"
+            );
+            assert_eq!(
+                rig.fake.request_count(),
+                1,
+                "{provider}: nothing is sent after a {status}"
+            );
             assert_clean(&rig.fake);
         }
     }
@@ -427,7 +530,11 @@ async fn a_402_stops_the_push_with_a_top_up_hint() {
         let (rig, result, _) = scripted(provider, 3, &[Answer::Status(402)]).await;
         let e = result.expect_err("fatal");
         assert_eq!(e.code, ErrorCode::InsufficientCredits);
-        assert!(e.message.contains("credits") && e.message.contains("push again"), "{}", e.message);
+        assert!(
+            e.message.contains("credits") && e.message.contains("push again"),
+            "{}",
+            e.message
+        );
         assert_eq!(rig.fake.request_count(), 1);
     }
 }
@@ -439,8 +546,15 @@ async fn a_429_waits_retry_after_then_succeeds() {
         let result = result.expect("push");
         assert_eq!(result.created, 3, "{provider}: {result:?}");
         assert!(result.errors.is_empty());
-        assert!(elapsed >= Duration::from_secs(1), "{provider}: waited only {elapsed:?}");
-        assert_eq!(rig.fake.request_count(), units_for_3(provider) + 1, "{provider}");
+        assert!(
+            elapsed >= Duration::from_secs(1),
+            "{provider}: waited only {elapsed:?}"
+        );
+        assert_eq!(
+            rig.fake.request_count(),
+            units_for_3(provider) + 1,
+            "{provider}"
+        );
         assert_clean(&rig.fake);
     }
 }
@@ -485,7 +599,13 @@ async fn a_2xx_with_a_malformed_body_is_a_failure_naming_the_provider() {
         let (_rig, result, _) = scripted(provider, 3, &[Answer::Malformed]).await;
         let result = result.expect("not fatal");
         assert_eq!(result.errors[0].code, "malformed_response", "{provider}");
-        assert!(result.errors[0].message.contains(&format!("{name} answered 200")), "{}", result.errors[0].message);
+        assert!(
+            result.errors[0]
+                .message
+                .contains(&format!("{name} answered 200")),
+            "{}",
+            result.errors[0].message
+        );
     }
     // A webhook receiver's body means nothing: any 2xx took the delivery.
     let (_rig, result, _) = scripted(PushProvider::Webhook, 3, &[Answer::Malformed]).await;
@@ -496,57 +616,151 @@ async fn a_2xx_with_a_malformed_body_is_a_failure_naming_the_provider() {
 async fn hubspot_207_fails_only_the_inputs_it_names() {
     let (rig, result, _) = scripted(PushProvider::Hubspot, 3, &[Answer::Partial]).await;
     let result = result.expect("push");
-    assert_eq!((result.created, codes(&result.errors)), (2, vec!["rejected"]), "{result:?}");
-    assert!(result.errors[0].message.contains("Property values were not valid"));
+    assert_eq!(
+        (result.created, codes(&result.errors)),
+        (2, vec!["rejected"]),
+        "{result:?}"
+    );
+    assert!(
+        result.errors[0]
+            .message
+            .contains("Property values were not valid")
+    );
     assert_eq!(rig.fake.stored().len(), 2);
+}
+
+#[tokio::test]
+async fn a_batch_with_one_rejected_lead_resends_only_that_lead() {
+    let rig = Rig::with(PushProvider::Autoreach, 30, 1, true).await;
+    let n = with_email(&rig.leads().await);
+    rig.fake.script([Answer::Partial]);
+    let first = rig
+        .push(request(PushProvider::Autoreach))
+        .await
+        .expect("push");
+    assert_eq!(codes(&first.errors), vec!["rejected"]);
+    assert!(
+        first.errors[0]
+            .message
+            .contains("Email domain does not accept mail")
+    );
+    assert_eq!(first.created as usize, n - 1);
+
+    let second = rig
+        .push(request(PushProvider::Autoreach))
+        .await
+        .expect("push again");
+    assert_eq!((second.created, second.requests_sent), (1, 1), "{second:?}");
+    let last = rig.fake.requests().pop().unwrap().json.unwrap();
+    assert_eq!(
+        last["leads"].as_array().unwrap().len(),
+        1,
+        "only the rejected lead goes again"
+    );
+    assert_eq!(
+        second
+            .skips
+            .iter()
+            .filter(|s| s.code == "already_pushed")
+            .count(),
+        n - 1
+    );
+    assert!(rig.fake.repeats().is_empty(), "{:?}", rig.fake.repeats());
+    assert_eq!(rig.fake.stored().len(), n);
+    assert_clean(&rig.fake);
 }
 
 #[tokio::test]
 async fn an_unreachable_provider_is_reported_per_item() {
     // A port that was just free: nothing listens there.
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
     let dir = tempfile::tempdir().unwrap();
     let engine = open(
         dir.path(),
-        config(PushProvider::Magnetite, &format!("http://127.0.0.1:{port}"), false),
+        config(
+            PushProvider::Magnetite,
+            &format!("http://127.0.0.1:{port}"),
+            false,
+        ),
         Secrets::fixed([("MAGNETITE_API_KEY", KEY)]),
         1,
     )
     .await;
     let job = job(&engine, 1).await;
-    let result = engine.push(&job, request(PushProvider::Magnetite), None).await.expect("not fatal");
+    let result = engine
+        .push(&job, request(PushProvider::Magnetite), None)
+        .await
+        .expect("not fatal");
     assert_eq!(codes(&result.errors), vec!["unreachable"]);
-    assert!(result.errors[0].message.contains("base_url"), "{}", result.errors[0].message);
+    assert!(
+        result.errors[0].message.contains("base_url"),
+        "{}",
+        result.errors[0].message
+    );
 }
 
 // ---------------------------------------------------------------- configuration
 
 #[tokio::test]
 async fn missing_configuration_names_exactly_what_to_set() {
-    let settings = IntegrationSettings::new(IntegrationsConfig::default(), ProvidersConfig::default())
-        .with_secrets(Secrets::fixed([("UNRELATED", "x")]));
-    let target = |p| leadline::engine::integrations::target(&settings, p).err().expect("not configured");
+    let settings =
+        IntegrationSettings::new(IntegrationsConfig::default(), ProvidersConfig::default())
+            .with_secrets(Secrets::fixed([("UNRELATED", "x")]));
+    let target = |p| {
+        leadline::engine::integrations::target(&settings, p)
+            .err()
+            .expect("not configured")
+    };
     for (provider, needle) in [
-        (PushProvider::Magnetite, "set the environment variable MAGNETITE_API_KEY"),
-        (PushProvider::Autoreach, "set the environment variable AUTOREACH_API_KEY"),
-        (PushProvider::Hubspot, "set the environment variable HUBSPOT_TOKEN"),
-        (PushProvider::Webhook, "set url under [integrations.webhook]"),
+        (
+            PushProvider::Magnetite,
+            "set the environment variable MAGNETITE_API_KEY",
+        ),
+        (
+            PushProvider::Autoreach,
+            "set the environment variable AUTOREACH_API_KEY",
+        ),
+        (
+            PushProvider::Hubspot,
+            "set the environment variable HUBSPOT_TOKEN",
+        ),
+        (
+            PushProvider::Webhook,
+            "set url under [integrations.webhook]",
+        ),
     ] {
         let e = target(provider);
         assert_eq!(e.code, ErrorCode::InvalidRequest);
         assert!(e.message.contains(needle), "{provider}: {}", e.message);
     }
-    assert!(target(PushProvider::Webhook).message.contains("LEADLINE_WEBHOOK_SECRET"));
+    assert!(
+        target(PushProvider::Webhook)
+            .message
+            .contains("LEADLINE_WEBHOOK_SECRET")
+    );
 
     // A configured env name is the one named; the url alone is not enough for the webhook.
     let mut config = IntegrationsConfig::default();
     config.hubspot.api_key_env = Some("MY_HS".into());
     config.webhook.url = Some("https://example.com/h?token=abc".into());
-    let settings = IntegrationSettings::new(config, ProvidersConfig::default()).with_secrets(Secrets::fixed([("X", "y")]));
-    let e = leadline::engine::integrations::target(&settings, PushProvider::Hubspot).err().unwrap();
+    let settings = IntegrationSettings::new(config, ProvidersConfig::default())
+        .with_secrets(Secrets::fixed([("X", "y")]));
+    let e = leadline::engine::integrations::target(&settings, PushProvider::Hubspot)
+        .err()
+        .unwrap();
     assert!(e.message.contains("MY_HS"), "{}", e.message);
-    let e = leadline::engine::integrations::target(&settings, PushProvider::Webhook).err().unwrap();
-    assert!(e.message.contains("LEADLINE_WEBHOOK_SECRET") && !e.message.contains("token=abc"), "{}", e.message);
+    let e = leadline::engine::integrations::target(&settings, PushProvider::Webhook)
+        .err()
+        .unwrap();
+    assert!(
+        e.message.contains("LEADLINE_WEBHOOK_SECRET") && !e.message.contains("token=abc"),
+        "{}",
+        e.message
+    );
 }
 
 #[tokio::test]
@@ -555,10 +769,23 @@ async fn magnetite_needs_a_campaign_and_takes_only_contacts() {
     let dir = tempfile::tempdir().unwrap();
     let mut config = config(PushProvider::Magnetite, &fake.url, false);
     config.magnetite.campaign_id = None;
-    let engine = open(dir.path(), config, Secrets::fixed([("MAGNETITE_API_KEY", KEY)]), 1).await;
+    let engine = open(
+        dir.path(),
+        config,
+        Secrets::fixed([("MAGNETITE_API_KEY", KEY)]),
+        1,
+    )
+    .await;
     let job = job(&engine, 2).await;
-    let e = engine.push(&job, request(PushProvider::Magnetite), None).await.unwrap_err();
-    assert!(e.message.contains("campaign_id") && e.message.contains("[integrations.magnetite]"), "{}", e.message);
+    let e = engine
+        .push(&job, request(PushProvider::Magnetite), None)
+        .await
+        .unwrap_err();
+    assert!(
+        e.message.contains("campaign_id") && e.message.contains("[integrations.magnetite]"),
+        "{}",
+        e.message
+    );
     // The request's list_id stands in for the configured campaign.
     let ok = engine
         .push(
@@ -585,7 +812,11 @@ async fn magnetite_needs_a_campaign_and_takes_only_contacts() {
         .await
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidRequest);
-    assert!(e.message.contains("Magnetite takes contacts"), "{}", e.message);
+    assert!(
+        e.message.contains("Magnetite takes contacts"),
+        "{}",
+        e.message
+    );
     assert_eq!(fake.request_count(), 2);
 }
 
@@ -598,16 +829,37 @@ async fn leads_without_what_a_provider_requires_are_skipped_with_a_reason() {
     leads[1].company.domain = None;
     let mut settings_config = IntegrationsConfig::default();
     settings_config.magnetite.campaign_id = Some("c".into());
-    let settings = IntegrationSettings::new(settings_config, ProvidersConfig::default()).with_secrets(Secrets::fixed([
-        ("MAGNETITE_API_KEY", KEY),
-        ("AUTOREACH_API_KEY", KEY),
-        ("HUBSPOT_TOKEN", KEY),
-    ]));
+    let settings = IntegrationSettings::new(settings_config, ProvidersConfig::default())
+        .with_secrets(Secrets::fixed([
+            ("MAGNETITE_API_KEY", KEY),
+            ("AUTOREACH_API_KEY", KEY),
+            ("HUBSPOT_TOKEN", KEY),
+        ]));
     for (provider, mode, skipped, code) in [
-        (PushProvider::Magnetite, PushMode::Contacts, "lead", "missing_email"),
-        (PushProvider::Autoreach, PushMode::Contacts, "lead", "missing_email"),
-        (PushProvider::Hubspot, PushMode::Contacts, "lead", "missing_email"),
-        (PushProvider::Hubspot, PushMode::Companies, "company:", "missing_domain"),
+        (
+            PushProvider::Magnetite,
+            PushMode::Contacts,
+            "lead",
+            "missing_email",
+        ),
+        (
+            PushProvider::Autoreach,
+            PushMode::Contacts,
+            "lead",
+            "missing_email",
+        ),
+        (
+            PushProvider::Hubspot,
+            PushMode::Contacts,
+            "lead",
+            "missing_email",
+        ),
+        (
+            PushProvider::Hubspot,
+            PushMode::Companies,
+            "company:",
+            "missing_domain",
+        ),
     ] {
         let target = leadline::engine::integrations::target(&settings, provider).unwrap();
         let ctx = PushContext {
@@ -624,13 +876,27 @@ async fn leads_without_what_a_provider_requires_are_skipped_with_a_reason() {
         assert_eq!(c, code);
         assert!(!message.is_empty());
         let planned_items: usize = planned.units.iter().map(|u| u.items.len()).sum();
-        assert_eq!(planned_items + 1, if mode == PushMode::Companies { leads.iter().map(leadline::engine::integrations::ItemKey::company).collect::<std::collections::HashSet<_>>().len() } else { 4 });
+        assert_eq!(
+            planned_items + 1,
+            if mode == PushMode::Companies {
+                leads
+                    .iter()
+                    .map(leadline::engine::integrations::ItemKey::company)
+                    .collect::<std::collections::HashSet<_>>()
+                    .len()
+            } else {
+                4
+            }
+        );
     }
     // The mapping can fill the gap from another field.
     let mut mapping = serde_json::Map::new();
     mapping.insert("email".into(), json!("lead.fields.work_email"));
-    leads[0].fields.insert("work_email".into(), json!("found@example.com"));
-    let target = leadline::engine::integrations::target(&settings, PushProvider::Magnetite).unwrap();
+    leads[0]
+        .fields
+        .insert("work_email".into(), json!("found@example.com"));
+    let target =
+        leadline::engine::integrations::target(&settings, PushProvider::Magnetite).unwrap();
     let ctx = PushContext {
         job: &job,
         title: "t",
@@ -648,7 +914,10 @@ async fn leads_without_what_a_provider_requires_are_skipped_with_a_reason() {
 #[tokio::test]
 async fn test_mode_leads_are_refused_unless_allowed() {
     let rig = Rig::new(PushProvider::Hubspot, 2, 1).await;
-    let e = rig.push(PushRequest::new(PushProvider::Hubspot)).await.unwrap_err();
+    let e = rig
+        .push(PushRequest::new(PushProvider::Hubspot))
+        .await
+        .unwrap_err();
     assert_eq!(e.param.as_deref(), Some("allow_test_data"));
     assert_eq!(rig.fake.request_count(), 0);
 }
@@ -659,7 +928,10 @@ async fn a_second_push_sends_nothing_and_force_sends_again() {
     let first = rig.push(request(PushProvider::Magnetite)).await.unwrap();
     assert_eq!(first.created, 3);
     let second = rig.push(request(PushProvider::Magnetite)).await.unwrap();
-    assert_eq!((second.requests_sent, second.created, second.skipped), (0, 0, 3));
+    assert_eq!(
+        (second.requests_sent, second.created, second.skipped),
+        (0, 0, 3)
+    );
     assert_eq!(codes(&second.skips), vec!["already_pushed"; 3]);
     assert_eq!(second.push_id, first.push_id);
     assert_eq!(rig.fake.request_count(), 3);
@@ -674,7 +946,11 @@ async fn a_second_push_sends_nothing_and_force_sends_again() {
     assert_eq!(forced.requests_sent, 3);
     assert_eq!(codes(&forced.skips), vec!["duplicate"; 3]);
     assert_eq!(rig.fake.request_count(), 6);
-    assert_eq!(rig.fake.repeats().len(), 3, "the double send is visible at the fake");
+    assert_eq!(
+        rig.fake.repeats().len(),
+        3,
+        "the double send is visible at the fake"
+    );
 }
 
 #[tokio::test]
@@ -692,7 +968,12 @@ async fn a_dry_run_sends_nothing_and_shows_exactly_what_a_push_sends() {
         assert_eq!(rig.fake.request_count(), 0, "{provider}");
         assert_eq!(dry.planned.len(), units_for_3(provider));
         rig.push(request(provider)).await.unwrap();
-        let mut sent: Vec<Value> = rig.fake.requests().into_iter().map(|r| r.json.unwrap()).collect();
+        let mut sent: Vec<Value> = rig
+            .fake
+            .requests()
+            .into_iter()
+            .map(|r| r.json.unwrap())
+            .collect();
         let mut planned: Vec<Value> = dry.planned.iter().map(|p| p.body.clone()).collect();
         if provider == PushProvider::Webhook {
             // Stamped when planned; the rest is identical (delivery ids included).
@@ -704,7 +985,11 @@ async fn a_dry_run_sends_nothing_and_shows_exactly_what_a_push_sends() {
         sent.sort_by_key(key);
         planned.sort_by_key(key);
         assert_eq!(sent, planned, "{provider}");
-        assert!(dry.planned.iter().all(|p| p.method == "POST" && p.url.starts_with(&rig.fake.url)));
+        assert!(
+            dry.planned
+                .iter()
+                .all(|p| p.method == "POST" && p.url.starts_with(&rig.fake.url))
+        );
     }
 }
 
@@ -713,18 +998,32 @@ async fn a_push_stopped_by_a_401_resumes_without_duplicates() {
     let rig = Rig::new(PushProvider::Magnetite, 12, 4).await;
     rig.fake.script([Answer::Normal; 5]);
     rig.fake.set_default(Answer::Status(401));
-    let e = rig.push(request(PushProvider::Magnetite)).await.unwrap_err();
+    let e = rig
+        .push(request(PushProvider::Magnetite))
+        .await
+        .unwrap_err();
     assert_eq!(e.code, ErrorCode::Authentication);
-    assert!(e.message.contains("5 item(s) had been pushed"), "{}", e.message);
+    assert!(
+        e.message.contains("5 item(s) had been pushed"),
+        "{}",
+        e.message
+    );
     assert_eq!(rig.fake.stored().len(), 5);
     assert!(rig.fake.request_count() < 12, "the push stopped early");
 
     rig.fake.set_default(Answer::Normal);
-    let resumed = rig.push(request(PushProvider::Magnetite)).await.expect("resumed");
+    let resumed = rig
+        .push(request(PushProvider::Magnetite))
+        .await
+        .expect("resumed");
     assert_eq!(resumed.created, 7, "{resumed:?}");
     assert_eq!(codes(&resumed.skips), vec!["already_pushed"; 5]);
     assert_eq!(rig.fake.stored().len(), 12);
-    assert!(rig.fake.repeats().is_empty(), "no lead was sent twice: {:?}", rig.fake.repeats());
+    assert!(
+        rig.fake.repeats().is_empty(),
+        "no lead was sent twice: {:?}",
+        rig.fake.repeats()
+    );
     assert_clean(&rig.fake);
 }
 
@@ -752,7 +1051,10 @@ async fn ten_thousand_leads_arrive_exactly_once_with_bounded_concurrency() {
     let ran = started.elapsed();
 
     let t = Instant::now();
-    let result = engine.push(&job, request(PushProvider::Webhook), None).await.expect("webhook push");
+    let result = engine
+        .push(&job, request(PushProvider::Webhook), None)
+        .await
+        .expect("webhook push");
     let webhook_time = t.elapsed();
     assert_eq!(result.created, 10_000);
     assert_clean(&webhook);
@@ -762,11 +1064,23 @@ async fn ten_thousand_leads_arrive_exactly_once_with_bounded_concurrency() {
     ids.dedup();
     assert_eq!((n, ids.len()), (10_000, 10_000), "every lead exactly once");
     assert!(webhook.repeats().is_empty());
-    assert!(webhook.requests().iter().all(|r| r.body.len() <= 256 * 1024));
-    assert!(webhook.peak_in_flight() <= 4, "peak {}", webhook.peak_in_flight());
+    assert!(
+        webhook
+            .requests()
+            .iter()
+            .all(|r| r.body.len() <= 256 * 1024)
+    );
+    assert!(
+        webhook.peak_in_flight() <= 4,
+        "peak {}",
+        webhook.peak_in_flight()
+    );
 
     let t = Instant::now();
-    let result = engine.push(&job, request(PushProvider::Hubspot), None).await.expect("hubspot push");
+    let result = engine
+        .push(&job, request(PushProvider::Hubspot), None)
+        .await
+        .expect("hubspot push");
     let hubspot_time = t.elapsed();
     let n = with_email(&engine.all_leads(&job).await.unwrap());
     assert_eq!(result.created as usize, n, "{:?}", result.errors.first());
@@ -775,13 +1089,17 @@ async fn ten_thousand_leads_arrive_exactly_once_with_bounded_concurrency() {
     assert_eq!(hubspot.stored().len(), n, "every contact exactly once");
     assert!(hubspot.repeats().is_empty());
     assert_eq!(hubspot.request_count(), n.div_ceil(100));
-    assert!(hubspot.peak_in_flight() <= 4, "peak {}", hubspot.peak_in_flight());
+    assert!(
+        hubspot.peak_in_flight() <= 4,
+        "peak {}",
+        hubspot.peak_in_flight()
+    );
     assert!(hubspot.peak_in_flight() >= 2, "requests did overlap");
     eprintln!(
-        "10,000 leads: job {ran:?}; webhook {} requests in {webhook_time:?} (peak in flight {}); hubspot {} requests in {hubspot_time:?} (peak {})",
+        "10,000 leads: job {ran:?}; webhook {} requests in {webhook_time:?} (peak in flight {}); hubspot {} requests in {hubspot_time:?} (peak in flight {})",
         webhook.request_count(),
-        hubspot.request_count(),
         webhook.peak_in_flight(),
+        hubspot.request_count(),
         hubspot.peak_in_flight()
     );
 }

@@ -1,7 +1,8 @@
 //! AutoReach: `POST /api/leads` (one lead) and `POST /api/workflows/{id}/leads` with
 //! `{"leads": [...]}` (reference/autoreach-api.md). The reference leaves a lead's fields open;
 //! this fake holds leadline to the object its `autoreach` module documents (email required,
-//! names and types fixed) and keeps one lead per email.
+//! names and types fixed) and keeps one lead per email. Scripted [`Answer::Partial`], a workflow
+//! batch rejects its first lead in `errors[]` and takes the rest.
 
 use std::sync::Arc;
 
@@ -13,7 +14,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Map, Value, json};
 
-use super::{State, check_type, error, only_keys, scripted};
+use super::{Answer, State, check_type, error, only_keys, scripted};
 
 pub const WORKFLOW: &str = "wf_7";
 
@@ -65,10 +66,14 @@ fn email(lead: &Map<String, Value>) -> String {
         .to_ascii_lowercase()
 }
 
-async fn create_lead(Extract(state): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
+async fn create_lead(
+    Extract(state): Extract<Arc<State>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let _in_flight = state.enter().await;
     state.record("/api/leads", &headers, &body);
-    if let Err(r) = state.check_auth(&headers) {
+    if let Some(r) = state.check_auth(&headers) {
         return r;
     }
     let Ok(Value::Object(lead)) = serde_json::from_slice::<Value>(&body) else {
@@ -85,7 +90,9 @@ async fn create_lead(Extract(state): Extract<Arc<State>>, headers: HeaderMap, bo
     if !state.store_once(&email(&lead), Value::Object(lead.clone())) {
         return (
             StatusCode::CONFLICT,
-            axum::Json(json!({"error": "duplicate", "message": "A lead with this email already exists"})),
+            axum::Json(
+                json!({"error": "duplicate", "message": "A lead with this email already exists"}),
+            ),
         )
             .into_response();
     }
@@ -103,7 +110,7 @@ async fn add_to_workflow(
 ) -> Response {
     let _in_flight = state.enter().await;
     state.record(&format!("/api/workflows/{workflow}/leads"), &headers, &body);
-    if let Err(r) = state.check_auth(&headers) {
+    if let Some(r) = state.check_auth(&headers) {
         return r;
     }
     if workflow != WORKFLOW {
@@ -127,18 +134,27 @@ async fn add_to_workflow(
             _ => return error(400, "every lead needs an email"),
         }
     }
-    if let Some(r) = scripted(state.next_answer()) {
+    let answer = state.next_answer();
+    if let Some(r) = scripted(answer) {
         return r;
     }
     let mut added = Vec::new();
     let mut duplicates = Vec::new();
-    for l in leads.iter().filter_map(Value::as_object) {
+    let mut errors = Vec::new();
+    for (i, l) in leads.iter().filter_map(Value::as_object).enumerate() {
         let e = email(l);
+        if answer == Answer::Partial && i == 0 {
+            errors.push(json!({"email": e, "message": "Email domain does not accept mail"}));
+            continue;
+        }
         if state.store_once(&e, Value::Object(l.clone())) {
             added.push(json!({"id": state.new_id("lead"), "email": e}));
         } else {
             duplicates.push(Value::String(e));
         }
     }
-    axum::Json(json!({"workflowId": workflow, "leads": added, "duplicates": duplicates})).into_response()
+    axum::Json(
+        json!({"workflowId": workflow, "leads": added, "duplicates": duplicates, "errors": errors}),
+    )
+    .into_response()
 }

@@ -22,7 +22,15 @@ pub fn router(state: Arc<State>) -> Router {
 }
 
 const CONTACT_PROPERTIES: &[&str] = &[
-    "email", "firstname", "lastname", "jobtitle", "company", "website", "phone", "city", "country",
+    "email",
+    "firstname",
+    "lastname",
+    "jobtitle",
+    "company",
+    "website",
+    "phone",
+    "city",
+    "country",
 ];
 const COMPANY_PROPERTIES: &[&str] = &[
     "name",
@@ -55,8 +63,12 @@ async fn upsert(
     body: Bytes,
 ) -> Response {
     let _in_flight = state.enter().await;
-    state.record(&format!("/crm/v3/objects/{kind}/batch/upsert"), &headers, &body);
-    if let Err(r) = state.check_auth(&headers) {
+    state.record(
+        &format!("/crm/v3/objects/{kind}/batch/upsert"),
+        &headers,
+        &body,
+    );
+    if let Some(r) = state.check_auth(&headers) {
         return r;
     }
     let (id_property, allowed) = match kind.as_str() {
@@ -73,13 +85,18 @@ async fn upsert(
         return hubspot_error(400, "inputs is required");
     };
     if inputs.is_empty() || inputs.len() > 100 {
-        state.violation(format!("{} inputs in one batch (1–100 allowed)", inputs.len()));
+        state.violation(format!(
+            "{} inputs in one batch (1–100 allowed)",
+            inputs.len()
+        ));
         return hubspot_error(400, "Batch size must be between 1 and 100");
     }
     let mut ids = std::collections::HashSet::new();
     for input in inputs {
         if input.get("idProperty").and_then(Value::as_str) != Some(id_property) {
-            state.violation(format!("{kind} input idProperty is not {id_property}: {input}"));
+            state.violation(format!(
+                "{kind} input idProperty is not {id_property}: {input}"
+            ));
         }
         let id = input.get("id").and_then(Value::as_str).unwrap_or_default();
         if id.is_empty() {
@@ -101,10 +118,15 @@ async fn upsert(
                 state.violation(format!("{kind} property {k} is not a string: {v}"));
             }
         }
-        if props.get(id_property).and_then(Value::as_str).map(str::to_ascii_lowercase)
+        if props
+            .get(id_property)
+            .and_then(Value::as_str)
+            .map(str::to_ascii_lowercase)
             != Some(id.to_ascii_lowercase())
         {
-            state.violation(format!("{kind} properties.{id_property} does not match id {id}"));
+            state.violation(format!(
+                "{kind} properties.{id_property} does not match id {id}"
+            ));
         }
     }
 
@@ -116,7 +138,10 @@ async fn upsert(
     let mut results = Vec::new();
     let mut errors = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
-        let id = input["id"].as_str().unwrap_or_default().to_ascii_lowercase();
+        let id = input["id"]
+            .as_str()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         if failed_first && i == 0 {
             errors.push(json!({
                 "status": "error",
@@ -133,9 +158,16 @@ async fn upsert(
             None => (state.new_id(&kind), true),
         };
         if !new {
-            state.repeats.lock().unwrap_or_else(|p| p.into_inner()).push(key.clone());
+            state
+                .repeats
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push(key.clone());
         }
-        stored.insert(key, json!({"id": record_id, "properties": input["properties"]}));
+        stored.insert(
+            key,
+            json!({"id": record_id, "properties": input["properties"]}),
+        );
         results.push(json!({
             "id": record_id,
             "new": new,

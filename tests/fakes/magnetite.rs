@@ -71,7 +71,12 @@ const CONTACT: &[(&str, &str)] = &[
     ("timezone", "string"),
 ];
 
-fn check_object(state: &State, obj: &serde_json::Map<String, Value>, fields: &[(&str, &str)], ctx: &str) {
+fn check_object(
+    state: &State,
+    obj: &serde_json::Map<String, Value>,
+    fields: &[(&str, &str)],
+    ctx: &str,
+) {
     let names: Vec<&str> = fields.iter().map(|(n, _)| *n).collect();
     only_keys(state, obj, &names, ctx);
     for (name, ty) in fields {
@@ -87,7 +92,7 @@ async fn add_lead(
 ) -> Response {
     let _in_flight = state.enter().await;
     state.record(&format!("/api/campaigns/{campaign}/leads"), &headers, &body);
-    if let Err(r) = state.check_auth(&headers) {
+    if let Some(r) = state.check_auth(&headers) {
         return r;
     }
     if campaign != CAMPAIGN {
@@ -103,15 +108,21 @@ async fn add_lead(
             check_object(&state, o, fields, key);
         }
     }
-    if let Some(Value::Object(signals)) = lead.get("company").and_then(|c| c.get("signals")) {
-        if let Some(Value::Object(h)) = signals.get("hiringSignals") {
-            check_type(&state, h, "isHiring", "boolean", "hiringSignals");
-            check_type(&state, h, "openRoles", "number", "hiringSignals");
-            check_type(&state, h, "departments", "string[]", "hiringSignals");
-        }
+    if let Some(Value::Object(h)) = lead
+        .get("company")
+        .and_then(|c| c.get("signals"))
+        .and_then(|s| s.get("hiringSignals"))
+    {
+        check_type(&state, h, "isHiring", "boolean", "hiringSignals");
+        check_type(&state, h, "openRoles", "number", "hiringSignals");
+        check_type(&state, h, "departments", "string[]", "hiringSignals");
     }
     for required in ["companyName", "contactName", "email"] {
-        if !lead.get(required).is_some_and(|v| v.as_str().is_some_and(|s| !s.is_empty())) {
+        let present = lead
+            .get(required)
+            .and_then(Value::as_str)
+            .is_some_and(|s| !s.is_empty());
+        if !present {
             state.violation(format!("required field {required} missing"));
             return error(400, &format!("{required} is required"));
         }
@@ -121,10 +132,16 @@ async fn add_lead(
         Answer::Normal | Answer::Partial => {}
         other => return scripted(other).unwrap_or_else(|| error(500, "unscripted")),
     }
-    let email = lead["email"].as_str().unwrap_or_default().to_ascii_lowercase();
+    let email = lead["email"]
+        .as_str()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let id = state.new_id("prs");
     if !state.store_once(&email, Value::Object(lead.clone())) {
-        return error(409, "A lead with this email already exists in this campaign");
+        return error(
+            409,
+            "A lead with this email already exists in this campaign",
+        );
     }
     (
         StatusCode::CREATED,

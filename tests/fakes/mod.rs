@@ -94,36 +94,40 @@ impl State {
     }
 
     pub fn new_id(&self, prefix: &str) -> String {
-        format!("{prefix}_{}", self.next_id.fetch_add(1, Ordering::SeqCst) + 1)
+        format!(
+            "{prefix}_{}",
+            self.next_id.fetch_add(1, Ordering::SeqCst) + 1
+        )
     }
 
     /// Checks `Authorization: Bearer <key>` and the JSON content type. A missing or malformed
     /// header is a client bug (a violation); a wrong key is a 401 like the real service gives.
-    pub fn check_auth(&self, headers: &HeaderMap) -> Result<(), Response> {
+    /// `Some` is the rejection to answer with.
+    pub fn check_auth(&self, headers: &HeaderMap) -> Option<Response> {
         let auth = headers
             .get("authorization")
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         let Some(token) = auth.strip_prefix("Bearer ") else {
             self.violation(format!("Authorization is not `Bearer <key>`: {auth:?}"));
-            return Err(error(401, "Missing bearer token"));
+            return Some(error(401, "Missing bearer token"));
         };
         if token != self.key {
-            return Err(error(401, "Invalid API key"));
+            return Some(error(401, "Invalid API key"));
         }
         self.check_json_type(headers)
     }
 
-    pub fn check_json_type(&self, headers: &HeaderMap) -> Result<(), Response> {
+    pub fn check_json_type(&self, headers: &HeaderMap) -> Option<Response> {
         let ct = headers
             .get("content-type")
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         if !ct.starts_with("application/json") {
             self.violation(format!("Content-Type is {ct:?}, not application/json"));
-            return Err(error(415, "Content-Type must be application/json"));
+            return Some(error(415, "Content-Type must be application/json"));
         }
-        Ok(())
+        None
     }
 
     /// Stores `record` under `key`; false (and a repeat noted) when the key was already held.
@@ -265,7 +269,13 @@ impl Drop for Fake {
 
 /// Checks that `obj[key]`, when present, has the JSON type `want` ("string", "number", "array",
 /// "object", "boolean"), and for arrays of strings, that every element is a string.
-pub fn check_type(state: &State, obj: &serde_json::Map<String, Value>, key: &str, want: &str, ctx: &str) {
+pub fn check_type(
+    state: &State,
+    obj: &serde_json::Map<String, Value>,
+    key: &str,
+    want: &str,
+    ctx: &str,
+) {
     let Some(v) = obj.get(key) else { return };
     let ok = match want {
         "string" => v.as_str().is_some_and(|s| !s.is_empty()),
@@ -273,9 +283,7 @@ pub fn check_type(state: &State, obj: &serde_json::Map<String, Value>, key: &str
         "boolean" => v.is_boolean(),
         "object" => v.is_object(),
         "array" => v.is_array(),
-        "string[]" => v
-            .as_array()
-            .is_some_and(|a| a.iter().all(Value::is_string)),
+        "string[]" => v.as_array().is_some_and(|a| a.iter().all(Value::is_string)),
         _ => false,
     };
     if !ok {

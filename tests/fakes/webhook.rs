@@ -64,14 +64,19 @@ pub fn verify(headers: &HeaderMap, body: &[u8], secret: &str) -> Result<(), Stri
 async fn deliver(Extract(state): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {
     let _in_flight = state.enter().await;
     state.record(PATH, &headers, &body);
-    if let Err(r) = state.check_json_type(&headers) {
+    if let Some(r) = state.check_json_type(&headers) {
         return r;
     }
     // The fake's `key` is the signing secret.
     if let Err(why) = verify(&headers, &body, &state.key) {
         return error(401, &format!("bad signature: {why}"));
     }
-    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("");
+    let header = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    };
     if body.len() > 256 * 1024 {
         state.violation(format!("a {}-byte delivery is over 256 KB", body.len()));
         return error(413, "payload too large");
@@ -81,7 +86,11 @@ async fn deliver(Extract(state): Extract<Arc<State>>, headers: HeaderMap, body: 
         return error(400, "Invalid JSON");
     };
     if header("leadex-event") != "leads.pushed" || event["type"] != "leads.pushed" {
-        state.violation(format!("event type {:?} / {}", header("leadex-event"), event["type"]));
+        state.violation(format!(
+            "event type {:?} / {}",
+            header("leadex-event"),
+            event["type"]
+        ));
     }
     let signed_at = header("leadex-signature")
         .split(',')
@@ -92,7 +101,10 @@ async fn deliver(Extract(state): Extract<Arc<State>>, headers: HeaderMap, body: 
     }
     let delivery = header("leadex-delivery").to_string();
     if delivery.is_empty() || event["id"] != delivery.as_str() {
-        state.violation(format!("Leadex-Delivery {delivery:?} is not the body's id {}", event["id"]));
+        state.violation(format!(
+            "Leadex-Delivery {delivery:?} is not the body's id {}",
+            event["id"]
+        ));
     }
     for key in ["job_id", "mode"] {
         if !event["data"][key].is_string() {

@@ -214,7 +214,9 @@ impl PushTarget for Webhook {
         let budget = MAX_BODY - ENVELOPE;
         let mut chunks = vec![Chunk::new()];
         for (item, company, value, size) in entries {
-            if size + 1 > budget {
+            // Each item costs its encoding plus a separating comma.
+            let cost = size + 1;
+            if cost > budget {
                 planned.skipped.push((
                     item,
                     "too_large".into(),
@@ -225,12 +227,12 @@ impl PushTarget for Webhook {
                 ));
                 continue;
             }
-            let fits = chunks.last().is_some_and(|c| c.bytes + size + 1 <= budget);
+            let fits = chunks.last().is_some_and(|c| c.bytes + cost <= budget);
             if !fits {
                 chunks.push(Chunk::new());
             }
             if let Some(chunk) = chunks.last_mut() {
-                chunk.bytes += size + 1;
+                chunk.bytes += cost;
                 chunk.items.push(item);
                 if company {
                     chunk.companies.push(value);

@@ -215,7 +215,7 @@ async fn magnetite_gets_one_post_per_contact_with_the_documented_fields() {
         assert_eq!(r.headers["authorization"], format!("Bearer {KEY}").as_str());
         assert!(r.headers.contains_key("idempotency-key"));
     }
-    let body = reqs[0].json.clone().expect("json body");
+    let body = reqs[0].json().expect("json body");
     let lead = leads
         .iter()
         .find(|l| l.person.as_ref().and_then(|p| p.email.as_deref()) == body["email"].as_str())
@@ -289,7 +289,7 @@ async fn autoreach_creates_leads_one_by_one_or_batches_them_into_a_workflow() {
     assert_clean(&rig.fake);
     let reqs = rig.fake.requests();
     assert!(reqs.iter().all(|r| r.path == "/api/leads"));
-    let body = reqs[0].json.clone().unwrap();
+    let body = reqs[0].json().unwrap();
     assert!(
         body["email"].is_string() && body["firstName"].is_string() && body["lastName"].is_string()
     );
@@ -318,7 +318,7 @@ async fn autoreach_creates_leads_one_by_one_or_batches_them_into_a_workflow() {
         .fake
         .requests()
         .iter()
-        .map(|r| r.json.as_ref().unwrap()["leads"].as_array().unwrap().len())
+        .map(|r| r.json().unwrap()["leads"].as_array().unwrap().len())
         .collect();
     sizes.sort_unstable();
     assert_eq!(sizes, vec![n - 200, 100, 100]);
@@ -355,7 +355,7 @@ async fn hubspot_upserts_contacts_by_email_and_companies_by_domain_in_batches_of
         .collect();
     assert!(n > 100);
     assert_eq!(contacts.len(), 2, "{n} contacts = 100 + the rest");
-    let input = &contacts[0].json.as_ref().unwrap()["inputs"][0];
+    let input = &contacts[0].json().unwrap()["inputs"][0].clone();
     assert_eq!(input["idProperty"], "email");
     let lead = leads
         .iter()
@@ -374,9 +374,9 @@ async fn hubspot_upserts_contacts_by_email_and_companies_by_domain_in_batches_of
         .iter()
         .find(|r| r.path.contains("/companies/"))
         .unwrap()
-        .json
-        .as_ref()
-        .unwrap()["inputs"][0];
+        .json()
+        .unwrap()["inputs"][0]
+        .clone();
     assert_eq!(company_input["idProperty"], "domain");
     assert!(company_input["properties"]["numberofemployees"].is_string());
 
@@ -408,7 +408,7 @@ async fn the_webhook_is_signed_like_the_reference_and_carries_the_leads() {
     // The fake already verified the signature the Node way; check it again by hand.
     fakes::webhook::verify(&r.headers, &r.body, SECRET).expect("valid signature");
     assert!(fakes::webhook::verify(&r.headers, &r.body, "another secret").is_err());
-    let event = r.json.clone().unwrap();
+    let event = r.json().unwrap();
     assert_eq!(event["type"], "leads.pushed");
     assert_eq!(r.headers["leadex-event"], "leads.pushed");
     assert_eq!(r.headers["leadex-delivery"], event["id"].as_str().unwrap());
@@ -429,7 +429,7 @@ async fn the_webhook_is_signed_like_the_reference_and_carries_the_leads() {
         .await
         .expect("push companies");
     assert!(result.created >= 1);
-    let event = rig.fake.requests()[1].json.clone().unwrap();
+    let event = rig.fake.requests()[1].json().unwrap();
     assert!(event["data"].get("leads").is_none());
     let company = &event["data"]["companies"][0];
     assert_eq!(company["object"], "company");
@@ -651,7 +651,7 @@ async fn a_batch_with_one_rejected_lead_resends_only_that_lead() {
         .await
         .expect("push again");
     assert_eq!((second.created, second.requests_sent), (1, 1), "{second:?}");
-    let last = rig.fake.requests().pop().unwrap().json.unwrap();
+    let last = rig.fake.requests().pop().unwrap().json().unwrap();
     assert_eq!(
         last["leads"].as_array().unwrap().len(),
         1,
@@ -972,7 +972,7 @@ async fn a_dry_run_sends_nothing_and_shows_exactly_what_a_push_sends() {
             .fake
             .requests()
             .into_iter()
-            .map(|r| r.json.unwrap())
+            .map(|r| r.json().unwrap())
             .collect();
         let mut planned: Vec<Value> = dry.planned.iter().map(|p| p.body.clone()).collect();
         if provider == PushProvider::Webhook {
@@ -1095,8 +1095,17 @@ async fn ten_thousand_leads_arrive_exactly_once_with_bounded_concurrency() {
         hubspot.peak_in_flight()
     );
     assert!(hubspot.peak_in_flight() >= 2, "requests did overlap");
+    // Peak RSS of the whole test process (fakes included): meaningful when run alone.
+    let hwm = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
     eprintln!(
-        "10,000 leads: job {ran:?}; webhook {} requests in {webhook_time:?} (peak in flight {}); hubspot {} requests in {hubspot_time:?} (peak in flight {})",
+        "{hwm}; 10,000 leads: job {ran:?}; webhook {} requests in {webhook_time:?} (peak in flight {}); hubspot {} requests in {hubspot_time:?} (peak in flight {})",
         webhook.request_count(),
         webhook.peak_in_flight(),
         hubspot.request_count(),

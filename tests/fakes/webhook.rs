@@ -117,22 +117,23 @@ async fn deliver(Extract(state): Extract<Arc<State>>, headers: HeaderMap, body: 
     if let Some(r) = scripted(state.next_answer()) {
         return r;
     }
-    // A redelivery of the same id is acknowledged and dropped (noted as a repeat).
-    state.store_once(&delivery, event);
+    // A redelivery of the same id is acknowledged and dropped (noted as a repeat). Only the item
+    // ids are kept.
+    let mut items = Vec::new();
+    for kind in ["leads", "companies"] {
+        for item in event["data"][kind].as_array().into_iter().flatten() {
+            items.push(item["id"].clone());
+        }
+    }
+    state.store_once(&delivery, json!({ "items": items }));
     (StatusCode::OK, axum::Json(json!({"received": true}))).into_response()
 }
 
 /// Every lead id (and company id) the receiver accepted, across distinct deliveries.
 pub fn received_items(stored: &HashMap<String, Value>) -> Vec<String> {
-    let mut out = Vec::new();
-    for event in stored.values() {
-        for kind in ["leads", "companies"] {
-            for item in event["data"][kind].as_array().into_iter().flatten() {
-                if let Some(id) = item["id"].as_str() {
-                    out.push(id.to_string());
-                }
-            }
-        }
-    }
-    out
+    stored
+        .values()
+        .flat_map(|d| d["items"].as_array().cloned().unwrap_or_default())
+        .filter_map(|id| id.as_str().map(str::to_string))
+        .collect()
 }

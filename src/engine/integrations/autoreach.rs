@@ -142,7 +142,7 @@ fn lead_object(ctx: &PushContext<'_>, lead: &Lead) -> Result<Map<String, Value>,
     if support::text(&o, "email").is_none() {
         return Err((
             "missing_email".into(),
-            "AutoReach reaches leads by email and this lead has none. Find it with `leadline enrich --lookup`, or map another field with --mapping.".into(),
+            "AutoReach reaches leads by email and this lead has none. Find it with an enrichment lookup (Modern Leads), or map a field that holds it with --mapping.".into(),
         ));
     }
     Ok(o)
@@ -200,7 +200,7 @@ impl PushTarget for AutoReach {
                 let url = format!(
                     "{}/api/workflows/{}/leads",
                     self.base_url,
-                    super::magnetite::url_segment(&id)
+                    support::url_segment(&id)
                 );
                 let mut ready = ready.into_iter().peekable();
                 while ready.peek().is_some() {

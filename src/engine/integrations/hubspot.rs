@@ -144,7 +144,7 @@ impl PushTarget for HubSpot {
                     planned.skipped.push((
                         item,
                         "missing_email".into(),
-                        "HubSpot contacts are upserted by email and this lead has none. Find it with `leadline enrich --lookup`.".into(),
+                        "HubSpot contacts are upserted by email and this lead has none. Find it with an enrichment lookup (Modern Leads), or map a field that holds it with --mapping.".into(),
                     ));
                     continue;
                 };

@@ -136,7 +136,7 @@ impl Magnetite {
                 return Err((
                     code.into(),
                     format!(
-                        "Magnetite needs {what} ({field}); this lead has none. Find it with `leadline enrich --lookup`, or map another field with --mapping."
+                        "Magnetite needs {what} ({field}); this lead has none. Find it with an enrichment lookup (Modern Leads), or map a field that holds it with --mapping."
                     ),
                 ));
             }
@@ -284,7 +284,7 @@ impl PushTarget for Magnetite {
         let url = format!(
             "{}/api/campaigns/{}/leads",
             self.base_url,
-            url_segment(&campaign)
+            support::url_segment(&campaign)
         );
         let mut planned = Planned {
             list_id: Some(campaign),
@@ -333,11 +333,4 @@ impl PushTarget for Magnetite {
             ))
         })
     }
-}
-
-/// A campaign/workflow id as one URL path segment (ids are opaque; a `/` must not change the path).
-pub(crate) fn url_segment(id: &str) -> String {
-    form_urlencoded::byte_serialize(id.as_bytes())
-        .collect::<String>()
-        .replace('+', "%20")
 }

@@ -62,6 +62,13 @@ pub fn base(configured: Option<&str>, default: &str) -> String {
         .to_string()
 }
 
+/// A campaign/workflow id as one URL path segment (ids are opaque; a `/` must not change the path).
+pub fn url_segment(id: &str) -> String {
+    form_urlencoded::byte_serialize(id.as_bytes())
+        .collect::<String>()
+        .replace('+', "%20")
+}
+
 /// A stable key for one request's content: the same body sent again (a retry, or a resumed push)
 /// carries the same key, so a provider that honours `Idempotency-Key` stores it once.
 pub fn idempotency_key(url: &str, body: &[u8]) -> String {

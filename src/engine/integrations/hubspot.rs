@@ -215,28 +215,21 @@ fn outcomes(unit: &Unit, answer: Value) -> Option<UnitResult> {
     let norm = |s: &str| s.trim().to_ascii_lowercase();
     let mut found: HashMap<String, ItemOutcome> = HashMap::new();
     let results = answer.get("results")?.as_array()?;
-    let unmatched_results: Vec<&Value> = results
-        .iter()
-        .filter(|r| {
-            let external_id = r.get("id").and_then(Value::as_str).map(str::to_string);
-            let outcome = if r.get("new").and_then(Value::as_bool).unwrap_or(false) {
-                ItemOutcome::Created { external_id }
-            } else {
-                ItemOutcome::Updated { external_id }
-            };
-            let props = r.get("properties");
-            let key = ["email", "domain"]
-                .iter()
-                .find_map(|k| props.and_then(|p| p.get(*k)).and_then(Value::as_str));
-            match key {
-                Some(k) => {
-                    found.insert(norm(k), outcome);
-                    false
-                }
-                None => true,
+    let mut unmatched = 0;
+    for r in results {
+        // Contacts echo `email`, companies `domain`: the id property each batch was keyed by.
+        let key = ["email", "domain"].iter().find_map(|k| {
+            r.get("properties")
+                .and_then(|p| p.get(*k))
+                .and_then(Value::as_str)
+        });
+        match key {
+            Some(k) => {
+                found.insert(norm(k), result_outcome(r));
             }
-        })
-        .collect();
+            None => unmatched += 1,
+        }
+    }
     let mut errors = 0;
     if let Some(errs) = answer.get("errors") {
         for e in errs.as_array()? {
@@ -263,7 +256,7 @@ fn outcomes(unit: &Unit, answer: Value) -> Option<UnitResult> {
     }
     // Results that do not echo their id property can only be matched by position, and only when
     // the answer covers every input without errors.
-    let positional = !unmatched_results.is_empty() && errors == 0 && results.len() == inputs.len();
+    let positional = unmatched > 0 && errors == 0 && results.len() == inputs.len();
     let outcomes = unit
         .items
         .iter()
@@ -271,17 +264,9 @@ fn outcomes(unit: &Unit, answer: Value) -> Option<UnitResult> {
         .enumerate()
         .map(|(i, (item, input))| {
             let id = input.get("id").and_then(Value::as_str).map(norm);
-            let outcome = id.and_then(|id| found.remove(&id)).or_else(|| {
-                positional.then(|| {
-                    let r = &results[i];
-                    let external_id = r.get("id").and_then(Value::as_str).map(str::to_string);
-                    if r.get("new").and_then(Value::as_bool).unwrap_or(false) {
-                        ItemOutcome::Created { external_id }
-                    } else {
-                        ItemOutcome::Updated { external_id }
-                    }
-                })
-            });
+            let outcome = id
+                .and_then(|id| found.remove(&id))
+                .or_else(|| positional.then(|| result_outcome(&results[i])));
             let outcome = outcome.unwrap_or_else(|| {
                 ItemOutcome::failed(
                     "no_result",
@@ -295,4 +280,14 @@ fn outcomes(unit: &Unit, answer: Value) -> Option<UnitResult> {
         outcomes,
         fatal: None,
     })
+}
+
+/// `new: true` is a record the upsert created; otherwise it updated an existing one.
+fn result_outcome(r: &Value) -> ItemOutcome {
+    let external_id = r.get("id").and_then(Value::as_str).map(str::to_string);
+    if r.get("new").and_then(Value::as_bool).unwrap_or(false) {
+        ItemOutcome::Created { external_id }
+    } else {
+        ItemOutcome::Updated { external_id }
+    }
 }

@@ -525,6 +525,33 @@ async fn a_401_or_403_stops_the_push_and_names_the_variable_never_the_key() {
 }
 
 #[tokio::test]
+async fn a_receiver_with_another_secret_rejects_the_signature() {
+    let fake = Fake::start("the receiver's secret", fakes::webhook::router).await;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = open(
+        dir.path(),
+        config(PushProvider::Webhook, &fake.url, false),
+        Secrets::fixed([("LEADLINE_WEBHOOK_SECRET", SECRET)]),
+        1,
+    )
+    .await;
+    let job = job(&engine, 2).await;
+    let e = engine
+        .push(&job, request(PushProvider::Webhook), None)
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, ErrorCode::Authentication);
+    assert!(e.message.contains("signature mismatch"), "{}", e.message);
+    assert!(
+        e.message.contains("LEADLINE_WEBHOOK_SECRET"),
+        "{}",
+        e.message
+    );
+    assert!(!e.message.contains(SECRET));
+    assert!(fake.stored().is_empty());
+}
+
+#[tokio::test]
 async fn a_402_stops_the_push_with_a_top_up_hint() {
     for provider in [PushProvider::Magnetite, PushProvider::Autoreach] {
         let (rig, result, _) = scripted(provider, 3, &[Answer::Status(402)]).await;

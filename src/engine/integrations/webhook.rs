@@ -92,7 +92,7 @@ impl Webhook {
             service: Service {
                 name: "The webhook receiver",
                 key_env: secret_env,
-                credential: "signature (signing secret)",
+                credential: "signing secret",
                 billing_hint: "Check the receiving service's account, then push again: what was sent is not sent twice.",
                 not_found_hint: format!("Check url under [{SECTION}]: nothing answers there."),
             },

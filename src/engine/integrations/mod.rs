@@ -12,6 +12,7 @@ pub mod hubspot;
 pub mod magnetite;
 pub mod modernleads;
 pub mod push;
+pub mod support;
 pub mod webhook;
 
 use std::collections::HashMap;

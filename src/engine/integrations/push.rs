@@ -38,7 +38,6 @@ impl Engine {
             mapping: request.mapping.as_ref(),
         };
         let planned = target.plan(&ctx, &leads)?;
-        drop(leads);
 
         let (provider, mode) = (request.provider, request.mode);
         let job_id = job.id.clone();
@@ -83,6 +82,41 @@ impl Engine {
         } else {
             done
         };
+        let is_done = |k: &ItemKey| done.get(&k.0).is_some_and(ItemRecord::is_done);
+        // A batch holding both sent and unsent items (after a partial failure) would send the sent
+        // ones again: plan again from the leads that still have something to send.
+        let mixed = planned
+            .units
+            .iter()
+            .any(|u| u.items.iter().any(is_done) && !u.items.iter().all(is_done));
+        let (planned, already) = if mixed {
+            let already: Vec<ItemKey> = planned
+                .units
+                .iter()
+                .flat_map(|u| u.items.iter())
+                .filter(|k| is_done(k))
+                .cloned()
+                .collect();
+            let pending: Vec<Lead> = leads
+                .iter()
+                .filter(|l| {
+                    (mode.includes_contacts() && !is_done(&ItemKey::contact(l)))
+                        || (mode.includes_companies() && !is_done(&ItemKey::company(l)))
+                })
+                .cloned()
+                .collect();
+            let again = target.plan(&ctx, &pending)?;
+            let planned_now: std::collections::HashSet<&ItemKey> =
+                again.units.iter().flat_map(|u| u.items.iter()).collect();
+            let already: Vec<ItemKey> = already
+                .into_iter()
+                .filter(|k| !planned_now.contains(k))
+                .collect();
+            (again, already)
+        } else {
+            (planned, Vec::new())
+        };
+        drop(leads);
 
         let mut result = PushResult {
             push_id: row.clone(),
@@ -105,24 +139,25 @@ impl Engine {
         for (item, code, message) in &planned.skipped {
             result.skips.push(issue(item, code, message));
         }
+        let already_message =
+            format!("already pushed in {row}; push with --force to send it again");
+        for item in &already {
+            result
+                .skips
+                .push(issue(item, "already_pushed", &already_message));
+        }
 
         // Units whose every item is already done are not sent again.
         let mut to_send = Vec::new();
         for unit in planned.units {
-            let pending = unit
-                .items
-                .iter()
-                .any(|i| !done.get(&i.0).is_some_and(ItemRecord::is_done));
-            if pending {
-                to_send.push(unit);
-            } else {
+            if unit.items.iter().all(is_done) {
                 for item in &unit.items {
-                    result.skips.push(issue(
-                        item,
-                        "already_pushed",
-                        &format!("already pushed in {row}; push with --force to send it again"),
-                    ));
+                    result
+                        .skips
+                        .push(issue(item, "already_pushed", &already_message));
                 }
+            } else {
+                to_send.push(unit);
             }
         }
 
@@ -141,15 +176,28 @@ impl Engine {
         let concurrency = settings.concurrency.max(1);
         let mut answers = futures::stream::iter(to_send.into_iter().map(|unit| {
             let abort = abort.clone();
+            let push_id = row.clone();
             async move {
                 if abort.load(Ordering::SeqCst) {
-                    return None;
+                    return Ok(None);
                 }
                 let answer = target_ref.send(&unit).await;
                 if answer.fatal.is_some() {
                     abort.store(true, Ordering::SeqCst);
+                    // Items of the request that hit the fatal error stay unrecorded: the next
+                    // push sends them.
+                    return Ok(Some(answer));
                 }
-                Some(answer)
+                // Recorded here, inside the bounded set of in-flight sends, so the ledger write
+                // of one answer overlaps with the other requests instead of holding them all.
+                let records = records(&answer);
+                self.db(move |s| {
+                    s.write(|c| {
+                        store::pushes::record_items(c, &push_id, &records, Timestamp::now())
+                    })
+                })
+                .await?;
+                Ok::<_, Error>(Some(answer))
             }
         }))
         .buffer_unordered(concurrency);
@@ -157,7 +205,7 @@ impl Engine {
         let mut fatal: Option<Error> = None;
         let mut answered = 0u64;
         while let Some(answer) = answers.next().await {
-            let Some(answer) = answer else { continue };
+            let Some(answer) = answer? else { continue };
             answered += 1;
             if let Some(p) = &progress {
                 p.send_replace(IntegrationProgress {
@@ -166,17 +214,10 @@ impl Engine {
                 });
             }
             if let Some(e) = answer.fatal {
-                // Items of the request that hit the fatal error stay unrecorded: the next push
-                // sends them.
                 fatal.get_or_insert(e);
                 continue;
             }
-            let records = tally(&mut result, &answer);
-            let push_id = row.clone();
-            self.db(move |s| {
-                s.write(|c| store::pushes::record_items(c, &push_id, &records, Timestamp::now()))
-            })
-            .await?;
+            tally(&mut result, &answer);
         }
         drop(answers);
         result.requests_sent = answered;
@@ -296,31 +337,45 @@ fn issue(item: &ItemKey, code: &str, message: &str) -> PushItemIssue {
     }
 }
 
-/// Counts one answer into the result and returns what the ledger records.
-fn tally(result: &mut PushResult, answer: &UnitResult) -> Vec<(String, ItemRecord)> {
-    let mut records = Vec::with_capacity(answer.outcomes.len());
+/// Counts one answer into the result.
+fn tally(result: &mut PushResult, answer: &UnitResult) {
     for (item, outcome) in &answer.outcomes {
-        let rec = match outcome {
-            ItemOutcome::Created { external_id } => {
-                result.created += 1;
-                record("created", external_id.clone(), None, None)
-            }
-            ItemOutcome::Updated { external_id } => {
-                result.updated += 1;
-                record("updated", external_id.clone(), None, None)
-            }
+        match outcome {
+            ItemOutcome::Created { .. } => result.created += 1,
+            ItemOutcome::Updated { .. } => result.updated += 1,
             ItemOutcome::Skipped { code, message } => {
                 result.skips.push(issue(item, code, message));
-                record("skipped", None, Some(code), Some(message))
             }
             ItemOutcome::Failed { code, message } => {
                 result.errors.push(issue(item, code, message));
-                record("failed", None, Some(code), Some(message))
             }
-        };
-        records.push((item.0.clone(), rec));
+        }
     }
-    records
+}
+
+/// What the ledger records for one answer.
+fn records(answer: &UnitResult) -> Vec<(String, ItemRecord)> {
+    answer
+        .outcomes
+        .iter()
+        .map(|(item, outcome)| {
+            let rec = match outcome {
+                ItemOutcome::Created { external_id } => {
+                    record("created", external_id.clone(), None, None)
+                }
+                ItemOutcome::Updated { external_id } => {
+                    record("updated", external_id.clone(), None, None)
+                }
+                ItemOutcome::Skipped { code, message } => {
+                    record("skipped", None, Some(code), Some(message))
+                }
+                ItemOutcome::Failed { code, message } => {
+                    record("failed", None, Some(code), Some(message))
+                }
+            };
+            (item.0.clone(), rec)
+        })
+        .collect()
 }
 
 fn record(

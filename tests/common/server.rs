@@ -17,9 +17,19 @@ pub struct Served {
 }
 
 pub async fn serve_with(pace_ms: u64, options: ServerOptions) -> Served {
+    serve_engine(pace_ms, options, |_| {}).await
+}
+
+/// A server whose engine options `tune` adjusts first (integrations, mode, …).
+pub async fn serve_engine(
+    pace_ms: u64,
+    options: ServerOptions,
+    tune: impl FnOnce(&mut EngineOptions),
+) -> Served {
     let dir = tempfile::tempdir().unwrap();
     let mut eo = EngineOptions::new(dir.path());
     eo.pace = Duration::from_millis(pace_ms);
+    tune(&mut eo);
     let engine = Engine::open(eo).await.unwrap();
     let key = keys::mint(
         engine.store(),

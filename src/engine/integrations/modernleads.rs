@@ -99,14 +99,19 @@ impl Limiter {
     }
 }
 
+/// (base URL, SHA-256 of the key, rate) → its limiter.
+type Limiters = HashMap<(String, String, u32), Arc<Limiter>>;
+
 /// One limiter per (service, key) in the process, so two enrichments at once share the key's
-/// budget instead of each spending all of it.
+/// budget instead of each spending all of it. Keyed by the key's hash: the map outlives clients.
 fn shared_limiter(base: &str, key: &str, rate: u32) -> Arc<Limiter> {
-    static LIMITERS: Mutex<Option<HashMap<(String, String, u32), Arc<Limiter>>>> = Mutex::new(None);
+    use sha2::Digest;
+    static LIMITERS: Mutex<Option<Limiters>> = Mutex::new(None);
+    let digest = hex::encode(sha2::Sha256::digest(key.as_bytes()));
     let mut guard = LIMITERS.lock().unwrap_or_else(|p| p.into_inner());
     guard
         .get_or_insert_with(HashMap::new)
-        .entry((base.to_string(), key.to_string(), rate))
+        .entry((base.to_string(), digest, rate))
         .or_insert_with(|| Arc::new(Limiter::new(rate)))
         .clone()
 }

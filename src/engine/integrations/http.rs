@@ -118,6 +118,16 @@ pub async fn send(
     build: impl Fn() -> reqwest::RequestBuilder,
     policy: &RetryPolicy,
 ) -> Result<HttpResponse, TransportError> {
+    send_capped(build, policy, MAX_BODY).await
+}
+
+/// [`send`] for the rare answer that is legitimately larger than [`MAX_BODY`] (a provider's batch
+/// results), still read up to a bound.
+pub async fn send_capped(
+    build: impl Fn() -> reqwest::RequestBuilder,
+    policy: &RetryPolicy,
+    max_body: usize,
+) -> Result<HttpResponse, TransportError> {
     let mut previous_wait: Option<Duration> = None;
     let mut attempt = 0;
     loop {
@@ -141,7 +151,7 @@ pub async fn send(
                     tokio::time::sleep(wait).await;
                     continue;
                 }
-                let body = read_capped(resp).await;
+                let body = read_capped(resp, max_body).await;
                 return Ok(HttpResponse {
                     status,
                     headers,
@@ -163,12 +173,12 @@ pub async fn send(
     }
 }
 
-async fn read_capped(mut resp: reqwest::Response) -> Vec<u8> {
+async fn read_capped(mut resp: reqwest::Response, max_body: usize) -> Vec<u8> {
     let mut body = Vec::new();
     while let Ok(Some(chunk)) = resp.chunk().await {
-        let room = MAX_BODY - body.len();
+        let room = max_body - body.len();
         body.extend_from_slice(&chunk[..chunk.len().min(room)]);
-        if body.len() >= MAX_BODY {
+        if body.len() >= max_body {
             break;
         }
     }

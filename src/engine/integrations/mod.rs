@@ -72,6 +72,8 @@ pub struct IntegrationSettings {
     pub secrets: Secrets,
     /// Requests a push keeps in flight at once.
     pub concurrency: usize,
+    /// Modern Leads' pacing and batch polling (the provider's published limits by default).
+    pub modernleads: modernleads::Tuning,
 }
 
 impl Default for IntegrationSettings {
@@ -87,6 +89,7 @@ impl IntegrationSettings {
             providers,
             secrets: Secrets::Environment,
             concurrency: DEFAULT_CONCURRENCY,
+            modernleads: modernleads::Tuning::default(),
         }
     }
 

@@ -96,10 +96,20 @@ fn agreement_key(v: &Value) -> String {
 }
 
 fn support(origins: &[Origin], backers: &[usize]) -> f64 {
-    1.0 - backers
-        .iter()
-        .map(|&i| 1.0 - origins[i].strength.weight())
+    combined(backers.iter().map(|&i| origins[i].strength))
+}
+
+/// The support of distinct sources stating the same value: `1 − Π(1 − strength)`.
+pub fn combined(strengths: impl IntoIterator<Item = Strength>) -> f64 {
+    1.0 - strengths
+        .into_iter()
+        .map(|s| 1.0 - s.weight())
         .product::<f64>()
+}
+
+/// A value's score when a rival with support `rival` contradicts it: `support × (1 − rival / 2)`.
+pub fn contested(support: f64, rival: f64) -> f64 {
+    support * (1.0 - rival / 2.0)
 }
 
 /// One candidate value of a field: (agreement key, first spelling, backing origins).
@@ -189,7 +199,7 @@ pub fn merge(facts: &[Fact]) -> Merged {
             path.to_string(),
             Chosen {
                 value: value.clone(),
-                score: winner.0 * (1.0 - rival / 2.0),
+                score: contested(winner.0, rival),
                 conflicted: scored.len() > 1,
                 backers: backers.clone(),
             },

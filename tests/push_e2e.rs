@@ -47,12 +47,12 @@ fn section(provider: PushProvider, url: &str) -> String {
             "[integrations.magnetite]\nbase_url = \"{url}\"\napi_key_env = \"E2E_KEY\"\ncampaign_id = \"{}\"\n",
             fakes::magnetite::CAMPAIGN
         ),
-        PushProvider::Autoreach => format!(
-            "[integrations.autoreach]\nbase_url = \"{url}\"\napi_key_env = \"E2E_KEY\"\n"
-        ),
-        PushProvider::Hubspot => format!(
-            "[integrations.hubspot]\nbase_url = \"{url}\"\napi_key_env = \"E2E_KEY\"\n"
-        ),
+        PushProvider::Autoreach => {
+            format!("[integrations.autoreach]\nbase_url = \"{url}\"\napi_key_env = \"E2E_KEY\"\n")
+        }
+        PushProvider::Hubspot => {
+            format!("[integrations.hubspot]\nbase_url = \"{url}\"\napi_key_env = \"E2E_KEY\"\n")
+        }
         PushProvider::Webhook => format!(
             "[integrations.webhook]\nurl = \"{url}{}\"\nsecret_env = \"E2E_KEY\"\n",
             fakes::webhook::PATH
@@ -114,10 +114,17 @@ async fn each_provider_gets_a_job_once_and_dry_runs_send_nothing() {
         assert!(ok, "{name}: {err}");
         let created = first["created"].as_u64().unwrap() + first["updated"].as_u64().unwrap();
         assert!(created >= 20, "{name}: {first}");
-        assert!(first["errors"].as_array().unwrap().is_empty(), "{name}: {first}");
+        assert!(
+            first["errors"].as_array().unwrap().is_empty(),
+            "{name}: {first}"
+        );
         let sent = fake.request_count();
         assert!(sent > 0, "{name}");
-        assert!(fake.violations().is_empty(), "{name}: {:?}", fake.violations());
+        assert!(
+            fake.violations().is_empty(),
+            "{name}: {:?}",
+            fake.violations()
+        );
         assert!(fake.repeats().is_empty(), "{name}: {:?}", fake.repeats());
 
         // Again: nothing is sent, everything reported as already pushed.
@@ -142,7 +149,10 @@ async fn each_provider_gets_a_job_once_and_dry_runs_send_nothing() {
         .await;
         assert!(ok, "{name}: {err}");
         assert_eq!(dry["dry_run"], true);
-        assert!(dry["planned"].as_array().unwrap().is_empty(), "{name}: all sent already");
+        assert!(
+            dry["planned"].as_array().unwrap().is_empty(),
+            "{name}: all sent already"
+        );
         let (ok, forced, err) = leadline(
             dir.path(),
             &config,
@@ -152,8 +162,16 @@ async fn each_provider_gets_a_job_once_and_dry_runs_send_nothing() {
         assert!(ok, "{name}: {err}");
         let planned = forced["planned"].as_array().unwrap();
         assert!(!planned.is_empty(), "{name}: {forced}");
-        assert!(planned.iter().all(|p| p["url"].as_str().unwrap().starts_with(&fake.url)));
-        assert_eq!(fake.request_count(), sent, "{name}: a dry run sent something");
+        assert!(
+            planned
+                .iter()
+                .all(|p| p["url"].as_str().unwrap().starts_with(&fake.url))
+        );
+        assert_eq!(
+            fake.request_count(),
+            sent,
+            "{name}: a dry run sent something"
+        );
     }
 }
 
@@ -197,7 +215,10 @@ async fn the_server_push_route_pushes_once_for_a_remote_client() {
 
     let mut request = PushRequest::new(PushProvider::Webhook);
     request.allow_test_data = true;
-    let first = remote.push(&posted.job.id, request.clone(), None).await.unwrap();
+    let first = remote
+        .push(&posted.job.id, request.clone(), None)
+        .await
+        .unwrap();
     assert_eq!(first.created, 12, "{first:?}");
     let sent = fake.request_count();
     assert!(sent >= 1);

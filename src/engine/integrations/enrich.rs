@@ -178,8 +178,32 @@ impl Engine {
         progress: Option<ProgressSender>,
     ) -> Result<EnrichResult, Error> {
         let request = request.normalised();
-        let (job, mut leads) = self.enrich_inputs(job).await?;
+        let (job, leads) = self.enrich_inputs(job).await?;
         check_enrichable(&job)?;
+        self.enrich_leads(&job, leads, request, progress).await
+    }
+
+    /// Whether Modern Leads is configured (a key is set): live jobs' `verify` steps use it then.
+    pub(crate) fn modernleads_configured(&self) -> bool {
+        let settings = &self.inner.options.integrations;
+        ModernLeads::with_tuning(
+            &settings.providers.modernleads,
+            &settings.secrets,
+            settings.modernleads.clone(),
+        )
+        .is_ok()
+    }
+
+    /// Enriches `leads` (the job's, as stored) and writes back what changed. The job may still be
+    /// running: a live job's `verify` step calls this between its steps.
+    pub(crate) async fn enrich_leads(
+        &self,
+        job: &Job,
+        mut leads: Vec<Lead>,
+        request: EnrichRequest,
+        progress: Option<ProgressSender>,
+    ) -> Result<EnrichResult, Error> {
+        let request = request.normalised();
         let settings = &self.inner.options.integrations;
         let client = ModernLeads::with_tuning(
             &settings.providers.modernleads,

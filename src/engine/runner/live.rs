@@ -12,6 +12,7 @@ use crate::engine::sources::dataset::roles::title_matches;
 use crate::engine::sources::dataset::store::{self as ds, SourcedRecord};
 use crate::engine::sources::grounding;
 use crate::engine::sources::web::WebSource;
+use crate::model::push::{EnrichProvider, EnrichRequest};
 use crate::model::{Error, ErrorCode, Intent, JobId, OrgId, Plan};
 
 fn job_org(c: &rusqlite::Connection, job: &JobId) -> Result<OrgId, Error> {
@@ -160,6 +161,9 @@ impl Runner {
                     }
                 }
                 Intent::Enrich => {}
+                Intent::Verify if self.engine.modernleads_configured() => {
+                    self.verify_with_provider().await?;
+                }
                 Intent::Verify | Intent::Score | Intent::Dedupe => {
                     self.log(self.closing_line(step.intent)).await?;
                 }
@@ -275,6 +279,55 @@ impl Runner {
             }
         }
         Ok(Some(out))
+    }
+
+    /// The `verify` step with Modern Leads: every captured email is checked (in batches beyond a
+    /// few dozen), the verdicts become fields and sources and move each lead's confidence, and
+    /// the leads held for the artifact are the verified ones. A provider failure is logged and
+    /// the job goes on with unverified emails: verification improves leads, it does not gate them.
+    async fn verify_with_provider(&mut self) -> Result<(), Halt> {
+        self.flush().await?;
+        let jid = self.job.clone();
+        let (job, leads) = self
+            .engine
+            .db(move |s| {
+                s.read(|c| {
+                    Ok((
+                        crate::engine::store::jobs::get(c, &jid)?,
+                        crate::engine::store::leads::all(c, &jid)?,
+                    ))
+                })
+            })
+            .await?;
+        let request = EnrichRequest {
+            verify: true,
+            ..EnrichRequest::new(EnrichProvider::Modernleads)
+        };
+        match self.engine.enrich_leads(&job, leads, request, None).await {
+            Ok(r) => {
+                self.log(format!(
+                    "Verified {} email addresses with Modern Leads ({} undeliverable, {} requests)",
+                    r.emails_verified + r.emails_invalid,
+                    r.emails_invalid,
+                    r.requests_sent
+                ))
+                .await?;
+            }
+            Err(e) => {
+                self.log(format!(
+                    "Modern Leads verification failed ({}: {}); emails stay unverified",
+                    e.code, e.message
+                ))
+                .await?;
+            }
+        }
+        // What the verification wrote is what the artifact and the summary report.
+        let jid = self.job.clone();
+        self.captured = self
+            .engine
+            .db(move |s| s.read(|c| crate::engine::store::leads::all(c, &jid)))
+            .await?;
+        Ok(())
     }
 
     fn full(&self) -> bool {

@@ -14,7 +14,8 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use futures::StreamExt;
+use futures::future::BoxFuture;
+use futures::{FutureExt, StreamExt};
 use serde_json::{Value, json};
 
 use super::modernleads::{
@@ -510,38 +511,18 @@ async fn run_verify(run: &mut Run<'_>, leads: &[Lead], groups: Groups<String>) {
     let url = run.client.url(VERIFY);
     if groups.len() <= SINGLE_LIMIT {
         let client = run.client;
-        let abort = Arc::new(AtomicBool::new(false));
-        let mut answers = futures::stream::iter(groups.into_iter().map(|(_, idxs)| {
-            let abort = abort.clone();
+        let calls = groups.into_iter().map(|(_, idxs)| {
             // The lead's own spelling goes out; grouping was by the lowercased address.
             let email = lead_email(&leads[idxs[0]]).unwrap_or_default().to_string();
-            async move {
-                if abort.load(Ordering::SeqCst) {
-                    return None;
-                }
-                let answer = client.verify_email(&email).await;
-                if answer.as_ref().is_err_and(modernleads::is_fatal) {
-                    abort.store(true, Ordering::SeqCst);
-                }
-                Some((idxs, answer))
-            }
-        }))
-        .buffer_unordered(run.concurrency);
-        while let Some(answer) = answers.next().await {
-            let Some((idxs, answer)) = answer else {
-                continue;
-            };
-            run.tick();
-            match answer {
-                Ok(v) => {
-                    run.credits += v.credits_charged;
-                    for &i in &idxs {
-                        run.findings.push((i, verified(&url, &v)));
-                    }
-                }
-                Err(e) => run.failed(leads, &idxs, e),
-            }
-        }
+            (
+                idxs,
+                async move { client.verify_email(&email).await }.boxed(),
+            )
+        });
+        singles(run, leads, calls, |v| {
+            (v.credits_charged, verified(&url, v))
+        })
+        .await;
         return;
     }
     for chunk in groups.chunks(modernleads::MAX_BATCH) {
@@ -647,38 +628,15 @@ async fn run_lookup(run: &mut Run<'_>, leads: &[Lead], groups: Groups<LookupKey>
     let url = run.client.url(LOOKUP);
     if groups.len() <= SINGLE_LIMIT {
         let client = run.client;
-        let abort = Arc::new(AtomicBool::new(false));
-        let mut answers = futures::stream::iter(groups.into_iter().filter_map(|(_, idxs)| {
+        let calls = groups.into_iter().filter_map(|(_, idxs)| {
             let mut req = lookup_request(&leads[idxs[0]])?;
             req.lookup_type = Some("email".into());
-            let abort = abort.clone();
-            Some(async move {
-                if abort.load(Ordering::SeqCst) {
-                    return None;
-                }
-                let answer = client.lookup(&req).await;
-                if answer.as_ref().is_err_and(modernleads::is_fatal) {
-                    abort.store(true, Ordering::SeqCst);
-                }
-                Some((idxs, answer))
-            })
-        }))
-        .buffer_unordered(run.concurrency);
-        while let Some(answer) = answers.next().await {
-            let Some((idxs, answer)) = answer else {
-                continue;
-            };
-            run.tick();
-            match answer {
-                Ok(r) => {
-                    run.credits += r.credits_charged;
-                    for &i in &idxs {
-                        run.findings.push((i, looked_up(&url, &r)));
-                    }
-                }
-                Err(e) => run.failed(leads, &idxs, e),
-            }
-        }
+            Some((idxs, async move { client.lookup(&req).await }.boxed()))
+        });
+        singles(run, leads, calls, |r| {
+            (r.credits_charged, looked_up(&url, r))
+        })
+        .await;
         return;
     }
     for chunk in groups.chunks(modernleads::MAX_BATCH) {
@@ -745,40 +703,67 @@ async fn run_qualify(run: &mut Run<'_>, leads: &[Lead], groups: Groups<String>) 
     // No batch endpoint scores companies: one request per domain, a few at a time.
     let url = run.client.url(QUALIFY);
     let client = run.client;
-    let abort = Arc::new(AtomicBool::new(false));
-    let mut answers = futures::stream::iter(groups.into_iter().map(|(domain, idxs)| {
+    let calls = groups.into_iter().map(|(domain, idxs)| {
         let req = qualify_request(&leads[idxs[0]], &domain);
-        let abort = abort.clone();
-        async move {
-            if abort.load(Ordering::SeqCst) {
-                return None;
+        (idxs, async move { client.qualify(&req).await }.boxed())
+    });
+    singles(run, leads, calls, |q| {
+        (
+            q.credits_charged,
+            Finding::Qualified {
+                url: url.clone(),
+                score: q.fit_score,
+                label: sanitize_inline(&q.fit_label),
+                reason: q.reason.as_deref().map(sanitize_inline),
+            },
+        )
+    })
+    .await;
+}
+
+/// One request per group of leads, `run.concurrency` at a time; each answer becomes a finding
+/// for every lead of its group. A fatal answer (bad key, no credits) stops the requests not yet
+/// sent.
+/// A group's leads and the answer their request got.
+type Answered<R> = (Vec<usize>, Result<R, Error>);
+
+// The calls come boxed: with a generic future type here, the compiler cannot prove the runner's
+// task `Send` (a known limit of its higher-ranked lifetime inference).
+async fn singles<'a, R: Send + 'a>(
+    run: &mut Run<'_>,
+    leads: &[Lead],
+    calls: impl Iterator<Item = (Vec<usize>, BoxFuture<'a, Result<R, Error>>)>,
+    found: impl Fn(&R) -> (f64, Finding),
+) {
+    let abort = Arc::new(AtomicBool::new(false));
+    let calls: Vec<BoxFuture<'a, Option<Answered<R>>>> = calls
+        .map(|(idxs, call)| {
+            let abort = abort.clone();
+            async move {
+                if abort.load(Ordering::SeqCst) {
+                    return None;
+                }
+                let answer = call.await;
+                if answer.as_ref().is_err_and(modernleads::is_fatal) {
+                    abort.store(true, Ordering::SeqCst);
+                }
+                Some((idxs, answer))
             }
-            let answer = client.qualify(&req).await;
-            if answer.as_ref().is_err_and(modernleads::is_fatal) {
-                abort.store(true, Ordering::SeqCst);
-            }
-            Some((idxs, answer))
-        }
-    }))
-    .buffer_unordered(run.concurrency);
+            .boxed()
+        })
+        .collect();
+    let mut answers = futures::stream::iter(calls).buffer_unordered(run.concurrency);
     while let Some(answer) = answers.next().await {
         let Some((idxs, answer)) = answer else {
             continue;
         };
         run.tick();
         match answer {
-            Ok(q) => {
-                run.credits += q.credits_charged;
+            Ok(r) => {
+                let (credits, finding) = found(&r);
+                run.credits += credits;
                 for &i in &idxs {
-                    run.findings.push((
-                        i,
-                        Finding::Qualified {
-                            url: url.clone(),
-                            score: q.fit_score,
-                            label: sanitize_inline(&q.fit_label),
-                            reason: q.reason.as_deref().map(sanitize_inline),
-                        },
-                    ));
+                    run.findings.push((i, finding.clone()));
                 }
             }
             Err(e) => run.failed(leads, &idxs, e),

@@ -36,7 +36,7 @@ use super::http::RetryPolicy;
 use super::support::{self, Service, put};
 use super::{ItemKey, ItemOutcome, Planned, PushContext, PushTarget, Secrets, Unit, UnitResult};
 use crate::config::ServiceConfig;
-use crate::model::push::{PlannedRequest, PushMode, PushProvider};
+use crate::model::push::{PlannedRequest, PushProvider};
 use crate::model::{Error, Lead};
 
 pub const DEFAULT_BASE_URL: &str = "https://api.autoreach.work";
@@ -155,20 +155,9 @@ impl PushTarget for AutoReach {
     }
 
     fn plan(&self, ctx: &PushContext<'_>, leads: &[Lead]) -> Result<Planned, Error> {
-        if ctx.mode != PushMode::Contacts {
-            return Err(Error::invalid(format!(
-                "AutoReach takes contacts (people with an email), not companies; push with --mode contacts instead of {}.",
-                ctx.mode
-            ))
-            .with_param("mode"));
-        }
+        support::contacts_only("AutoReach", ctx.mode)?;
         support::check_mapping(ctx.mapping)?;
-        let workflow = ctx
-            .list_id
-            .map(str::trim)
-            .filter(|w| !w.is_empty())
-            .map(str::to_string)
-            .or_else(|| self.workflow_id.clone());
+        let workflow = support::list_or(ctx.list_id, &self.workflow_id);
         let mut planned = Planned {
             list_id: workflow.clone(),
             ..Planned::default()

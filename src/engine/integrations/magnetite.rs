@@ -259,28 +259,16 @@ impl PushTarget for Magnetite {
     }
 
     fn plan(&self, ctx: &PushContext<'_>, leads: &[Lead]) -> Result<Planned, Error> {
-        if ctx.mode != crate::model::push::PushMode::Contacts {
-            return Err(Error::invalid(format!(
-                "Magnetite takes contacts (people with an email), not companies; push with --mode contacts instead of {}.",
-                ctx.mode
-            ))
-            .with_param("mode"));
-        }
+        support::contacts_only("Magnetite", ctx.mode)?;
         support::check_mapping(ctx.mapping)?;
-        let campaign = ctx
-            .list_id
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .map(str::to_string)
-            .or_else(|| self.campaign_id.clone())
-            .ok_or_else(|| {
-                super::not_configured(
-                    "Magnetite",
-                    SECTION,
-                    &["campaign_id"],
-                    " (or pass the campaign with --list-id)",
-                )
-            })?;
+        let campaign = support::list_or(ctx.list_id, &self.campaign_id).ok_or_else(|| {
+            super::not_configured(
+                "Magnetite",
+                SECTION,
+                &["campaign_id"],
+                " (or pass the campaign with --list-id)",
+            )
+        })?;
         let url = format!(
             "{}/api/campaigns/{}/leads",
             self.base_url,

@@ -323,6 +323,26 @@ pub fn apply_mapping(
 }
 
 /// Rejects a mapping that is not `{"field": "path"}` before anything is sent.
+/// For providers that take people only: other modes are refused, saying what to do.
+pub fn contacts_only(provider: &str, mode: crate::model::push::PushMode) -> Result<(), Error> {
+    if mode == crate::model::push::PushMode::Contacts {
+        return Ok(());
+    }
+    Err(Error::invalid(format!(
+        "{provider} takes contacts (people with an email), not companies; push with --mode contacts instead of {mode}."
+    ))
+    .with_param("mode"))
+}
+
+/// The list, campaign or workflow a push names (`--list-id`), else the configured one.
+pub fn list_or(list_id: Option<&str>, configured: &Option<String>) -> Option<String> {
+    list_id
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .or_else(|| configured.clone())
+}
+
 pub fn check_mapping(mapping: Option<&Map<String, Value>>) -> Result<(), Error> {
     let Some(mapping) = mapping else {
         return Ok(());

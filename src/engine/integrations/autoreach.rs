@@ -56,6 +56,15 @@ pub struct AutoReach {
 }
 
 impl AutoReach {
+    fn endpoint(&self) -> support::Endpoint<'_> {
+        support::Endpoint {
+            client: &self.client,
+            key: &self.key,
+            policy: &self.policy,
+            service: &self.service,
+        }
+    }
+
     pub fn from_config(config: &ServiceConfig, secrets: &Secrets) -> Result<Self, Error> {
         let key_env = config
             .api_key_env
@@ -211,39 +220,33 @@ impl PushTarget for AutoReach {
     }
 
     async fn send(&self, unit: &Unit) -> UnitResult {
-        let sent = support::post_json(
-            &self.client,
-            &unit.request.url,
-            &self.key,
-            &unit.request.body,
-            &self.policy,
-        )
-        .await;
         let batch = unit.request.body.get("leads").is_some();
-        support::answer(&self.service, unit, sent, |resp| {
-            let v = resp.json()?;
-            let v = v.as_object()?;
-            if batch {
-                batch_outcomes(unit, v)
-            } else {
-                let id = [
-                    &v.get("id"),
-                    &v.get("lead").and_then(|l| l.get("id")),
-                    &v.get("data").and_then(|d| d.get("id")),
-                ]
-                .into_iter()
-                .flatten()
-                .find_map(|id| match id {
-                    Value::String(s) => Some(s.clone()),
-                    Value::Number(n) => Some(n.to_string()),
-                    _ => None,
-                });
-                Some(UnitResult::all(
-                    unit,
-                    ItemOutcome::Created { external_id: id },
-                ))
-            }
-        })
+        self.endpoint()
+            .send(unit, |resp| {
+                let v = resp.json()?;
+                let v = v.as_object()?;
+                if batch {
+                    batch_outcomes(unit, v)
+                } else {
+                    let id = [
+                        &v.get("id"),
+                        &v.get("lead").and_then(|l| l.get("id")),
+                        &v.get("data").and_then(|d| d.get("id")),
+                    ]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|id| match id {
+                        Value::String(s) => Some(s.clone()),
+                        Value::Number(n) => Some(n.to_string()),
+                        _ => None,
+                    });
+                    Some(UnitResult::all(
+                        unit,
+                        ItemOutcome::Created { external_id: id },
+                    ))
+                }
+            })
+            .await
     }
 }
 

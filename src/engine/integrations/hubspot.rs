@@ -37,6 +37,15 @@ pub struct HubSpot {
 }
 
 impl HubSpot {
+    fn endpoint(&self) -> support::Endpoint<'_> {
+        support::Endpoint {
+            client: &self.client,
+            key: &self.key,
+            policy: &self.policy,
+            service: &self.service,
+        }
+    }
+
     pub fn from_config(config: &ServiceConfig, secrets: &Secrets) -> Result<Self, Error> {
         let key_env = config
             .api_key_env
@@ -195,17 +204,9 @@ impl PushTarget for HubSpot {
     }
 
     async fn send(&self, unit: &Unit) -> UnitResult {
-        let sent = support::post_json(
-            &self.client,
-            &unit.request.url,
-            &self.key,
-            &unit.request.body,
-            &self.policy,
-        )
-        .await;
-        support::answer(&self.service, unit, sent, |resp| {
-            outcomes(unit, resp.json()?)
-        })
+        self.endpoint()
+            .send(unit, |resp| outcomes(unit, resp.json()?))
+            .await
     }
 }
 

@@ -27,6 +27,15 @@ pub struct Magnetite {
 }
 
 impl Magnetite {
+    fn endpoint(&self) -> support::Endpoint<'_> {
+        support::Endpoint {
+            client: &self.client,
+            key: &self.key,
+            policy: &self.policy,
+            service: &self.service,
+        }
+    }
+
     pub fn from_config(config: &ServiceConfig, secrets: &Secrets) -> Result<Self, Error> {
         let key_env = config
             .api_key_env
@@ -297,28 +306,22 @@ impl PushTarget for Magnetite {
     }
 
     async fn send(&self, unit: &Unit) -> UnitResult {
-        let sent = support::post_json(
-            &self.client,
-            &unit.request.url,
-            &self.key,
-            &unit.request.body,
-            &self.policy,
-        )
-        .await;
-        support::answer(&self.service, unit, sent, |resp| {
-            // {"success": true, "prospectId": "…", "status": "queued", …}
-            let v = resp.json()?;
-            if v.get("success").and_then(Value::as_bool) != Some(true) {
-                return None;
-            }
-            let id = v
-                .get("prospectId")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-            Some(UnitResult::all(
-                unit,
-                ItemOutcome::Created { external_id: id },
-            ))
-        })
+        self.endpoint()
+            .send(unit, |resp| {
+                // {"success": true, "prospectId": "…", "status": "queued", …}
+                let v = resp.json()?;
+                if v.get("success").and_then(Value::as_bool) != Some(true) {
+                    return None;
+                }
+                let id = v
+                    .get("prospectId")
+                    .and_then(Value::as_str)
+                    .map(str::to_string);
+                Some(UnitResult::all(
+                    unit,
+                    ItemOutcome::Created { external_id: id },
+                ))
+            })
+            .await
     }
 }

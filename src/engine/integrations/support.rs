@@ -155,6 +155,33 @@ pub fn malformed(service: &Service, resp: &HttpResponse) -> ItemOutcome {
     )
 }
 
+/// How a bearer-key JSON provider is reached: what its targets share.
+pub struct Endpoint<'a> {
+    pub client: &'a reqwest::Client,
+    pub key: &'a str,
+    pub policy: &'a RetryPolicy,
+    pub service: &'a Service,
+}
+
+impl Endpoint<'_> {
+    /// POSTs the unit's body (retrying per the policy) and maps the answer with `success`.
+    pub async fn send(
+        &self,
+        unit: &Unit,
+        success: impl FnOnce(&HttpResponse) -> Option<UnitResult>,
+    ) -> UnitResult {
+        let sent = post_json(
+            self.client,
+            &unit.request.url,
+            self.key,
+            &unit.request.body,
+            self.policy,
+        )
+        .await;
+        answer(self.service, unit, sent, success)
+    }
+}
+
 /// Maps one answer (after retries) to outcomes. `success` reads a 2xx body; `None` from it means
 /// the body was not what the provider promised.
 pub fn answer(

@@ -32,7 +32,6 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 
-use super::http::RetryPolicy;
 use super::support::{self, Service, put};
 use super::{ItemKey, ItemOutcome, Planned, PushContext, PushTarget, Secrets, Unit, UnitResult};
 use crate::config::ServiceConfig;
@@ -48,23 +47,11 @@ pub const BATCH: usize = 100;
 
 pub struct AutoReach {
     base_url: String,
-    key: String,
+    endpoint: support::Endpoint,
     workflow_id: Option<String>,
-    client: reqwest::Client,
-    policy: RetryPolicy,
-    service: Service,
 }
 
 impl AutoReach {
-    fn endpoint(&self) -> support::Endpoint<'_> {
-        support::Endpoint {
-            client: &self.client,
-            key: &self.key,
-            policy: &self.policy,
-            service: &self.service,
-        }
-    }
-
     pub fn from_config(config: &ServiceConfig, secrets: &Secrets) -> Result<Self, Error> {
         let key_env = config
             .api_key_env
@@ -80,17 +67,17 @@ impl AutoReach {
         )?;
         Ok(Self {
             base_url: support::base(config.base_url.as_deref(), DEFAULT_BASE_URL),
-            key,
             workflow_id: config.workflow_id.clone().filter(|w| !w.trim().is_empty()),
-            client: super::http::client(support::REQUEST_TIMEOUT)?,
-            policy: RetryPolicy::default(),
-            service: Service {
+            endpoint: support::Endpoint::new(
+                key,
+                Service {
                 name: "AutoReach",
                 key_env,
                 credential: "API key",
                 billing_hint: "API calls use AutoReach credits: top up or upgrade the plan in AutoReach (Settings → Billing), then push again: what was sent is not sent twice.",
                 not_found_hint: "The workflow does not exist for this key: check workflow_id under [integrations.autoreach] (or --list-id) and base_url.".into(),
             },
+            )?,
         })
     }
 }
@@ -221,7 +208,7 @@ impl PushTarget for AutoReach {
 
     async fn send(&self, unit: &Unit) -> UnitResult {
         let batch = unit.request.body.get("leads").is_some();
-        self.endpoint()
+        self.endpoint
             .send(unit, |resp| {
                 let v = resp.json()?;
                 let v = v.as_object()?;

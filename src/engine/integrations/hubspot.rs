@@ -15,7 +15,6 @@ use std::collections::{HashMap, HashSet};
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 
-use super::http::RetryPolicy;
 use super::support::{self, Service, put};
 use super::{ItemKey, ItemOutcome, Planned, PushContext, PushTarget, Secrets, Unit, UnitResult};
 use crate::config::ServiceConfig;
@@ -30,22 +29,10 @@ pub const BATCH: usize = 100;
 
 pub struct HubSpot {
     base_url: String,
-    key: String,
-    client: reqwest::Client,
-    policy: RetryPolicy,
-    service: Service,
+    endpoint: support::Endpoint,
 }
 
 impl HubSpot {
-    fn endpoint(&self) -> support::Endpoint<'_> {
-        support::Endpoint {
-            client: &self.client,
-            key: &self.key,
-            policy: &self.policy,
-            service: &self.service,
-        }
-    }
-
     pub fn from_config(config: &ServiceConfig, secrets: &Secrets) -> Result<Self, Error> {
         let key_env = config
             .api_key_env
@@ -61,16 +48,16 @@ impl HubSpot {
         )?;
         Ok(Self {
             base_url: support::base(config.base_url.as_deref(), DEFAULT_BASE_URL),
-            key,
-            client: super::http::client(support::REQUEST_TIMEOUT)?,
-            policy: RetryPolicy::default(),
-            service: Service {
+            endpoint: support::Endpoint::new(
+                key,
+                Service {
                 name: "HubSpot",
                 key_env,
                 credential: "access token",
                 billing_hint: "Check the HubSpot account's subscription and API limits, then push again: what was sent is not sent twice.",
                 not_found_hint: "Check base_url under [integrations.hubspot]: the CRM v3 batch upsert endpoint was not found there.".into(),
             },
+            )?,
         })
     }
 
@@ -204,7 +191,7 @@ impl PushTarget for HubSpot {
     }
 
     async fn send(&self, unit: &Unit) -> UnitResult {
-        self.endpoint()
+        self.endpoint
             .send(unit, |resp| outcomes(unit, resp.json()?))
             .await
     }

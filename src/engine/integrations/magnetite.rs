@@ -6,7 +6,6 @@
 use async_trait::async_trait;
 use serde_json::{Map, Value, json};
 
-use super::http::RetryPolicy;
 use super::support::{self, Service, put};
 use super::{ItemKey, ItemOutcome, Planned, PushContext, PushTarget, Secrets, Unit, UnitResult};
 use crate::config::ServiceConfig;
@@ -19,23 +18,11 @@ const SECTION: &str = "integrations.magnetite";
 
 pub struct Magnetite {
     base_url: String,
-    key: String,
+    endpoint: support::Endpoint,
     campaign_id: Option<String>,
-    client: reqwest::Client,
-    policy: RetryPolicy,
-    service: Service,
 }
 
 impl Magnetite {
-    fn endpoint(&self) -> support::Endpoint<'_> {
-        support::Endpoint {
-            client: &self.client,
-            key: &self.key,
-            policy: &self.policy,
-            service: &self.service,
-        }
-    }
-
     pub fn from_config(config: &ServiceConfig, secrets: &Secrets) -> Result<Self, Error> {
         let key_env = config
             .api_key_env
@@ -51,20 +38,20 @@ impl Magnetite {
         )?;
         Ok(Self {
             base_url: support::base(config.base_url.as_deref(), DEFAULT_BASE_URL),
-            key,
             campaign_id: config
                 .campaign_id
                 .clone()
                 .filter(|c| !c.trim().is_empty()),
-            client: super::http::client(support::REQUEST_TIMEOUT)?,
-            policy: RetryPolicy::default(),
-            service: Service {
+            endpoint: support::Endpoint::new(
+                key,
+                Service {
                 name: "Magnetite",
                 key_env,
                 credential: "API key",
                 billing_hint: "Add credits or upgrade the plan in the Magnetite dashboard, then push again: what was sent is not sent twice.",
                 not_found_hint: "The campaign does not exist for this key: check campaign_id under [integrations.magnetite] (or --list-id) and base_url.".into(),
             },
+            )?,
         })
     }
 
@@ -306,7 +293,7 @@ impl PushTarget for Magnetite {
     }
 
     async fn send(&self, unit: &Unit) -> UnitResult {
-        self.endpoint()
+        self.endpoint
             .send(unit, |resp| {
                 // {"success": true, "prospectId": "…", "status": "queued", …}
                 let v = resp.json()?;

@@ -156,14 +156,24 @@ pub fn malformed(service: &Service, resp: &HttpResponse) -> ItemOutcome {
 }
 
 /// How a bearer-key JSON provider is reached: what its targets share.
-pub struct Endpoint<'a> {
-    pub client: &'a reqwest::Client,
-    pub key: &'a str,
-    pub policy: &'a RetryPolicy,
-    pub service: &'a Service,
+pub struct Endpoint {
+    pub key: String,
+    pub client: reqwest::Client,
+    pub policy: RetryPolicy,
+    pub service: Service,
 }
 
-impl Endpoint<'_> {
+impl Endpoint {
+    /// The default client and retry rule for `service`, with `key`.
+    pub fn new(key: String, service: Service) -> Result<Self, Error> {
+        Ok(Self {
+            key,
+            client: super::http::client(REQUEST_TIMEOUT)?,
+            policy: RetryPolicy::default(),
+            service,
+        })
+    }
+
     /// POSTs the unit's body (retrying per the policy) and maps the answer with `success`.
     pub async fn send(
         &self,
@@ -171,14 +181,14 @@ impl Endpoint<'_> {
         success: impl FnOnce(&HttpResponse) -> Option<UnitResult>,
     ) -> UnitResult {
         let sent = post_json(
-            self.client,
+            &self.client,
             &unit.request.url,
-            self.key,
+            &self.key,
             &unit.request.body,
-            self.policy,
+            &self.policy,
         )
         .await;
-        answer(self.service, unit, sent, success)
+        answer(&self.service, unit, sent, success)
     }
 }
 

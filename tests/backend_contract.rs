@@ -304,6 +304,33 @@ async fn pushes(b: &dyn Backend) {
         .unwrap_err();
     assert_eq!(e.code, ErrorCode::InvalidRequest);
     assert!(e.message.contains("--allow-test-data"), "{e}");
+    // Nothing is configured here but files; the list says so, with what to set.
+    let list = b.integrations().await.unwrap();
+    let names: Vec<&str> = list.iter().map(|i| i.provider.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "magnetite",
+            "autoreach",
+            "hubspot",
+            "webhook",
+            "file",
+            "modernleads"
+        ]
+    );
+    for i in &list {
+        assert_eq!(i.connected, i.provider == "file", "{i:?}");
+    }
+    assert!(
+        list[0].detail.contains("[integrations.magnetite]"),
+        "{:?}",
+        list[0]
+    );
+    assert!(
+        list[5].detail.contains("[providers.modernleads]"),
+        "{:?}",
+        list[5]
+    );
     // Asked, but not configured: the message names the keys to set.
     let mut magnetite = PushRequest::new(PushProvider::Magnetite);
     magnetite.allow_test_data = true;

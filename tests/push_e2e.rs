@@ -192,6 +192,16 @@ async fn the_server_push_route_pushes_once_for_a_remote_client() {
     })
     .await;
     let remote = RemoteBackend::new(&served.base, &served.key).unwrap();
+    let list = remote.integrations().await.unwrap();
+    let webhook = list.iter().find(|i| i.provider == "webhook").unwrap();
+    assert!(webhook.connected, "{webhook:?}");
+    assert!(
+        !list
+            .iter()
+            .find(|i| i.provider == "hubspot")
+            .unwrap()
+            .connected
+    );
     let thread = remote.create_thread(CreateThread::default()).await.unwrap();
     let posted = remote
         .post_message(

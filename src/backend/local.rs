@@ -5,7 +5,9 @@ use futures::StreamExt;
 
 use super::{Backend, BackendInfo, BackendKind, EventStream, StreamItem};
 use crate::engine::Engine;
-use crate::model::push::{EnrichRequest, EnrichResult, ProgressSender, PushRequest, PushResult};
+use crate::model::push::{
+    EnrichRequest, EnrichResult, IntegrationStatus, ProgressSender, PushRequest, PushResult,
+};
 use crate::model::requests::{
     Approve, CreateThread, ExportFormat, JobQuery, LeadQuery, PostMessage, PostedMessage,
     ThreadPatch, ThreadQuery,
@@ -132,6 +134,10 @@ impl Backend for LocalBackend {
         progress: Option<ProgressSender>,
     ) -> Result<PushResult> {
         self.engine.push(job, request, progress).await
+    }
+
+    async fn integrations(&self) -> Result<Vec<IntegrationStatus>> {
+        Ok(self.engine.integrations())
     }
 
     async fn enrich(

@@ -10,7 +10,9 @@ pub use remote::RemoteBackend;
 use async_trait::async_trait;
 use futures::stream::BoxStream;
 
-use crate::model::push::{EnrichRequest, EnrichResult, ProgressSender, PushRequest, PushResult};
+use crate::model::push::{
+    EnrichRequest, EnrichResult, IntegrationStatus, ProgressSender, PushRequest, PushResult,
+};
 use crate::model::requests::{
     Approve, CreateThread, ExportFormat, JobQuery, LeadQuery, PostMessage, PostedMessage,
     ThreadPatch, ThreadQuery,
@@ -99,6 +101,8 @@ pub trait Backend: Send + Sync {
         request: PushRequest,
         progress: Option<ProgressSender>,
     ) -> Result<PushResult>;
+    /// Which push targets and providers are configured (reference: `GET /v1/integrations`).
+    async fn integrations(&self) -> Result<Vec<IntegrationStatus>>;
     /// Enriches a finished job's leads with a provider.
     async fn enrich(
         &self,

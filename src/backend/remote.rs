@@ -18,8 +18,8 @@ use serde_json::{Value, json};
 use super::{Backend, BackendInfo, BackendKind, EventStream, StreamItem};
 use crate::model::error::ErrorEnvelope;
 use crate::model::push::{
-    EnrichRequest, EnrichResult, IntegrationProgress, ProgressSender, PushProvider, PushRequest,
-    PushResult,
+    EnrichRequest, EnrichResult, IntegrationProgress, IntegrationStatus, ProgressSender,
+    PushProvider, PushRequest, PushResult,
 };
 use crate::model::requests::{
     Approve, CreateThread, ExportFormat, JobQuery, LeadQuery, PostMessage, PostedMessage, Replan,
@@ -590,6 +590,17 @@ impl Backend for RemoteBackend {
             p.send_replace(IntegrationProgress { done: n, total: n });
         }
         Ok(result)
+    }
+
+    async fn integrations(&self) -> Result<Vec<IntegrationStatus>> {
+        let page: Page<IntegrationStatus> = self.get("/integrations", &[]).await?;
+        let mut list = page.data;
+        // The server never writes the client's files; this machine does.
+        if let Some(file) = list.iter_mut().find(|s| s.provider == "file") {
+            file.connected = true;
+            file.detail = "CSV, JSON or XLSX on this machine".into();
+        }
+        Ok(list)
     }
 
     async fn enrich(

@@ -320,3 +320,13 @@ pub struct IntegrationProgress {
 
 /// Where a running push or enrichment reports progress (the latest value wins).
 pub type ProgressSender = tokio::sync::watch::Sender<IntegrationProgress>;
+
+/// Whether a provider can be used (reference: `GET /v1/integrations`, "connected").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IntegrationStatus {
+    pub object: String,
+    pub provider: String,
+    pub connected: bool,
+    /// What it pushes to, or (not connected) which keys to set.
+    pub detail: String,
+}

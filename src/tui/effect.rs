@@ -63,6 +63,7 @@ pub enum Request {
         job: JobId,
         request: PushRequest,
     },
+    Integrations,
     Enrich {
         job: JobId,
         request: EnrichRequest,
@@ -99,6 +100,7 @@ pub async fn execute_with_progress(
     progress: Option<ProgressSender>,
 ) -> Result<Reply, Error> {
     Ok(match request {
+        Request::Integrations => Reply::Integrations(backend.integrations().await?),
         Request::Push { job, request } => {
             Reply::Pushed(backend.push(&job, request, progress).await?)
         }

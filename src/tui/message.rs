@@ -4,7 +4,7 @@
 use ratatui::crossterm::event::{KeyEvent, MouseEvent};
 
 use crate::backend::StreamItem;
-use crate::model::push::{EnrichResult, IntegrationProgress, PushResult};
+use crate::model::push::{EnrichResult, IntegrationProgress, IntegrationStatus, PushResult};
 use crate::model::requests::PostedMessage;
 use crate::model::{
     Error, Event, Job, JobId, Lead, Message, Page, Plan, Thread, ThreadId, Timestamp, Usage,
@@ -83,5 +83,6 @@ pub enum Reply {
         bytes: usize,
     },
     Pushed(PushResult),
+    Integrations(Vec<IntegrationStatus>),
     Enriched(EnrichResult),
 }

@@ -1002,7 +1002,36 @@ fn push_flow_previews_then_pushes_and_shows_per_lead_errors() {
     use super::state::overlay::PushStage;
     use crate::model::push::{IntegrationProgress, PushMode, PushProvider};
     let mut s = loaded(1, JobStatus::Succeeded, 3);
-    ch(&mut s, 'p');
+    let fx = ch(&mut s, 'p');
+    assert_eq!(requests(&fx), [&Request::Integrations]);
+    let status =
+        |provider: &str, connected: bool, detail: &str| crate::model::push::IntegrationStatus {
+            object: "integration".into(),
+            provider: provider.into(),
+            connected,
+            detail: detail.into(),
+        };
+    reply(
+        &mut s,
+        Slot::Integrations,
+        Reply::Integrations(vec![
+            status(
+                "magnetite",
+                false,
+                "magnetite is not configured: set campaign_id under [integrations.magnetite]",
+            ),
+            status("autoreach", true, "create AutoReach leads"),
+            status("file", true, "CSV, JSON or XLSX on this machine"),
+        ]),
+    );
+    snap("push_picker_status", &mut s);
+    let text = render_text(&s, 140, 40).unwrap();
+    assert!(text.contains("✓ autoreach"), "{text}");
+    assert!(text.contains("· magnetite"), "{text}");
+    assert!(
+        text.contains("set campaign_id under [integrations.magnetite]"),
+        "{text}"
+    );
     // Pick autoreach, companies mode, allow test data; Enter asks for a dry run only.
     ch(&mut s, 'j');
     ch(&mut s, 'm');

@@ -11,7 +11,8 @@ use super::{ItemKey, ItemOutcome, PushContext, UnitResult, file};
 use crate::engine::Engine;
 use crate::engine::store::{self, pushes::ItemRecord, scope::Scope};
 use crate::model::push::{
-    IntegrationProgress, ProgressSender, PushItemIssue, PushProvider, PushRequest, PushResult,
+    IntegrationProgress, IntegrationStatus, ProgressSender, PushItemIssue, PushProvider,
+    PushRequest, PushResult,
 };
 use crate::model::{Error, ErrorCode, Job, JobId, JobStatus, Lead, PushId, Timestamp};
 
@@ -238,6 +239,46 @@ impl Engine {
             }
             None => Ok(result),
         }
+    }
+
+    /// Every push target and enrichment provider, and whether it is configured (the check reads
+    /// the config and the named environment variables; nothing is sent).
+    pub fn integrations(&self) -> Vec<IntegrationStatus> {
+        let settings = &self.inner.options.integrations;
+        let status = |provider: &str, result: Result<String, Error>| IntegrationStatus {
+            object: "integration".into(),
+            provider: provider.to_string(),
+            connected: result.is_ok(),
+            detail: match result {
+                Ok(d) => d,
+                Err(e) => e.message,
+            },
+        };
+        let mut out: Vec<IntegrationStatus> = PushProvider::ALL
+            .into_iter()
+            .map(|p| {
+                let result = if p == PushProvider::File {
+                    Ok("CSV, JSON or XLSX on this machine".to_string())
+                } else {
+                    super::target(settings, p).map(|_| p.describe().to_string())
+                };
+                status(p.as_str(), result)
+            })
+            .collect();
+        out.push(status(
+            "modernleads",
+            self.modernleads_configured()
+                .then(|| "enrichment: verify, lookup, qualify".to_string())
+                .ok_or_else(|| {
+                    super::not_configured(
+                        "Modern Leads",
+                        "providers.modernleads",
+                        &["api_key_env (and the variable it names)"],
+                        "",
+                    )
+                }),
+        ));
+        out
     }
 
     /// The pushes recorded for a job, newest first.

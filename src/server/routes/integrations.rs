@@ -52,6 +52,21 @@ pub async fn list(
     ))
 }
 
+/// `GET /v1/integrations`: every provider and whether this server is configured for it.
+pub async fn list_integrations(
+    State(s): State<AppState>,
+    Extension(p): Extension<Principal>,
+) -> ApiResult<Json<Value>> {
+    let mut list = p.engine(&s).integrations();
+    if let Some(file) = list.iter_mut().find(|i| i.provider == "file") {
+        file.connected = false;
+        file.detail = "written by the client, never on the server".into();
+    }
+    Ok(Json(
+        json!({ "object": "list", "data": list, "has_more": false, "next_cursor": null }),
+    ))
+}
+
 pub async fn enrich(
     State(s): State<AppState>,
     Extension(p): Extension<Principal>,

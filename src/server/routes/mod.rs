@@ -43,6 +43,7 @@ pub(crate) fn authed() -> Router<AppState> {
             post(integrations::push).get(integrations::list),
         )
         .route("/v1/jobs/{id}/enrich", post(integrations::enrich))
+        .route("/v1/integrations", get(integrations::list_integrations))
         .route("/v1/artifacts/{id}", get(artifacts::get))
         .route("/v1/search", post(search::search))
         .route("/v1/usage", get(account::usage))

@@ -1,6 +1,8 @@
 //! Modal layers over the panes. At most one is open; it gets every key first.
 
-use crate::model::push::{IntegrationProgress, PushMode, PushProvider, PushRequest, PushResult};
+use crate::model::push::{
+    IntegrationProgress, IntegrationStatus, PushMode, PushProvider, PushRequest, PushResult,
+};
 use crate::model::{JobId, PlanId, ThreadId};
 
 use super::input::LineInput;
@@ -69,6 +71,8 @@ pub struct PushFlow {
     /// Let test-mode leads reach a real service (off unless the user turns it on).
     pub allow_test_data: bool,
     pub stage: PushStage,
+    /// Which providers are configured, once the backend has said.
+    pub status: Option<Vec<IntegrationStatus>>,
 }
 
 #[derive(Debug, PartialEq)]
@@ -91,6 +95,7 @@ impl PushFlow {
             mode: PushMode::Contacts,
             allow_test_data: false,
             stage: PushStage::Pick,
+            status: None,
         }
     }
 

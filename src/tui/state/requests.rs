@@ -16,6 +16,8 @@ pub enum Slot {
     Action,
     /// Push dry runs and pushes: every reply matters, and errors land in the push dialog.
     Push,
+    /// Which providers are configured (for the push dialog).
+    Integrations,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

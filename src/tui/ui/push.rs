@@ -43,10 +43,34 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, flow: &PushFlow) {
                 } else {
                     t.text
                 };
+                let known = flow
+                    .status
+                    .as_ref()
+                    .and_then(|list| list.iter().find(|st| st.provider == p.as_str()));
+                let (mark, mark_style) = match known {
+                    Some(st) if st.connected => ("✓ ", t.ok),
+                    Some(_) => ("· ", t.muted),
+                    None => ("  ", t.muted),
+                };
                 lines.push(Line::from(vec![
-                    Span::styled(format!("{marker} {:<11}", p.as_str()), style),
+                    Span::styled(format!("{marker} "), style),
+                    Span::styled(mark, mark_style),
+                    Span::styled(format!("{:<11}", p.as_str()), style),
                     Span::styled(p.describe(), t.muted),
                 ]));
+            }
+            // The selected provider's status in words when it cannot be used yet.
+            let selected = flow.provider();
+            if let Some(st) = flow
+                .status
+                .as_ref()
+                .and_then(|list| list.iter().find(|st| st.provider == selected.as_str()))
+                && !st.connected
+            {
+                lines.push(Line::raw(""));
+                for chunk in wrap_text(&clean(&st.detail), width) {
+                    lines.push(Line::styled(chunk, t.warn));
+                }
             }
             lines.push(Line::raw(""));
             lines.push(Line::from(vec![

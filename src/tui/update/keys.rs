@@ -675,7 +675,8 @@ pub fn dispatch(s: &mut AppState, action: Action) -> Effects {
         Action::Push => {
             match s.log.job.as_ref() {
                 Some(j) if matches!(j.status, JobStatus::Succeeded | JobStatus::Stopped) => {
-                    s.overlay = Some(Overlay::Push(PushFlow::new(j.id.clone())))
+                    s.overlay = Some(Overlay::Push(PushFlow::new(j.id.clone())));
+                    return vec![request(s, Slot::Integrations, Request::Integrations)];
                 }
                 Some(j) => toast(
                     s,

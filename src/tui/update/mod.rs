@@ -306,6 +306,12 @@ fn on_reply(s: &mut AppState, reply: Reply) -> Effects {
             }
             vec![]
         }
+        Reply::Integrations(list) => {
+            if let Some(Overlay::Push(flow)) = s.overlay.as_mut() {
+                flow.status = Some(list);
+            }
+            vec![]
+        }
         Reply::Enriched(result) => {
             toast(
                 s,

@@ -24,7 +24,7 @@ impl Engine {
         request: PushRequest,
         progress: Option<ProgressSender>,
     ) -> Result<PushResult, Error> {
-        let (job, title, leads) = self.push_inputs(job).await?;
+        let (job, title, mut leads) = self.push_inputs(job).await?;
         check_pushable(&job, &leads, &request)?;
         if request.provider == PushProvider::File {
             return self.push_file(&job, leads, request).await;
@@ -38,8 +38,6 @@ impl Engine {
             list_id: request.list_id.as_deref(),
             mapping: request.mapping.as_ref(),
         };
-        let planned = target.plan(&ctx, &leads)?;
-
         let (provider, mode) = (request.provider, request.mode);
         let job_id = job.id.clone();
         let (row, done) = if request.dry_run {
@@ -84,39 +82,26 @@ impl Engine {
             done
         };
         let is_done = |k: &ItemKey| done.get(&k.0).is_some_and(ItemRecord::is_done);
-        // A batch holding both sent and unsent items (after a partial failure) would send the sent
-        // ones again: plan again from the leads that still have something to send.
-        let mixed = planned
-            .units
-            .iter()
-            .any(|u| u.items.iter().any(is_done) && !u.items.iter().all(is_done));
-        let (planned, already) = if mixed {
-            let already: Vec<ItemKey> = planned
-                .units
-                .iter()
-                .flat_map(|u| u.items.iter())
-                .filter(|k| is_done(k))
-                .cloned()
-                .collect();
-            let pending: Vec<Lead> = leads
-                .iter()
-                .filter(|l| {
-                    (mode.includes_contacts() && !is_done(&ItemKey::contact(l)))
-                        || (mode.includes_companies() && !is_done(&ItemKey::company(l)))
-                })
-                .cloned()
-                .collect();
-            let again = target.plan(&ctx, &pending)?;
-            let planned_now: std::collections::HashSet<&ItemKey> =
-                again.units.iter().flat_map(|u| u.items.iter()).collect();
-            let already: Vec<ItemKey> = already
-                .into_iter()
-                .filter(|k| !planned_now.contains(k))
-                .collect();
-            (again, already)
-        } else {
-            (planned, Vec::new())
-        };
+        // Plan only from the leads that still have something to send, so a batch never carries
+        // an item an earlier push already delivered; those are reported, not resent.
+        let mut already: Vec<ItemKey> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
+        leads.retain(|lead| {
+            let keys = [
+                mode.includes_contacts().then(|| ItemKey::contact(lead)),
+                mode.includes_companies().then(|| ItemKey::company(lead)),
+            ];
+            let mut left = false;
+            for key in keys.into_iter().flatten() {
+                if !is_done(&key) {
+                    left = true;
+                } else if seen.insert(key.clone()) {
+                    already.push(key);
+                }
+            }
+            left
+        });
+        let planned = target.plan(&ctx, &leads)?;
         drop(leads);
 
         let mut result = PushResult {
@@ -148,11 +133,12 @@ impl Engine {
                 .push(issue(item, "already_pushed", &already_message));
         }
 
-        // Units whose every item is already done are not sent again.
+        // In `both` mode a lead with a contact left to send can bring back its company: a unit
+        // of nothing but sent items is not sent again.
         let mut to_send = Vec::new();
         for unit in planned.units {
             if unit.items.iter().all(is_done) {
-                for item in &unit.items {
+                for item in unit.items.iter().filter(|i| seen.insert((*i).clone())) {
                     result
                         .skips
                         .push(issue(item, "already_pushed", &already_message));

@@ -13,7 +13,6 @@ use leadline::engine::integrations::modernleads::{ModernLeads, Tuning};
 use leadline::engine::integrations::{IntegrationSettings, Secrets};
 use leadline::engine::{Engine, EngineOptions};
 use leadline::model::push::{EnrichProvider, EnrichRequest, IntegrationProgress};
-use leadline::model::requests::{Approve, CreateThread, Hints, PostMessage};
 use leadline::model::{ErrorCode, JobId, Lead, SourceKind};
 use serde_json::json;
 
@@ -72,30 +71,7 @@ async fn engine(dir: &std::path::Path, integrations: IntegrationSettings) -> Eng
 
 /// A finished test-mode job of about `rows` leads.
 async fn job(engine: &Engine, rows: u32) -> JobId {
-    let thread = engine
-        .create_thread(CreateThread::default())
-        .await
-        .expect("thread");
-    let posted = engine
-        .post_message(
-            &thread.id,
-            PostMessage {
-                content: common::FRENCH_FINTECH.into(),
-                hints: Some(Hints {
-                    max_rows: Some(rows),
-                    preferred_sources: None,
-                }),
-                ..PostMessage::default()
-            },
-        )
-        .await
-        .expect("plan");
-    engine
-        .approve(&posted.job.id, Approve::default())
-        .await
-        .expect("approve");
-    common::events_until_end(engine, &posted.job.id).await;
-    posted.job.id
+    common::finished_job(engine, rows).await
 }
 
 fn email(l: &Lead) -> Option<String> {

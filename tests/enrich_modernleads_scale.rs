@@ -14,7 +14,6 @@ use leadline::engine::integrations::modernleads::Tuning;
 use leadline::engine::integrations::{IntegrationSettings, Secrets};
 use leadline::engine::{Engine, EngineOptions};
 use leadline::model::push::{EnrichProvider, EnrichRequest};
-use leadline::model::requests::{Approve, CreateThread, Hints, PostMessage};
 
 fn status_kb(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
@@ -62,24 +61,7 @@ async fn ten_thousand_leads_go_through_the_batch_endpoints() {
     .await
     .unwrap();
 
-    let thread = engine.create_thread(CreateThread::default()).await.unwrap();
-    let posted = engine
-        .post_message(
-            &thread.id,
-            PostMessage {
-                content: common::FRENCH_FINTECH.into(),
-                hints: Some(Hints {
-                    max_rows: Some(10_000),
-                    preferred_sources: None,
-                }),
-                ..PostMessage::default()
-            },
-        )
-        .await
-        .unwrap();
-    let job = posted.job.id.clone();
-    engine.approve(&job, Approve::default()).await.unwrap();
-    common::events_until_end(&engine, &job).await;
+    let job = common::finished_job(&engine, 10_000).await;
 
     // Every tenth person loses their email, for the lookup batch.
     let before = engine

@@ -12,7 +12,6 @@ use leadline::config::{IntegrationsConfig, ProvidersConfig, ServiceConfig, Webho
 use leadline::engine::integrations::{IntegrationSettings, PushContext, Secrets};
 use leadline::engine::{Engine, EngineOptions};
 use leadline::model::push::{PushMode, PushProvider, PushRequest, PushResult};
-use leadline::model::requests::{Approve, CreateThread, Hints, PostMessage};
 use leadline::model::{Error, ErrorCode, JobId, Lead};
 use serde_json::{Value, json};
 
@@ -94,32 +93,10 @@ async fn open(
 
 /// Runs a test-mode job of `rows` leads to the end.
 async fn job(engine: &Engine, rows: u32) -> JobId {
-    let thread = engine
-        .create_thread(CreateThread::default())
-        .await
-        .expect("thread");
-    let posted = engine
-        .post_message(
-            &thread.id,
-            PostMessage {
-                content: common::FRENCH_FINTECH.into(),
-                hints: Some(Hints {
-                    max_rows: Some(rows),
-                    preferred_sources: None,
-                }),
-                ..PostMessage::default()
-            },
-        )
-        .await
-        .expect("planned");
-    engine
-        .approve(&posted.job.id, Approve::default())
-        .await
-        .expect("approve");
-    common::events_until_end(engine, &posted.job.id).await;
-    let job = engine.get_job(&posted.job.id).await.expect("job");
+    let id = common::finished_job(engine, rows).await;
+    let job = engine.get_job(&id).await.expect("job");
     assert_eq!(job.rows_captured, u64::from(rows));
-    posted.job.id
+    id
 }
 
 /// A fake, an engine configured for it, and a finished job.

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use futures::StreamExt;
 use leadline::engine::{Engine, EngineOptions};
-use leadline::model::requests::{Approve, CreateThread, PostMessage, PostedMessage};
+use leadline::model::requests::{Approve, CreateThread, Hints, PostMessage, PostedMessage};
 use leadline::model::{Event, EventKind, Job, JobId};
 
 pub const FRENCH_FINTECH: &str =
@@ -56,6 +56,34 @@ pub async fn run_to_end(engine: &Engine, prompt: &str) -> (PostedMessage, Job, V
     let events = events_until_end(engine, &posted.job.id).await;
     let job = engine.get_job(&posted.job.id).await.expect("job");
     (posted, job, events)
+}
+
+/// A finished test-mode job of `rows` French fintech leads.
+pub async fn finished_job(engine: &Engine, rows: u32) -> JobId {
+    let thread = engine
+        .create_thread(CreateThread::default())
+        .await
+        .expect("thread");
+    let posted = engine
+        .post_message(
+            &thread.id,
+            PostMessage {
+                content: FRENCH_FINTECH.into(),
+                hints: Some(Hints {
+                    max_rows: Some(rows),
+                    preferred_sources: None,
+                }),
+                ..PostMessage::default()
+            },
+        )
+        .await
+        .expect("the planner accepts the prompt");
+    engine
+        .approve(&posted.job.id, Approve::default())
+        .await
+        .expect("approve");
+    events_until_end(engine, &posted.job.id).await;
+    posted.job.id
 }
 
 /// Waits (bounded) until the job has captured at least `rows` leads.

@@ -53,13 +53,10 @@ pub struct AutoReach {
 
 impl AutoReach {
     pub fn from_config(config: &ServiceConfig, secrets: &Secrets) -> Result<Self, Error> {
-        let key_env = config
-            .api_key_env
-            .clone()
-            .unwrap_or_else(|| DEFAULT_KEY_ENV.into());
-        let key = support::secret(
+        let (key_env, key) = support::secret(
             secrets,
-            &key_env,
+            config.api_key_env.as_deref(),
+            DEFAULT_KEY_ENV,
             "AutoReach",
             SECTION,
             "AutoReach API key (AutoReach → Settings → API Keys)",

@@ -140,6 +140,13 @@ impl Run<'_> {
             });
         }
     }
+
+    /// [`Run::failed`] for every lead of a batch's groups; true when the enrichment must stop.
+    fn failed_batch<K>(&mut self, leads: &[Lead], chunk: &[(K, Vec<usize>)], e: Error) -> bool {
+        let all: Vec<usize> = chunk.iter().flat_map(|(_, i)| i.iter().copied()).collect();
+        self.failed(leads, &all, e);
+        self.fatal.is_some()
+    }
 }
 
 /// Leads grouped by the item a request carries (an email, a person, a domain), first-seen order.
@@ -534,9 +541,7 @@ async fn run_verify(run: &mut Run<'_>, leads: &[Lead], groups: Groups<String>) {
         let rows = match batch(run, |c| c.batch_verify(&emails, Some(&name))).await {
             Ok(rows) => rows,
             Err(e) => {
-                let all: Vec<usize> = chunk.iter().flat_map(|(_, i)| i.iter().copied()).collect();
-                run.failed(leads, &all, e);
-                if run.fatal.is_some() {
+                if run.failed_batch(leads, chunk, e) {
                     return;
                 }
                 continue;
@@ -648,9 +653,7 @@ async fn run_lookup(run: &mut Run<'_>, leads: &[Lead], groups: Groups<LookupKey>
         let (batch_url, results) = match batch(run, |c| c.batch_enrich(&rows, Some(&name))).await {
             Ok(r) => r,
             Err(e) => {
-                let all: Vec<usize> = chunk.iter().flat_map(|(_, i)| i.iter().copied()).collect();
-                run.failed(leads, &all, e);
-                if run.fatal.is_some() {
+                if run.failed_batch(leads, chunk, e) {
                     return;
                 }
                 continue;

@@ -34,13 +34,10 @@ pub struct HubSpot {
 
 impl HubSpot {
     pub fn from_config(config: &ServiceConfig, secrets: &Secrets) -> Result<Self, Error> {
-        let key_env = config
-            .api_key_env
-            .clone()
-            .unwrap_or_else(|| DEFAULT_KEY_ENV.into());
-        let key = support::secret(
+        let (key_env, key) = support::secret(
             secrets,
-            &key_env,
+            config.api_key_env.as_deref(),
+            DEFAULT_KEY_ENV,
             "HubSpot",
             SECTION,
             "HubSpot private app access token (Settings → Integrations → Private Apps, with crm.objects.contacts.write and crm.objects.companies.write)",

@@ -24,13 +24,10 @@ pub struct Magnetite {
 
 impl Magnetite {
     pub fn from_config(config: &ServiceConfig, secrets: &Secrets) -> Result<Self, Error> {
-        let key_env = config
-            .api_key_env
-            .clone()
-            .unwrap_or_else(|| DEFAULT_KEY_ENV.into());
-        let key = support::secret(
+        let (key_env, key) = support::secret(
             secrets,
-            &key_env,
+            config.api_key_env.as_deref(),
+            DEFAULT_KEY_ENV,
             "Magnetite",
             SECTION,
             "Magnetite API key (Magnetite → Settings → API Keys)",

@@ -31,25 +31,33 @@ pub struct Service {
     pub not_found_hint: String,
 }
 
-/// The value of `var`, or an error telling the user which variable to set. `section` is the
-/// config section where another variable name can be given.
+/// The variable the config names (else `default_var`) and its value, or an error telling the
+/// user which variable to set. `section` is the config section where another variable name can
+/// be given with `config_key`.
 pub fn secret(
     secrets: &super::Secrets,
-    var: &str,
+    configured: Option<&str>,
+    default_var: &str,
     provider: &str,
     section: &str,
     what: &str,
     config_key: &str,
-) -> Result<String, Error> {
-    secrets.get(var).ok_or_else(|| {
-        Error::new(
+) -> Result<(String, String), Error> {
+    let var = configured
+        .map(str::trim)
+        .filter(|v| !v.is_empty())
+        .unwrap_or(default_var)
+        .to_string();
+    match secrets.get(&var) {
+        Some(value) => Ok((var, value)),
+        None => Err(Error::new(
             ErrorCode::InvalidRequest,
             format!(
                 "{provider} is not configured: set the environment variable {var} to your {what} (or name another variable with {config_key} under [{section}] in the config file)."
             ),
         )
-        .with_param("provider")
-    })
+        .with_param("provider")),
+    }
 }
 
 /// The base URL without a trailing slash, so paths can be appended with `/`.

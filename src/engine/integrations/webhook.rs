@@ -72,13 +72,10 @@ impl Webhook {
             ))
             .with_param("provider"));
         }
-        let secret_env = config
-            .secret_env
-            .clone()
-            .unwrap_or_else(|| DEFAULT_SECRET_ENV.into());
-        let secret = support::secret(
+        let (secret_env, secret) = support::secret(
             secrets,
-            &secret_env,
+            config.secret_env.as_deref(),
+            DEFAULT_SECRET_ENV,
             "The webhook",
             SECTION,
             "signing secret (the receiver verifies Leadex-Signature with it)",

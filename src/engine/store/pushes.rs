@@ -7,7 +7,7 @@ use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{from_json, to_json};
 use crate::model::push::{EnrichResult, PushMode, PushProvider, PushResult};
-use crate::model::{EnrichmentId, Error, JobId, PushId, Timestamp};
+use crate::model::{Error, JobId, PushId, Timestamp};
 
 /// A push's row.
 #[derive(Debug, Clone)]
@@ -190,14 +190,4 @@ pub fn insert_enrichment(c: &Connection, result: &EnrichResult) -> Result<(), Er
         ],
     )?;
     Ok(())
-}
-
-pub fn enrichment(c: &Connection, id: &EnrichmentId) -> Result<EnrichResult, Error> {
-    let raw: String = c
-        .query_row("SELECT result FROM enrichments WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .optional()?
-        .ok_or_else(|| Error::not_found("Enrichment", id))?;
-    from_json(&raw, "enrichment result")
 }

@@ -37,6 +37,40 @@ pub struct CompanyDraft {
     pub seed: u64,
 }
 
+/// The domains a job's companies hold. Companies are deduplicated by domain, and two coined
+/// names can spell the same one ("Palvi" + "ly" and "Palvily"), so a later company that lands on
+/// a taken domain moves to the first free variant: `…hq`, `get…`, then numbered. Companies are
+/// claimed in index order, so the result is still a function of (ICP, seed).
+#[derive(Debug, Default)]
+pub struct Domains(std::collections::HashSet<String>);
+
+impl Domains {
+    /// Records a domain that must stay as it is (a company from an attached list).
+    pub fn keep(&mut self, domain: &str) {
+        self.0.insert(domain.to_ascii_lowercase());
+    }
+
+    /// Gives `draft` its domain, or the first free variant of it.
+    pub fn claim(&mut self, draft: &mut CompanyDraft) {
+        let Some(domain) = draft.company.domain.as_deref() else {
+            return;
+        };
+        if self.0.insert(domain.to_ascii_lowercase()) {
+            return;
+        }
+        let (label, tld) = domain.split_once('.').unwrap_or((domain, "com"));
+        let variants = [format!("{label}hq.{tld}"), format!("get{label}.{tld}")]
+            .into_iter()
+            .chain((2u32..).map(|n| format!("{label}{n}.{tld}")));
+        for candidate in variants {
+            if self.0.insert(candidate.clone()) {
+                draft.company.domain = Some(candidate);
+                return;
+            }
+        }
+    }
+}
+
 const REGISTRY: &str = "test-mode: company registry";
 const CAREERS: &str = "test-mode: careers page";
 const TEAM: &str = "test-mode: team page";

@@ -2,8 +2,8 @@
 //! checked against the (loopback) provider, the verdicts become sourced fields, and the job's
 //! leads and artifact carry them. Without a key the step says it verified nothing.
 
-mod common;
-mod fake_modernleads;
+use crate::common;
+use crate::fake_modernleads;
 
 use std::time::Duration;
 

@@ -3,13 +3,11 @@
 
 use std::sync::Arc;
 
-use async_trait::async_trait;
-use criterion::{Criterion, criterion_group, criterion_main};
-use futures::StreamExt;
-use leadline::engine::planner::{PlanDraft, PlanRequest, Planner};
+use criterion::{Criterion, criterion_group};
 use leadline::engine::{Engine, EngineOptions, Mode};
-use leadline::model::requests::{Approve, CreateThread, PostMessage};
-use leadline::model::{Error, Icp, Intent, Step};
+use leadline::model::Icp;
+
+use crate::common::planner::FixedPlanner;
 
 const COMPANIES: u32 = 50_000;
 const INDUSTRIES: [&str; 5] = ["FinTech", "SaaS", "Developer Tools", "Healthcare", "Retail"];
@@ -17,38 +15,16 @@ const COUNTRIES: [&str; 5] = ["France", "Germany", "United States", "UK", "Spain
 const STAGES: [&str; 4] = ["Seed", "Series A", "Series B", "Series C"];
 
 /// The fixed ICP: SaaS companies in Germany, 50+ employees, up to 2,000 rows.
-struct BenchPlanner;
-
-#[async_trait]
-impl Planner for BenchPlanner {
-    async fn plan(&self, _r: &PlanRequest) -> Result<PlanDraft, Error> {
-        let icp = Icp {
-            industries: vec!["saas".into()],
-            countries: vec!["DE".into()],
-            employees: leadline::model::Range {
-                min: Some(50),
-                max: None,
-            },
-            max_rows: Some(2_000),
-            ..Icp::default()
-        };
-        Ok(PlanDraft {
-            title: "SaaS in Germany".into(),
-            icp,
-            steps: vec![Step {
-                id: "stp_1".into(),
-                title: "Find companies".into(),
-                intent: Intent::Discover,
-                task: "Filter the datasets".into(),
-                expected_columns: vec![],
-                roles: vec![],
-            }],
-            credits_estimate: 1_000,
-            notes: vec![],
-        })
-    }
-    async fn replan(&self, _p: &Icp, _f: &str) -> Result<PlanDraft, Error> {
-        Err(Error::internal("not used"))
+fn icp() -> Icp {
+    Icp {
+        industries: vec!["saas".into()],
+        countries: vec!["DE".into()],
+        employees: leadline::model::Range {
+            min: Some(50),
+            max: None,
+        },
+        max_rows: Some(2_000),
+        ..Icp::default()
     }
 }
 
@@ -83,30 +59,10 @@ fn write_dataset(path: &std::path::Path) {
 }
 
 async fn job(engine: &Engine) -> u64 {
-    let thread = engine.create_thread(CreateThread::default()).await.unwrap();
-    let posted = engine
-        .post_message(
-            &thread.id,
-            PostMessage {
-                content: "SaaS companies in Germany with 50+ employees".into(),
-                ..PostMessage::default()
-            },
-        )
-        .await
-        .unwrap();
-    engine
-        .approve(&posted.job.id, Approve::default())
-        .await
-        .unwrap();
-    let n = engine
-        .subscribe(&posted.job.id, None)
-        .await
-        .unwrap()
-        .count()
-        .await;
-    let job = engine.get_job(&posted.job.id).await.unwrap();
+    let (_, job, events) =
+        crate::common::run_to_end(engine, "SaaS companies in Germany with 50+ employees").await;
     assert_eq!(job.rows_captured, 1_945, "{job:?}");
-    n as u64
+    events.len() as u64
 }
 
 fn bench(c: &mut Criterion) {
@@ -114,7 +70,7 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().unwrap();
     let mut options = EngineOptions::new(dir.path());
     options.mode = Mode::Live;
-    options.planner = Arc::new(BenchPlanner);
+    options.planner = Arc::new(FixedPlanner(icp()));
     // Live jobs spend credits; the bench runs many.
     options.credits_included = 1_000_000_000;
     let engine = rt.block_on(Engine::open(options)).unwrap();
@@ -131,4 +87,3 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);

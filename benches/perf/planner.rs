@@ -1,6 +1,6 @@
 //! Planning one prompt with the rules planner (budget: ≤ 1 ms).
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use leadline::engine::planner::{PlanRequest, RulesPlanner};
 use std::hint::black_box;
 
@@ -20,4 +20,3 @@ fn plan_one_prompt(c: &mut Criterion) {
 }
 
 criterion_group!(benches, plan_one_prompt);
-criterion_main!(benches);

@@ -1,63 +1,11 @@
 //! The headless CLI as a script would use it: the real binary on a temp data dir.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
 use std::time::Duration;
 
 use serde_json::Value;
 
-struct Env {
-    dir: tempfile::TempDir,
-    config: PathBuf,
-}
-
-impl Env {
-    fn new(config: &str) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("config.toml");
-        std::fs::write(&path, config).unwrap();
-        Self { dir, config: path }
-    }
-
-    fn data(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn cmd(&self) -> Command {
-        let mut c = Command::new(env!("CARGO_BIN_EXE_leadline"));
-        c.arg("--config")
-            .arg(&self.config)
-            .arg("--data-dir")
-            .arg(self.data());
-        c.env_remove("LEADLINE_CONFIG")
-            .env_remove("LEADLINE_DATA_DIR")
-            .env_remove("RUST_LOG");
-        c
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.cmd().args(args).output().expect("the binary runs")
-    }
-
-    fn ok_json(&self, args: &[&str]) -> Value {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-            panic!(
-                "{args:?}: stdout is not JSON ({e}): {}",
-                String::from_utf8_lossy(&out.stdout)
-            )
-        })
-    }
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
-}
+use crate::common::cli::{CliEnv as Env, stderr};
 
 const PROMPT: &str =
     "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.";

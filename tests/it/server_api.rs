@@ -1,7 +1,7 @@
 //! The API on the wire: auth, scopes, organisations, the envelope, idempotency, rate limits,
 //! request ids and SSE — against the real router on loopback with a plain HTTP client.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! additive ones), with nullable fields present as `null`, ids with their prefixes and timestamps
 //! in ISO-8601 UTC with milliseconds.
 
-mod common;
+use crate::common;
 
 use common::*;
 use leadline::model::PageParams;

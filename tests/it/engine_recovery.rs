@@ -1,7 +1,7 @@
 //! Crashes and broken data dirs: nothing reported as captured is lost, nothing is corrupted, and
 //! the messages say which file is wrong.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

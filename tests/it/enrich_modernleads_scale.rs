@@ -1,9 +1,10 @@
 //! A 10,000-lead enrichment against the loopback fake: the batch endpoints, a handful of requests,
-//! every lead updated, bounded time and memory. Its own test binary, so the peak RSS read from
-//! `/proc/self/status` is this enrichment's and not another test's.
+//! every lead updated, in bounded time. The RSS it prints is the whole test process's: read it
+//! from a run of this test alone (`cargo test --test it ten_thousand_leads -- --exact` with the
+//! full name), where no other test shares the process.
 
-mod common;
-mod fake_modernleads;
+use crate::common;
+use crate::fake_modernleads;
 
 use std::time::{Duration, Instant};
 

@@ -1,8 +1,8 @@
-//! The four HTTP push targets against loopback fakes of their services (tests/fakes), driven
+//! The four HTTP push targets against loopback fakes of their services (tests/it/fakes), driven
 //! through the real engine: a test-mode job is run, then pushed.
 
-mod common;
-mod fakes;
+use crate::common;
+use crate::fakes;
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

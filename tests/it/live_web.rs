@@ -365,41 +365,12 @@ async fn slow_pages_time_out_and_huge_pages_are_cut_at_the_cap() {
 
 mod live_job {
     use super::*;
-    use async_trait::async_trait;
-    use futures::StreamExt;
-    use leadline::engine::planner::{PlanDraft, PlanRequest, Planner};
+
     use leadline::engine::{Engine, EngineOptions, Mode};
-    use leadline::model::requests::{Approve, CreateThread, PostMessage};
-    use leadline::model::{Error, Icp, Intent, JobStatus, Step};
 
-    struct FixedPlanner(Icp);
+    use leadline::model::{Icp, JobStatus};
 
-    #[async_trait]
-    impl Planner for FixedPlanner {
-        async fn plan(&self, _r: &PlanRequest) -> Result<PlanDraft, Error> {
-            let step = |n: usize, intent: Intent, roles: Vec<String>| Step {
-                id: format!("stp_{n}"),
-                title: intent.as_str().into(),
-                intent,
-                task: "Filter".into(),
-                expected_columns: vec![],
-                roles,
-            };
-            Ok(PlanDraft {
-                title: "Web test".into(),
-                icp: self.0.clone(),
-                steps: vec![
-                    step(1, Intent::Discover, vec![]),
-                    step(2, Intent::Enrich, self.0.roles.clone()),
-                ],
-                credits_estimate: 5,
-                notes: vec![],
-            })
-        }
-        async fn replan(&self, _p: &Icp, _f: &str) -> Result<PlanDraft, Error> {
-            Err(Error::internal("not used"))
-        }
-    }
+    use crate::common::planner::FixedPlanner;
 
     #[tokio::test]
     async fn a_live_job_with_the_web_step_adds_page_sourced_people_and_checks_hiring() {
@@ -427,32 +398,7 @@ mod live_job {
         }));
         let engine = Engine::open(options).await.unwrap();
         engine.import_dataset(&csv, None).await.unwrap();
-        let thread = engine.create_thread(CreateThread::default()).await.unwrap();
-        let posted = engine
-            .post_message(
-                &thread.id,
-                PostMessage {
-                    content: "x".into(),
-                    ..PostMessage::default()
-                },
-            )
-            .await
-            .unwrap();
-        engine
-            .approve(&posted.job.id, Approve::default())
-            .await
-            .unwrap();
-        let _ = tokio::time::timeout(
-            Duration::from_secs(30),
-            engine
-                .subscribe(&posted.job.id, None)
-                .await
-                .unwrap()
-                .count(),
-        )
-        .await
-        .unwrap();
-        let job = engine.get_job(&posted.job.id).await.unwrap();
+        let (_, job, _) = crate::common::run_to_end(&engine, "x").await;
         assert_eq!(job.status, JobStatus::Succeeded, "{job:?}");
         let leads = engine.all_leads(&job.id).await.unwrap();
         // SlowCo's site proves no open Staff Engineer role: excluded. Acme's careers page does.

@@ -1,78 +1,26 @@
 //! `leadline push` and `leadline enrich` as a script would use them: the real binary, a temp data
-//! dir, a config file. Providers that need a network are covered by tests/push_providers.rs
+//! dir, a config file. Providers that need a network are covered by tests/it/push_providers.rs
 //! against loopback fakes; here: the file provider, the refusals and the messages.
 
-use std::path::PathBuf;
-use std::process::{Command, Output};
+use crate::common::cli::{CliEnv as Env, stderr};
 
-use serde_json::Value;
-
-struct Env {
-    dir: tempfile::TempDir,
-    config: PathBuf,
-}
-
-impl Env {
-    fn new(config: &str) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let config_path = dir.path().join("config.toml");
-        std::fs::write(&config_path, config).unwrap();
-        Self {
-            dir,
-            config: config_path,
-        }
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_leadline"))
-            .arg("--config")
-            .arg(&self.config)
-            .arg("--data-dir")
-            .arg(self.dir.path().join("data"))
-            .args(args)
-            .env_remove("LEADLINE_CONFIG")
-            .env_remove("LEADLINE_DATA_DIR")
-            .env_remove("MAGNETITE_API_KEY")
-            .env_remove("MODERNLEADS_API_KEY")
-            .output()
-            .expect("the binary runs")
-    }
-
-    fn ok_json(&self, args: &[&str]) -> Value {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "{args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("stdout is JSON")
-    }
-
-    fn search(&self, rows: &str) -> String {
-        let job = self.ok_json(&[
-            "search",
-            "Find Series A fintechs in France. Pull the VP Engineering.",
-            "--max-rows",
-            rows,
-            "--format",
-            "json",
-        ]);
-        job["id"].as_str().unwrap().to_string()
-    }
-
-    fn path(&self, name: &str) -> String {
-        self.dir.path().join(name).display().to_string()
-    }
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+/// A finished test-mode job of `rows` French fintech leads.
+fn search(env: &Env, rows: &str) -> String {
+    let job = env.ok_json(&[
+        "search",
+        "Find Series A fintechs in France. Pull the VP Engineering.",
+        "--max-rows",
+        rows,
+        "--format",
+        "json",
+    ]);
+    job["id"].as_str().unwrap().to_string()
 }
 
 #[test]
 fn a_file_push_dry_runs_then_writes_and_is_recorded() {
     let env = Env::new("");
-    let job = env.search("25");
+    let job = search(&env, "25");
     let path = env.path("out.xlsx");
     let dry = env.ok_json(&[
         "push",
@@ -103,7 +51,7 @@ fn a_file_push_dry_runs_then_writes_and_is_recorded() {
 #[test]
 fn pushes_explain_what_is_wrong_and_what_to_do() {
     let env = Env::new("[integrations.webhook]\nurl = \"http://127.0.0.1:9/hook\"\n");
-    let job = env.search("5");
+    let job = search(&env, "5");
 
     let out = env.run(&["push", &job, "--provider", "webhook"]);
     assert!(!out.status.success());

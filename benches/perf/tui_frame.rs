@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use leadline::tui::fixtures;
 use leadline::tui::state::{AppState, Pane};
 use leadline::tui::ui;
@@ -50,4 +50,3 @@ fn frame(c: &mut Criterion) {
 }
 
 criterion_group!(benches, frame);
-criterion_main!(benches);

@@ -1,7 +1,7 @@
 //! The engine's lifecycle on a real data dir: thread → plan → job → leads and artifact, with every
 //! transition the state machine allows and refuses.
 
-mod common;
+use crate::common;
 
 use common::*;
 use leadline::engine::credits::CostModel;

@@ -7,14 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use criterion::{Criterion, criterion_group, criterion_main};
-use futures::StreamExt;
+use criterion::{Criterion, criterion_group};
 use leadline::engine::{Engine, EngineOptions};
-use leadline::model::requests::{Approve, CreateThread, Hints, PostMessage};
 
 const BIN: &str = env!("CARGO_BIN_EXE_leadline");
-const PROMPT: &str =
-    "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.";
+use crate::common::FRENCH_FINTECH as PROMPT;
 
 /// Built once and kept (it takes a while): 909 threads with a plan, 90 with a 1,000-lead job and,
 /// most recent, one with a 10,000-lead job: 1,000 threads, 100,000 leads.
@@ -30,33 +27,10 @@ fn data_dir() -> PathBuf {
         let run = |rows: Option<u32>, approve: bool| {
             let engine = engine.clone();
             async move {
-                let thread = engine.create_thread(CreateThread::default()).await.unwrap();
-                let hints = rows.map(|n| Hints {
-                    max_rows: Some(n),
-                    preferred_sources: None,
-                });
-                let posted = engine
-                    .post_message(
-                        &thread.id,
-                        PostMessage {
-                            content: PROMPT.into(),
-                            hints,
-                            ..PostMessage::default()
-                        },
-                    )
-                    .await
-                    .unwrap();
                 if approve {
-                    engine
-                        .approve(&posted.job.id, Approve::default())
-                        .await
-                        .unwrap();
-                    engine
-                        .subscribe(&posted.job.id, None)
-                        .await
-                        .unwrap()
-                        .count()
-                        .await;
+                    crate::common::run_with(&engine, PROMPT, rows).await;
+                } else {
+                    crate::common::post_with(&engine, PROMPT, rows).await;
                 }
             }
         };
@@ -187,4 +161,3 @@ fn peak_rss_with_10k_leads(dir: &Path, cfg: &Path) {
 }
 
 criterion_group!(benches, snapshot);
-criterion_main!(benches);

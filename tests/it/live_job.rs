@@ -5,48 +5,11 @@
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use futures::StreamExt;
 use leadline::engine::planner::{PlanDraft, PlanRequest, Planner};
 use leadline::engine::{Engine, EngineOptions, Mode};
-use leadline::model::requests::{Approve, CreateThread, PostMessage};
-use leadline::model::{Error, Icp, Intent, JobStatus, Lead, SourceKind, Step};
+use leadline::model::{Error, Icp, Intent, JobStatus, Lead, SourceKind};
 
-/// A planner that always drafts the same plan: the ICP under test, without depending on the
-/// rule planner's vocabulary (built on another branch).
-struct FixedPlanner(Icp);
-
-fn step(n: usize, intent: Intent, roles: &[&str]) -> Step {
-    Step {
-        id: format!("stp_{n}"),
-        title: format!("{} step", intent.as_str()),
-        intent,
-        task: "Filter the datasets by the profile".into(),
-        expected_columns: vec![],
-        roles: roles.iter().map(|r| r.to_string()).collect(),
-    }
-}
-
-#[async_trait]
-impl Planner for FixedPlanner {
-    async fn plan(&self, _r: &PlanRequest) -> Result<PlanDraft, Error> {
-        let roles: Vec<&str> = self.0.roles.iter().map(String::as_str).collect();
-        let mut steps = vec![step(1, Intent::Discover, &[])];
-        if !roles.is_empty() {
-            steps.push(step(2, Intent::Enrich, &roles));
-        }
-        steps.push(step(steps.len() + 1, Intent::Dedupe, &[]));
-        Ok(PlanDraft {
-            title: "Live test".into(),
-            icp: self.0.clone(),
-            steps,
-            credits_estimate: 10,
-            notes: vec![],
-        })
-    }
-    async fn replan(&self, _p: &Icp, _f: &str) -> Result<PlanDraft, Error> {
-        Err(Error::internal("not used"))
-    }
-}
+use crate::common::planner::{FixedPlanner, step};
 
 fn data(name: &str) -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -62,37 +25,12 @@ async fn live_engine(dir: &std::path::Path, icp: Icp) -> Engine {
 }
 
 async fn run(engine: &Engine) -> (leadline::model::Job, Vec<Lead>, Vec<String>) {
-    let thread = engine.create_thread(CreateThread::default()).await.unwrap();
-    let posted = engine
-        .post_message(
-            &thread.id,
-            PostMessage {
-                content: "Fintechs in France, VP Engineering".into(),
-                ..PostMessage::default()
-            },
-        )
-        .await
-        .unwrap();
-    engine
-        .approve(&posted.job.id, Approve::default())
-        .await
-        .unwrap();
-    let events: Vec<_> = tokio::time::timeout(
-        std::time::Duration::from_secs(30),
-        engine
-            .subscribe(&posted.job.id, None)
-            .await
-            .unwrap()
-            .map(|e| e.unwrap())
-            .collect::<Vec<_>>(),
-    )
-    .await
-    .unwrap();
+    let (_, job, events) =
+        crate::common::run_to_end(engine, "Fintechs in France, VP Engineering").await;
     let logs = events
         .iter()
         .filter_map(|e| e.data["message"].as_str().map(str::to_string))
         .collect();
-    let job = engine.get_job(&posted.job.id).await.unwrap();
     let leads = engine.all_leads(&job.id).await.unwrap();
     (job, leads, logs)
 }

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use criterion::{Criterion, Throughput, criterion_group};
 use futures::StreamExt;
 use leadline::engine::{Engine, EngineOptions};
 use leadline::model::OrgId;
@@ -167,4 +167,3 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);

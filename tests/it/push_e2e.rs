@@ -2,8 +2,8 @@
 //! provider by the real binary, pushed again (nothing sent twice), then dry runs (nothing sent);
 //! and the same through `leadline serve`'s push route with the remote client.
 
-mod common;
-mod fakes;
+use crate::common;
+use crate::fakes;
 
 use std::path::Path;
 

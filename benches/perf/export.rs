@@ -1,6 +1,6 @@
 //! Budget: rendering a 10,000-row CSV export in ≤ 30 ms.
 
-use criterion::{Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group};
 use leadline::engine::artifacts;
 use leadline::engine::sources::synthetic::SyntheticSource;
 use leadline::model::{Icp, JobId, Lead, LeadId, Timestamp};
@@ -46,4 +46,3 @@ fn bench(c: &mut Criterion) {
 }
 
 criterion_group!(benches, bench);
-criterion_main!(benches);

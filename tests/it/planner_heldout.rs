@@ -8,9 +8,18 @@ use leadline::engine::planner::{PlanRequest, RulesPlanner};
 use leadline::model::Icp;
 use serde_json::Value;
 
-const HELDOUT: &str = include_str!("data/planner_heldout.jsonl");
-const HELDOUT2: &str = include_str!("data/planner_heldout2.jsonl");
-const HELDOUT3: &str = include_str!("data/planner_heldout3.jsonl");
+const HELDOUT: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/planner_heldout.jsonl"
+));
+const HELDOUT2: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/planner_heldout2.jsonl"
+));
+const HELDOUT3: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/planner_heldout3.jsonl"
+));
 const FIELDS: usize = 14;
 
 fn field_matches(a: &Icp, b: &Icp) -> [bool; FIELDS] {

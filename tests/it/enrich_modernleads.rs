@@ -1,7 +1,7 @@
 //! `Engine::enrich` with Modern Leads, against the loopback fake in `fake_modernleads`.
 
-mod common;
-mod fake_modernleads;
+use crate::common;
+use crate::fake_modernleads;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant};

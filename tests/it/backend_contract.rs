@@ -1,7 +1,7 @@
 //! One contract, two backends: every assertion here runs against the in-process engine and
 //! against `leadline serve` on loopback through the remote client.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! (generated people at the listed companies) and in live mode (whatever the datasets and the
 //! list itself prove about them).
 
-mod common;
+use crate::common;
 
 use leadline::engine::attachments::Access;
 use leadline::engine::{Engine, EngineOptions, Mode};

@@ -20,15 +20,25 @@ pub async fn engine(dir: &std::path::Path, pace_ms: u64) -> Engine {
 }
 
 pub async fn post(engine: &Engine, prompt: &str) -> PostedMessage {
+    post_with(engine, prompt, None).await
+}
+
+/// Posts `prompt` in a new thread, with a row cap when `rows` is given: a plan and a pending job.
+pub async fn post_with(engine: &Engine, prompt: &str, rows: Option<u32>) -> PostedMessage {
     let thread = engine
         .create_thread(CreateThread::default())
         .await
         .expect("thread");
+    let hints = rows.map(|n| Hints {
+        max_rows: Some(n),
+        preferred_sources: None,
+    });
     engine
         .post_message(
             &thread.id,
             PostMessage {
                 content: prompt.into(),
+                hints,
                 ..PostMessage::default()
             },
         )
@@ -48,7 +58,16 @@ pub async fn events_until_end(engine: &Engine, job: &JobId) -> Vec<Event> {
 }
 
 pub async fn run_to_end(engine: &Engine, prompt: &str) -> (PostedMessage, Job, Vec<Event>) {
-    let posted = post(engine, prompt).await;
+    run_with(engine, prompt, None).await
+}
+
+/// The whole sequence a user goes through: post, approve, stream to the end, read the job back.
+pub async fn run_with(
+    engine: &Engine,
+    prompt: &str,
+    rows: Option<u32>,
+) -> (PostedMessage, Job, Vec<Event>) {
+    let posted = post_with(engine, prompt, rows).await;
     engine
         .approve(&posted.job.id, Approve::default())
         .await
@@ -60,30 +79,7 @@ pub async fn run_to_end(engine: &Engine, prompt: &str) -> (PostedMessage, Job, V
 
 /// A finished test-mode job of `rows` French fintech leads.
 pub async fn finished_job(engine: &Engine, rows: u32) -> JobId {
-    let thread = engine
-        .create_thread(CreateThread::default())
-        .await
-        .expect("thread");
-    let posted = engine
-        .post_message(
-            &thread.id,
-            PostMessage {
-                content: FRENCH_FINTECH.into(),
-                hints: Some(Hints {
-                    max_rows: Some(rows),
-                    preferred_sources: None,
-                }),
-                ..PostMessage::default()
-            },
-        )
-        .await
-        .expect("the planner accepts the prompt");
-    engine
-        .approve(&posted.job.id, Approve::default())
-        .await
-        .expect("approve");
-    events_until_end(engine, &posted.job.id).await;
-    posted.job.id
+    run_with(engine, FRENCH_FINTECH, Some(rows)).await.1.id
 }
 
 /// Waits (bounded) until the job has captured at least `rows` leads.
@@ -118,4 +114,6 @@ pub fn comparable(leads: Vec<leadline::model::Lead>) -> Vec<serde_json::Value> {
         .collect()
 }
 
+pub mod cli;
+pub mod planner;
 pub mod server;

@@ -7,7 +7,7 @@ use serde_json::Value;
 
 const EXAMPLES: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/planner-examples.jsonl"
+    "/tests/data/planner-examples.jsonl"
 ));
 
 #[test]

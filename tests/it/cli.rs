@@ -64,9 +64,9 @@ fn every_planner_example_is_planned_as_specified() {
     let env = Env::new("");
     let examples = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/../shared/planner-examples.jsonl"
+        "/tests/data/planner-examples.jsonl"
     ))
-    .expect("shared/planner-examples.jsonl sits beside the repo");
+    .expect("tests/data/planner-examples.jsonl is in the repository");
     for line in examples.lines().filter(|l| !l.trim().is_empty()) {
         let example: Value = serde_json::from_str(line).unwrap();
         let prompt = example["prompt"].as_str().unwrap();

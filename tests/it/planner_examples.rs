@@ -1,5 +1,5 @@
-//! Every example of shared/planner-examples.jsonl must come out exactly (ICP equality) or be
-//! rejected with `plan_rejected`.
+//! Every example of tests/data/planner-examples.jsonl (docs/planner.md, "Examples and held-out
+//! sets") must come out exactly (ICP equality) or be rejected with `plan_rejected`.
 
 use leadline::engine::planner::{PlanRequest, RulesPlanner};
 use leadline::model::{ErrorCode, Icp};
@@ -7,7 +7,7 @@ use serde_json::Value;
 
 const EXAMPLES: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/planner-examples.jsonl"
+    "/tests/data/planner-examples.jsonl"
 ));
 
 #[test]

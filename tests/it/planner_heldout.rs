@@ -36,7 +36,7 @@ fn field_matches(a: &Icp, b: &Icp) -> [bool; FIELDS] {
         a.employees == b.employees,
         a.team_size == b.team_size,
         a.roles == b.roles,
-        // planner.md: technologies compare case-insensitively.
+        // docs/planner.md, "Technologies": technologies compare case-insensitively.
         same(&a.technologies, &b.technologies),
         a.hiring_for == b.hiring_for,
         a.funded_within_days == b.funded_within_days,

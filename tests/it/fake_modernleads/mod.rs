@@ -1,4 +1,4 @@
-//! A loopback Modern Leads written from `reference/modernleads-api.md`: it checks what it is
+//! A loopback Modern Leads (docs/integrations.md, "Modern Leads"): it checks what it is
 //! sent (Bearer key, Idempotency-Key on every POST, JSON content type, required fields and their
 //! types, no unknown fields), replays a repeated key + payload with `X-Idempotent-Replay: true`,
 //! refuses a reused key with another payload (409), runs batches queued → processing →

@@ -1,5 +1,5 @@
 //! AutoReach: `POST /api/leads` (one lead) and `POST /api/workflows/{id}/leads` with
-//! `{"leads": [...]}` (reference/autoreach-api.md). The reference leaves a lead's fields open;
+//! `{"leads": [...]}` (docs/integrations.md, "AutoReach"). AutoReach leaves a lead's fields open;
 //! this fake holds leadline to the object its `autoreach` module documents (email required,
 //! names and types fixed) and keeps one lead per email. Scripted [`Answer::Partial`], a workflow
 //! batch rejects its first lead in `errors[]` and takes the rest.

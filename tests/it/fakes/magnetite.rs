@@ -1,4 +1,4 @@
-//! Magnetite: `POST /api/campaigns/{campaign}/leads` (reference/magnetite-api.md). Requires
+//! Magnetite: `POST /api/campaigns/{campaign}/leads` (docs/integrations.md, "Magnetite"). Requires
 //! `companyName`, `contactName`, `email`; checks every documented field's name and type; keeps one
 //! lead per email per campaign and answers 409 for a repeat.
 

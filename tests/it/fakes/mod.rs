@@ -1,4 +1,5 @@
-//! Loopback fakes of the push providers, written from the reference texts in `shared/reference`.
+//! Loopback fakes of the push providers, written from the providers' published API references
+//! (summarised in docs/integrations.md).
 //! Each one checks what it receives (auth, content type, field names and JSON types), records
 //! every request, keeps what it accepted the way the real service would (deduplicated by email,
 //! domain or delivery id), and can be scripted to answer with an error instead.

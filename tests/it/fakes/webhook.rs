@@ -1,5 +1,5 @@
 //! A webhook receiver that verifies deliveries exactly as the reference's Node snippet does
-//! (reference/leadex-api.md, "Webhooks — signing"): split `Leadex-Signature` on `,` then `=`,
+//! (docs/integrations.md, "Signed webhook"): split `Leadex-Signature` on `,` then `=`,
 //! HMAC-SHA256 the string `"{t}.{raw body}"` with the secret, compare hex with `v1` in constant
 //! time, and require `t` within 300 s of now. It also holds deliveries to the 256 KB limit and
 //! deduplicates them by `Leadex-Delivery`, as the reference tells receivers to.

@@ -1,4 +1,5 @@
-//! What companies in each industry of planner.md are called, do, run on and hire for.
+//! What companies in each industry of docs/planner.md ("Industries") are called, do, run on and
+//! hire for.
 
 #[derive(Debug, Clone)]
 pub struct Industry {
@@ -653,7 +654,8 @@ pub fn industry(slug: &str) -> Option<&'static Industry> {
 mod tests {
     use super::*;
 
-    /// The vocabulary of planner.md, so a slug added there but not here is noticed.
+    /// The vocabulary of docs/planner.md ("Industries"), so a slug added there but not here is
+    /// noticed.
     const PLANNER_SLUGS: &str = "accounting adtech agtech ai ai_infrastructure automotive biotech \
         climate construction consulting consumer crypto cybersecurity data_analytics devtools \
         ecommerce edtech energy fintech food_beverage gaming government hardware healthcare \

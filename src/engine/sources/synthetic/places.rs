@@ -1,5 +1,5 @@
 //! Where companies are: countries with their cities, naming traditions, web domains and
-//! currency; the regions of planner.md; US states with their cities.
+//! currency; the regions of docs/planner.md ("Places"); US states with their cities.
 
 use super::names::NameStyle;
 
@@ -518,7 +518,7 @@ pub static ELSEWHERE: Country = Country {
     cities: &[],
 };
 
-/// planner.md's regions. Countries outside the table above are left out.
+/// The regions of docs/planner.md ("Places"). Countries outside the table above are left out.
 pub static REGIONS: &[(&str, &[&str])] = &[
     (
         "EU",

@@ -159,57 +159,8 @@ impl JobLogState {
                     text(d, "message"),
                 );
             }
-            EventKind::Step => {
-                let id = text(d, "step_id");
-                let title = text(d, "title");
-                let status = match d.get("status").and_then(Value::as_str) {
-                    Some("started") => StepStatus::Started,
-                    Some("completed") => StepStatus::Completed,
-                    Some("failed") => StepStatus::Failed,
-                    _ => StepStatus::Pending,
-                };
-                match self.steps.iter_mut().find(|s| s.id == id) {
-                    Some(s) => {
-                        s.status = status;
-                        if !title.is_empty() {
-                            s.title = title.clone();
-                        }
-                    }
-                    None => self.steps.push(StepRow {
-                        id,
-                        title: title.clone(),
-                        status,
-                    }),
-                }
-                let verb = match status {
-                    StepStatus::Started => "started",
-                    StepStatus::Completed => "completed",
-                    StepStatus::Failed => "failed",
-                    StepStatus::Pending => "pending",
-                };
-                self.push_line(ev.created_at, "step".into(), format!("{title} — {verb}"));
-            }
-            EventKind::Result => {
-                if let Some(n) = d.get("rows_captured").and_then(Value::as_u64) {
-                    self.rows_captured = n;
-                }
-                if let Some(n) = d.get("credits_used").and_then(Value::as_u64) {
-                    self.credits_used = u32::try_from(n).unwrap_or(u32::MAX);
-                }
-                if let Some(p) = d
-                    .get("progress")
-                    .and_then(|p| serde_json::from_value::<Progress>(p.clone()).ok())
-                {
-                    self.progress = p;
-                }
-                if let Some(Value::Array(leads)) = d.get("leads") {
-                    // A malformed lead is skipped, not fatal: the table reloads on `done`.
-                    out.new_leads = leads
-                        .iter()
-                        .filter_map(|l| serde_json::from_value(l.clone()).ok())
-                        .collect();
-                }
-            }
+            EventKind::Step => self.apply_step(ev),
+            EventKind::Result => out.new_leads = self.apply_result(d),
             EventKind::Artifact => {
                 let rows = d.get("rows").and_then(Value::as_u64).unwrap_or(0);
                 let bytes = d.get("bytes").and_then(Value::as_u64).unwrap_or(0);
@@ -251,6 +202,63 @@ impl JobLogState {
             }
         }
         out
+    }
+
+    fn apply_step(&mut self, ev: &Event) {
+        let d = &ev.data;
+
+        let id = text(d, "step_id");
+        let title = text(d, "title");
+        let status = match d.get("status").and_then(Value::as_str) {
+            Some("started") => StepStatus::Started,
+            Some("completed") => StepStatus::Completed,
+            Some("failed") => StepStatus::Failed,
+            _ => StepStatus::Pending,
+        };
+        match self.steps.iter_mut().find(|s| s.id == id) {
+            Some(s) => {
+                s.status = status;
+                if !title.is_empty() {
+                    s.title = title.clone();
+                }
+            }
+            None => self.steps.push(StepRow {
+                id,
+                title: title.clone(),
+                status,
+            }),
+        }
+        let verb = match status {
+            StepStatus::Started => "started",
+            StepStatus::Completed => "completed",
+            StepStatus::Failed => "failed",
+            StepStatus::Pending => "pending",
+        };
+        self.push_line(ev.created_at, "step".into(), format!("{title} — {verb}"));
+    }
+
+    /// Counters and progress from a `result` event; returns the leads it carries.
+    fn apply_result(&mut self, d: &Value) -> Vec<Lead> {
+        if let Some(n) = d.get("rows_captured").and_then(Value::as_u64) {
+            self.rows_captured = n;
+        }
+        if let Some(n) = d.get("credits_used").and_then(Value::as_u64) {
+            self.credits_used = u32::try_from(n).unwrap_or(u32::MAX);
+        }
+        if let Some(p) = d
+            .get("progress")
+            .and_then(|p| serde_json::from_value::<Progress>(p.clone()).ok())
+        {
+            self.progress = p;
+        }
+        if let Some(Value::Array(leads)) = d.get("leads") {
+            // A malformed lead is skipped, not fatal: the table reloads on `done`.
+            return leads
+                .iter()
+                .filter_map(|l| serde_json::from_value(l.clone()).ok())
+                .collect();
+        }
+        Vec::new()
     }
 
     fn push_line(&mut self, at: Timestamp, level: String, message: String) {

@@ -45,6 +45,18 @@ impl Pane {
         }
     }
 
+    /// The pane named on the command line (`snapshot --view NAME`).
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "threads" => Some(Self::Threads),
+            "chat" => Some(Self::Chat),
+            "plan" => Some(Self::Plan),
+            "log" | "joblog" | "job" => Some(Self::Log),
+            "leads" => Some(Self::Leads),
+            _ => None,
+        }
+    }
+
     pub fn index(self) -> usize {
         Self::ALL.iter().position(|p| *p == self).unwrap_or(0)
     }

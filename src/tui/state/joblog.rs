@@ -111,8 +111,16 @@ impl JobLogState {
 
     pub fn set_job(&mut self, job: Job) {
         let same = self.job.as_ref().map(|j| &j.id) == Some(&job.id);
-        self.rows_captured = self.rows_captured.max(job.rows_captured);
-        self.credits_used = self.credits_used.max(job.credits_used);
+        if job.status.is_terminal() {
+            // The server's final figures win over what events said along the way (a failed job
+            // can end with fewer credits charged than its last progress event reported).
+            self.rows_captured = job.rows_captured;
+            self.credits_used = job.credits_used;
+        } else {
+            // A job snapshot can lag the stream: never go backwards while it runs.
+            self.rows_captured = self.rows_captured.max(job.rows_captured);
+            self.credits_used = self.credits_used.max(job.credits_used);
+        }
         if job.status.is_terminal() || !same {
             self.progress = job.progress;
         }
@@ -180,6 +188,8 @@ impl JobLogState {
                 self.error = Some((code.clone(), message.clone()));
                 if let Some(j) = &mut self.job {
                     j.status = JobStatus::Failed;
+                    // The timer stops when the job does, not when the server is next asked.
+                    j.finished_at.get_or_insert(ev.created_at);
                 }
                 self.conn = ConnState::Idle;
                 out.error = Some((code, message));
@@ -195,6 +205,7 @@ impl JobLogState {
                     self.set_job(job);
                 } else if let (Some(j), Some(s)) = (&mut self.job, JobStatus::parse(&status)) {
                     j.status = s;
+                    j.finished_at.get_or_insert(ev.created_at);
                 }
                 self.push_line(ev.created_at, "done".into(), format!("{status}: {summary}"));
                 self.conn = ConnState::Idle;
@@ -270,11 +281,16 @@ impl JobLogState {
         }
     }
 
-    /// Milliseconds the job has run (to `now` while running).
+    /// Milliseconds the job has run: to `now` while it runs, frozen at its end once it ended.
     pub fn elapsed_ms(&self, now: Timestamp) -> Option<i64> {
         let j = self.job.as_ref()?;
         let start = j.started_at?;
-        let end = j.finished_at.unwrap_or(now);
+        let end = match j.finished_at {
+            Some(end) => end,
+            // Ended without an end time (an older server): its last event is the best bound.
+            None if j.status.is_terminal() => self.lines.last().map_or(start, |l| l.at),
+            None => now,
+        };
         Some((end.millis() - start.millis()).max(0))
     }
 }

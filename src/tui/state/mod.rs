@@ -2,6 +2,7 @@
 //! Only the app task owns it; drawing reads it; `update` changes it.
 
 pub mod chat;
+pub mod connection;
 pub mod input;
 pub mod joblog;
 pub mod leads;
@@ -75,6 +76,8 @@ pub struct AppState {
     pub size: (u16, u16),
     pub focus: Pane,
     pub backend: BackendInfo,
+    /// Whether the backend answers (a remote server can be down or refuse the key).
+    pub connection: connection::Connection,
     pub usage: Option<Usage>,
     pub threads: threads::ThreadsState,
     pub chat: chat::ChatState,
@@ -101,6 +104,7 @@ impl AppState {
             size: (80, 24),
             focus: Pane::Threads,
             backend,
+            connection: Default::default(),
             usage: None,
             threads: Default::default(),
             chat: Default::default(),

@@ -8,6 +8,7 @@ mod leads;
 mod mouse;
 mod navigation;
 mod push;
+mod remote;
 mod snapshots;
 mod stream;
 

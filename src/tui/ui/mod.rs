@@ -144,6 +144,23 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// What a pane waiting for its first answer says: "Loading…", or why nothing comes (the
+/// server is down or refuses the key) and when it is tried again.
+pub fn loading_text(s: &AppState) -> String {
+    let crate::tui::state::connection::Connection::Down(d) = &s.connection else {
+        return "Loading…".to_string();
+    };
+    let host = crate::tui::state::connection::host_of(&s.backend.location);
+    let when = match s.connection.retry_in_secs(s.now) {
+        Some(secs) if secs > 0 => format!("retrying in {secs}s"),
+        _ => "retrying now".to_string(),
+    };
+    format!(
+        "Disconnected from {host}\n{}\n{when} (attempt {})",
+        d.reason, d.attempt
+    )
+}
+
 /// `1234567` → `1,234,567`.
 pub fn thousands(n: u64) -> String {
     let s = n.to_string();

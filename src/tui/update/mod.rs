@@ -18,7 +18,7 @@ use ratatui::crossterm::event::{
 };
 use ratatui::layout::{Position, Rect};
 
-use crate::backend::StreamItem;
+use crate::backend::{BackendKind, StreamItem};
 use crate::model::push::{
     EnrichProvider, EnrichRequest, EnrichResult, IntegrationStatus, PushMode, PushProvider,
     PushResult,
@@ -32,6 +32,7 @@ use crate::model::{
 use super::effect::{Effect, Request, is_web_url};
 use super::keymap::Action;
 use super::message::{Msg, Reply};
+use super::state::connection::{Connection, host_of, is_connection_error};
 use super::state::input::{InputOutcome, LineInput};
 use super::state::joblog::ConnState;
 use super::state::leads::{Column, MIN_CONFIDENCE_STEPS, cell, detail_paths};
@@ -92,6 +93,9 @@ pub fn update(s: &mut AppState, msg: Msg) -> Effects {
             s.now = now;
             s.tick += 1;
             s.toasts.expire(s.tick);
+            if s.connection.retry_due(now) {
+                return init(s);
+            }
             vec![]
         }
         Msg::Reply { tag, result } => {
@@ -99,7 +103,10 @@ pub fn update(s: &mut AppState, msg: Msg) -> Effects {
                 return vec![];
             }
             match result {
-                Ok(reply) => on_reply(s, *reply),
+                Ok(reply) => {
+                    connected(s);
+                    on_reply(s, *reply)
+                }
                 Err(e) => on_error(s, tag.slot, &e),
             }
         }
@@ -113,6 +120,9 @@ pub fn update(s: &mut AppState, msg: Msg) -> Effects {
         }
         Msg::Stream { job, item } => on_stream(s, job, item),
         Msg::StreamFailed { job, error } => {
+            if lost_connection(s, &error) {
+                s.connection.failed(&error, s.now);
+            }
             if current_job_id(s) == Some(&job) {
                 s.log.conn = ConnState::Idle;
                 toast_error(s, &error);
@@ -139,6 +149,7 @@ pub fn needs_redraw(s: &AppState, msg: &Msg) -> bool {
         Msg::Tick(_) => {
             s.requests.pending > 0
                 || !s.toasts.items.is_empty()
+                || s.connection.is_down()
                 || s.log.is_running()
                 || s.tick.is_multiple_of(20)
         }
@@ -146,7 +157,25 @@ pub fn needs_redraw(s: &AppState, msg: &Msg) -> bool {
     }
 }
 
+/// A remote server that cannot be used at all (down, or refusing the key): the disconnected
+/// state says so persistently, so it is not toasted on every retry.
+fn lost_connection(s: &AppState, e: &Error) -> bool {
+    s.backend.kind == BackendKind::Remote && is_connection_error(e)
+}
+
+fn connected(s: &mut AppState) {
+    if s.connection.is_down() {
+        let host = host_of(&s.backend.location);
+        toast(s, Level::Info, format!("Connected to {host}"));
+    }
+    s.connection = Connection::Up;
+}
+
 fn on_error(s: &mut AppState, slot: Slot, e: &Error) -> Effects {
+    let lost = lost_connection(s, e);
+    if lost {
+        s.connection.failed(e, s.now);
+    }
     if slot == Slot::Push {
         match s.overlay.as_mut() {
             Some(Overlay::Push(flow)) => {
@@ -159,7 +188,9 @@ fn on_error(s: &mut AppState, slot: Slot, e: &Error) -> Effects {
     if slot == Slot::Action && s.chat.sending {
         s.chat.restore_in_flight();
     }
-    toast_error(s, e);
+    if !lost {
+        toast_error(s, e);
+    }
     vec![]
 }
 
@@ -515,6 +546,11 @@ fn on_stream(s: &mut AppState, job: JobId, item: StreamItem) -> Effects {
             }
             let thread = s.log.job.as_ref().map(|j| j.thread_id.clone());
             let mut fx = vec![list_threads(s), request(s, Slot::Usage, Request::Usage)];
+            if applied.error.is_some() {
+                // An error event carries no final figures: the job's own credits and end time
+                // come from the server.
+                fx.push(request(s, Slot::Job, Request::Job(job.clone())));
+            }
             if let Some(t) = thread {
                 fx.push(request(s, Slot::Messages, Request::Messages(t)));
             }

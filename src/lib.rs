@@ -8,6 +8,7 @@ pub mod backend;
 pub mod cli;
 pub mod config;
 pub mod engine;
+pub mod logging;
 pub mod model;
 pub mod server;
 pub mod text;

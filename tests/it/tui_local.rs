@@ -373,3 +373,44 @@ async fn snapshot_of_a_big_job_reads_one_page_of_leads() {
         "one page: what 40 rows of terminal can show"
     );
 }
+
+#[tokio::test]
+async fn hostile_prompts_are_drawn_as_plain_text() {
+    let hostile = "Find Series A\u{202E} fintechs\u{1b}]52;c;ZXZpbA==\u{7} in\u{9d}8;;http://x\u{9c} France\u{1b}[2J\u{1b}[H\u{200B} with 20+ engineers. Pull VP Eng.";
+    let dir = tempfile::tempdir().unwrap();
+    let backend = backend(dir.path()).await;
+    // Straight into the store, as a remote client or an import could put it there.
+    let thread = backend
+        .create_thread(leadline::model::requests::CreateThread {
+            title: Some(hostile.into()),
+            metadata: None,
+        })
+        .await
+        .unwrap();
+    let message = leadline::model::requests::PostMessage {
+        content: hostile.into(),
+        ..Default::default()
+    };
+    backend.post_message(&thread.id, message).await.unwrap();
+    // The store and the API keep what was sent.
+    let stored = backend
+        .list_messages(&thread.id, Default::default())
+        .await
+        .unwrap();
+    assert!(stored.data.iter().any(|m| m.content == hostile));
+    let mut d = Driver::start(backend.clone()).await;
+    for pane in ['1', '2', '3'] {
+        d.typ(&pane.to_string()).await;
+        let screen = render_text(&d.state, 140, 40).unwrap();
+        assert!(screen.contains("France"), "{screen}");
+        for c in screen.chars() {
+            assert!(
+                !(leadline::text::is_invisible_format(c) || c.is_control() && c != '\n'),
+                "{c:?} drawn:\n{screen}"
+            );
+        }
+        for remnant in ["]52;", "ZXZpbA", "8;;http", "[2J", "[H"] {
+            assert!(!screen.contains(remnant), "`{remnant}` drawn:\n{screen}");
+        }
+    }
+}

@@ -81,11 +81,17 @@ fn binary() -> String {
 }
 
 fn start(dir: &Path) -> Session {
+    start_with(dir, "local", "", "")
+}
+
+/// Runs leadline in tmux with `env` (`NAME=value …`) and extra `args`, in a session named after
+/// `tag` so tests running at once do not share one.
+fn start_with(dir: &Path, tag: &str, env: &str, args: &str) -> Session {
     let config = dir.join("config.toml");
     std::fs::write(&config, "[engine]\npace_ms = 0\n").expect("config written");
-    let name = format!("leadline-e2e-{}", std::process::id());
+    let name = format!("leadline-e2e-{tag}-{}", std::process::id());
     let cmd = format!(
-        "cd {home} && env NO_COLOR=1 HOME={home} XDG_CONFIG_HOME={home} XDG_DATA_HOME={home} {bin} --config {config} --data-dir {data}; sleep 5",
+        "cd {home} && env NO_COLOR=1 HOME={home} XDG_CONFIG_HOME={home} XDG_DATA_HOME={home} {env} {bin} --config {config} --data-dir {data} {args}; sleep 5",
         home = dir.display(),
         bin = binary(),
         config = config.display(),
@@ -113,8 +119,8 @@ fn start(dir: &Path) -> Session {
     Session { name }
 }
 
-#[test]
-fn new_thread_prompt_approve_leads_filter_detail_help_quit_in_tmux() {
+/// Whether tmux can run here; outside CI a missing tmux skips the test with the reason.
+fn have_tmux() -> bool {
     if Command::new("tmux")
         .arg("-V")
         .output()
@@ -126,6 +132,14 @@ fn new_thread_prompt_approve_leads_filter_detail_help_quit_in_tmux() {
             "CI must install tmux (.ci/run does)"
         );
         eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
+        return false;
+    }
+    true
+}
+
+#[test]
+fn new_thread_prompt_approve_leads_filter_detail_help_quit_in_tmux() {
+    if !have_tmux() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -232,4 +246,49 @@ fn new_thread_prompt_approve_leads_filter_detail_help_quit_in_tmux() {
         std::thread::sleep(Duration::from_millis(50));
     }
     assert!(s.alive(), "the session outlives the app");
+}
+
+#[test]
+fn an_unreachable_server_shows_disconnected_with_the_host_and_no_log_text() {
+    if !have_tmux() {
+        return;
+    }
+    // A port nothing listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    // Debug logging on, so any log line that reached the terminal would show.
+    let s = start_with(
+        dir.path(),
+        "remote",
+        "RUST_LOG=debug LEADEX_API_KEY=sk_test_0123456789abcdef",
+        &format!("--remote http://127.0.0.1:{port}/v1"),
+    );
+    let host = format!("127.0.0.1:{port}");
+    let screen = s.wait_for(
+        &format!("Disconnected from {host}"),
+        Duration::from_secs(60),
+    );
+    assert!(screen.contains(&format!("REMOTE {host}")), "{screen}");
+    assert!(screen.contains("disconnected"), "{screen}");
+    assert!(!screen.contains("Loading…"), "{screen}");
+    assert!(
+        !screen.contains("0123456789abcdef"),
+        "the key is never drawn:\n{screen}"
+    );
+    for log_text in [
+        "DEBUG", "INFO", "WARN", "ERROR", "TRACE", "hyper", "reqwest",
+    ] {
+        assert!(
+            !screen.contains(log_text),
+            "log text `{log_text}` on screen:\n{screen}"
+        );
+    }
+    // The logs went to the data dir instead.
+    let log = dir.path().join("data").join("leadline.log");
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(!logged.is_empty(), "nothing logged to {}", log.display());
+    s.keys(&["q"]);
 }

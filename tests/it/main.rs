@@ -27,6 +27,7 @@ mod push_providers;
 mod remote_client;
 mod serve_process;
 mod server_api;
+mod terminal_safety;
 mod tui_local;
 mod tui_tmux;
 mod wire_shapes;

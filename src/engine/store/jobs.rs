@@ -4,6 +4,7 @@
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::paging::{KeysetQuery, Paging};
+use super::scope::Owner;
 use super::{from_json, to_json};
 use crate::model::requests::JobQuery;
 use crate::model::{
@@ -109,12 +110,12 @@ pub fn seed(c: &Connection, id: &JobId) -> Result<u64, Error> {
     )
 }
 
-pub fn list(c: &Connection, org: &OrgId, q: &JobQuery) -> Result<Page<Job>, Error> {
+pub fn list(c: &Connection, owner: &Owner, q: &JobQuery) -> Result<Page<Job>, Error> {
     let mut query = KeysetQuery::new(
         &format!(
             "SELECT {COLUMNS} FROM {FROM} JOIN threads t ON t.id = j.thread_id WHERE t.org_id = ?"
         ),
-        vec![Box::new(org.as_str().to_string())],
+        vec![Box::new(owner.org.as_str().to_string())],
         "j.seq",
         &q.page,
         Paging {
@@ -134,6 +135,9 @@ pub fn list(c: &Connection, org: &OrgId, q: &JobQuery) -> Result<Page<Job>, Erro
     }
     if let Some(thread) = &q.thread_id {
         query.filter("j.thread_id = ?", thread.as_str().to_string());
+    }
+    if let Some(live) = owner.livemode {
+        query.filter("j.livemode = ?", live);
     }
     query.fetch(c, row, finish)
 }

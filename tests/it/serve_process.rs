@@ -247,7 +247,10 @@ fn sigterm_finishes_gracefully_and_halts_running_jobs_with_partial_results() {
         .output()
         .unwrap();
     let job: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(job["status"], "stopped", "{job}");
+    // An interruption (issue #12): failed as job_halted, not a user's stop, and not charged.
+    assert_eq!(job["status"], "failed", "{job}");
+    assert_eq!(job["error"]["code"], "job_halted", "{job}");
+    assert_eq!(job["credits_used"], 0, "{job}");
     assert!(job["rows_captured"].as_u64().unwrap() >= 5);
     assert_eq!(job["artifact"]["rows"], job["rows_captured"]);
 }

@@ -2,7 +2,7 @@
 //! replays by a key with fewer scopes, uncached refusals, and JSON bodies in another layout —
 //! over real HTTP against the router on loopback.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

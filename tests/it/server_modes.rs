@@ -1,7 +1,7 @@
 //! Test and live keys of one organisation see only their own mode's jobs: the other mode's job,
 //! its plan, leads, stream and actions are 404s, like another organisation's — over real HTTP.
 
-mod common;
+use crate::common;
 
 use common::server::serve;
 use leadline::model::OrgId;

@@ -286,3 +286,141 @@ fn an_unreachable_llm_planner_falls_back_to_the_rules_with_a_visible_note() {
         stderr(&out)
     );
 }
+
+/// Waits (bounded) for a child to exit and returns its exit code.
+fn exit_code(child: &mut std::process::Child) -> Option<i32> {
+    let status = poll("the process to exit", || child.try_wait().ok().flatten());
+    status.code()
+}
+
+fn signal(child: &std::process::Child, name: &str) {
+    let sent = Command::new("kill")
+        .arg(format!("-{name}"))
+        .arg(child.id().to_string())
+        .status()
+        .expect("kill runs");
+    assert!(sent.success(), "kill -{name} failed");
+}
+
+fn lead_count(env: &Env) -> Option<i64> {
+    let db = env.data().join("leadline.db");
+    // Not yet created by the child: opening it here would race its migrations.
+    if !db.exists() {
+        return None;
+    }
+    sqlite(&db)
+        .query_row("SELECT count(*) FROM leads", [], |r| r.get(0))
+        .ok()
+}
+
+/// The only job of the data dir, as `jobs --format json` lists it.
+fn only_job(env: &Env) -> Value {
+    let page = env.ok_json(&["jobs", "--format", "json"]);
+    let jobs = page["data"].as_array().expect("a page of jobs");
+    assert_eq!(jobs.len(), 1, "{page}");
+    jobs[0].clone()
+}
+
+#[test]
+fn sigterm_on_approve_wait_stops_the_job_with_its_partial_results_and_exits_143() {
+    let env = Env::new("[engine]\npace_ms = 40\n");
+    let plan = env.ok_json(&["plan", PROMPT, "--format", "json"]);
+    let id = plan["job_id"].as_str().unwrap().to_string();
+    let mut child = env
+        .cmd()
+        .args(["approve", &id, "--wait"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    poll("five captured leads", || {
+        (lead_count(&env)? >= 5).then_some(())
+    });
+    signal(&child, "TERM");
+    assert_eq!(exit_code(&mut child), Some(143));
+
+    let job = only_job(&env);
+    assert_eq!(job["id"], id.as_str());
+    assert_eq!(job["status"], "stopped", "{job}");
+    let rows = job["rows_captured"].as_u64().unwrap();
+    assert!(rows >= 5, "{job}");
+    assert_eq!(job["artifact"]["rows"].as_u64(), Some(rows));
+}
+
+#[test]
+fn sigint_and_sighup_on_search_stop_the_job_and_exit_with_the_signal_status() {
+    for (name, code) in [("INT", 130), ("HUP", 129)] {
+        let env = Env::new("[engine]\npace_ms = 40\n");
+        let mut child = env
+            .cmd()
+            .args(["search", PROMPT, "--max-rows", "500"])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        poll("five captured leads", || {
+            (lead_count(&env)? >= 5).then_some(())
+        });
+        signal(&child, name);
+        assert_eq!(exit_code(&mut child), Some(code), "SIG{name}");
+        let job = only_job(&env);
+        assert_eq!(job["status"], "stopped", "SIG{name}: {job}");
+        assert!(job["rows_captured"].as_u64().unwrap() >= 5);
+    }
+}
+
+/// Reads the first line of a command's stdout, then closes the pipe while the command still has
+/// more to write (the output is far larger than a pipe buffer), like `| head -1`.
+fn first_line_then_close(env: &Env, args: &[&str]) -> (String, Output) {
+    use std::io::BufRead;
+    let mut child = env
+        .cmd()
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(stdout)
+        .read_line(&mut line)
+        .unwrap();
+    // The reader (and with it the pipe's read end) is dropped here.
+    exit_code(&mut child);
+    (line, child.wait_with_output().unwrap())
+}
+
+#[test]
+fn a_closed_stdout_pipe_ends_export_and_leads_quietly_with_success() {
+    let env = Env::new("");
+    let job = env.ok_json(&["search", PROMPT, "--max-rows", "2000", "--format", "json"]);
+    let id = job["id"].as_str().unwrap().to_string();
+    for args in [
+        vec!["export", id.as_str(), "--format", "csv"],
+        vec!["export", id.as_str(), "--format", "json"],
+        vec!["leads", id.as_str(), "--format", "csv"],
+    ] {
+        let (line, out) = first_line_then_close(&env, &args);
+        assert!(!line.is_empty(), "{args:?} printed nothing");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+}
+
+#[test]
+fn stderr_carries_no_colour_codes_when_it_is_not_a_terminal() {
+    let env = Env::new("");
+    let out = env
+        .cmd()
+        .env("RUST_LOG", "leadline=info")
+        .args(["search", PROMPT, "--max-rows", "5", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("job finished"), "the log line is there: {err}");
+    assert!(
+        !err.contains('\u{1b}'),
+        "ANSI escapes on a piped stderr: {err:?}"
+    );
+}

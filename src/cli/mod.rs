@@ -55,7 +55,11 @@ impl From<std::io::Error> for Failure {
 /// The process entry point: parse, dispatch, report.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    crate::logging::init(
+        cli.global.log_file.as_deref(),
+        cli.global.data_dir.as_deref(),
+        cli.command.is_none(),
+    );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -89,20 +93,6 @@ pub fn main() -> ExitCode {
             ExitCode::from(signal.exit_status())
         }
     }
-}
-
-/// Logs go to stderr, quiet unless `RUST_LOG` asks; coloured only on a terminal without
-/// `NO_COLOR`, so a redirected stderr holds plain text.
-fn init_tracing() {
-    use std::io::IsTerminal;
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let colour = std::io::stderr().is_terminal() && !crate::tui::TuiConfig::no_color_from_env();
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_ansi(colour)
-        .with_writer(std::io::stderr)
-        .try_init();
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {

@@ -1,4 +1,4 @@
-//! What companies in each industry of planner.md are called, do, run on and hire for. The data
+//! What companies in each industry of docs/planner.md are called, do, run on and hire for. The data
 //! is assets/synthetic/industries.toml.
 
 use std::sync::LazyLock;
@@ -90,7 +90,7 @@ pub fn industry(slug: &str) -> Option<&'static Industry> {
 mod tests {
     use super::*;
 
-    /// The vocabulary of planner.md, so a slug added there but not here is noticed.
+    /// The vocabulary of docs/planner.md, so a slug added there but not here is noticed.
     const PLANNER_SLUGS: &str = "accounting adtech agtech ai ai_infrastructure automotive biotech \
         climate construction consulting consumer crypto cybersecurity data_analytics devtools \
         ecommerce edtech energy fintech food_beverage gaming government hardware healthcare \

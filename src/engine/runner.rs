@@ -13,7 +13,7 @@ mod live;
 mod test_mode;
 
 pub(crate) use end::{record_end, write_artifact};
-use test_mode::{Companies, quotas, role_groups, seeded_companies};
+use test_mode::{Companies, TestWork};
 
 use super::credits::CostModel;
 use super::sources::LeadDraft;
@@ -116,27 +116,7 @@ impl Runner {
             return self.execute_live(plan, attached).await;
         }
         let source = SyntheticSource::new(&plan.icp, seed);
-        let groups = role_groups(&plan);
-        let people: usize = groups.iter().map(|(_, roles)| roles.len()).sum();
-        // An attached list fixes the companies: the generator invents the rest of each one.
-        let seeded = seeded_companies(&source, &attached);
-        let listed = seeded.len();
-        if listed > 0 {
-            self.target = self.target.min(listed as u64 * people.max(1) as u64);
-        }
-        let companies_needed = if people == 0 {
-            self.target
-        } else {
-            self.target.div_ceil(people as u64)
-        };
-        let mut companies = Companies::new(source, seeded);
-        let quotas = quotas(self.target, &groups);
-        let max_companies = if listed == 0 {
-            companies_needed * 2 + 100
-        } else {
-            listed as u64
-        };
-
+        let mut work = TestWork::new(&plan, source, &attached, &mut self.target);
         for (index, step) in plan.steps.iter().enumerate() {
             self.step = index as u32 + 1;
             self.checkpoint().await?;
@@ -145,49 +125,7 @@ impl Runner {
                 json!({"step_id": step.id, "status": "started", "title": step.title}),
             )
             .await?;
-            match step.intent {
-                Intent::Discover if listed > 0 => {
-                    self.log(format!(
-                        "Using the {listed} companies of the attached list instead of searching"
-                    ))
-                    .await?;
-                }
-                Intent::Discover => {
-                    self.log(format!("Searching: {}", step.task)).await?;
-                    companies.discover(companies_needed as u32);
-                    self.log(format!(
-                        "Found {} companies matching the profile",
-                        companies.list.len()
-                    ))
-                    .await?;
-                }
-                Intent::Enrich => {}
-                Intent::Verify | Intent::Score | Intent::Dedupe => {
-                    self.log(self.closing_line(step.intent)).await?;
-                }
-            }
-            let group = groups.iter().position(|(i, _)| *i == index);
-            let (roles, quota): (Vec<Option<&str>>, u64) = match group {
-                Some(g) => (
-                    groups[g].1.iter().map(|r| Some(r.as_str())).collect(),
-                    quotas[g],
-                ),
-                None if people == 0 && step.intent == Intent::Discover => (vec![None], self.target),
-                None => (Vec::new(), 0),
-            };
-            if !roles.is_empty() {
-                if group.is_some() {
-                    let names: Vec<&str> = roles.iter().flatten().copied().collect();
-                    self.log(format!(
-                        "Enriching {} at {} companies",
-                        names.join(", "),
-                        companies.list.len()
-                    ))
-                    .await?;
-                }
-                self.fill(&mut companies, &roles, quota, max_companies)
-                    .await?;
-            }
+            self.test_step(index, step, &mut work).await?;
             self.flush().await?;
             self.emit(
                 EventKind::Step,
@@ -196,6 +134,63 @@ impl Runner {
             .await?;
         }
         Ok(())
+    }
+
+    /// One step of a test-mode run: what it says it does, then the rows its roles bring.
+    async fn test_step(
+        &mut self,
+        index: usize,
+        step: &crate::model::Step,
+        work: &mut TestWork,
+    ) -> Result<(), Halt> {
+        match step.intent {
+            Intent::Discover if work.listed > 0 => {
+                self.log(format!(
+                    "Using the {} companies of the attached list instead of searching",
+                    work.listed
+                ))
+                .await?;
+            }
+            Intent::Discover => {
+                self.log(format!("Searching: {}", step.task)).await?;
+                work.companies.discover(work.companies_needed as u32);
+                self.log(format!(
+                    "Found {} companies matching the profile",
+                    work.companies.list.len()
+                ))
+                .await?;
+            }
+            Intent::Enrich => {}
+            Intent::Verify | Intent::Score | Intent::Dedupe => {
+                self.log(self.closing_line(step.intent)).await?;
+            }
+        }
+        let group = work.groups.iter().position(|(i, _)| *i == index);
+        let (roles, quota): (Vec<Option<&str>>, u64) = match group {
+            Some(g) => (
+                work.groups[g].1.iter().map(|r| Some(r.as_str())).collect(),
+                work.quotas[g],
+            ),
+            None if work.people == 0 && step.intent == Intent::Discover => {
+                (vec![None], self.target)
+            }
+            None => (Vec::new(), 0),
+        };
+        if roles.is_empty() {
+            return Ok(());
+        }
+        if group.is_some() {
+            let names: Vec<&str> = roles.iter().flatten().copied().collect();
+            self.log(format!(
+                "Enriching {} at {} companies",
+                names.join(", "),
+                work.companies.list.len()
+            ))
+            .await?;
+        }
+        let max_companies = work.max_companies;
+        self.fill(&mut work.companies, &roles, quota, max_companies)
+            .await
     }
 
     /// Fills one step's share of the rows; a duplicate dropped by the dedupe is replaced by the

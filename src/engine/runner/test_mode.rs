@@ -46,9 +46,62 @@ impl Companies {
     }
 }
 
+/// What a test-mode run works from: the role groups and their quotas, and the companies they
+/// are drawn from (an attached list's, else generated).
+pub(super) struct TestWork {
+    pub groups: Vec<(usize, Vec<String>)>,
+    pub quotas: Vec<u64>,
+    /// People per company (the roles of every group).
+    pub people: usize,
+    /// Companies of an attached list (0: generated).
+    pub listed: usize,
+    pub companies_needed: u64,
+    /// How far a step may go past its companies to replace duplicates.
+    pub max_companies: u64,
+    pub companies: Companies,
+}
+
+impl TestWork {
+    /// Sizes the run; an attached list caps `target` at what its companies can give.
+    pub fn new(
+        plan: &Plan,
+        source: SyntheticSource,
+        attached: &[crate::engine::attachments::Loaded],
+        target: &mut u64,
+    ) -> Self {
+        let groups = role_groups(plan);
+        let people: usize = groups.iter().map(|(_, roles)| roles.len()).sum();
+        // An attached list fixes the companies: the generator invents the rest of each one.
+        let seeded = seeded_companies(&source, attached);
+        let listed = seeded.len();
+        if listed > 0 {
+            *target = (*target).min(listed as u64 * people.max(1) as u64);
+        }
+        let companies_needed = if people == 0 {
+            *target
+        } else {
+            target.div_ceil(people as u64)
+        };
+        let max_companies = if listed == 0 {
+            companies_needed * 2 + 100
+        } else {
+            listed as u64
+        };
+        Self {
+            quotas: quotas(*target, &groups),
+            groups,
+            people,
+            listed,
+            companies_needed,
+            max_companies,
+            companies: Companies::new(source, seeded),
+        }
+    }
+}
+
 /// Test mode with an attached list: one company per listed company, keeping its name and domain
 /// (a name alone gets a generated domain; a domain alone is named after itself).
-pub(super) fn seeded_companies(
+fn seeded_companies(
     source: &SyntheticSource,
     attached: &[crate::engine::attachments::Loaded],
 ) -> Vec<CompanyDraft> {
@@ -100,7 +153,7 @@ fn domain_label(domain: &str) -> String {
 
 /// Each role group's share of the target rows, in proportion to its roles; the remainder goes
 /// to the first groups so the shares add up to the target exactly.
-pub(super) fn quotas(target: u64, groups: &[(usize, Vec<String>)]) -> Vec<u64> {
+fn quotas(target: u64, groups: &[(usize, Vec<String>)]) -> Vec<u64> {
     let people: u64 = groups.iter().map(|(_, r)| r.len() as u64).sum();
     if people == 0 {
         return vec![0; groups.len()];

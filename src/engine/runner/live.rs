@@ -10,9 +10,9 @@ use crate::engine::attachments::Loaded;
 use crate::engine::sources::dataset::normalise::fold;
 use crate::engine::sources::dataset::query::{self, CompanyFacts};
 use crate::engine::sources::dataset::roles::title_matches;
-use crate::engine::sources::dataset::store::{self as ds, SourcedRecord};
 use crate::engine::sources::grounding;
 use crate::engine::sources::web::WebSource;
+use crate::engine::store::datasets::{self as ds, SourcedRecord};
 use crate::model::push::{EnrichProvider, EnrichRequest};
 use crate::model::{Error, ErrorCode, Intent, Plan};
 

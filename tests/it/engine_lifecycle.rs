@@ -412,7 +412,10 @@ async fn subscribers_replay_resume_and_agree() {
     assert_eq!(kinds(&rest).last(), Some(&EventKind::Done));
 }
 
-#[expect(clippy::too_many_lines, reason = "one scenario: the same data paged and filtered every way a list allows")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one scenario: the same data paged and filtered every way a list allows"
+)]
 #[tokio::test]
 async fn lists_paginate_with_cursors_and_filter() {
     let dir = tempfile::tempdir().unwrap();

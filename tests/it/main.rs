@@ -9,6 +9,7 @@ mod attachments;
 mod backend_contract;
 mod cli;
 mod cli_push;
+mod demo_data;
 mod engine_lifecycle;
 mod engine_recovery;
 mod enrich_modernleads;

@@ -44,7 +44,13 @@ pub async fn serve_engine(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = leadline::server::router(engine.clone(), options, format!("http://{addr}")).unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
     Served {
         base: format!("http://{addr}/v1"),
         key,

@@ -1,4 +1,4 @@
-//! `leadline serve`: the engine over the Leadex v1 API (reference/leadex-api.md), with bearer
+//! `leadline serve`: the engine over the Leadex v1 API (docs/api.md), with bearer
 //! keys, scopes, organisation isolation, idempotent writes, rate limits and SSE streams.
 
 mod context;

@@ -30,6 +30,7 @@ mod serve_shutdown;
 mod server_api;
 mod server_idempotency;
 mod server_modes;
+mod server_ratelimit;
 mod terminal_safety;
 mod tui_local;
 mod tui_tmux;

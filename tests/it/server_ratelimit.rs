@@ -1,7 +1,7 @@
 //! Rate limits as the reference states them: per organisation (all its keys share one budget),
 //! and failed authentication limited per client address — over real HTTP on loopback.
 
-mod common;
+use crate::common;
 
 use common::server::{serve, serve_with};
 use leadline::model::OrgId;

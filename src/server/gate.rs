@@ -2,7 +2,7 @@
 //! the bearer key, the per-organisation rate limit and its headers, and a per-address limit on
 //! failed authentication.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::HeaderValue;
@@ -40,12 +40,20 @@ pub async fn request_id(req: Request, next: Next) -> Response {
     response
 }
 
-/// The client's address, or one shared bucket when the listener does not record it.
+/// The bucket failed authentication counts in: the peer's IPv4 address, or its IPv6 /64 (one
+/// host usually holds a whole /64, so per address would be no limit at all); one shared bucket
+/// when the listener does not record peers. `X-Forwarded-For` is not trusted: any client can
+/// write it, and a limit keyed on it could be dodged by changing it.
 fn client_address(req: &Request) -> String {
-    req.extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    match req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()) {
+        Some(IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+        Some(IpAddr::V6(v6)) => v6.to_canonical().to_string(),
+        Some(ip) => ip.to_string(),
+        None => "unknown".into(),
+    }
 }
 
 /// A 429 in the envelope with `Retry-After` and the limit headers.

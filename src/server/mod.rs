@@ -102,6 +102,7 @@ fn router_with(
         .merge(authed)
         .merge(routes::public())
         .fallback(routes::not_found)
+        .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(request_log())
         .layer(middleware::from_fn(gate::request_id))
         .with_state(state))

@@ -16,8 +16,10 @@ use crate::server::keys::Scope;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SearchRequest {
+    /// Required; a missing one is a 400 here, an empty one the planner's 422 (as the reference
+    /// lists an empty prompt among its 422s).
     #[serde(default)]
-    prompt: String,
+    prompt: Option<String>,
     #[serde(default)]
     max_rows: Option<u32>,
     #[serde(default)]
@@ -28,8 +30,16 @@ pub struct SearchRequest {
     format: Option<String>,
 }
 
-pub async fn search(c: Caller, Body(req): Body<SearchRequest>) -> ApiResult<Response> {
+pub async fn search(c: Caller, body: Body) -> ApiResult<Response> {
     c.require(Scope::Run)?;
+    let req: SearchRequest = body.parse()?;
+    let Some(prompt) = req.prompt else {
+        return Err(Error::invalid(
+            "prompt is required: {\"prompt\": \"Series A fintechs in Spain\", …}.",
+        )
+        .with_param("prompt")
+        .into());
+    };
     if let Some(n) = req.max_rows
         && !(1..=2_000).contains(&n)
     {
@@ -68,7 +78,7 @@ pub async fn search(c: Caller, Body(req): Body<SearchRequest>) -> ApiResult<Resp
         .post_message(
             &thread.id,
             PostMessage {
-                content: req.prompt,
+                content: prompt,
                 hints,
                 ..PostMessage::default()
             },

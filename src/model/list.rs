@@ -68,8 +68,18 @@ mod tests {
             assert_eq!(decode_cursor(&encode_cursor(key)).ok(), Some(key));
         }
         for bad in [
-            "c_-1", "c_+1", "c_", "c_00a", "c_A", "c_ 1", "c_1 ", "1", "c_zz", "C_1",
-            "c_8000000000000000", "c_-8000000000000000",
+            "c_-1",
+            "c_+1",
+            "c_",
+            "c_00a",
+            "c_A",
+            "c_ 1",
+            "c_1 ",
+            "1",
+            "c_zz",
+            "C_1",
+            "c_8000000000000000",
+            "c_-8000000000000000",
         ] {
             let err = decode_cursor(bad).expect_err(bad);
             assert_eq!(err.param.as_deref(), Some("cursor"), "{bad}");

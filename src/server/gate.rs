@@ -45,7 +45,11 @@ pub async fn request_id(req: Request, next: Next) -> Response {
 /// when the listener does not record peers. `X-Forwarded-For` is not trusted: any client can
 /// write it, and a limit keyed on it could be dodged by changing it.
 fn client_address(req: &Request) -> String {
-    match req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip()) {
+    match req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip())
+    {
         Some(IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
             let s = v6.segments();
             format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])

@@ -31,6 +31,7 @@ mod server_api;
 mod server_idempotency;
 mod server_modes;
 mod server_ratelimit;
+mod server_validation;
 mod terminal_safety;
 mod tui_local;
 mod tui_tmux;

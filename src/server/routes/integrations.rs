@@ -13,11 +13,7 @@ use crate::server::error::ApiResult;
 use crate::server::extract::Body;
 use crate::server::keys::Scope;
 
-pub async fn push(
-    c: Caller,
-    Id(id): Id<JobId>,
-    body: Body,
-) -> ApiResult<Json<PushResult>> {
+pub async fn push(c: Caller, Id(id): Id<JobId>, body: Body) -> ApiResult<Json<PushResult>> {
     c.require(Scope::Integrations)?;
     c.engine.get_job(&id).await?;
     let req = body.parse::<Option<PushRequest>>()?.ok_or_else(|| {
@@ -57,11 +53,7 @@ pub async fn list_integrations(c: Caller) -> ApiResult<Json<Value>> {
     ))
 }
 
-pub async fn enrich(
-    c: Caller,
-    Id(id): Id<JobId>,
-    body: Body,
-) -> ApiResult<Json<EnrichResult>> {
+pub async fn enrich(c: Caller, Id(id): Id<JobId>, body: Body) -> ApiResult<Json<EnrichResult>> {
     c.require(Scope::Integrations)?;
     c.engine.get_job(&id).await?;
     let req = body

@@ -45,18 +45,18 @@ pub async fn request_id(req: Request, next: Next) -> Response {
 /// when the listener does not record peers. `X-Forwarded-For` is not trusted: any client can
 /// write it, and a limit keyed on it could be dodged by changing it.
 fn client_address(req: &Request) -> String {
-    match req
-        .extensions()
+    req.extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip())
-    {
-        Some(IpAddr::V6(v6)) if v6.to_ipv4_mapped().is_none() => {
+        .map_or_else(|| "unknown".into(), |c| address_bucket(c.0.ip()))
+}
+
+fn address_bucket(ip: IpAddr) -> String {
+    match ip {
+        IpAddr::V6(v6) if v6.to_ipv4_mapped().is_none() => {
             let s = v6.segments();
             format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
         }
-        Some(IpAddr::V6(v6)) => v6.to_canonical().to_string(),
-        Some(ip) => ip.to_string(),
-        None => "unknown".into(),
+        other => other.to_canonical().to_string(),
     }
 }
 
@@ -132,4 +132,18 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     let mut response = next.run(req).await;
     decision.write_headers(response.headers_mut());
     response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_ipv6_host_is_one_bucket_per_64_and_ipv4_per_address() {
+        let bucket = |raw: &str| address_bucket(raw.parse().unwrap());
+        assert_eq!(bucket("2001:db8:1:2::1"), bucket("2001:db8:1:2:ffff::9"));
+        assert_ne!(bucket("2001:db8:1:2::1"), bucket("2001:db8:1:3::1"));
+        assert_eq!(bucket("::ffff:192.0.2.7"), "192.0.2.7");
+        assert_ne!(bucket("192.0.2.7"), bucket("192.0.2.8"));
+    }
 }

@@ -10,7 +10,15 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 async fn get(base: &str, key: &str) -> (StatusCode, reqwest::header::HeaderMap, Value) {
-    let resp = reqwest::Client::new()
+    get_from(&reqwest::Client::new(), base, key).await
+}
+
+async fn get_from(
+    client: &reqwest::Client,
+    base: &str,
+    key: &str,
+) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+    let resp = client
         .get(format!("{base}/threads"))
         .bearer_auth(key)
         .send()
@@ -77,23 +85,34 @@ async fn an_organisations_keys_share_one_budget_and_other_organisations_are_apar
     assert_eq!(get(&s.base, &other_org).await.0, StatusCode::OK);
 }
 
+/// The probe: 300 bad-key requests from one address. The first `limit` are 401s, every
+/// later one a 429 in the envelope with `Retry-After`; a right key from that address is refused
+/// too until the window resets (or a guess that hit would show), while another address is not.
 #[tokio::test]
 async fn failed_authentication_is_limited_per_address() {
     let s = serve(0).await;
     let limit = ServerOptions::default().failed_auth_per_minute as usize;
     inside_one_window().await;
     let mut statuses = Vec::new();
-    for i in 0..limit + 10 {
-        let (status, headers, body) = get(&s.base, &format!("sk_test_wrong{i}")).await;
+    for i in 0..300 {
+        let key = match i % 3 {
+            0 => format!("sk_test_wrong{i}"),
+            1 => format!("not-a-key-{i}"),
+            _ => String::new(),
+        };
+        let (status, headers, body) = get(&s.base, &key).await;
         if status == StatusCode::TOO_MANY_REQUESTS {
             assert_429(&headers, &body);
+        } else {
+            assert_eq!(body["error"]["code"], "authentication_error", "{body}");
         }
         statuses.push(status);
     }
     assert!(
         statuses[..limit]
             .iter()
-            .all(|s| *s == StatusCode::UNAUTHORIZED)
+            .all(|s| *s == StatusCode::UNAUTHORIZED),
+        "{statuses:?}"
     );
     assert!(
         statuses[limit..]
@@ -101,8 +120,40 @@ async fn failed_authentication_is_limited_per_address() {
             .all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
         "{statuses:?}"
     );
-    // Until the window resets, a right guess must not show as a 200 either.
     let (status, headers, body) = get(&s.base, &s.key).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
     assert_429(&headers, &body);
+    // Loopback is a /8: another address of it is another client.
+    let elsewhere = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .build()
+        .unwrap();
+    let (status, _, body) = get_from(&elsewhere, &s.base, &s.key).await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "another address is not blocked: {body}"
+    );
+}
+
+/// Valid keys never count as failures, however many requests they make.
+#[tokio::test]
+async fn successful_requests_do_not_count_as_failed_authentication() {
+    let s = serve_with(
+        0,
+        ServerOptions {
+            failed_auth_per_minute: 2,
+            ..ServerOptions::default()
+        },
+    )
+    .await;
+    inside_one_window().await;
+    for _ in 0..10 {
+        assert_eq!(get(&s.base, &s.key).await.0, StatusCode::OK);
+    }
+    assert_eq!(
+        get(&s.base, "sk_test_nope").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(get(&s.base, &s.key).await.0, StatusCode::OK);
 }

@@ -28,6 +28,7 @@ mod remote_client;
 mod serve_process;
 mod serve_shutdown;
 mod server_api;
+mod server_fuzz;
 mod server_idempotency;
 mod server_modes;
 mod server_ratelimit;

@@ -549,7 +549,7 @@ async fn random_requests_to_every_route_never_get_a_5xx_or_a_bare_error() {
     let seed: u64 = std::env::var("LEADLINE_FUZZ_SEED")
         .ok()
         .and_then(|v| v.parse().ok())
-        .unwrap_or(0x5eed_12);
+        .unwrap_or(0x5eed);
     let cases: usize = std::env::var("LEADLINE_FUZZ_CASES")
         .ok()
         .and_then(|v| v.parse().ok())

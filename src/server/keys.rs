@@ -117,7 +117,7 @@ pub fn mint(
         && at <= now
     {
         return Err(Error::invalid(format!(
-            "expires_at {at} is not in the future: a key that is dead on arrival is a mistake. Give a later time, or leave it out for a key that does not expire."
+            "expires_at {at} is not in the future, so the key could never be used. Give a later time, or leave expires_at out for a key that does not expire."
         ))
         .with_param("expires_at"));
     }

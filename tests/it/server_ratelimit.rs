@@ -94,13 +94,14 @@ async fn failed_authentication_is_limited_per_address() {
     let limit = ServerOptions::default().failed_auth_per_minute as usize;
     inside_one_window().await;
     let mut statuses = Vec::new();
+    let client = reqwest::Client::new();
     for i in 0..300 {
         let key = match i % 3 {
             0 => format!("sk_test_wrong{i}"),
             1 => format!("not-a-key-{i}"),
             _ => String::new(),
         };
-        let (status, headers, body) = get(&s.base, &key).await;
+        let (status, headers, body) = get_from(&client, &s.base, &key).await;
         if status == StatusCode::TOO_MANY_REQUESTS {
             assert_429(&headers, &body);
         } else {
@@ -156,4 +157,36 @@ async fn successful_requests_do_not_count_as_failed_authentication() {
         StatusCode::UNAUTHORIZED
     );
     assert_eq!(get(&s.base, &s.key).await.0, StatusCode::OK);
+}
+
+/// Guesses sent all at once cannot slip past the count between its check and its increment.
+#[tokio::test]
+async fn a_concurrent_burst_of_bad_keys_gets_no_more_401s_than_the_limit() {
+    let s = serve_with(
+        0,
+        ServerOptions {
+            failed_auth_per_minute: 10,
+            ..ServerOptions::default()
+        },
+    )
+    .await;
+    inside_one_window().await;
+    let client = reqwest::Client::new();
+    let burst = (0..120).map(|i| {
+        let (client, base) = (client.clone(), s.base.clone());
+        tokio::spawn(async move {
+            get_from(&client, &base, &format!("sk_test_guess{i}"))
+                .await
+                .0
+        })
+    });
+    let statuses = futures::future::join_all(burst).await;
+    let count = |want: StatusCode| {
+        statuses
+            .iter()
+            .filter(|s| *s.as_ref().unwrap() == want)
+            .count()
+    };
+    assert_eq!(count(StatusCode::UNAUTHORIZED), 10, "{statuses:?}");
+    assert_eq!(count(StatusCode::TOO_MANY_REQUESTS), 110, "{statuses:?}");
 }

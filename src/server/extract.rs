@@ -87,7 +87,19 @@ impl Params {
         }
     }
 
-    pub fn flag(&self, key: &str) -> bool {
-        matches!(self.one(key), Some("true" | "1" | "yes"))
+    /// A yes/no parameter; absent or empty means `default`, anything but the usual spellings
+    /// is a 400 (a `force=ture` silently read as false would surprise).
+    pub fn flag(&self, key: &str, default: bool) -> Result<bool, ApiError> {
+        match self.one(key) {
+            None | Some("") => Ok(default),
+            Some("true" | "1" | "yes") => Ok(true),
+            Some("false" | "0" | "no") => Ok(false),
+            Some(raw) => Err(Error::invalid(format!(
+                "`{key}` must be true or false; got `{}`.",
+                crate::text::sanitize_inline(raw)
+            ))
+            .with_param(key)
+            .into()),
+        }
     }
 }

@@ -1,6 +1,7 @@
-//! Request limits (per organisation; failed authentication per client address) in fixed one-minute windows, with the reference's `X-RateLimit-*`
-//! headers. Hand-written: a window counter is a few lines, and the crates that do this well
-//! (governor) do not expose the remaining/reset numbers these headers need in this form.
+//! Request limits in fixed one-minute windows (per organisation; failed authentication per
+//! client address), with the reference's `X-RateLimit-*` headers. Counts live in memory, so a
+//! restart starts fresh windows. Hand-written: a window counter is a few lines, and the crates
+//! that do this well (governor) do not expose the remaining/reset numbers these headers need.
 
 use std::collections::HashMap;
 use std::sync::Mutex;

@@ -327,3 +327,51 @@ async fn every_framework_rejection_is_the_envelope() {
         assert_envelope(&answer, "invalid_request_error");
     }
 }
+
+#[tokio::test]
+async fn yes_no_parameters_take_true_or_false_only() {
+    let s = serve(0).await;
+    let (job, _) = plan_job(&s, &s.key).await;
+    let (_, _, jobv) = call(&s, &s.key, Method::GET, &format!("/jobs/{job}"), None).await;
+    let thread = jobv["thread_id"].as_str().unwrap();
+    let (status, _, body) = call(
+        &s,
+        &s.key,
+        Method::DELETE,
+        &format!("/threads/{thread}?force=ture"),
+        None,
+    )
+    .await;
+    assert_400(status, &body, "force");
+    let (status, _, body) = call(
+        &s,
+        &s.key,
+        Method::GET,
+        &format!("/jobs/{job}/logs?leads=nope"),
+        None,
+    )
+    .await;
+    assert_400(status, &body, "leads");
+    let (status, _, body) = call(
+        &s,
+        &s.key,
+        Method::GET,
+        &format!("/jobs/{job}/logs?leads=false"),
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _, body) = call(
+        &s,
+        &s.key,
+        Method::DELETE,
+        &format!("/threads/{thread}?force=false"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "a pending job does not block a delete: {body}"
+    );
+}

@@ -72,7 +72,7 @@ pub async fn stop(c: Caller, Id(id): Id<JobId>) -> ApiResult<Json<Job>> {
 /// `?leads=false` (additive) leaves the leads out of `result` events, keeping their counters.
 pub async fn logs(c: Caller, Id(id): Id<JobId>, params: Params) -> ApiResult<Json<Value>> {
     let engine = c.engine;
-    let events = if params.one("leads") == Some("false") {
+    let events = if !params.flag("leads", true)? {
         engine.job_log(&id).await?
     } else {
         engine.job_events(&id, None).await?

@@ -56,7 +56,8 @@ pub async fn delete(
     params: Params,
 ) -> ApiResult<impl IntoResponse> {
     c.require(Scope::Run)?;
-    c.engine.delete_thread(&id, params.flag("force")).await?;
+    let force = params.flag("force", false)?;
+    c.engine.delete_thread(&id, force).await?;
     Ok(Json(json!({"id": id, "object": "thread", "deleted": true})))
 }
 

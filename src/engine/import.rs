@@ -4,7 +4,8 @@
 use std::path::Path;
 
 use super::Engine;
-use super::sources::dataset::{self, ImportReport, columns, decode, store as ds};
+use super::sources::dataset::{self, ImportReport, columns, decode};
+use super::store::datasets as ds;
 use crate::model::{Error, Timestamp};
 
 /// The largest file `import` reads (a bigger list should be split).

@@ -8,16 +8,20 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
+mod end;
 mod live;
+mod test_mode;
+
+pub(crate) use end::{record_end, write_artifact};
+use test_mode::{Companies, TestWork};
 
 use super::credits::CostModel;
 use super::sources::LeadDraft;
-use super::sources::synthetic::{CompanyDraft, SyntheticSource};
-use super::{Engine, artifacts, store};
+use super::sources::synthetic::SyntheticSource;
+use super::{Engine, store};
 use crate::model::job::Transition;
 use crate::model::{
-    Artifact, ArtifactId, Error, ErrorCode, EventKind, Intent, JobId, JobStatus, Lead, LeadId,
-    Message, MessageId, MessageKind, Plan, Progress, Role, Step, Timestamp,
+    Error, ErrorCode, EventKind, Intent, JobId, JobStatus, Lead, LeadId, Plan, Progress, Timestamp,
 };
 
 /// Leads per transaction when unpaced: big enough to amortise commits, small enough that a
@@ -112,26 +116,7 @@ impl Runner {
             return self.execute_live(plan, attached).await;
         }
         let source = SyntheticSource::new(&plan.icp, seed);
-        let groups = role_groups(&plan);
-        let people: usize = groups.iter().map(|(_, roles)| roles.len()).sum();
-        // An attached list fixes the companies: the generator invents the rest of each one.
-        let seeded = seeded_companies(&source, &attached);
-        if !seeded.is_empty() {
-            self.target = self.target.min(seeded.len() as u64 * people.max(1) as u64);
-        }
-        let companies_needed = if people == 0 {
-            self.target
-        } else {
-            self.target.div_ceil(people as u64)
-        };
-        let mut companies: Vec<CompanyDraft> = seeded.clone();
-        let quotas = quotas(self.target, &groups);
-        let max_companies = if seeded.is_empty() {
-            companies_needed * 2 + 100
-        } else {
-            seeded.len() as u64
-        };
-
+        let mut work = TestWork::new(&plan, source, &attached, &mut self.target);
         for (index, step) in plan.steps.iter().enumerate() {
             self.step = index as u32 + 1;
             self.checkpoint().await?;
@@ -140,73 +125,97 @@ impl Runner {
                 json!({"step_id": step.id, "status": "started", "title": step.title}),
             )
             .await?;
-            match step.intent {
-                Intent::Discover if !seeded.is_empty() => {
-                    self.log(format!(
-                        "Using the {} companies of the attached list instead of searching",
-                        seeded.len()
-                    ))
-                    .await?;
-                }
-                Intent::Discover => {
-                    self.log(format!("Searching: {}", step.task)).await?;
-                    companies = (0..companies_needed as u32)
-                        .map(|i| source.company(i))
-                        .collect();
-                    self.log(format!(
-                        "Found {} companies matching the profile",
-                        companies.len()
-                    ))
-                    .await?;
-                }
-                Intent::Enrich => {}
-                Intent::Verify | Intent::Score | Intent::Dedupe => {
-                    self.log(self.closing_line(step.intent)).await?;
-                }
-            }
-            let group = groups.iter().position(|(i, _)| *i == index);
-            let (roles, quota): (Vec<Option<&str>>, u64) = match group {
-                Some(g) => (
-                    groups[g].1.iter().map(|r| Some(r.as_str())).collect(),
-                    quotas[g],
-                ),
-                None if people == 0 && step.intent == Intent::Discover => (vec![None], self.target),
-                None => (Vec::new(), 0),
-            };
-            if !roles.is_empty() {
-                if group.is_some() {
-                    let names: Vec<&str> = roles.iter().flatten().copied().collect();
-                    self.log(format!(
-                        "Enriching {} at {} companies",
-                        names.join(", "),
-                        companies.len()
-                    ))
-                    .await?;
-                }
-                // Fill this step's share of the rows; a duplicate dropped by the dedupe is
-                // replaced by the next company, within a bound.
-                let goal = self.rows() + quota;
-                let mut i = 0usize;
-                while self.rows() < goal && (i as u64) < max_companies {
-                    while companies.len() <= i {
-                        companies.push(source.company(companies.len() as u32));
-                    }
-                    for role in &roles {
-                        if self.rows() >= goal {
-                            break;
-                        }
-                        let draft = source.lead(&companies[i], *role, Timestamp::now());
-                        self.capture(draft).await?;
-                    }
-                    i += 1;
-                }
-            }
+            self.test_step(index, step, &mut work).await?;
             self.flush().await?;
             self.emit(
                 EventKind::Step,
                 json!({"step_id": step.id, "status": "completed", "title": step.title}),
             )
             .await?;
+        }
+        Ok(())
+    }
+
+    /// One step of a test-mode run: what it says it does, then the rows its roles bring.
+    async fn test_step(
+        &mut self,
+        index: usize,
+        step: &crate::model::Step,
+        work: &mut TestWork,
+    ) -> Result<(), Halt> {
+        match step.intent {
+            Intent::Discover if work.listed > 0 => {
+                self.log(format!(
+                    "Using the {} companies of the attached list instead of searching",
+                    work.listed
+                ))
+                .await?;
+            }
+            Intent::Discover => {
+                self.log(format!("Searching: {}", step.task)).await?;
+                work.companies.discover(work.companies_needed as u32);
+                self.log(format!(
+                    "Found {} companies matching the profile",
+                    work.companies.list.len()
+                ))
+                .await?;
+            }
+            Intent::Enrich => {}
+            Intent::Verify | Intent::Score | Intent::Dedupe => {
+                self.log(self.closing_line(step.intent)).await?;
+            }
+        }
+        let group = work.groups.iter().position(|(i, _)| *i == index);
+        let (roles, quota): (Vec<Option<&str>>, u64) = match group {
+            Some(g) => (
+                work.groups[g].1.iter().map(|r| Some(r.as_str())).collect(),
+                work.quotas[g],
+            ),
+            None if work.people == 0 && step.intent == Intent::Discover => {
+                (vec![None], self.target)
+            }
+            None => (Vec::new(), 0),
+        };
+        if roles.is_empty() {
+            return Ok(());
+        }
+        if group.is_some() {
+            let names: Vec<&str> = roles.iter().flatten().copied().collect();
+            self.log(format!(
+                "Enriching {} at {} companies",
+                names.join(", "),
+                work.companies.list.len()
+            ))
+            .await?;
+        }
+        let max_companies = work.max_companies;
+        self.fill(&mut work.companies, &roles, quota, max_companies)
+            .await
+    }
+
+    /// Fills one step's share of the rows; a duplicate dropped by the dedupe is replaced by the
+    /// next company, within a bound.
+    async fn fill(
+        &mut self,
+        companies: &mut Companies,
+        roles: &[Option<&str>],
+        quota: u64,
+        max_companies: u64,
+    ) -> Result<(), Halt> {
+        let goal = self.rows() + quota;
+        let mut i = 0usize;
+        while self.rows() < goal && (i as u64) < max_companies {
+            companies.extend_to(i + 1);
+            for role in roles {
+                if self.rows() >= goal {
+                    break;
+                }
+                let draft = companies
+                    .source()
+                    .lead(&companies.list[i], *role, Timestamp::now());
+                self.capture(draft).await?;
+            }
+            i += 1;
         }
         Ok(())
     }
@@ -509,230 +518,5 @@ impl Runner {
             self.captured.len(),
             companies.len()
         )
-    }
-}
-
-/// Each role group's share of the target rows, in proportion to its roles; the remainder goes
-/// to the first groups so the shares add up to the target exactly.
-/// Test mode with an attached list: one company per listed company, keeping its name and domain
-/// (a name alone gets a generated domain; a domain alone is named after itself).
-fn seeded_companies(
-    source: &SyntheticSource,
-    attached: &[crate::engine::attachments::Loaded],
-) -> Vec<CompanyDraft> {
-    let mut seen = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for record in attached.iter().flat_map(|a| &a.records) {
-        let Some(key) = record.company_key() else {
-            continue;
-        };
-        if !seen.insert(key) {
-            continue;
-        }
-        let mut draft = source.company(out.len() as u32);
-        match (&record.company_name, &record.domain) {
-            (Some(name), domain) => {
-                draft.company.name = name.clone();
-                if let Some(d) = domain {
-                    draft.company.domain = Some(d.clone());
-                }
-            }
-            (None, Some(domain)) => {
-                draft.company.domain = Some(domain.clone());
-                draft.company.name = domain_label(domain);
-            }
-            (None, None) => continue,
-        }
-        out.push(draft);
-    }
-    out
-}
-
-/// `acme-labs.io` → `Acme Labs`.
-fn domain_label(domain: &str) -> String {
-    domain
-        .split('.')
-        .next()
-        .unwrap_or(domain)
-        .split('-')
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_uppercase().chain(c).collect::<String>())
-                .unwrap_or_default()
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
-}
-
-fn quotas(target: u64, groups: &[(usize, Vec<String>)]) -> Vec<u64> {
-    let people: u64 = groups.iter().map(|(_, r)| r.len() as u64).sum();
-    if people == 0 {
-        return vec![0; groups.len()];
-    }
-    let mut shares: Vec<u64> = groups
-        .iter()
-        .map(|(_, r)| target * r.len() as u64 / people)
-        .collect();
-    let mut rest = target - shares.iter().sum::<u64>();
-    for share in shares.iter_mut() {
-        if rest == 0 {
-            break;
-        }
-        *share += 1;
-        rest -= 1;
-    }
-    shares
-}
-
-/// Which roles each step pulls: `enrich` steps carry theirs; a plan with roles but no enrich step
-/// pulls them all in its first step.
-fn role_groups(plan: &Plan) -> Vec<(usize, Vec<String>)> {
-    let groups: Vec<(usize, Vec<String>)> = plan
-        .steps
-        .iter()
-        .enumerate()
-        .filter(|(_, s)| s.intent == Intent::Enrich && !s.roles.is_empty())
-        .map(|(i, s)| (i, s.roles.clone()))
-        .collect();
-    if groups.is_empty() && !plan.icp.roles.is_empty() {
-        let first = first_capture_step(&plan.steps);
-        return vec![(first, plan.icp.roles.clone())];
-    }
-    groups
-}
-
-fn first_capture_step(steps: &[Step]) -> usize {
-    steps
-        .iter()
-        .position(|s| s.intent == Intent::Enrich)
-        .or_else(|| steps.iter().position(|s| s.intent == Intent::Discover))
-        .unwrap_or(0)
-}
-
-/// The files of an artifact, written before the row that points at them.
-pub(crate) struct WrittenArtifact {
-    pub artifact: Artifact,
-    pub path: String,
-}
-
-pub(crate) async fn write_artifact(
-    engine: &Engine,
-    job: &JobId,
-    leads: Vec<Lead>,
-    partial: bool,
-) -> Result<WrittenArtifact, Error> {
-    let dir = artifacts::job_dir(engine.data_dir(), job);
-    let job = job.clone();
-    tokio::task::spawn_blocking(move || {
-        let csv = artifacts::render_csv(&leads)?;
-        let json = artifacts::render_json(&leads)?;
-        let csv_path = dir.join("leads.csv");
-        artifacts::write_atomic(&dir.join("leads.json"), &json)?;
-        artifacts::write_atomic(&csv_path, &csv)?;
-        Ok(WrittenArtifact {
-            artifact: Artifact {
-                id: ArtifactId::generate(),
-                object: "artifact".into(),
-                job_id: job,
-                format: "csv".into(),
-                rows: leads.len() as u64,
-                bytes: csv.len() as u64,
-                columns: artifacts::columns(&leads),
-                download_url: None,
-                expires_at: None,
-                created_at: Timestamp::now(),
-                partial,
-            },
-            path: csv_path.display().to_string(),
-        })
-    })
-    .await
-    .map_err(|e| Error::internal(format!("artifact task failed: {e}")))?
-}
-
-/// The terminal transaction: artifact row, job status, final events, and the result message.
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn record_end(
-    tx: &rusqlite::Connection,
-    job: &crate::model::Job,
-    status: JobStatus,
-    summary: &str,
-    error: Option<(ErrorCode, &str)>,
-    credits: u32,
-    rows: u64,
-    progress: Progress,
-    written: &WrittenArtifact,
-    now: Timestamp,
-) -> Result<(), Error> {
-    store::jobs::insert_artifact(tx, &written.artifact, &written.path)?;
-    store::jobs::finish_job(
-        tx,
-        &job.id,
-        &store::jobs::Finish {
-            status,
-            summary: Some(summary),
-            error,
-            credits_used: credits,
-            rows,
-            progress,
-            now,
-        },
-    )?;
-    let a = &written.artifact;
-    store::events::append(
-        tx,
-        &job.id,
-        EventKind::Artifact,
-        &json!({"artifact_id": a.id, "rows": a.rows, "bytes": a.bytes}),
-        now,
-    )?;
-    let finished = store::jobs::get(tx, &job.id)?;
-    match error {
-        Some((code, message)) => store::events::append(
-            tx,
-            &job.id,
-            EventKind::Error,
-            &json!({"code": code, "message": message}),
-            now,
-        )?,
-        None => store::events::append(
-            tx,
-            &job.id,
-            EventKind::Done,
-            &json!({"job_id": job.id, "status": status, "artifact_id": a.id, "summary": summary, "job": finished}),
-            now,
-        )?,
-    };
-    store::messages::insert(
-        tx,
-        &Message {
-            id: MessageId::generate(),
-            object: "message".into(),
-            thread_id: job.thread_id.clone(),
-            role: Role::Assistant,
-            kind: MessageKind::Result,
-            content: summary.to_string(),
-            plan_id: Some(job.plan_id.clone()),
-            job_id: Some(job.id.clone()),
-            created_at: now,
-        },
-    )?;
-    store::threads::touch(tx, &job.thread_id, 1, None, now)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::quotas;
-
-    #[test]
-    fn role_groups_share_the_target_in_proportion_and_exactly() {
-        let g = |n: usize| (0, vec!["x".to_string(); n]);
-        assert_eq!(quotas(200, &[g(2)]), [200]);
-        assert_eq!(quotas(200, &[g(1), g(1)]), [100, 100]);
-        assert_eq!(quotas(10, &[g(2), g(1)]), [7, 3]);
-        assert_eq!(quotas(7, &[g(1), g(1), g(1)]), [3, 2, 2]);
-        assert_eq!(quotas(5, &[]), Vec::<u64>::new());
     }
 }

@@ -64,21 +64,23 @@ copy = "y"                    # leads: copy the selected cell or field (OSC 52, 
 open_url = "x"                # leads: open the selected field's source URL in the browser
 follow = "f"                  # job log: toggle follow mode
 
-# ── TUI colours ────────────────────────────────────────────────────────────────────────────
+# ── TUI colours: a built-in theme, and overrides ────────────────────────────────────────────
 # A colour name (black red green yellow blue magenta cyan gray darkgray lightred lightgreen
 # lightyellow lightblue lightmagenta lightcyan white reset), "#rrggbb", or an ANSI index "0"–"255".
 # NO_COLOR=1 in the environment turns colours off (focus and selection stay visible).
 [theme]
-accent = "cyan"               # titles, keys, progress, live indicators
-text = "reset"                # body text (reset = the terminal's own colour)
-muted = "darkgray"            # secondary text: times, hints, sources
-border = "darkgray"           # pane borders
-border_focused = "cyan"       # the focused pane's border
-selection_bg = "blue"         # background of the selected row
-ok = "green"                  # succeeded, TEST badge
-warn = "yellow"               # warnings, pending / stopped jobs
-error = "red"                 # errors, failed jobs, LIVE badge
-status_bg = "black"           # status bar and toasts background
+name = "terminal"             # built-in (assets/themes/): terminal, dark, light, high-contrast
+# Any colour set here overrides the theme's; the values shown are the terminal theme's.
+# accent = "cyan"               # titles, keys, progress, live indicators
+# text = "reset"                # body text (reset = the terminal's own colour)
+# muted = "darkgray"            # secondary text: times, hints, sources
+# border = "darkgray"           # pane borders
+# border_focused = "cyan"       # the focused pane's border
+# selection_bg = "blue"         # background of the selected row
+# ok = "green"                  # succeeded, TEST badge
+# warn = "yellow"               # warnings, pending / stopped jobs
+# error = "red"                 # errors, failed jobs, LIVE badge
+# status_bg = "black"           # status bar and toasts background
 "##;
 
 #[cfg(test)]

@@ -1,15 +1,39 @@
-//! Colours, from `[theme]` in the config file. With `NO_COLOR` (or `no_color = true`) every style
-//! keeps only modifiers (bold, reverse), so selection and focus stay visible without colour.
+//! Colours, from `[theme]` in the config file: a built-in theme (`name`, from assets/themes/,
+//! compiled in) with any colour overridden one by one. With `NO_COLOR` (or `no_color = true`)
+//! every style keeps only modifiers (bold, reverse), so selection and focus stay visible without
+//! colour.
 
 use std::str::FromStr;
 
 use ratatui::style::{Color, Modifier, Style};
 use serde::Deserialize;
 
-/// `[theme]`: named colours ("red", "lightblue", "#ff8800", or an ANSI index "208").
+/// The built-in themes: name and its file under assets/themes/. The first is the default.
+const BUILT_IN: &[(&str, &str)] = &[
+    (
+        "terminal",
+        include_str!("../../assets/themes/terminal.toml"),
+    ),
+    ("dark", include_str!("../../assets/themes/dark.toml")),
+    ("light", include_str!("../../assets/themes/light.toml")),
+    (
+        "high-contrast",
+        include_str!("../../assets/themes/high-contrast.toml"),
+    ),
+];
+
+/// The names `[theme] name` accepts.
+pub fn built_in_names() -> impl Iterator<Item = &'static str> {
+    BUILT_IN.iter().map(|(name, _)| *name)
+}
+
+/// `[theme]`: a built-in theme's `name` and colours overriding it ("red", "lightblue",
+/// "#ff8800", or an ANSI index "208").
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ThemeConfig {
+    /// One of [`built_in_names`]; `terminal` when unset.
+    pub name: Option<String>,
     pub accent: Option<String>,
     pub text: Option<String>,
     pub muted: Option<String>,
@@ -54,8 +78,40 @@ fn colour(raw: &Option<String>, default: Color, field: &str) -> Result<Color, St
     }
 }
 
+impl ThemeConfig {
+    /// This config's colours laid over its built-in theme's.
+    fn resolved(&self) -> Result<ThemeConfig, String> {
+        let name = self.name.as_deref().unwrap_or(BUILT_IN[0].0);
+        let Some((_, text)) = BUILT_IN.iter().find(|(n, _)| *n == name) else {
+            let names: Vec<&str> = built_in_names().collect();
+            return Err(format!(
+                "[theme] name: `{name}` is not a built-in theme; use one of {}",
+                names.join(", ")
+            ));
+        };
+        // The files are compiled in and checked by a test, so a parse failure is a build defect.
+        let base: ThemeConfig = toml::from_str(text)
+            .map_err(|e| format!("built-in theme `{name}` does not parse: {e}"))?;
+        let pick = |own: &Option<String>, base: Option<String>| own.clone().or(base);
+        Ok(ThemeConfig {
+            name: Some(name.to_string()),
+            accent: pick(&self.accent, base.accent),
+            text: pick(&self.text, base.text),
+            muted: pick(&self.muted, base.muted),
+            border: pick(&self.border, base.border),
+            border_focused: pick(&self.border_focused, base.border_focused),
+            selection_bg: pick(&self.selection_bg, base.selection_bg),
+            ok: pick(&self.ok, base.ok),
+            warn: pick(&self.warn, base.warn),
+            error: pick(&self.error, base.error),
+            status_bg: pick(&self.status_bg, base.status_bg),
+        })
+    }
+}
+
 impl Theme {
     pub fn new(cfg: &ThemeConfig, no_color: bool) -> Result<Self, String> {
+        let cfg = &cfg.resolved()?;
         // Validate even when colours are off, so a typo is reported either way.
         let accent = colour(&cfg.accent, Color::Cyan, "accent")?;
         let text = colour(&cfg.text, Color::Reset, "text")?;
@@ -121,5 +177,62 @@ mod tests {
         assert!(Theme::new(&bad, true).unwrap_err().contains("accent"));
         assert!(toml::from_str::<ThemeConfig>("acent = \"red\"").is_err());
         assert!(Theme::new(&ThemeConfig::default(), true).unwrap().no_color);
+    }
+
+    #[test]
+    fn every_built_in_theme_sets_every_colour_and_builds() {
+        for (name, text) in BUILT_IN {
+            let cfg: ThemeConfig = toml::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+            let all = [
+                &cfg.accent,
+                &cfg.text,
+                &cfg.muted,
+                &cfg.border,
+                &cfg.border_focused,
+                &cfg.selection_bg,
+                &cfg.ok,
+                &cfg.warn,
+                &cfg.error,
+                &cfg.status_bg,
+            ];
+            assert!(
+                all.iter().all(|c| c.is_some()),
+                "{name} leaves a colour unset"
+            );
+            assert!(
+                cfg.name.is_none(),
+                "{name}: a theme file does not name itself"
+            );
+            let chosen = ThemeConfig {
+                name: Some(name.to_string()),
+                ..ThemeConfig::default()
+            };
+            let theme = Theme::new(&chosen, false).unwrap_or_else(|e| panic!("{name}: {e}"));
+            assert_eq!(
+                theme.accent.fg,
+                Color::from_str(cfg.accent.as_deref().unwrap()).ok()
+            );
+        }
+    }
+
+    #[test]
+    fn a_named_theme_takes_overrides_and_an_unknown_name_lists_the_choices() {
+        let cfg: ThemeConfig = toml::from_str("name = \"light\"\naccent = \"red\"").unwrap();
+        let theme = Theme::new(&cfg, false).unwrap();
+        assert_eq!(theme.accent.fg, Some(Color::Red));
+        // The rest is light's, not the default's.
+        assert_eq!(theme.text.fg, Color::from_str("#1c1c1c").ok());
+        let unset = Theme::new(&ThemeConfig::default(), false).unwrap();
+        assert_eq!(
+            unset.accent.fg,
+            Some(Color::Cyan),
+            "the default stays the terminal's"
+        );
+        let bad: ThemeConfig = toml::from_str("name = \"solarized\"").unwrap();
+        let err = Theme::new(&bad, false).unwrap_err();
+        assert!(
+            err.contains("solarized") && err.contains("high-contrast"),
+            "{err}"
+        );
     }
 }

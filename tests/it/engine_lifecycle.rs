@@ -412,6 +412,10 @@ async fn subscribers_replay_resume_and_agree() {
     assert_eq!(kinds(&rest).last(), Some(&EventKind::Done));
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one scenario: the same data paged and filtered every way a list allows"
+)]
 #[tokio::test]
 async fn lists_paginate_with_cursors_and_filter() {
     let dir = tempfile::tempdir().unwrap();
@@ -623,4 +627,28 @@ async fn another_organisation_sees_nothing_and_can_touch_nothing() {
         nf(mine.get_job(&their_post.job.id).await),
         ErrorCode::NotFound
     );
+}
+
+#[tokio::test]
+async fn large_test_mode_jobs_give_each_domain_to_one_company() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = engine(dir.path(), 0).await;
+    for prompt in [
+        "2000 SaaS companies in France, their CTOs",
+        "2000 SaaS companies in the US, their CTOs",
+        "2000 companies anywhere, their CEOs",
+    ] {
+        let (_, job, _) = run_to_end(&engine, prompt).await;
+        assert_eq!(job.status, JobStatus::Succeeded, "{prompt}");
+        let leads = engine.all_leads(&job.id).await.unwrap();
+        assert!(leads.len() >= 1_000, "{prompt}: {} leads", leads.len());
+        let mut names = std::collections::HashMap::new();
+        for lead in &leads {
+            let domain = lead.company.domain.clone().expect("a synthetic domain");
+            let first = names
+                .entry(domain.clone())
+                .or_insert(lead.company.name.clone());
+            assert_eq!(*first, lead.company.name, "{prompt}: {domain}");
+        }
+    }
 }

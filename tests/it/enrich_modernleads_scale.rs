@@ -30,6 +30,10 @@ fn status_kb(field: &str) -> u64 {
         .unwrap_or(0)
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one scenario: the job, the enrichment and what the fake received, measured together"
+)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn ten_thousand_leads_go_through_the_batch_endpoints() {
     let dir = tempfile::tempdir().unwrap();

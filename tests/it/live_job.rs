@@ -69,6 +69,10 @@ fn source_urls(lead: &Lead, path: &str) -> Vec<String> {
     urls
 }
 
+#[expect(
+    clippy::too_many_lines,
+    reason = "one scenario read top to bottom: the datasets, the job, then every property of its leads"
+)]
 #[tokio::test]
 async fn a_live_job_returns_only_grounded_people_at_companies_that_prove_the_profile() {
     let dir = tempfile::tempdir().unwrap();

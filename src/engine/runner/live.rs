@@ -4,25 +4,17 @@
 
 use serde_json::json;
 
-use super::{Halt, Runner, role_groups};
+use super::test_mode::role_groups;
+use super::{Halt, Runner};
 use crate::engine::attachments::Loaded;
 use crate::engine::sources::dataset::normalise::fold;
 use crate::engine::sources::dataset::query::{self, CompanyFacts};
 use crate::engine::sources::dataset::roles::title_matches;
-use crate::engine::sources::dataset::store::{self as ds, SourcedRecord};
 use crate::engine::sources::grounding;
 use crate::engine::sources::web::WebSource;
+use crate::engine::store::datasets::{self as ds, SourcedRecord};
 use crate::model::push::{EnrichProvider, EnrichRequest};
-use crate::model::{Error, ErrorCode, Intent, JobId, OrgId, Plan};
-
-fn job_org(c: &rusqlite::Connection, job: &JobId) -> Result<OrgId, Error> {
-    let org: String = c.query_row(
-        "SELECT t.org_id FROM jobs j JOIN threads t ON t.id = j.thread_id WHERE j.id = ?1",
-        [job.as_str()],
-        |r| r.get(0),
-    )?;
-    OrgId::parse(&org)
-}
+use crate::model::{Error, ErrorCode, Intent, Plan};
 
 /// ICP filters no dataset column can prove: named in the log rather than silently ignored.
 fn unchecked(plan: &Plan, web_off: bool) -> Vec<&'static str> {
@@ -40,16 +32,52 @@ fn unchecked(plan: &Plan, web_off: bool) -> Vec<&'static str> {
     out
 }
 
+/// What a live run works from, read once before its steps.
+struct LiveWork {
+    /// Names of the organisation's datasets (for the log).
+    datasets: Vec<String>,
+    /// Companies the datasets hold (before the ICP filter).
+    checked: usize,
+    companies: Vec<CompanyFacts>,
+    web: Option<WebSource>,
+    groups: Vec<(usize, Vec<String>)>,
+    /// People per company (the roles of every group).
+    people: usize,
+    company_step: Option<usize>,
+}
+
 impl Runner {
     pub(super) async fn execute_live(
         &mut self,
         plan: Plan,
         attached: Vec<Loaded>,
     ) -> Result<(), Halt> {
+        let work = self.live_work(&plan, &attached).await?;
+        for (index, step) in plan.steps.iter().enumerate() {
+            self.step = index as u32 + 1;
+            self.checkpoint().await?;
+            self.emit(
+                crate::model::EventKind::Step,
+                json!({"step_id": step.id, "status": "started", "title": step.title}),
+            )
+            .await?;
+            self.live_step(index, step, &plan, &work).await?;
+            self.flush().await?;
+            self.emit(
+                crate::model::EventKind::Step,
+                json!({"step_id": step.id, "status": "completed", "title": step.title}),
+            )
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Reads the rows the run may use and picks its companies: with an attached list, every row
+    /// the datasets hold about the listed companies plus the list's own rows, in the list's
+    /// order whatever the ICP says; otherwise the companies whose sourced facts match the ICP.
+    async fn live_work(&mut self, plan: &Plan, attached: &[Loaded]) -> Result<LiveWork, Halt> {
         let jid = self.job.clone();
         let icp = plan.icp.clone();
-        // An attached list names the companies: every row the datasets hold about them, plus
-        // the list's own rows. Otherwise, the rows that may match the ICP.
         let seeds: Vec<String> = {
             let mut seen = std::collections::HashSet::new();
             attached
@@ -63,7 +91,7 @@ impl Runner {
             .engine
             .db(move |s| {
                 s.read(|c| {
-                    let org = job_org(c, &jid)?;
+                    let org = crate::engine::store::jobs::org(c, &jid)?;
                     let rows = if keys.is_empty() {
                         ds::rows_for_icp(c, &org, &icp)?
                     } else {
@@ -73,7 +101,7 @@ impl Runner {
                 })
             })
             .await?;
-        for a in &attached {
+        for a in attached {
             rows.extend(a.records.iter().map(|r| SourcedRecord {
                 dataset: format!("attachment-{}", a.name),
                 file_name: a.file_name.clone(),
@@ -99,7 +127,6 @@ impl Runner {
                 .filter(|c| query::matches(&plan.icp, &grounding::merge(&c.facts)))
                 .collect()
         } else {
-            // The list is the audience: its companies, in its order, whatever the ICP says.
             let mut by_key: std::collections::HashMap<String, CompanyFacts> =
                 candidates.into_iter().map(|c| (c.key.clone(), c)).collect();
             seeds.iter().filter_map(|k| by_key.remove(k)).collect()
@@ -111,7 +138,7 @@ impl Runner {
                 companies.len(),
                 names.join(", "),
                 datasets.len(),
-                if self.engine.inner.options.web.is_some() {
+                if web.is_some() {
                     " and their websites"
                 } else {
                     ""
@@ -119,105 +146,123 @@ impl Runner {
             ))
             .await?;
         }
-        let groups = role_groups(&plan);
+        let groups = role_groups(plan);
         let people: usize = groups.iter().map(|(_, roles)| roles.len()).sum();
-        // Company-only plans capture once: at discovery, or at the first enrich step without one.
-        let company_step = plan
-            .steps
-            .iter()
-            .position(|s| s.intent == Intent::Discover)
-            .or_else(|| plan.steps.iter().position(|s| s.intent == Intent::Enrich));
-        let names: Vec<&str> = datasets.iter().map(|d| d.name.as_str()).collect();
+        Ok(LiveWork {
+            datasets: datasets.into_iter().map(|d| d.name).collect(),
+            checked,
+            companies,
+            web,
+            groups,
+            people,
+            // Company-only plans capture once: at discovery, or at the first enrich step
+            // without one.
+            company_step: plan
+                .steps
+                .iter()
+                .position(|s| s.intent == Intent::Discover)
+                .or_else(|| plan.steps.iter().position(|s| s.intent == Intent::Enrich)),
+        })
+    }
 
-        for (index, step) in plan.steps.iter().enumerate() {
-            self.step = index as u32 + 1;
-            self.checkpoint().await?;
-            self.emit(
-                crate::model::EventKind::Step,
-                json!({"step_id": step.id, "status": "started", "title": step.title}),
-            )
-            .await?;
-            match step.intent {
-                Intent::Discover => {
+    /// One step of a live run: what it says it does, then the leads it captures.
+    async fn live_step(
+        &mut self,
+        index: usize,
+        step: &crate::model::Step,
+        plan: &Plan,
+        work: &LiveWork,
+    ) -> Result<(), Halt> {
+        match step.intent {
+            Intent::Discover => {
+                self.log(format!(
+                    "Searching {} dataset(s) ({}): {}",
+                    work.datasets.len(),
+                    work.datasets.join(", "),
+                    step.task
+                ))
+                .await?;
+                self.log(format!(
+                    "Found {} companies whose sourced facts match the profile ({} checked)",
+                    work.companies.len(),
+                    work.checked
+                ))
+                .await?;
+                let skipped = unchecked(plan, work.web.is_none());
+                if !skipped.is_empty() {
                     self.log(format!(
-                        "Searching {} dataset(s) ({}): {}",
-                        names.len(),
-                        names.join(", "),
-                        step.task
+                        "Not checked (no source states it): {}",
+                        skipped.join(", ")
                     ))
                     .await?;
-                    self.log(format!(
-                        "Found {} companies whose sourced facts match the profile ({checked} checked)",
-                        companies.len()
-                    ))
-                    .await?;
-                    let skipped = unchecked(&plan, web.is_none());
-                    if !skipped.is_empty() {
-                        self.log(format!(
-                            "Not checked (no source states it): {}",
-                            skipped.join(", ")
-                        ))
-                        .await?;
-                    }
-                }
-                Intent::Enrich => {}
-                Intent::Verify if self.engine.modernleads_configured() => {
-                    self.verify_with_provider().await?;
-                }
-                Intent::Verify | Intent::Score | Intent::Dedupe => {
-                    self.log(self.closing_line(step.intent)).await?;
                 }
             }
-            let roles = groups.iter().find(|(i, _)| *i == index).map(|(_, r)| r);
-            match roles {
-                Some(roles) if !roles.is_empty() => {
-                    self.log(format!(
-                        "Looking for {} at {} companies",
-                        roles.join(", "),
-                        companies.len()
-                    ))
-                    .await?;
-                    'companies: for company in &companies {
-                        if self.full() {
-                            break;
-                        }
-                        let Some(company) = self.with_web(web.as_ref(), company, &plan).await?
-                        else {
-                            continue;
-                        };
-                        let company = &company;
-                        for role in roles {
-                            for person in query::people_for_role(company, role) {
-                                if self.full() {
-                                    break 'companies;
-                                }
-                                let draft = query::draft(&company.facts, Some(person), &[]);
-                                self.capture(draft).await?;
-                            }
-                        }
-                    }
-                }
-                _ if people == 0 && company_step == Some(index) => {
-                    for company in &companies {
-                        if self.full() {
-                            break;
-                        }
-                        let Some(company) = self.with_web(web.as_ref(), company, &plan).await?
-                        else {
-                            continue;
-                        };
-                        let draft = query::draft(&company.facts, None, &[]);
-                        self.capture(draft).await?;
-                    }
-                }
-                _ => {}
+            Intent::Enrich => {}
+            Intent::Verify if self.engine.modernleads_configured() => {
+                self.verify_with_provider().await?;
             }
-            self.flush().await?;
-            self.emit(
-                crate::model::EventKind::Step,
-                json!({"step_id": step.id, "status": "completed", "title": step.title}),
-            )
-            .await?;
+            Intent::Verify | Intent::Score | Intent::Dedupe => {
+                self.log(self.closing_line(step.intent)).await?;
+            }
+        }
+        let roles = work
+            .groups
+            .iter()
+            .find(|(i, _)| *i == index)
+            .map(|(_, r)| r);
+        match roles {
+            Some(roles) if !roles.is_empty() => self.capture_people(roles, plan, work).await,
+            _ if work.people == 0 && work.company_step == Some(index) => {
+                self.capture_companies(plan, work).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// The people of each company whose titles match `roles`, until the target is reached.
+    async fn capture_people(
+        &mut self,
+        roles: &[String],
+        plan: &Plan,
+        work: &LiveWork,
+    ) -> Result<(), Halt> {
+        self.log(format!(
+            "Looking for {} at {} companies",
+            roles.join(", "),
+            work.companies.len()
+        ))
+        .await?;
+        for company in &work.companies {
+            if self.full() {
+                break;
+            }
+            let Some(company) = self.with_web(work.web.as_ref(), company, plan).await? else {
+                continue;
+            };
+            for role in roles {
+                for person in query::people_for_role(&company, role) {
+                    if self.full() {
+                        return Ok(());
+                    }
+                    let draft = query::draft(&company.facts, Some(person), &[]);
+                    self.capture(draft).await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A company-only plan: one lead per company, until the target is reached.
+    async fn capture_companies(&mut self, plan: &Plan, work: &LiveWork) -> Result<(), Halt> {
+        for company in &work.companies {
+            if self.full() {
+                break;
+            }
+            let Some(company) = self.with_web(work.web.as_ref(), company, plan).await? else {
+                continue;
+            };
+            let draft = query::draft(&company.facts, None, &[]);
+            self.capture(draft).await?;
         }
         Ok(())
     }

@@ -102,6 +102,16 @@ pub fn get(c: &Connection, id: &JobId) -> Result<Job, Error> {
     }
 }
 
+/// The organisation a job belongs to (through its thread).
+pub fn org(c: &Connection, id: &JobId) -> Result<crate::model::OrgId, Error> {
+    let org: String = c.query_row(
+        "SELECT t.org_id FROM jobs j JOIN threads t ON t.id = j.thread_id WHERE j.id = ?1",
+        [id],
+        |r| r.get(0),
+    )?;
+    crate::model::OrgId::parse(&org)
+}
+
 pub fn seed(c: &Connection, id: &JobId) -> Result<u64, Error> {
     Ok(
         c.query_row("SELECT seed FROM jobs WHERE id = ?1", [id], |r| {

@@ -6,6 +6,7 @@
 
 pub mod api_keys;
 pub mod attachments;
+pub mod datasets;
 pub mod events;
 pub mod idempotency;
 pub mod jobs;

@@ -131,7 +131,7 @@ pub const MIGRATIONS: &[&str] = &[
     );
     "#,
     // 4: imported datasets and their full-text index (the SQL sits beside its queries).
-    crate::engine::sources::dataset::store::MIGRATION,
+    super::datasets::MIGRATION,
     // 5: pushes and enrichments, with every item's outcome (what makes a push idempotent and
     // resumable).
     r#"

@@ -7,7 +7,6 @@ pub mod decode;
 pub mod normalise;
 pub mod query;
 pub mod roles;
-pub mod store;
 
 use std::collections::HashSet;
 

@@ -8,9 +8,9 @@ use serde_json::{Value, json};
 
 use super::normalise::{self, fold};
 use super::roles::title_matches;
-use super::store::{SourcedRecord, wanted_countries};
 use crate::engine::sources::LeadDraft;
 use crate::engine::sources::grounding::{self, Fact, Merged, Origin, Strength};
+use crate::engine::store::datasets::{SourcedRecord, wanted_countries};
 use crate::model::{Company, Icp, Person, SourceKind, Timestamp};
 
 /// One company with every fact the datasets hold about it and its people.

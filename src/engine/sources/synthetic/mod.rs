@@ -12,6 +12,7 @@ mod industries;
 mod names;
 mod people;
 mod places;
+mod profile;
 
 use chrono::{DateTime, Duration};
 use rand::Rng;
@@ -20,12 +21,15 @@ use serde_json::{Map, Value};
 
 use crate::model::{Company, Icp, Person, Range, Source, SourceKind, Timestamp};
 
-use self::companies::{STAGES, Stage, StemPermutation};
+use self::companies::{Stage, StemPermutation};
 use self::hashing::{Fnv, icp_fingerprint, mix, rng};
-use self::industries::{Industry, common_openings, common_technologies, generic};
+use self::industries::{Industry, common_openings, common_technologies};
 use self::names::{NameStyle, ascii_alnum, slug};
 use self::people::{EMAIL_PATTERNS, title_variants};
-use self::places::{Country, country, country_of_city, elsewhere, global_mix, region, us_state};
+use self::places::{Country, country, elsewhere};
+use self::profile::{
+    Choice, Cities, Locale, Team, industries_of, locales, stages_of, team_floor, teams_of,
+};
 use super::LeadDraft;
 
 /// One generated company, shared by the leads of every role pulled at it.
@@ -35,6 +39,40 @@ pub struct CompanyDraft {
     pub fields: serde_json::Map<String, serde_json::Value>,
     /// Per-company randomness, so a company's people do not depend on generation order.
     pub seed: u64,
+}
+
+/// The domains a job's companies hold. Companies are deduplicated by domain, and two coined
+/// names can spell the same one ("Palvi" + "ly" and "Palvily"), so a later company that lands on
+/// a taken domain moves to the first free variant: `…hq`, `get…`, then numbered. Companies are
+/// claimed in index order, so the result is still a function of (ICP, seed).
+#[derive(Debug, Default)]
+pub struct Domains(std::collections::HashSet<String>);
+
+impl Domains {
+    /// Records a domain that must stay as it is (a company from an attached list).
+    pub fn keep(&mut self, domain: &str) {
+        self.0.insert(domain.to_ascii_lowercase());
+    }
+
+    /// Gives `draft` its domain, or the first free variant of it.
+    pub fn claim(&mut self, draft: &mut CompanyDraft) {
+        let Some(domain) = draft.company.domain.as_deref() else {
+            return;
+        };
+        if self.0.insert(domain.to_ascii_lowercase()) {
+            return;
+        }
+        let (label, tld) = domain.split_once('.').unwrap_or((domain, "com"));
+        let variants = [format!("{label}hq.{tld}"), format!("get{label}.{tld}")]
+            .into_iter()
+            .chain((2u32..).map(|n| format!("{label}{n}.{tld}")));
+        for candidate in variants {
+            if self.0.insert(candidate.clone()) {
+                draft.company.domain = Some(candidate);
+                return;
+            }
+        }
+    }
 }
 
 const REGISTRY: &str = "test-mode: company registry";
@@ -53,34 +91,6 @@ const DESCRIPTIONS: &[&str] = &[
     "{name} offers {offering} to {audience}.",
     "{name}: {offering} for {audience}.",
 ];
-
-/// Where a company may be: a country and the cities to draw from.
-#[derive(Debug, Clone)]
-struct Locale {
-    /// ISO code as the ICP gave it (upper-cased), absent when a named city's country is unknown.
-    code: Option<String>,
-    country: &'static Country,
-    cities: Cities,
-}
-
-#[derive(Debug, Clone)]
-enum Cities {
-    Table(&'static [&'static str]),
-    Named(String),
-}
-
-#[derive(Debug, Clone)]
-struct Choice<T: 'static> {
-    slug: String,
-    data: &'static T,
-}
-
-#[derive(Debug, Clone)]
-struct Team {
-    key: String,
-    range: Range,
-    share: (f64, f64),
-}
 
 #[derive(Debug, Clone)]
 pub struct SyntheticSource {
@@ -471,191 +481,6 @@ fn source(name: &str, fields: Vec<String>, now: Timestamp) -> Source {
         name: Some(name.into()),
         fields: fields.into_iter().map(Into::into).collect(),
     }
-}
-
-/// Candidate locations, most specific filter first: named cities, then US states (plus any
-/// other countries), then countries and regions, else a global mix. Repeats act as weights.
-fn locales(icp: &Icp) -> Vec<Locale> {
-    if !icp.cities.is_empty() {
-        let only_country = match icp.countries.as_slice() {
-            [one] => Some(one.to_ascii_uppercase()),
-            _ => None,
-        };
-        return icp
-            .cities
-            .iter()
-            .map(|city| {
-                let known = country_of_city(city);
-                let code = known
-                    .map(|c| c.code.to_string())
-                    .or_else(|| only_country.clone());
-                let info = known
-                    .or_else(|| code.as_deref().and_then(country))
-                    .unwrap_or_else(elsewhere);
-                Locale {
-                    code,
-                    country: info,
-                    cities: Cities::Named(city.clone()),
-                }
-            })
-            .collect();
-    }
-
-    let mut out = Vec::new();
-    let us = country("US").unwrap_or_else(elsewhere);
-    for state in &icp.us_states {
-        let cities = us_state(state).unwrap_or(&[]);
-        out.push(Locale {
-            code: Some("US".into()),
-            country: us,
-            cities: Cities::Table(cities),
-        });
-    }
-    let mut codes: Vec<String> = Vec::new();
-    let named = icp.countries.iter().map(|c| c.to_ascii_uppercase());
-    let in_regions = icp
-        .regions
-        .iter()
-        .filter_map(|r| region(r))
-        .flatten()
-        .map(|c| (*c).to_string());
-    for code in named.chain(in_regions) {
-        // A state already narrows the US; the whole country would undo that.
-        let narrowed = code == "US" && !icp.us_states.is_empty();
-        if !narrowed && !codes.contains(&code) {
-            codes.push(code);
-        }
-    }
-    for code in codes {
-        let info = country(&code).unwrap_or_else(elsewhere);
-        out.push(Locale {
-            code: Some(code),
-            country: info,
-            cities: Cities::Table(info.cities),
-        });
-    }
-    if out.is_empty() {
-        for code in global_mix() {
-            let info = country(code).unwrap_or_else(elsewhere);
-            out.push(Locale {
-                code: Some((*code).into()),
-                country: info,
-                cities: Cities::Table(info.cities),
-            });
-        }
-    }
-    out
-}
-
-fn industries_of(icp: &Icp) -> Vec<Choice<Industry>> {
-    if icp.industries.is_empty() {
-        return industries::industries()
-            .iter()
-            .map(|i| Choice {
-                slug: i.slug.into(),
-                data: i,
-            })
-            .collect();
-    }
-    icp.industries
-        .iter()
-        .map(|slug| Choice {
-            slug: slug.clone(),
-            data: industries::industry(slug).unwrap_or_else(generic),
-        })
-        .collect()
-}
-
-fn stages_of(icp: &Icp) -> Vec<(Choice<Stage>, u32)> {
-    if !icp.funding_stages.is_empty() {
-        return icp
-            .funding_stages
-            .iter()
-            .map(|slug| {
-                let data = companies::stage(slug).unwrap_or_else(companies::fallback_stage);
-                (
-                    Choice {
-                        slug: slug.clone(),
-                        data,
-                    },
-                    1,
-                )
-            })
-            .collect();
-    }
-    // With no stage asked for, keep to stages that fit the other filters when any do.
-    let fits = |s: &&Stage| {
-        let funded_ok = icp.funded_within_days.is_none() || s.is_funded();
-        let size = icp.employees;
-        let size_ok = size.min.is_none_or(|min| s.employees.1 >= min)
-            && size.max.is_none_or(|max| s.employees.0 <= max);
-        funded_ok && size_ok
-    };
-    let mut stages: Vec<&Stage> = STAGES.iter().filter(fits).collect();
-    if stages.is_empty() {
-        stages = STAGES
-            .iter()
-            .filter(|s| icp.funded_within_days.is_none() || s.is_funded())
-            .collect();
-    }
-    stages
-        .into_iter()
-        .map(|s| {
-            (
-                Choice {
-                    slug: s.slug.into(),
-                    data: s,
-                },
-                s.weight,
-            )
-        })
-        .collect()
-}
-
-/// The ICP's departments, plus engineering, which almost every company reports.
-fn teams_of(icp: &Icp) -> Vec<Team> {
-    let mut teams: Vec<Team> = icp
-        .team_size
-        .iter()
-        .map(|(dept, range)| {
-            let mut key = String::with_capacity(dept.len() + 10);
-            for c in dept.chars() {
-                key.push(if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                });
-            }
-            key.push_str("_headcount");
-            Team {
-                key,
-                range: *range,
-                share: companies::department_share(dept),
-            }
-        })
-        .collect();
-    if !teams.iter().any(|t| t.key == "engineering_headcount") {
-        let share = companies::department_share("engineering");
-        teams.insert(
-            0,
-            Team {
-                key: "engineering_headcount".into(),
-                range: Range::default(),
-                share,
-            },
-        );
-    }
-    teams
-}
-
-fn team_floor(teams: &[Team]) -> u32 {
-    teams
-        .iter()
-        .filter_map(|t| {
-            let min = f64::from(t.range.min?);
-            Some((min / t.share.1).ceil().min(f64::from(u32::MAX)) as u32)
-        })
-        .fold(0, u32::saturating_add)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@ use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, Row, params, params_from_iter};
 use serde_json::{Map, Value};
 
-use super::{Record, normalise};
+use crate::engine::sources::dataset::{Record, normalise};
 use crate::model::{Error, Icp, OrgId};
 
 /// A row with the dataset it came from.

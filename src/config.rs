@@ -139,8 +139,10 @@ pub struct IntegrationsConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct ServerConfig {
-    /// Requests per minute per API key.
+    /// Requests per minute per organisation (all its keys share them).
     pub rate_limit_per_minute: u32,
+    /// Failed authentications per minute per client address before it gets 429s.
+    pub failed_auth_per_minute: u32,
     /// The URL clients reach the server at (for signed download links); default http://ADDR.
     pub public_url: Option<String>,
 }
@@ -149,6 +151,7 @@ impl Default for ServerConfig {
     fn default() -> Self {
         Self {
             rate_limit_per_minute: 600,
+            failed_auth_per_minute: 30,
             public_url: None,
         }
     }

@@ -471,6 +471,14 @@ impl Backend for RemoteBackend {
         if let Some(t) = query.thread_id {
             q.push(("thread_id".into(), t.to_string()));
         }
+        for (name, at) in [
+            ("created_after", query.created_after),
+            ("created_before", query.created_before),
+        ] {
+            if let Some(at) = at {
+                q.push((name.into(), at.to_string()));
+            }
+        }
         self.get("/jobs", &q).await
     }
 

@@ -75,6 +75,7 @@ pub(super) async fn jobs(
             page: page_params(page),
             status,
             thread_id,
+            ..JobQuery::default()
         })
         .await?;
     match format {

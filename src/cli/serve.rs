@@ -10,6 +10,7 @@ use crate::model::{JobId, ThreadId};
 pub(super) async fn serve(config: &Config, engine: &Engine, addr: std::net::SocketAddr) -> Outcome {
     let options = crate::server::ServerOptions {
         rate_limit_per_minute: config.server.rate_limit_per_minute,
+        failed_auth_per_minute: config.server.failed_auth_per_minute,
         public_url: config.server.public_url.clone(),
         ..Default::default()
     };

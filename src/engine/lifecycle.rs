@@ -51,6 +51,19 @@ fn validate_prompt(content: &str) -> Result<(), Error> {
     Ok(())
 }
 
+/// A row hint is a list size: 0 is not one (it used to be planned as 1), and past the plan's
+/// ceiling the caller should hear so rather than get fewer rows than asked for without a word.
+fn validate_row_hint(hints: Option<&crate::model::requests::Hints>) -> Result<(), Error> {
+    let max = crate::model::Icp::MAX_ROWS;
+    match hints.and_then(|h| h.max_rows) {
+        Some(n) if !(1..=max).contains(&n) => Err(Error::invalid(format!(
+            "hints.max_rows must be between 1 and {max}; got {n}."
+        ))
+        .with_param("hints.max_rows")),
+        _ => Ok(()),
+    }
+}
+
 fn message(
     thread: &ThreadId,
     role: Role,
@@ -255,6 +268,7 @@ impl Engine {
         req: PostMessage,
     ) -> Result<PostedMessage, Error> {
         validate_prompt(&req.content)?;
+        validate_row_hint(req.hints.as_ref())?;
         if req.attachments.len() > 5 {
             return Err(
                 Error::invalid("At most 5 attachments are allowed per message.")

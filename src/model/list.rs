@@ -46,11 +46,43 @@ pub fn encode_cursor(key: i64) -> String {
     format!("c_{key:x}")
 }
 
+/// Only what `encode_cursor` writes: `from_str_radix` alone would take `c_-1`, `c_+1`, `c_00a`
+/// or upper case, so the value must also print back to the same text.
 pub fn decode_cursor(raw: &str) -> Result<i64, Error> {
     raw.strip_prefix("c_")
         .and_then(|hex| i64::from_str_radix(hex, 16).ok())
+        .filter(|key| *key >= 0 && encode_cursor(*key) == raw)
         .ok_or_else(|| {
             Error::invalid("That cursor is not one this server issued; pass the next_cursor of a previous page.")
                 .with_param("cursor")
         })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cursors_round_trip_and_nothing_else_decodes() {
+        for key in [0, 1, 255, i64::MAX] {
+            assert_eq!(decode_cursor(&encode_cursor(key)).ok(), Some(key));
+        }
+        for bad in [
+            "c_-1",
+            "c_+1",
+            "c_",
+            "c_00a",
+            "c_A",
+            "c_ 1",
+            "c_1 ",
+            "1",
+            "c_zz",
+            "C_1",
+            "c_8000000000000000",
+            "c_-8000000000000000",
+        ] {
+            let err = decode_cursor(bad).expect_err(bad);
+            assert_eq!(err.param.as_deref(), Some("cursor"), "{bad}");
+        }
+    }
 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{Job, JobStatus, Message, PageParams, Plan, ThreadId};
+use super::{Job, JobStatus, Message, PageParams, Plan, ThreadId, Timestamp};
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CreateThread {
@@ -82,6 +82,9 @@ pub struct JobQuery {
     /// Any of these statuses; empty means all.
     pub status: Vec<JobStatus>,
     pub thread_id: Option<ThreadId>,
+    /// Jobs created strictly after / before these instants.
+    pub created_after: Option<Timestamp>,
+    pub created_before: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]

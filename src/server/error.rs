@@ -23,6 +23,9 @@ pub struct ApiError {
     pub error: Error,
     /// Seconds, for 429s.
     pub retry_after: Option<u64>,
+    /// A status the error table has no code of its own for (405, 413), kept with the nearest
+    /// code so the body is still the envelope.
+    pub status: Option<StatusCode>,
 }
 
 impl From<Error> for ApiError {
@@ -30,6 +33,7 @@ impl From<Error> for ApiError {
         Self {
             error,
             retry_after: None,
+            status: None,
         }
     }
 }
@@ -37,6 +41,16 @@ impl From<Error> for ApiError {
 impl ApiError {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Error::new(code, message).into()
+    }
+
+    /// Answers with `status` instead of the code's own (only a client error: a code's status
+    /// stays the one clients switch on for everything else).
+    #[must_use]
+    pub fn with_status(mut self, status: StatusCode) -> Self {
+        if status.is_client_error() {
+            self.status = Some(status);
+        }
+        self
     }
 }
 
@@ -51,8 +65,10 @@ impl IntoResponse for ApiError {
         if error.code == ErrorCode::Internal {
             tracing::error!(request_id = ?error.request_id, message = %error.message, "internal error");
         }
-        let status = StatusCode::from_u16(error.code.http_status())
-            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = self.status.unwrap_or_else(|| {
+            StatusCode::from_u16(error.code.http_status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+        });
         let mut response = (status, Json(ErrorEnvelope { error })).into_response();
         if let Some(secs) = self.retry_after
             && let Ok(v) = HeaderValue::from_str(&secs.to_string())

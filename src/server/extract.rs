@@ -12,26 +12,35 @@ use serde::de::DeserializeOwned;
 use super::error::ApiError;
 use crate::model::Error;
 
-/// A JSON body; an empty body means the type's default (e.g. `POST /approve` with no body).
-pub struct Body<T>(pub T);
+/// A JSON body, read but not yet parsed. Handlers check the caller's scope and that the object
+/// in the path is theirs first and parse after, so a read key or another organisation's key
+/// learns a 403/404, never what the body should have held. An empty body parses as the type's
+/// default (e.g. `POST /approve` with no body).
+pub struct Body(Bytes);
 
-impl<S, T> FromRequest<S> for Body<T>
-where
-    S: Send + Sync,
-    T: DeserializeOwned + Default,
-{
+impl Body {
+    pub fn parse<T: DeserializeOwned + Default>(&self) -> Result<T, ApiError> {
+        if self.0.iter().all(u8::is_ascii_whitespace) {
+            return Ok(T::default());
+        }
+        serde_json::from_slice(&self.0)
+            .map_err(|e| Error::invalid(format!("Malformed JSON body: {e}")).into())
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Body {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let bytes = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| Error::invalid(format!("Could not read the request body: {e}")))?;
-        if bytes.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Body(T::default()));
+        match Bytes::from_request(req, state).await {
+            Ok(bytes) => Ok(Body(bytes)),
+            // Over the body limit (413) or a broken upload: axum's status, in the envelope.
+            Err(e) => Err(ApiError::from(Error::invalid(format!(
+                "Could not read the request body: {}",
+                e.body_text()
+            )))
+            .with_status(e.status())),
         }
-        serde_json::from_slice(&bytes)
-            .map(Body)
-            .map_err(|e| Error::invalid(format!("Malformed JSON body: {e}")).into())
     }
 }
 
@@ -78,7 +87,19 @@ impl Params {
         }
     }
 
-    pub fn flag(&self, key: &str) -> bool {
-        matches!(self.one(key), Some("true" | "1" | "yes"))
+    /// A yes/no parameter; absent or empty means `default`, anything but the usual spellings
+    /// is a 400 (a `force=ture` silently read as false would surprise).
+    pub fn flag(&self, key: &str, default: bool) -> Result<bool, ApiError> {
+        match self.one(key) {
+            None | Some("") => Ok(default),
+            Some("true" | "1" | "yes") => Ok(true),
+            Some("false" | "0" | "no") => Ok(false),
+            Some(raw) => Err(Error::invalid(format!(
+                "`{key}` must be true or false; got `{}`.",
+                crate::text::sanitize_inline(raw)
+            ))
+            .with_param(key)
+            .into()),
+        }
     }
 }

@@ -112,6 +112,15 @@ pub fn mint(
     if name.is_empty() || name.chars().count() > 100 {
         return Err(Error::invalid("name is required (1–100 characters).").with_param("name"));
     }
+    let now = Timestamp::now();
+    if let Some(at) = expires_at
+        && at <= now
+    {
+        return Err(Error::invalid(format!(
+            "expires_at {at} is not in the future, so the key could never be used. Give a later time, or leave expires_at out for a key that does not expire."
+        ))
+        .with_param("expires_at"));
+    }
     let mut scopes: Vec<Scope> = scopes.to_vec();
     // `read` is required for everything, so every key has it.
     if !scopes.contains(&Scope::Read) {
@@ -126,7 +135,6 @@ pub fn mint(
         .collect();
     let secret = format!("{prefix}{body}");
     let id = format!("key_{}", ulid::Ulid::generate());
-    let now = Timestamp::now();
     let scope_list = scopes
         .iter()
         .map(|s| s.as_str())

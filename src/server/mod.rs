@@ -27,8 +27,11 @@ use crate::engine::Engine;
 
 #[derive(Debug, Clone)]
 pub struct ServerOptions {
-    /// Requests per minute per key.
+    /// Requests per minute per organisation.
     pub rate_limit_per_minute: u32,
+    /// Failed authentications per minute per client address; past it even a valid key gets 429
+    /// until the window resets, so keys cannot be guessed at speed.
+    pub failed_auth_per_minute: u32,
     /// The URL clients reach this server at (for signed download URLs); by default
     /// `http://<addr>`.
     pub public_url: Option<String>,
@@ -40,6 +43,7 @@ impl Default for ServerOptions {
     fn default() -> Self {
         Self {
             rate_limit_per_minute: 600,
+            failed_auth_per_minute: 30,
             public_url: None,
             heartbeat: Duration::from_secs(20),
         }
@@ -52,6 +56,7 @@ pub(crate) struct AppState {
     pub options: ServerOptions,
     pub base_url: String,
     pub limiter: Arc<ratelimit::RateLimiter>,
+    pub auth_failures: Arc<ratelimit::RateLimiter>,
     pub signer: Arc<signing::Signer>,
     /// Cancelled when the server shuts down: open streams end at once.
     pub shutdown: CancellationToken,
@@ -77,6 +82,7 @@ fn router_with(
     idempotency::release_stale(engine.store())?;
     let state = AppState {
         limiter: Arc::new(ratelimit::RateLimiter::new(options.rate_limit_per_minute)),
+        auth_failures: Arc::new(ratelimit::RateLimiter::new(options.failed_auth_per_minute)),
         signer: Arc::new(signer),
         shutdown,
         engine,
@@ -96,6 +102,7 @@ fn router_with(
         .merge(authed)
         .merge(routes::public())
         .fallback(routes::not_found)
+        .method_not_allowed_fallback(routes::method_not_allowed)
         .layer(request_log())
         .layer(middleware::from_fn(gate::request_id))
         .with_state(state))
@@ -149,7 +156,11 @@ pub async fn serve(
             .shutdown(Duration::from_secs(3), crate::engine::Halting::Interrupted)
             .await;
     };
-    let server = axum::serve(listener, app).with_graceful_shutdown(graceful);
+    let server = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(graceful);
     let deadline = async {
         token.cancelled().await;
         tokio::time::sleep(Duration::from_millis(4500)).await;

@@ -1,6 +1,7 @@
-//! Per-key request limits in fixed one-minute windows, with the reference's `X-RateLimit-*`
-//! headers. Hand-written: a window counter is a few lines, and the crates that do this well
-//! (governor) do not expose the remaining/reset numbers these headers need in this form.
+//! Request limits in fixed one-minute windows (per organisation; failed authentication per
+//! client address), with the reference's `X-RateLimit-*` headers. Counts live in memory, so a
+//! restart starts fresh windows. Hand-written: a window counter is a few lines, and the crates
+//! that do this well (governor) do not expose the remaining/reset numbers these headers need.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -44,15 +45,22 @@ impl RateLimiter {
         }
     }
 
+    /// Counts one request for `key`.
     pub fn check(&self, key: &str) -> Decision {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map(|d| d.as_secs())
-            .unwrap_or(0);
-        self.check_at(key, now)
+        self.decide(key, unix_now(), true)
     }
 
+    /// Whether `key` would be refused now, without counting anything.
+    pub fn peek(&self, key: &str) -> Decision {
+        self.decide(key, unix_now(), false)
+    }
+
+    #[cfg(test)]
     fn check_at(&self, key: &str, now: u64) -> Decision {
+        self.decide(key, now, true)
+    }
+
+    fn decide(&self, key: &str, now: u64, count: bool) -> Decision {
         let window = now / 60;
         let reset = (window + 1) * 60;
         let mut windows = self.windows.lock().unwrap_or_else(|p| p.into_inner());
@@ -64,7 +72,7 @@ impl RateLimiter {
             *entry = (window, 0);
         }
         let allowed = entry.1 < self.limit;
-        if allowed {
+        if allowed && count {
             entry.1 += 1;
         }
         Decision {
@@ -75,6 +83,13 @@ impl RateLimiter {
             retry_after: reset.saturating_sub(now).max(1),
         }
     }
+}
+
+fn unix_now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
 }
 
 #[cfg(test)]

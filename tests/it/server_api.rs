@@ -5,75 +5,14 @@ use crate::common;
 
 use std::time::Duration;
 
-use common::server::{Served, serve, serve_with};
+use common::server::{PROMPT, Served, assert_envelope, call, plan_job, serve, serve_with};
 use leadline::model::OrgId;
 use leadline::server::{Scope, ServerOptions, keys};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-const PROMPT: &str =
-    "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.";
-
 fn http() -> reqwest::Client {
     reqwest::Client::new()
-}
-
-async fn call(
-    s: &Served,
-    key: &str,
-    method: reqwest::Method,
-    path: &str,
-    body: Option<Value>,
-) -> (StatusCode, reqwest::header::HeaderMap, Value) {
-    let mut req = http()
-        .request(method, format!("{}{path}", s.base))
-        .bearer_auth(key);
-    if let Some(b) = body {
-        req = req.json(&b);
-    }
-    let resp = req.send().await.unwrap();
-    let (status, headers) = (resp.status(), resp.headers().clone());
-    let text = resp.text().await.unwrap();
-    (
-        status,
-        headers,
-        serde_json::from_str(&text).unwrap_or(Value::String(text)),
-    )
-}
-
-fn assert_envelope(body: &Value, code: &str) {
-    let e = &body["error"];
-    assert_eq!(e["code"], code, "{body}");
-    assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()));
-    assert!(e.as_object().unwrap().contains_key("param"));
-    assert!(
-        e["request_id"].as_str().is_some_and(|r| !r.is_empty()),
-        "{body}"
-    );
-}
-
-async fn plan_job(s: &Served, key: &str) -> (String, String) {
-    let (_, _, thread) = call(
-        s,
-        key,
-        reqwest::Method::POST,
-        "/threads",
-        Some(json!({"title": "t"})),
-    )
-    .await;
-    let (status, _, posted) = call(
-        s,
-        key,
-        reqwest::Method::POST,
-        &format!("/threads/{}/messages", thread["id"].as_str().unwrap()),
-        Some(json!({"content": PROMPT})),
-    )
-    .await;
-    assert_eq!(status, StatusCode::OK, "{posted}");
-    (
-        posted["job"]["id"].as_str().unwrap().to_string(),
-        posted["plan"]["id"].as_str().unwrap().to_string(),
-    )
 }
 
 #[tokio::test]

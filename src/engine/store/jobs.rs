@@ -146,6 +146,12 @@ pub fn list(c: &Connection, owner: &Owner, q: &JobQuery) -> Result<Page<Job>, Er
     if let Some(thread) = &q.thread_id {
         query.filter("j.thread_id = ?", thread.as_str().to_string());
     }
+    if let Some(after) = q.created_after {
+        query.filter("j.created_at > ?", after.millis());
+    }
+    if let Some(before) = q.created_before {
+        query.filter("j.created_at < ?", before.millis());
+    }
     if let Some(live) = owner.livemode {
         query.filter("j.livemode = ?", live);
     }

@@ -45,8 +45,9 @@ pub struct CreateKey {
     expires_at: Option<Timestamp>,
 }
 
-pub async fn create_key(c: Caller, Body(req): Body<CreateKey>) -> ApiResult<Json<MintedKey>> {
+pub async fn create_key(c: Caller, body: Body) -> ApiResult<Json<MintedKey>> {
     c.require(Scope::Admin)?;
+    let req: CreateKey = body.parse()?;
     let scopes = match req.scopes {
         None => vec![Scope::Read, Scope::Run],
         Some(list) => list

@@ -13,13 +13,10 @@ use crate::server::error::ApiResult;
 use crate::server::extract::Body;
 use crate::server::keys::Scope;
 
-pub async fn push(
-    c: Caller,
-    Id(id): Id<JobId>,
-    Body(req): Body<Option<PushRequest>>,
-) -> ApiResult<Json<PushResult>> {
+pub async fn push(c: Caller, Id(id): Id<JobId>, body: Body) -> ApiResult<Json<PushResult>> {
     c.require(Scope::Integrations)?;
-    let req = req.ok_or_else(|| {
+    c.engine.get_job(&id).await?;
+    let req = body.parse::<Option<PushRequest>>()?.ok_or_else(|| {
         Error::invalid(
             "a push needs a body: {\"provider\": \"hubspot\", \"mode\": \"contacts\", …}.",
         )
@@ -56,12 +53,11 @@ pub async fn list_integrations(c: Caller) -> ApiResult<Json<Value>> {
     ))
 }
 
-pub async fn enrich(
-    c: Caller,
-    Id(id): Id<JobId>,
-    Body(req): Body<Option<EnrichRequest>>,
-) -> ApiResult<Json<EnrichResult>> {
+pub async fn enrich(c: Caller, Id(id): Id<JobId>, body: Body) -> ApiResult<Json<EnrichResult>> {
     c.require(Scope::Integrations)?;
-    let req = req.unwrap_or_else(|| EnrichRequest::new(EnrichProvider::Modernleads));
+    c.engine.get_job(&id).await?;
+    let req = body
+        .parse::<Option<EnrichRequest>>()?
+        .unwrap_or_else(|| EnrichRequest::new(EnrichProvider::Modernleads));
     Ok(Json(c.engine.enrich(&id, req, None).await?))
 }

@@ -9,7 +9,7 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures::{Stream, StreamExt};
 use serde_json::{Value, json};
 
-use super::page;
+use super::{page, timestamp};
 use crate::model::requests::{Approve, JobQuery, LeadQuery};
 use crate::model::{Error, EventId, Job, JobId, JobStatus, Lead, Page, ThreadId};
 use crate::server::AppState;
@@ -45,6 +45,8 @@ pub async fn list(c: Caller, params: Params) -> ApiResult<Json<Page<Job>>> {
                 page: page(&params)?,
                 status,
                 thread_id,
+                created_after: timestamp(&params, "created_after")?,
+                created_before: timestamp(&params, "created_before")?,
             })
             .await?,
     ))
@@ -54,12 +56,10 @@ pub async fn get(c: Caller, Id(id): Id<JobId>) -> ApiResult<Json<Job>> {
     Ok(Json(c.engine.get_job(&id).await?))
 }
 
-pub async fn approve(
-    c: Caller,
-    Id(id): Id<JobId>,
-    Body(req): Body<Approve>,
-) -> ApiResult<Json<Job>> {
+pub async fn approve(c: Caller, Id(id): Id<JobId>, body: Body) -> ApiResult<Json<Job>> {
     c.require(Scope::Run)?;
+    c.engine.get_job(&id).await?;
+    let req: Approve = body.parse()?;
     Ok(Json(c.engine.approve(&id, req).await?))
 }
 
@@ -72,7 +72,7 @@ pub async fn stop(c: Caller, Id(id): Id<JobId>) -> ApiResult<Json<Job>> {
 /// `?leads=false` (additive) leaves the leads out of `result` events, keeping their counters.
 pub async fn logs(c: Caller, Id(id): Id<JobId>, params: Params) -> ApiResult<Json<Value>> {
     let engine = c.engine;
-    let events = if params.one("leads") == Some("false") {
+    let events = if !params.flag("leads", true)? {
         engine.job_log(&id).await?
     } else {
         engine.job_events(&id, None).await?

@@ -8,12 +8,14 @@ mod search;
 mod threads;
 
 use axum::Router;
+use axum::http::{Method, StatusCode, Uri};
 use axum::routing::{get, post};
 
 use super::AppState;
 use super::error::ApiError;
 use super::extract::Params;
-use crate::model::{ErrorCode, Order, PageParams};
+use crate::model::list::decode_cursor;
+use crate::model::{ErrorCode, Order, PageParams, Timestamp};
 
 pub(crate) fn authed() -> Router<AppState> {
     Router::new()
@@ -70,6 +72,19 @@ pub(crate) async fn not_found() -> ApiError {
     )
 }
 
+/// A known path with a method it does not take: 405 in the envelope (axum adds `Allow`).
+pub(crate) async fn method_not_allowed(method: Method, uri: Uri) -> ApiError {
+    ApiError::new(
+        ErrorCode::InvalidRequest,
+        format!(
+            "{} is not allowed on {}; the Allow header lists the methods it takes.",
+            crate::text::sanitize_inline(method.as_str()),
+            crate::text::sanitize_inline(uri.path())
+        ),
+    )
+    .with_status(StatusCode::METHOD_NOT_ALLOWED)
+}
+
 /// `limit`, `cursor` and `order` from the query string.
 pub(crate) fn page(params: &Params) -> Result<PageParams, ApiError> {
     let order = match params.one("order") {
@@ -87,7 +102,35 @@ pub(crate) fn page(params: &Params) -> Result<PageParams, ApiError> {
     };
     Ok(PageParams {
         limit: params.parse("limit", "a whole number from 1 to 100")?,
-        cursor: params.one("cursor").map(str::to_string),
+        cursor: match params.one("cursor") {
+            None | Some("") => None,
+            // Checked here too, so a bad cursor is a 400 before any other work.
+            Some(raw) => decode_cursor(raw).map(|_| Some(raw.to_string()))?,
+        },
         order,
     })
+}
+
+/// A timestamp filter such as `created_after`: ISO 8601 with a time (`2026-04-21T14:22:01Z`, any
+/// offset) or a bare date (midnight UTC); anything else is a 400 naming the parameter, never a
+/// filter silently dropped.
+pub(crate) fn timestamp(params: &Params, key: &str) -> Result<Option<Timestamp>, ApiError> {
+    let Some(raw) = params.one(key).map(str::trim).filter(|v| !v.is_empty()) else {
+        return Ok(None);
+    };
+    let parsed = Timestamp::parse(raw).or_else(|| {
+        chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| Timestamp::from_millis(t.and_utc().timestamp_millis()))
+    });
+    match parsed {
+        Some(t) => Ok(Some(t)),
+        None => Err(crate::model::Error::invalid(format!(
+            "`{key}` must be an ISO 8601 timestamp such as 2026-04-21T14:22:01Z or a date such as 2026-04-21; got `{}`.",
+            crate::text::sanitize_inline(raw)
+        ))
+        .with_param(key)
+        .into()),
+    }
 }

@@ -16,8 +16,10 @@ use crate::server::keys::Scope;
 
 #[derive(Debug, Default, Deserialize)]
 pub struct SearchRequest {
+    /// Required; a missing one is a 400 here, an empty one the planner's 422 (as the reference
+    /// lists an empty prompt among its 422s).
     #[serde(default)]
-    prompt: String,
+    prompt: Option<String>,
     #[serde(default)]
     max_rows: Option<u32>,
     #[serde(default)]
@@ -28,40 +30,62 @@ pub struct SearchRequest {
     format: Option<String>,
 }
 
-pub async fn search(c: Caller, Body(req): Body<SearchRequest>) -> ApiResult<Response> {
-    c.require(Scope::Run)?;
-    if let Some(n) = req.max_rows
-        && !(1..=2_000).contains(&n)
-    {
-        return Err(
-            Error::invalid(format!("max_rows must be between 1 and 2,000; got {n}."))
-                .with_param("max_rows")
-                .into(),
-        );
+/// A search request once every field has been checked.
+struct Checked {
+    prompt: String,
+    max_rows: u32,
+    max_credits: Option<u32>,
+    wait_sync: bool,
+    format: ExportFormat,
+}
+
+impl SearchRequest {
+    fn check(self) -> Result<Checked, Error> {
+        let Some(prompt) = self.prompt else {
+            return Err(Error::invalid(
+                "prompt is required: {\"prompt\": \"Series A fintechs in Spain\", …}.",
+            )
+            .with_param("prompt"));
+        };
+        let max_rows = self.max_rows.unwrap_or(200);
+        if !(1..=2_000).contains(&max_rows) {
+            return Err(Error::invalid(format!(
+                "max_rows must be between 1 and 2,000; got {max_rows}."
+            ))
+            .with_param("max_rows"));
+        }
+        let wait_sync = match self.wait.as_deref() {
+            None | Some("sync") => true,
+            Some("async") => false,
+            Some(_) => return Err(Error::invalid("wait must be sync or async.").with_param("wait")),
+        };
+        let format = match self.format.as_deref() {
+            None | Some("json") => ExportFormat::Json,
+            Some("csv") => ExportFormat::Csv,
+            Some("xlsx") => ExportFormat::Xlsx,
+            Some(_) => {
+                return Err(
+                    Error::invalid("format must be json, csv or xlsx.").with_param("format")
+                );
+            }
+        };
+        Ok(Checked {
+            prompt,
+            max_rows,
+            max_credits: self.max_credits,
+            wait_sync,
+            format,
+        })
     }
-    let wait_sync = match req.wait.as_deref() {
-        None | Some("sync") => true,
-        Some("async") => false,
-        Some(_) => {
-            return Err(Error::invalid("wait must be sync or async.")
-                .with_param("wait")
-                .into());
-        }
-    };
-    let format = match req.format.as_deref() {
-        None | Some("json") => ExportFormat::Json,
-        Some("csv") => ExportFormat::Csv,
-        Some("xlsx") => ExportFormat::Xlsx,
-        Some(_) => {
-            return Err(Error::invalid("format must be json, csv or xlsx.")
-                .with_param("format")
-                .into());
-        }
-    };
+}
+
+pub async fn search(c: Caller, body: Body) -> ApiResult<Response> {
+    c.require(Scope::Run)?;
+    let req = body.parse::<SearchRequest>()?.check()?;
     let engine = c.engine;
     let thread = engine.create_thread(CreateThread::default()).await?;
     let hints = Some(Hints {
-        max_rows: Some(req.max_rows.unwrap_or(200)),
+        max_rows: Some(req.max_rows),
         preferred_sources: None,
     });
     let posted = engine
@@ -83,7 +107,7 @@ pub async fn search(c: Caller, Body(req): Body<SearchRequest>) -> ApiResult<Resp
             },
         )
         .await?;
-    if !wait_sync {
+    if !req.wait_sync {
         return Ok(Json(job).into_response());
     }
     let mut events = engine.subscribe(&job.id, None).await?;
@@ -99,7 +123,7 @@ pub async fn search(c: Caller, Body(req): Body<SearchRequest>) -> ApiResult<Resp
             .unwrap_or_else(|| Error::internal("the job failed"));
         return Err(e.into());
     }
-    match format {
+    match req.format {
         ExportFormat::Json => {
             let leads = engine.all_leads(&job.id).await?;
             let mut value =

@@ -15,11 +15,9 @@ use crate::server::error::ApiResult;
 use crate::server::extract::{Body, Params};
 use crate::server::keys::Scope;
 
-pub async fn create(
-    c: Caller,
-    Body(req): Body<CreateThread>,
-) -> ApiResult<(StatusCode, Json<Thread>)> {
+pub async fn create(c: Caller, body: Body) -> ApiResult<(StatusCode, Json<Thread>)> {
     c.require(Scope::Run)?;
+    let req: CreateThread = body.parse()?;
     Ok((StatusCode::OK, Json(c.engine.create_thread(req).await?)))
 }
 
@@ -45,12 +43,10 @@ pub async fn get(c: Caller, Id(id): Id<ThreadId>) -> ApiResult<Json<Thread>> {
     Ok(Json(c.engine.get_thread(&id).await?))
 }
 
-pub async fn update(
-    c: Caller,
-    Id(id): Id<ThreadId>,
-    Body(patch): Body<ThreadPatch>,
-) -> ApiResult<Json<Thread>> {
+pub async fn update(c: Caller, Id(id): Id<ThreadId>, body: Body) -> ApiResult<Json<Thread>> {
     c.require(Scope::Run)?;
+    c.engine.get_thread(&id).await?;
+    let patch: ThreadPatch = body.parse()?;
     Ok(Json(c.engine.update_thread(&id, patch).await?))
 }
 
@@ -60,16 +56,19 @@ pub async fn delete(
     params: Params,
 ) -> ApiResult<impl IntoResponse> {
     c.require(Scope::Run)?;
-    c.engine.delete_thread(&id, params.flag("force")).await?;
+    let force = params.flag("force", false)?;
+    c.engine.delete_thread(&id, force).await?;
     Ok(Json(json!({"id": id, "object": "thread", "deleted": true})))
 }
 
 pub async fn post_message(
     c: Caller,
     Id(id): Id<ThreadId>,
-    Body(req): Body<PostMessage>,
+    body: Body,
 ) -> ApiResult<Json<PostedMessage>> {
     c.require(Scope::Run)?;
+    c.engine.get_thread(&id).await?;
+    let req: PostMessage = body.parse()?;
     Ok(Json(c.engine.post_message(&id, req).await?))
 }
 
@@ -85,11 +84,9 @@ pub async fn get_plan(c: Caller, Id(id): Id<PlanId>) -> ApiResult<Json<Plan>> {
     Ok(Json(c.engine.get_plan(&id).await?))
 }
 
-pub async fn replan(
-    c: Caller,
-    Id(id): Id<PlanId>,
-    Body(req): Body<Replan>,
-) -> ApiResult<Json<PostedMessage>> {
+pub async fn replan(c: Caller, Id(id): Id<PlanId>, body: Body) -> ApiResult<Json<PostedMessage>> {
     c.require(Scope::Run)?;
+    c.engine.get_plan(&id).await?;
+    let req: Replan = body.parse()?;
     Ok(Json(c.engine.replan(&id, &req.feedback).await?))
 }

@@ -8,6 +8,8 @@ use leadline::backend::{Backend, LocalBackend, RemoteBackend};
 use leadline::engine::{Engine, EngineOptions};
 use leadline::model::OrgId;
 use leadline::server::{Scope, ServerOptions, keys};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
 
 pub struct Served {
     pub base: String,
@@ -44,7 +46,13 @@ pub async fn serve_engine(
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let app = leadline::server::router(engine.clone(), options, format!("http://{addr}")).unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+        )
+        .await
+    });
     Served {
         base: format!("http://{addr}/v1"),
         key,
@@ -86,4 +94,81 @@ impl Harness {
             served: Some(served),
         }
     }
+}
+
+// The API over plain HTTP, as a client sees it.
+
+pub const PROMPT: &str =
+    "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.";
+
+pub async fn call(
+    s: &Served,
+    key: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (StatusCode, reqwest::header::HeaderMap, Value) {
+    let mut req = reqwest::Client::new()
+        .request(method, format!("{}{path}", s.base))
+        .bearer_auth(key);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().await.unwrap();
+    let (status, headers) = (resp.status(), resp.headers().clone());
+    let text = resp.text().await.unwrap();
+    (
+        status,
+        headers,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+pub fn assert_envelope(body: &Value, code: &str) {
+    let e = &body["error"];
+    assert_eq!(e["code"], code, "{body}");
+    assert!(e["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert!(e.as_object().unwrap().contains_key("param"));
+    assert!(
+        e["request_id"].as_str().is_some_and(|r| !r.is_empty()),
+        "{body}"
+    );
+}
+
+pub async fn plan_job(s: &Served, key: &str) -> (String, String) {
+    let (_, _, thread) = call(
+        s,
+        key,
+        reqwest::Method::POST,
+        "/threads",
+        Some(json!({"title": "t"})),
+    )
+    .await;
+    let (status, _, posted) = call(
+        s,
+        key,
+        reqwest::Method::POST,
+        &format!("/threads/{}/messages", thread["id"].as_str().unwrap()),
+        Some(json!({"content": PROMPT})),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{posted}");
+    (
+        posted["job"]["id"].as_str().unwrap().to_string(),
+        posted["plan"]["id"].as_str().unwrap().to_string(),
+    )
+}
+
+/// A fresh test-mode key of `org` with `scopes`.
+pub fn key_of(s: &Served, org: &str, scopes: &[Scope]) -> String {
+    keys::mint(
+        s.engine.store(),
+        &OrgId::parse(org).unwrap(),
+        "k",
+        scopes,
+        false,
+        None,
+    )
+    .unwrap()
+    .secret
 }

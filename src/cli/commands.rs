@@ -117,8 +117,17 @@ pub(super) async fn dispatch(ctx: &Ctx<'_>, command: Command) -> Outcome {
         } => serve::snapshot(ctx, size, &view, thread.as_deref(), job.as_deref()).await,
         Command::Serve { addr } => serve::serve(ctx.config, ctx.local()?, addr).await,
         Command::ApiKeys(command) => keys::api_keys(ctx.local()?, command),
-        Command::Import { file, name, format } => {
-            super::import_cmd::import(ctx.local()?, &file, name.as_deref(), format).await
+        Command::Import {
+            file,
+            name,
+            map,
+            format,
+        } => super::import_cmd::import(ctx.local()?, &file, name.as_deref(), &map, format).await,
+        Command::Open {
+            file, map, format, ..
+        } => {
+            super::import_cmd::open(ctx.local()?, &file, &map, format).await?;
+            Ok(())
         }
         Command::Worker { job } => jobs::worker(ctx.local()?, &job).await,
     }

@@ -1,6 +1,7 @@
 //! Command-line arguments (clap). Machine-readable output goes to stdout, everything a person
 //! reads (progress, errors) to stderr.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -11,13 +12,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "AI lead research from the terminal: describe an audience, review the plan, stream the leads."
 )]
-#[command(args_conflicts_with_subcommands = true)]
+#[command(allow_external_subcommands = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
-    /// `leadline FILE`: the same as `leadline open FILE`.
-    #[arg(value_name = "FILE")]
-    pub file: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -257,6 +255,9 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// `leadline FILE` (any word that is not a command): `leadline open FILE` when FILE exists.
+    #[command(external_subcommand)]
+    File(Vec<OsString>),
     /// (internal) Run an approved job handed over by `approve`.
     #[command(hide = true)]
     Worker { job: String },

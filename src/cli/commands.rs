@@ -129,6 +129,9 @@ pub(super) async fn dispatch(ctx: &Ctx<'_>, command: Command) -> Outcome {
             super::import_cmd::open(ctx.local()?, &file, &map, format).await?;
             Ok(())
         }
+        // `run` opens an existing FILE in the TUI before dispatching; what reaches here is not a
+        // file.
+        Command::File(words) => Err(not_a_file(&words).into()),
         Command::Worker { job } => jobs::worker(ctx.local()?, &job).await,
     }
 }
@@ -139,4 +142,16 @@ pub(super) fn page_params(p: PageArgs) -> PageParams {
         cursor: p.cursor,
         order: None,
     }
+}
+
+/// `leadline WORD` where WORD is neither a command nor an existing file.
+pub(super) fn not_a_file(words: &[std::ffi::OsString]) -> anyhow::Error {
+    let word = words
+        .first()
+        .map(|w| w.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    anyhow::anyhow!(
+        "'{}' is neither a command nor an existing file; see leadline --help",
+        crate::text::sanitize_inline(&word)
+    )
 }

@@ -12,6 +12,7 @@ mod search;
 mod serve;
 mod signals;
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -130,16 +131,16 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             no_tui: false,
             format,
         }) => open_in_tui(&config, backend.clone(), engine.as_ref(), &file, &map, format).await,
-        None if cli.file.is_some() => {
-            let file = cli.file.clone().unwrap_or_default();
-            if !file.is_file() {
-                return Err(anyhow::anyhow!(
-                    "'{}' is neither a command nor an existing file; see leadline --help",
-                    crate::text::sanitize_inline(&file.display().to_string())
-                )
-                .into());
-            }
-            open_in_tui(&config, backend.clone(), engine.as_ref(), &file, &[], Format::Text).await
+        Some(Command::File(words)) if words.len() == 1 && Path::new(&words[0]).is_file() => {
+            open_in_tui(
+                &config,
+                backend.clone(),
+                engine.as_ref(),
+                Path::new(&words[0]),
+                &[],
+                Format::Text,
+            )
+            .await
         }
         None => crate::tui::run(backend.clone(), tui_config(&config))
             .await
@@ -188,6 +189,7 @@ fn runs_tui(cli: &Cli) -> bool {
     match &cli.command {
         None => true,
         Some(Command::Open { no_tui, .. }) => !no_tui,
+        Some(Command::File(words)) => words.len() == 1 && Path::new(&words[0]).is_file(),
         Some(_) => false,
     }
 }

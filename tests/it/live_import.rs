@@ -1,5 +1,6 @@
 //! `import` on messy real-world files: BOM, semicolons, quoted newlines, mixed encodings,
-//! duplicate rows, missing columns, bad rows reported by line and skipped.
+//! duplicate rows, missing columns, bad rows reported by record number and skipped; every known
+//! export shape (tests/data/imports) with its expected mapping.
 
 use leadline::engine::{Engine, EngineOptions};
 
@@ -53,8 +54,8 @@ async fn a_messy_semicolon_csv_imports_with_its_mapping_and_bad_lines() {
     assert_eq!(
         bad,
         vec![
-            (7, "'not a domain' is not a domain"),
-            (8, "no company name or domain")
+            (5, "'not a domain' is not a domain"),
+            (6, "no company name or domain")
         ]
     );
 
@@ -69,7 +70,7 @@ async fn a_messy_semicolon_csv_imports_with_its_mapping_and_bad_lines() {
     assert_eq!(zurich.len(), 1);
     assert_eq!(zurich[0].record.city.as_deref(), Some("Zürich"));
     assert_eq!(zurich[0].record.country.as_deref(), Some("CH"));
-    assert_eq!(zurich[0].record.line, 12);
+    assert_eq!(zurich[0].record.line, 10, "the record number, not the line");
     let qonto = engine.search_datasets("business banking", 5).await.unwrap();
     assert_eq!(qonto.len(), 1);
     assert_eq!(
@@ -79,10 +80,10 @@ async fn a_messy_semicolon_csv_imports_with_its_mapping_and_bad_lines() {
     assert_eq!(qonto[0].record.domain.as_deref(), Some("qonto.com"));
     assert_eq!(qonto[0].record.employees_min, Some(1400));
     assert_eq!(qonto[0].record.funding_slug.as_deref(), Some("series_d"));
-    // The row after the two-line cell still has its own line number.
+    // The row after the two-line cell is record 2 (line 4 of the file).
     let pennylane = engine.search_datasets("pennylane", 5).await.unwrap();
     assert_eq!(pennylane.len(), 1, "the duplicate row was collapsed");
-    assert_eq!(pennylane[0].record.line, 4);
+    assert_eq!(pennylane[0].record.line, 2);
     assert_eq!(
         pennylane[0].record.industry_slug.as_deref(),
         Some("fintech")
@@ -117,12 +118,12 @@ async fn people_json_and_reimport() {
         "the same person, email in another case"
     );
     assert_eq!(people.bad_rows.len(), 1);
-    assert_eq!(people.bad_rows[0].line, 7);
+    assert_eq!(people.bad_rows[0].line, 6);
     assert!(people.bad_rows[0].reason.contains("not-an-email"));
     let ana = engine.search_datasets("Lopez", 5).await.unwrap();
     assert_eq!(ana[0].record.full_name.as_deref(), Some("Ana Lopez"));
     assert_eq!(ana[0].record.email.as_deref(), Some("ana@pennylane.com"));
-    assert_eq!(ana[0].url(), "dataset://crm-export#row=2");
+    assert_eq!(ana[0].url(), "dataset://crm-export#row=1");
     assert_eq!(ana[0].file_name, "people.csv");
 
     let json = engine

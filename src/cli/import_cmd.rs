@@ -23,9 +23,7 @@ pub(super) async fn import(
         .iter()
         .map(|m| Override::parse(m))
         .collect::<Result<Vec<_>, Error>>()?;
-    let report = engine
-        .import_dataset_mapped(file, name, &overrides)
-        .await?;
+    let report = engine.import_dataset_mapped(file, name, &overrides).await?;
     print_mapping(
         &report.file_name,
         report.export.as_deref(),
@@ -36,16 +34,6 @@ pub(super) async fn import(
         eprintln!(
             "  dataset {} held exactly these rows (the same export in another format): replaced, so it counts as one source",
             sanitize_inline(twin)
-        );
-    }
-    for (column, path) in &report.mapping {
-        eprintln!("  {:<28} → {}", sanitize_inline(column), path);
-    }
-    for bad in &report.bad_rows {
-        eprintln!(
-            "  skipped line {}: {}",
-            bad.line,
-            sanitize_inline(&bad.reason)
         );
     }
     match format {
@@ -82,7 +70,7 @@ pub(super) fn print_mapping(
 ) {
     match export {
         Some(e) => eprintln!(
-            "Column mapping for {} (recognised as a {e} export; correct it with --map \"HEADER=TARGET\"):",
+            "Column mapping for {} (recognised as an export of {e}; correct it with --map \"HEADER=TARGET\"):",
             sanitize_inline(file_name)
         ),
         None => eprintln!(
@@ -91,7 +79,11 @@ pub(super) fn print_mapping(
         ),
     }
     for (column, path) in mapping {
-        eprintln!("  {:<28} → {}", sanitize_inline(column), sanitize_inline(path));
+        eprintln!(
+            "  {:<28} → {}",
+            sanitize_inline(column),
+            sanitize_inline(path)
+        );
     }
     for bad in bad_rows {
         eprintln!(
@@ -117,6 +109,13 @@ pub(super) async fn open(
     let opened = engine.open_file(file, &overrides).await?;
     let r = &opened.read;
     print_mapping(&r.file_name, r.export.as_deref(), &r.mapping, &r.bad_rows);
+    if opened.reopened {
+        eprintln!(
+            "  {} was opened before with the same rows and mapping: reopening job {}",
+            sanitize_inline(&r.file_name),
+            opened.job.id
+        );
+    }
     match format {
         Format::Json => output::json(&opened.job)?,
         Format::Text | Format::Csv => output::text(&format!(

@@ -130,7 +130,17 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             map,
             no_tui: false,
             format,
-        }) => open_in_tui(&config, backend.clone(), engine.as_ref(), &file, &map, format).await,
+        }) => {
+            open_in_tui(
+                &config,
+                backend.clone(),
+                engine.as_ref(),
+                &file,
+                &map,
+                format,
+            )
+            .await
+        }
         Some(Command::File(words)) if words.len() == 1 && Path::new(&words[0]).is_file() => {
             open_in_tui(
                 &config,

@@ -1,17 +1,19 @@
 //! `leadline open FILE`: a file's rows become a finished job of kind `import` (job metadata
 //! `kind = "import"`), so the leads table, filters, export and the push ledger (which keys pushes
 //! by job and lead) work on it exactly as on a research job's leads. Every lead is one row of the
-//! file, every value sourced to that row (`dataset://<name>#row=<n>`).
+//! file, every value sourced to that row (`dataset://<name>#row=<n>`). Opening an unchanged file
+//! again (same rows, same mapping) reopens its job rather than making a second one.
 
 use std::path::Path;
 
 use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
 
 use super::import::{ReadFile, dataset_name, read_file};
 use super::runner::{record_end, write_artifact};
 use super::sources::dataset::columns::Override;
 use super::sources::dataset::query::row_draft;
-use super::sources::dataset::store::SourcedRecord;
+use super::sources::dataset::store::{self as ds, SourcedRecord};
 use super::{Engine, store};
 use crate::model::message::{MessageKind, Role};
 use crate::model::plan::{Intent, Step};
@@ -28,6 +30,8 @@ pub const IMPORT_KIND: &str = "import";
 pub struct Opened {
     pub job: Job,
     pub read: ReadFile,
+    /// The same rows were opened before: this is that job.
+    pub reopened: bool,
 }
 
 impl Engine {
@@ -48,6 +52,37 @@ impl Engine {
                 }
             ))
             .with_param("file"));
+        }
+        // The same rows mapped the same way: the job made last time, so its push ledger applies
+        // and a second push updates instead of creating.
+        let fingerprint = {
+            let mut h = Sha256::new();
+            h.update(ds::fingerprint(&read.records).as_bytes());
+            h.update(
+                serde_json::to_string(&read.mapping)
+                    .unwrap_or_default()
+                    .as_bytes(),
+            );
+            hex::encode(h.finalize())
+        };
+        let org = self.scope_org();
+        let fp = fingerprint.clone();
+        let earlier = self
+            .db(move |s| {
+                s.read(
+                    |c| match store::jobs::opened_with_fingerprint(c, &org, &fp)? {
+                        Some(id) => store::jobs::get(c, &id).map(Some),
+                        None => Ok(None),
+                    },
+                )
+            })
+            .await?;
+        if let Some(job) = earlier {
+            return Ok(Opened {
+                job,
+                read,
+                reopened: true,
+            });
         }
         let now = Timestamp::now();
         let (thread_id, plan_id, job_id) =
@@ -83,7 +118,9 @@ impl Engine {
                 }
             })
             .collect();
-        let job = import_job(&job_id, &thread_id, &plan_id, path, &read, now);
+        let mut job = import_job(&job_id, &thread_id, &plan_id, path, &read, now);
+        job.metadata
+            .insert("fingerprint".into(), json!(fingerprint));
         let plan = import_plan(&plan_id, &job_id, &thread_id, &read.file_name, now);
         let thread = Thread {
             id: thread_id.clone(),
@@ -129,7 +166,8 @@ impl Engine {
                     store::plans::insert(tx, &plan)?;
                     store::jobs::insert(tx, &stored, 0)?;
                     store::jobs::mark_started(tx, &stored.id, now, None, 1)?;
-                    let data = json!({"rows_captured": rows, "credits_used": 0, "progress": done()});
+                    let data =
+                        json!({"rows_captured": rows, "credits_used": 0, "progress": done()});
                     let seq = store::events::append(tx, &stored.id, EventKind::Result, &data, now)?;
                     store::leads::insert_batch(tx, &stored.id, &leads, 0, seq)?;
                     record_end(
@@ -150,7 +188,11 @@ impl Engine {
             })
             .await?;
         self.announce();
-        Ok(Opened { job, read })
+        Ok(Opened {
+            job,
+            read,
+            reopened: false,
+        })
     }
 }
 

@@ -262,7 +262,11 @@ const SHAPES: &[Shape] = &[
         ],
         check: |r| {
             let lena = &r[0];
-            assert_eq!(lena.funding_slug.as_deref(), Some("series_b"), "Latest Funding");
+            assert_eq!(
+                lena.funding_slug.as_deref(),
+                Some("series_b"),
+                "Latest Funding"
+            );
             assert_eq!(lena.extra["crm_stage"], "Cold", "Stage is a CRM stage");
             assert_eq!(lena.city.as_deref(), Some("Berlin"), "Company City");
             assert_eq!(lena.country.as_deref(), Some("DE"));
@@ -277,7 +281,11 @@ const SHAPES: &[Shape] = &[
             );
             assert_eq!(lena.technologies, vec!["AWS", "Kubernetes", "Go"]);
             let omar = &r[1];
-            assert_eq!(omar.country.as_deref(), Some("GB"), "HQ London, person Lisbon");
+            assert_eq!(
+                omar.country.as_deref(),
+                Some("GB"),
+                "HQ London, person Lisbon"
+            );
             // "Financial Services" is kept as stated, never rewritten to fintech.
             assert_eq!(omar.industry.as_deref(), Some("Financial Services"));
             assert_eq!(omar.industry_slug, None);
@@ -338,9 +346,15 @@ const SHAPES: &[Shape] = &[
             assert_eq!(lumora.us_state.as_deref(), Some("CA"));
             assert_eq!(lumora.country.as_deref(), Some("US"));
             assert_eq!(lumora.industry_slugs, vec!["ai", "saas"]);
-            assert_eq!((lumora.employees_min, lumora.employees_max), (Some(51), Some(100)));
+            assert_eq!(
+                (lumora.employees_min, lumora.employees_max),
+                (Some(51), Some(100))
+            );
             assert_eq!(lumora.funding_slug.as_deref(), Some("series_a"));
-            assert!(r[2].industry_slugs.is_empty(), "financial services is not fintech");
+            assert!(
+                r[2].industry_slugs.is_empty(),
+                "financial services is not fintech"
+            );
             assert_eq!(r[2].country.as_deref(), Some("IE"));
         },
     },
@@ -352,7 +366,10 @@ const SHAPES: &[Shape] = &[
             ("linkedin url", "company.linkedin"),
             ("size range", "fields.employees"),
             ("locality", "company.hq_location"),
-            ("current employee estimate", "fields.current_employee_estimate"),
+            (
+                "current employee estimate",
+                "fields.current_employee_estimate",
+            ),
         ],
         check: |r| {
             let harbor = &r[0];
@@ -362,12 +379,18 @@ const SHAPES: &[Shape] = &[
                 harbor.company_linkedin.as_deref(),
                 Some("linkedin.com/company/harbor-bank")
             );
-            assert_eq!((harbor.employees_min, harbor.employees_max), (Some(1001), Some(5000)));
+            assert_eq!(
+                (harbor.employees_min, harbor.employees_max),
+                (Some(1001), Some(5000))
+            );
             assert_eq!(harbor.city.as_deref(), Some("baltimore"));
             assert_eq!(harbor.us_state.as_deref(), Some("MD"));
             assert_eq!(harbor.country.as_deref(), Some("US"));
             assert_eq!(harbor.industry_slug, None);
-            assert_eq!((r[2].employees_min, r[2].employees_max), (Some(5001), Some(10_000)));
+            assert_eq!(
+                (r[2].employees_min, r[2].employees_max),
+                (Some(5001), Some(10_000))
+            );
             assert_eq!(r[2].industry_slug.as_deref(), Some("saas"));
         },
     },
@@ -387,7 +410,10 @@ const SHAPES: &[Shape] = &[
             assert_eq!(r[1].line, 2);
             assert_eq!(r[0].country.as_deref(), Some("CA"));
             assert_eq!(r[0].city.as_deref(), Some("toronto"));
-            assert_eq!(r[0].person_linkedin.as_deref(), Some("linkedin.com/in/martasilva"));
+            assert_eq!(
+                r[0].person_linkedin.as_deref(),
+                Some("linkedin.com/in/martasilva")
+            );
             assert_eq!(r[1].email, None);
         },
     },
@@ -503,6 +529,15 @@ async fn one_file_is_one_source_and_the_same_export_as_csv_and_json_is_kept_once
         .map(|d| d.name)
         .collect();
     assert_eq!(names, vec!["apollo-json"]);
+    // Another organisation's identical import is its own: nothing of this one is replaced.
+    let other = engine.for_org(leadline::model::OrgId::generate());
+    let theirs = other
+        .import_dataset(&shape("apollo.csv"), Some("apollo-csv"))
+        .await
+        .unwrap();
+    assert_eq!(theirs.same_rows_as, None);
+    assert_eq!(engine.list_datasets().await.unwrap().len(), 1);
+    assert_eq!(other.list_datasets().await.unwrap().len(), 1);
 
     // Three rows of one file stating the same company: one source, 0.6, not 0.94.
     let csv3 = dir.path().join("three.csv");

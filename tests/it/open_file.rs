@@ -31,7 +31,12 @@ fn open(env: &CliEnv, file: &str, extra: &[&str]) -> (Value, Vec<Value>) {
 fn companies(leads: &[Value]) -> Vec<String> {
     leads
         .iter()
-        .map(|l| l["company"]["name"].as_str().unwrap_or_default().to_string())
+        .map(|l| {
+            l["company"]["name"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
         .collect()
 }
 
@@ -40,18 +45,90 @@ fn opening_each_known_shape_makes_an_import_job_with_the_mapped_leads() {
     let env = CliEnv::new("");
     // (file, leads, first company, a path of the first lead and its value)
     let shapes: &[(&str, usize, &str, &str, Value)] = &[
-        ("hubspot_contacts.csv", 3, "BrightPath Logistics", "/person/full_name", "Maya Okafor".into()),
-        ("hubspot_companies.csv", 2, "BrightPath Logistics", "/company/hq_country", "US".into()),
-        ("salesforce_leads.csv", 2, "Ferrowave Systems", "/fields/us_state", "TX".into()),
-        ("apollo.csv", 3, "Kernwerk", "/fields/funding_stage", "series_b".into()),
-        ("apollo.json", 3, "Kernwerk", "/fields/crm_stage", "Cold".into()),
-        ("sales_navigator.json", 2, "Vektorlabs", "/person/linkedin", "https://www.linkedin.com/in/ACwAAB1x2y3".into()),
-        ("crunchbase.csv", 3, "Lumora AI", "/fields/industry", serde_json::json!(["ai", "saas"])),
-        ("pdl_companies.csv", 3, "harbor bank", "/company/linkedin", "linkedin.com/company/harbor-bank".into()),
-        ("pdl_people.jsonl", 2, "pinecrest software", "/company/hq_country", "CA".into()),
-        ("clay.csv", 2, "Sorami Labs", "/fields/industry", "martech".into()),
-        ("hunter.csv", 2, "Quillbyte", "/person/email", "t.herrera@quillbyte.io".into()),
-        ("zoominfo.csv", 1, "Cascade Parts Co", "/company/hq_city", "Seattle".into()),
+        (
+            "hubspot_contacts.csv",
+            3,
+            "BrightPath Logistics",
+            "/person/full_name",
+            "Maya Okafor".into(),
+        ),
+        (
+            "hubspot_companies.csv",
+            2,
+            "BrightPath Logistics",
+            "/company/hq_country",
+            "US".into(),
+        ),
+        (
+            "salesforce_leads.csv",
+            2,
+            "Ferrowave Systems",
+            "/fields/us_state",
+            "TX".into(),
+        ),
+        (
+            "apollo.csv",
+            3,
+            "Kernwerk",
+            "/fields/funding_stage",
+            "series_b".into(),
+        ),
+        (
+            "apollo.json",
+            3,
+            "Kernwerk",
+            "/fields/crm_stage",
+            "Cold".into(),
+        ),
+        (
+            "sales_navigator.json",
+            2,
+            "Vektorlabs",
+            "/person/linkedin",
+            "https://www.linkedin.com/in/ACwAAB1x2y3".into(),
+        ),
+        (
+            "crunchbase.csv",
+            3,
+            "Lumora AI",
+            "/fields/industry",
+            serde_json::json!(["ai", "saas"]),
+        ),
+        (
+            "pdl_companies.csv",
+            3,
+            "harbor bank",
+            "/company/linkedin",
+            "linkedin.com/company/harbor-bank".into(),
+        ),
+        (
+            "pdl_people.jsonl",
+            2,
+            "pinecrest software",
+            "/company/hq_country",
+            "CA".into(),
+        ),
+        (
+            "clay.csv",
+            2,
+            "Sorami Labs",
+            "/fields/industry",
+            "martech".into(),
+        ),
+        (
+            "hunter.csv",
+            2,
+            "Quillbyte",
+            "/person/email",
+            "t.herrera@quillbyte.io".into(),
+        ),
+        (
+            "zoominfo.csv",
+            1,
+            "Cascade Parts Co",
+            "/company/hq_city",
+            "Seattle".into(),
+        ),
     ];
     for (file, n, first, path, value) in shapes {
         let (job, leads) = open(&env, &fixture(file), &[]);
@@ -72,7 +149,12 @@ fn a_spreadsheet_and_a_tsv_open_like_the_csv() {
     let env = CliEnv::new("");
     let csv = std::fs::read_to_string(fixture("apollo.csv")).unwrap();
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
-    let headers: Vec<String> = reader.headers().unwrap().iter().map(str::to_string).collect();
+    let headers: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
     let rows: Vec<Vec<String>> = reader
         .records()
         .map(|r| r.unwrap().iter().map(str::to_string).collect())
@@ -120,19 +202,37 @@ fn a_map_corrects_the_mapping_and_bad_input_says_what_to_do() {
     let (_, leads) = open(
         &env,
         &file,
-        &["--map", "Lead Status=fields.funding_stage", "--map", "Phone Number=ignore"],
+        &[
+            "--map",
+            "Lead Status=fields.funding_stage",
+            "--map",
+            "Phone Number=ignore",
+        ],
     );
     assert_eq!(leads[0]["fields"]["funding_stage"], "New");
     assert!(leads[0]["fields"].get("phone_number").is_none());
 
-    let out = env.run(&["open", &file, "--no-tui", "--map", "Associated Company=company.nam"]);
+    let out = env.run(&[
+        "open",
+        &file,
+        "--no-tui",
+        "--map",
+        "Associated Company=company.nam",
+    ]);
     assert!(!out.status.success());
     let err = stderr(&out);
-    assert!(err.contains("company.name") && err.contains("fields.<name>"), "{err}");
+    assert!(
+        err.contains("company.name") && err.contains("fields.<name>"),
+        "{err}"
+    );
 
     let out = env.run(&["open", &file, "--no-tui", "--map", "Nope=company.name"]);
     assert!(!out.status.success());
-    assert!(stderr(&out).contains("Associated Company"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("Associated Company"),
+        "{}",
+        stderr(&out)
+    );
 
     let out = env.run(&[&env.path("no-such-file.csv")]);
     assert!(!out.status.success());
@@ -178,7 +278,7 @@ fn hostile_headers_and_cells_never_reach_the_terminal_raw() {
 }
 
 #[test]
-fn pushing_an_opened_file_twice_creates_nothing_the_second_time() {
+fn reopening_and_pushing_an_opened_file_again_creates_nothing_new() {
     let env = CliEnv::new("");
     let (job, _) = open(&env, &fixture("apollo.csv"), &[]);
     let id = job["id"].as_str().unwrap();
@@ -186,10 +286,19 @@ fn pushing_an_opened_file_twice_creates_nothing_the_second_time() {
     let first = env.run(&["push", id, "--provider", "file", "--list-id", &path]);
     assert!(first.status.success(), "{}", stderr(&first));
     assert!(String::from_utf8_lossy(&first.stdout).contains("3 created"));
+    // Opening the unchanged file again reopens its job (so its push ledger applies).
+    let (reopened, _) = open(&env, &fixture("apollo.csv"), &[]);
+    assert_eq!(reopened["id"], job["id"]);
+    // A corrected mapping is another reading of the file: a new job.
+    let (remapped, _) = open(&env, &fixture("apollo.csv"), &["--map", "Keywords=ignore"]);
+    assert_ne!(remapped["id"], job["id"]);
     let again = env.run(&["push", id, "--provider", "file", "--list-id", &path]);
     assert!(again.status.success(), "{}", stderr(&again));
     let text = String::from_utf8_lossy(&again.stdout);
-    assert!(!text.contains("3 created"), "the push ledger keeps it idempotent: {text}");
+    assert!(
+        text.contains("0 created, 3 updated"),
+        "the push ledger keeps it idempotent: {text}"
+    );
 }
 
 /// A tmux session running `leadline open FILE` (killed on drop).
@@ -222,14 +331,24 @@ impl Tmux {
 
 impl Drop for Tmux {
     fn drop(&mut self) {
-        let _ = Command::new("tmux").args(["kill-session", "-t", &self.0]).output();
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.0])
+            .output();
     }
 }
 
 #[test]
 fn open_starts_the_tui_on_the_files_leads_in_tmux() {
-    if Command::new("tmux").arg("-V").output().map(|o| !o.status.success()).unwrap_or(true) {
-        assert!(std::env::var_os("CI").is_none(), "CI must install tmux (.ci/run does)");
+    if Command::new("tmux")
+        .arg("-V")
+        .output()
+        .map(|o| !o.status.success())
+        .unwrap_or(true)
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install tmux (.ci/run does)"
+        );
         eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
         return;
     }
@@ -249,13 +368,32 @@ fn open_starts_the_tui_on_the_files_leads_in_tmux() {
         file = fixture("crunchbase.csv"),
     );
     let out = Command::new("tmux")
-        .args(["new-session", "-d", "-s", &name, "-x", "140", "-y", "40", &cmd])
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            &name,
+            "-x",
+            "140",
+            "-y",
+            "40",
+            &cmd,
+        ])
         .output()
         .expect("tmux starts");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let s = Tmux(name);
     let screen = s.wait_for("Lumora AI", Duration::from_secs(20));
-    assert!(screen.contains("Leads ("), "the leads table is open:\n{screen}");
+    assert!(
+        screen.contains("Leads ("),
+        "the leads table is open:\n{screen}"
+    );
     assert!(screen.contains("Corvid Health"), "{screen}");
-    let _ = Command::new("tmux").args(["send-keys", "-t", &s.0, "q"]).output();
+    let _ = Command::new("tmux")
+        .args(["send-keys", "-t", &s.0, "q"])
+        .output();
 }

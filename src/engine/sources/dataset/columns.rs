@@ -190,10 +190,11 @@ struct Aliases {
 /// The bundled table. It ships inside the binary and a unit test loads it, so a bad target here
 /// is a build defect: the panic names the entry.
 static ALIASES: LazyLock<Aliases> = LazyLock::new(|| {
-    let file: AliasFile = match toml::from_str(include_str!("../../../../assets/import/aliases.toml")) {
-        Ok(f) => f,
-        Err(e) => panic!("assets/import/aliases.toml is malformed: {e}"),
-    };
+    let file: AliasFile =
+        match toml::from_str(include_str!("../../../../assets/import/aliases.toml")) {
+            Ok(f) => f,
+            Err(e) => panic!("assets/import/aliases.toml is malformed: {e}"),
+        };
     let column = |target: &str, at: &str| match Column::from_target(target) {
         Ok(c) => c,
         Err(e) => panic!("assets/import/aliases.toml, {at}: {}", e.message),

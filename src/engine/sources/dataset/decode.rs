@@ -38,7 +38,10 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<RawTable, Error> {
         .iter()
         .any(|e| lower.ends_with(e));
     // Zip (xlsx, ods) and OLE (xls) containers are never text.
-    if spreadsheet || bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+    if spreadsheet
+        || bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+    {
         return parse_spreadsheet(bytes);
     }
     // UTF-16 files (Excel's "Unicode text") are re-encoded whole; UTF-8 BOMs are dropped.
@@ -222,7 +225,13 @@ fn parse_json(bytes: &[u8]) -> Result<RawTable, Error> {
             ));
         }
     };
-    Ok(table_of(items.into_iter().enumerate().map(|(i, v)| (i as u64 + 1, v)), Vec::new()))
+    Ok(table_of(
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (i as u64 + 1, v)),
+        Vec::new(),
+    ))
 }
 
 /// One JSON object per line (JSONL / NDJSON). A `{"data": [...]}` wrapper is read as a JSON
@@ -230,7 +239,10 @@ fn parse_json(bytes: &[u8]) -> Result<RawTable, Error> {
 fn parse_json_lines(bytes: &[u8]) -> Result<RawTable, Error> {
     if let Ok(v @ serde_json::Value::Object(_)) = serde_json::from_slice::<serde_json::Value>(bytes)
     {
-        if v.get("data").or_else(|| v.get("rows")).is_some_and(|d| d.is_array()) {
+        if v.get("data")
+            .or_else(|| v.get("rows"))
+            .is_some_and(|d| d.is_array())
+        {
             return parse_json(bytes);
         }
         // One (possibly pretty-printed) object: one row.

@@ -259,12 +259,7 @@ pub fn industry(raw: &str) -> Option<&'static str> {
     const ALIASES: &[(&str, &[&str])] = &[
         (
             "fintech",
-            &[
-                "fintech",
-                "financial technology",
-                "fin tech",
-                "payments",
-            ],
+            &["fintech", "financial technology", "fin tech", "payments"],
         ),
         (
             "devtools",
@@ -413,9 +408,9 @@ pub fn industries(raw: &str) -> Vec<(String, Option<&'static str>)> {
             continue;
         }
         let slug = industry(item);
-        let dup = out.iter().any(|(i, s)| {
-            i.eq_ignore_ascii_case(item) || (slug.is_some() && *s == slug)
-        });
+        let dup = out
+            .iter()
+            .any(|(i, s)| i.eq_ignore_ascii_case(item) || (slug.is_some() && *s == slug));
         if !dup {
             out.push((item.to_string(), slug));
         }
@@ -537,11 +532,17 @@ mod tests {
             location("San Francisco, California, United States"),
             (Some("San Francisco".into()), Some("CA"), Some("US"))
         );
-        assert_eq!(location("Paris, Île-de-France, France"), (Some("Paris".into()), None, Some("FR")));
+        assert_eq!(
+            location("Paris, Île-de-France, France"),
+            (Some("Paris".into()), None, Some("FR"))
+        );
         assert_eq!(location("France"), (None, None, Some("FR")));
         assert_eq!(location("Greater Lyon Area"), (None, None, None));
         assert_eq!(location("Denver, CO"), (Some("Denver".into()), None, None));
-        assert_eq!(location("Austin, TX, US"), (Some("Austin".into()), Some("TX"), Some("US")));
+        assert_eq!(
+            location("Austin, TX, US"),
+            (Some("Austin".into()), Some("TX"), Some("US"))
+        );
         assert_eq!(headcount("5001-10000"), Some((5001, Some(10_000))));
         assert_eq!(headcount("1K-5K"), Some((1000, Some(5000))));
         assert_eq!(headcount("10,001+ employees"), Some((10_001, None)));

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
+use super::Record;
 use super::normalise::{self, fold};
 use super::roles::title_matches;
-use super::Record;
 use super::store::{SourcedRecord, wanted_countries};
 use crate::engine::sources::LeadDraft;
 use crate::engine::sources::grounding::{self, Fact, Merged, Origin, Strength};
@@ -68,7 +68,9 @@ fn industry_value(x: &Record) -> Option<Value> {
     let items = normalise::industries(raw);
     match items.as_slice() {
         [] => None,
-        [(text, slug)] => Some(Value::String(slug.map_or_else(|| text.clone(), str::to_string))),
+        [(text, slug)] => Some(Value::String(
+            slug.map_or_else(|| text.clone(), str::to_string),
+        )),
         many => Some(Value::Array(
             many.iter()
                 .map(|(text, slug)| json!(slug.map_or_else(|| text.clone(), str::to_string)))
@@ -201,7 +203,9 @@ pub fn matches(icp: &Icp, m: &Merged) -> bool {
     // A multi-valued field (industries) matches when any of its items does.
     let values = |p: &str| -> Vec<String> {
         match m.fields.get(p).map(|c| &c.value) {
-            Some(Value::Array(items)) => items.iter().filter_map(|v| v.as_str().map(fold)).collect(),
+            Some(Value::Array(items)) => {
+                items.iter().filter_map(|v| v.as_str().map(fold)).collect()
+            }
             _ => m.text(p).map(|t| fold(&t)).into_iter().collect(),
         }
     };

@@ -53,30 +53,7 @@ impl Engine {
             ))
             .with_param("file"));
         }
-        // The same rows mapped the same way: the job made last time, so its push ledger applies
-        // and a second push updates instead of creating.
-        let fingerprint = {
-            let mut h = Sha256::new();
-            h.update(ds::fingerprint(&read.records).as_bytes());
-            h.update(
-                serde_json::to_string(&read.mapping)
-                    .unwrap_or_default()
-                    .as_bytes(),
-            );
-            hex::encode(h.finalize())
-        };
-        let org = self.scope_org();
-        let fp = fingerprint.clone();
-        let earlier = self
-            .db(move |s| {
-                s.read(
-                    |c| match store::jobs::opened_with_fingerprint(c, &org, &fp)? {
-                        Some(id) => store::jobs::get(c, &id).map(Some),
-                        None => Ok(None),
-                    },
-                )
-            })
-            .await?;
+        let (fingerprint, earlier) = self.opened_before(&read).await?;
         if let Some(job) = earlier {
             return Ok(Opened {
                 job,
@@ -87,63 +64,12 @@ impl Engine {
         let now = Timestamp::now();
         let (thread_id, plan_id, job_id) =
             (ThreadId::generate(), PlanId::generate(), JobId::generate());
-        let stem = path
-            .file_stem()
-            .map(|s| s.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let name = Some(dataset_name(&stem))
-            .filter(|n| !n.is_empty())
-            .unwrap_or_else(|| "file".into());
-        let leads: Vec<Lead> = read
-            .records
-            .iter()
-            .map(|r| {
-                let draft = row_draft(&SourcedRecord {
-                    dataset: name.clone(),
-                    file_name: read.file_name.clone(),
-                    imported_at: now.millis(),
-                    record: r.clone(),
-                });
-                Lead {
-                    id: LeadId::generate(),
-                    object: "lead".into(),
-                    job_id: job_id.clone(),
-                    company: draft.company,
-                    person: draft.person,
-                    fields: draft.fields,
-                    sources: draft.sources,
-                    confidence: draft.confidence.clamp(0.0, 1.0),
-                    // A user's own file is real data, not the synthetic test-mode source.
-                    livemode: true,
-                }
-            })
-            .collect();
+        let leads = leads_of(&read, path, &job_id, now);
         let mut job = import_job(&job_id, &thread_id, &plan_id, path, &read, now);
         job.metadata
             .insert("fingerprint".into(), json!(fingerprint));
         let plan = import_plan(&plan_id, &job_id, &thread_id, &read.file_name, now);
-        let thread = Thread {
-            id: thread_id.clone(),
-            object: "thread".into(),
-            title: format!("Opened {}", read.file_name),
-            created_at: now,
-            updated_at: now,
-            message_count: 0,
-            last_job_id: None,
-            metadata: Map::new(),
-            last_job_status: None,
-        };
-        let asked = Message {
-            id: MessageId::generate(),
-            object: "message".into(),
-            thread_id: thread_id.clone(),
-            role: Role::User,
-            kind: MessageKind::Text,
-            content: format!("Open {}", path.display()),
-            plan_id: None,
-            job_id: Some(job_id.clone()),
-            created_at: now,
-        };
+        let (thread, asked) = opening_thread(&thread_id, &job_id, path, &read.file_name, now);
         let written = write_artifact(self, &job_id, leads.clone(), false).await?;
         let summary = format!(
             "Opened {}: {} leads from {} rows{}.",
@@ -194,6 +120,101 @@ impl Engine {
             reopened: false,
         })
     }
+}
+
+impl Engine {
+    /// The content fingerprint of a read file (its rows and mapping) and the job an earlier
+    /// `open` of the same content made, if any: reopening it keeps its push ledger, so a second
+    /// push updates instead of creating.
+    async fn opened_before(&self, read: &ReadFile) -> Result<(String, Option<Job>), Error> {
+        let mut h = Sha256::new();
+        h.update(ds::fingerprint(&read.records).as_bytes());
+        h.update(
+            serde_json::to_string(&read.mapping)
+                .unwrap_or_default()
+                .as_bytes(),
+        );
+        let fingerprint = hex::encode(h.finalize());
+        let (org, fp) = (self.scope_org(), fingerprint.clone());
+        let earlier = self
+            .db(move |s| {
+                s.read(
+                    |c| match store::jobs::opened_with_fingerprint(c, &org, &fp)? {
+                        Some(id) => store::jobs::get(c, &id).map(Some),
+                        None => Ok(None),
+                    },
+                )
+            })
+            .await?;
+        Ok((fingerprint, earlier))
+    }
+}
+
+/// One lead per record, each sourced to its own row.
+fn leads_of(read: &ReadFile, path: &Path, job_id: &JobId, now: Timestamp) -> Vec<Lead> {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = Some(dataset_name(&stem))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "file".into());
+    read.records
+        .iter()
+        .map(|r| {
+            let draft = row_draft(&SourcedRecord {
+                dataset: name.clone(),
+                file_name: read.file_name.clone(),
+                imported_at: now.millis(),
+                record: r.clone(),
+            });
+            Lead {
+                id: LeadId::generate(),
+                object: "lead".into(),
+                job_id: job_id.clone(),
+                company: draft.company,
+                person: draft.person,
+                fields: draft.fields,
+                sources: draft.sources,
+                confidence: draft.confidence.clamp(0.0, 1.0),
+                // A user's own file is real data, not the synthetic test-mode source.
+                livemode: true,
+            }
+        })
+        .collect()
+}
+
+/// The thread an opened file gets, with the user's "Open FILE" message.
+fn opening_thread(
+    thread_id: &ThreadId,
+    job_id: &JobId,
+    path: &Path,
+    file_name: &str,
+    now: Timestamp,
+) -> (Thread, Message) {
+    let thread = Thread {
+        id: thread_id.clone(),
+        object: "thread".into(),
+        title: format!("Opened {file_name}"),
+        created_at: now,
+        updated_at: now,
+        message_count: 0,
+        last_job_id: None,
+        metadata: Map::new(),
+        last_job_status: None,
+    };
+    let asked = Message {
+        id: MessageId::generate(),
+        object: "message".into(),
+        thread_id: thread_id.clone(),
+        role: Role::User,
+        kind: MessageKind::Text,
+        content: format!("Open {}", path.display()),
+        plan_id: None,
+        job_id: Some(job_id.clone()),
+        created_at: now,
+    };
+    (thread, asked)
 }
 
 fn done() -> Progress {

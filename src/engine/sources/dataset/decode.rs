@@ -313,6 +313,25 @@ fn table_of(
 #[cfg(test)]
 mod tests {
     #[test]
+    fn broken_spreadsheets_and_json_lines_say_what_is_wrong() {
+        let e = super::parse(b"Company,Website\nAcme,acme.io\n", "leads.xlsx").unwrap_err();
+        assert!(
+            e.message.contains("spreadsheet cannot be read"),
+            "{}",
+            e.message
+        );
+        let t = super::parse(
+            b"{\"company\":\"Acme\"}\n\n[1]\n{oops\n{\"company\":\"B\"}\n",
+            "x.jsonl",
+        )
+        .unwrap();
+        let lines: Vec<u64> = t.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![1, 4]);
+        let broken: Vec<u64> = t.broken.iter().map(|b| b.0).collect();
+        assert_eq!(broken, vec![2, 3]);
+    }
+
+    #[test]
     fn rows_are_numbered_by_record_not_by_line() {
         let t = super::parse(b"a;b\r\n1;\"x\ny\"\r\n2;z\r\n3;w\r\n", "f.csv").unwrap();
         let lines: Vec<u64> = t.rows.iter().map(|r| r.line).collect();

@@ -393,7 +393,14 @@ fn open_starts_the_tui_on_the_files_leads_in_tmux() {
         "the leads table is open:\n{screen}"
     );
     assert!(screen.contains("Corvid Health"), "{screen}");
-    let _ = Command::new("tmux")
-        .args(["send-keys", "-t", &s.0, "q"])
-        .output();
+    // The opened file's leads push like a job's: the push picker opens on them.
+    let key = |k: &str| {
+        let _ = Command::new("tmux")
+            .args(["send-keys", "-t", &s.0, k])
+            .output();
+    };
+    key("p");
+    s.wait_for("Push the leads of", Duration::from_secs(5));
+    key("Escape");
+    key("q");
 }

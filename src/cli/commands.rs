@@ -150,8 +150,17 @@ pub(super) fn not_a_file(words: &[std::ffi::OsString]) -> anyhow::Error {
         .first()
         .map(|w| w.to_string_lossy().into_owned())
         .unwrap_or_default();
+    // An external subcommand swallows clap's own "did you mean": suggest the closest command.
+    let closest = <super::Cli as clap::CommandFactory>::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .map(|name| (strsim::jaro_winkler(&name, &word), name))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| format!(" (did you mean `{name}`?)"))
+        .unwrap_or_default();
     anyhow::anyhow!(
-        "'{}' is neither a command nor an existing file; see leadline --help",
+        "'{}' is neither a command nor an existing file{closest}; see leadline --help",
         crate::text::sanitize_inline(&word)
     )
 }

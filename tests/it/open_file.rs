@@ -234,6 +234,13 @@ fn a_map_corrects_the_mapping_and_bad_input_says_what_to_do() {
         stderr(&out)
     );
 
+    let out = env.run(&["serach", "x"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("did you mean `search`"),
+        "{}",
+        stderr(&out)
+    );
     let out = env.run(&[&env.path("no-such-file.csv")]);
     assert!(!out.status.success());
     assert!(

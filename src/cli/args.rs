@@ -1,6 +1,7 @@
 //! Command-line arguments (clap). Machine-readable output goes to stdout, everything a person
 //! reads (progress, errors) to stderr.
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
@@ -11,6 +12,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "AI lead research from the terminal: describe an audience, review the plan, stream the leads."
 )]
+#[command(allow_external_subcommands = true)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -225,15 +227,37 @@ pub enum Command {
     /// Manage the server's API keys.
     #[command(subcommand)]
     ApiKeys(ApiKeysCommand),
-    /// Import companies and/or people (CSV or JSON) as a dataset live jobs search.
+    /// Import companies and/or people (CSV, TSV, JSON, JSONL or XLSX; exports of HubSpot,
+    /// Salesforce, Apollo, Sales Navigator, Crunchbase, PDL, Clay, Hunter, ZoomInfo are
+    /// recognised) as a dataset live jobs search.
     Import {
         file: PathBuf,
         /// Dataset name (default: the file name without extension); re-importing a name replaces it.
         #[arg(long)]
         name: Option<String>,
+        /// Correct a column's mapping: "HEADER=TARGET", e.g. "Associated Company=company.name"
+        /// (TARGET: company.*, person.*, fields.<name> or ignore). Repeatable.
+        #[arg(long = "map", value_name = "HEADER=TARGET")]
+        map: Vec<String>,
         #[arg(long, value_enum, default_value_t = Format::Text)]
         format: Format,
     },
+    /// Open a leads file (CSV, TSV, JSON, JSONL, XLSX; ours or another tool's export) in the
+    /// leads table: its rows become a job of kind `import`, so filter, export and push work.
+    Open {
+        file: PathBuf,
+        /// Correct a column's mapping: "HEADER=TARGET" (see `import --map`). Repeatable.
+        #[arg(long = "map", value_name = "HEADER=TARGET")]
+        map: Vec<String>,
+        /// Create the job and print it instead of starting the TUI (for scripts).
+        #[arg(long)]
+        no_tui: bool,
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
+    /// `leadline FILE` (any word that is not a command): `leadline open FILE` when FILE exists.
+    #[command(external_subcommand)]
+    File(Vec<OsString>),
     /// (internal) Run an approved job handed over by `approve`.
     #[command(hide = true)]
     Worker { job: String },

@@ -117,9 +117,21 @@ pub(super) async fn dispatch(ctx: &Ctx<'_>, command: Command) -> Outcome {
         } => serve::snapshot(ctx, size, &view, thread.as_deref(), job.as_deref()).await,
         Command::Serve { addr } => serve::serve(ctx.config, ctx.local()?, addr).await,
         Command::ApiKeys(command) => keys::api_keys(ctx.local()?, command),
-        Command::Import { file, name, format } => {
-            super::import_cmd::import(ctx.local()?, &file, name.as_deref(), format).await
+        Command::Import {
+            file,
+            name,
+            map,
+            format,
+        } => super::import_cmd::import(ctx.local()?, &file, name.as_deref(), &map, format).await,
+        Command::Open {
+            file, map, format, ..
+        } => {
+            super::import_cmd::open(ctx.local()?, &file, &map, format).await?;
+            Ok(())
         }
+        // `run` opens an existing FILE in the TUI before dispatching; what reaches here is not a
+        // file.
+        Command::File(words) => Err(not_a_file(&words).into()),
         Command::Worker { job } => jobs::worker(ctx.local()?, &job).await,
     }
 }
@@ -130,4 +142,25 @@ pub(super) fn page_params(p: PageArgs) -> PageParams {
         cursor: p.cursor,
         order: None,
     }
+}
+
+/// `leadline WORD` where WORD is neither a command nor an existing file.
+pub(super) fn not_a_file(words: &[std::ffi::OsString]) -> anyhow::Error {
+    let word = words
+        .first()
+        .map(|w| w.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    // An external subcommand swallows clap's own "did you mean": suggest the closest command.
+    let closest = <super::Cli as clap::CommandFactory>::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .map(|name| (strsim::jaro_winkler(&name, &word), name))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, name)| format!(" (did you mean `{name}`?)"))
+        .unwrap_or_default();
+    anyhow::anyhow!(
+        "'{}' is neither a command nor an existing file{closest}; see leadline --help",
+        crate::text::sanitize_inline(&word)
+    )
 }

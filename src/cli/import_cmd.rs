@@ -1,5 +1,5 @@
-//! `leadline import FILE [--name NAME]`: the column mapping and bad rows go to stderr (a person
-//! reads them), the report to stdout.
+//! `leadline import FILE [--name NAME] [--map "HEADER=TARGET"]…`: the column mapping and bad
+//! rows go to stderr (a person reads them), the report to stdout.
 
 use std::path::Path;
 
@@ -7,6 +7,8 @@ use super::Failure;
 use super::args::Format;
 use super::output;
 use crate::engine::Engine;
+use crate::engine::sources::dataset::BadRow;
+use crate::engine::sources::dataset::columns::Override;
 use crate::model::Error;
 use crate::text::sanitize_inline;
 
@@ -14,18 +16,24 @@ pub(super) async fn import(
     engine: &Engine,
     file: &Path,
     name: Option<&str>,
+    map: &[String],
     format: Format,
 ) -> Result<(), Failure> {
-    let report = engine.import_dataset(file, name).await?;
-    eprintln!("Column mapping for {}:", sanitize_inline(&report.file_name));
-    for (column, path) in &report.mapping {
-        eprintln!("  {:<28} → {}", sanitize_inline(column), path);
-    }
-    for bad in &report.bad_rows {
+    let overrides = map
+        .iter()
+        .map(|m| Override::parse(m))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let report = engine.import_dataset_mapped(file, name, &overrides).await?;
+    print_mapping(
+        &report.file_name,
+        report.export.as_deref(),
+        &report.mapping,
+        &report.bad_rows,
+    );
+    if let Some(twin) = &report.same_rows_as {
         eprintln!(
-            "  skipped line {}: {}",
-            bad.line,
-            sanitize_inline(&bad.reason)
+            "  dataset {} held exactly these rows (the same export in another format): replaced, so it counts as one source",
+            sanitize_inline(twin)
         );
     }
     match format {
@@ -51,4 +59,72 @@ pub(super) async fn import(
         .into());
     }
     Ok(())
+}
+
+/// The mapping a person checks (and corrects with `--map`), and the rows skipped, on stderr.
+pub(super) fn print_mapping(
+    file_name: &str,
+    export: Option<&str>,
+    mapping: &[(String, String)],
+    bad_rows: &[BadRow],
+) {
+    match export {
+        Some(e) => eprintln!(
+            "Column mapping for {} (recognised as an export of {e}; correct it with --map \"HEADER=TARGET\"):",
+            sanitize_inline(file_name)
+        ),
+        None => eprintln!(
+            "Column mapping for {} (correct it with --map \"HEADER=TARGET\"):",
+            sanitize_inline(file_name)
+        ),
+    }
+    for (column, path) in mapping {
+        eprintln!(
+            "  {:<28} → {}",
+            sanitize_inline(column),
+            sanitize_inline(path)
+        );
+    }
+    for bad in bad_rows {
+        eprintln!(
+            "  skipped record {}: {}",
+            bad.line,
+            sanitize_inline(&bad.reason)
+        );
+    }
+}
+
+/// `leadline open FILE`: the file's rows as a job of kind `import`. Prints the mapping (stderr)
+/// and the job (stdout in `--no-tui` mode); returns the job for the TUI to open on.
+pub(super) async fn open(
+    engine: &Engine,
+    file: &Path,
+    map: &[String],
+    format: Format,
+) -> Result<crate::model::Job, Failure> {
+    let overrides = map
+        .iter()
+        .map(|m| Override::parse(m))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let opened = engine.open_file(file, &overrides).await?;
+    let r = &opened.read;
+    print_mapping(&r.file_name, r.export.as_deref(), &r.mapping, &r.bad_rows);
+    if opened.reopened {
+        eprintln!(
+            "  {} was opened before with the same rows and mapping: reopening job {}",
+            sanitize_inline(&r.file_name),
+            opened.job.id
+        );
+    }
+    match format {
+        Format::Json => output::json(&opened.job)?,
+        Format::Text | Format::Csv => output::text(&format!(
+            "Opened {} as job {}: {} leads ({} bad rows skipped).\n",
+            sanitize_inline(&r.file_name),
+            opened.job.id,
+            opened.job.rows_captured,
+            r.bad_rows.len()
+        ))?,
+    }
+    Ok(opened.job)
 }

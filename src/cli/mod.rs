@@ -12,6 +12,7 @@ mod search;
 mod serve;
 mod signals;
 
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -58,7 +59,7 @@ pub fn main() -> ExitCode {
     crate::logging::init(
         cli.global.log_file.as_deref(),
         cli.global.data_dir.as_deref(),
-        cli.command.is_none(),
+        runs_tui(&cli),
     );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -108,7 +109,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         )
         .into());
     }
-    let headless = cli.command.is_some();
+    let headless = !runs_tui(&cli);
     let serving = matches!(cli.command, Some(args::Command::Serve { .. }));
     let (backend, engine): (Arc<dyn Backend>, Option<Engine>) = match &remote_url {
         Some(url) => {
@@ -124,6 +125,33 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
     };
     let result = match cli.command {
+        Some(Command::Open {
+            file,
+            map,
+            no_tui: false,
+            format,
+        }) => {
+            open_in_tui(
+                &config,
+                backend.clone(),
+                engine.as_ref(),
+                &file,
+                &map,
+                format,
+            )
+            .await
+        }
+        Some(Command::File(words)) if words.len() == 1 && Path::new(&words[0]).is_file() => {
+            open_in_tui(
+                &config,
+                backend.clone(),
+                engine.as_ref(),
+                Path::new(&words[0]),
+                &[],
+                Format::Text,
+            )
+            .await
+        }
         None => crate::tui::run(backend.clone(), tui_config(&config))
             .await
             .map_err(Failure::from),
@@ -162,7 +190,39 @@ pub(crate) fn tui_config(config: &Config) -> crate::tui::TuiConfig {
         keys: config.keys.clone(),
         theme: config.theme.clone(),
         no_color: crate::tui::TuiConfig::no_color_from_env(),
+        open_job: None,
     }
+}
+
+/// Whether this invocation draws the TUI (logs then go to a file, never the terminal).
+fn runs_tui(cli: &Cli) -> bool {
+    match &cli.command {
+        None => true,
+        Some(Command::Open { no_tui, .. }) => !no_tui,
+        Some(Command::File(words)) => words.len() == 1 && Path::new(&words[0]).is_file(),
+        Some(_) => false,
+    }
+}
+
+/// `leadline open FILE` / `leadline FILE`: the file becomes a job, then the TUI opens on its
+/// leads.
+async fn open_in_tui(
+    config: &Config,
+    backend: Arc<dyn Backend>,
+    engine: Option<&Engine>,
+    file: &std::path::Path,
+    map: &[String],
+    format: Format,
+) -> Result<(), Failure> {
+    let engine = engine.ok_or_else(|| {
+        Failure::Other(anyhow::anyhow!(
+            "open reads the file into the embedded engine; drop --remote (and [backend] kind = \"remote\")"
+        ))
+    })?;
+    let job = import_cmd::open(engine, file, map, format).await?;
+    let mut tui = tui_config(config);
+    tui.open_job = Some(job.id);
+    crate::tui::run(backend, tui).await.map_err(Failure::from)
 }
 
 async fn open_engine(

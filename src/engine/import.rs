@@ -1,9 +1,10 @@
-//! `leadline import`: a CSV or JSON file → a named dataset in the store (one transaction), plus
+//! `leadline import`: a CSV, TSV, JSON, JSONL or spreadsheet file → a named dataset in the store (one transaction), plus
 //! listing and full-text search over what was imported.
 
 use std::path::Path;
 
 use super::Engine;
+use super::sources::dataset::columns::Override;
 use super::sources::dataset::{self, ImportReport, columns, decode};
 use super::store::datasets as ds;
 use crate::model::{Error, Timestamp};
@@ -31,6 +32,68 @@ pub fn dataset_name(raw: &str) -> String {
         .join("-")
 }
 
+/// A file read and mapped, before it is stored.
+#[derive(Debug, Clone)]
+pub struct ReadFile {
+    pub file_name: String,
+    pub delimiter: Option<char>,
+    /// Column header → lead path.
+    pub mapping: Vec<(String, String)>,
+    pub export: Option<String>,
+    pub records: Vec<dataset::Record>,
+    pub bad_rows: Vec<dataset::BadRow>,
+    pub duplicates: u64,
+    pub rows_read: u64,
+}
+
+/// Reads, parses and maps a file (CSV, TSV, JSON, JSONL, XLSX…). Blocking: call it off the
+/// async threads.
+pub fn read_file(path: &Path, overrides: &[Override]) -> Result<ReadFile, Error> {
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "dataset".into());
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Error::invalid(format!("Cannot read {}: {e}", path.display())).with_param("file")
+    })?;
+    if meta.len() > MAX_IMPORT_BYTES {
+        return Err(Error::invalid(format!(
+            "{} is {} MB; the limit is {} MB. Split the file.",
+            path.display(),
+            meta.len() / (1024 * 1024),
+            MAX_IMPORT_BYTES / (1024 * 1024)
+        )));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::invalid(format!("Cannot read {}: {e}", path.display())).with_param("file")
+    })?;
+    let table = decode::parse(&bytes, &file_name)?;
+    let mapped = columns::map_with(&table.headers, overrides)?;
+    let mapping: Vec<(String, String)> = table
+        .headers
+        .iter()
+        .zip(&mapped.columns)
+        .map(|(h, c)| {
+            (
+                h.trim_start_matches('\u{feff}').trim().to_string(),
+                c.path(),
+            )
+        })
+        .collect();
+    let (records, bad_rows, duplicates) = dataset::records(&table, &mapped.columns);
+    let rows_read = (table.rows.len() + table.broken.len()) as u64;
+    Ok(ReadFile {
+        file_name,
+        delimiter: table.delimiter,
+        mapping,
+        export: mapped.export,
+        records,
+        bad_rows,
+        duplicates,
+        rows_read,
+    })
+}
+
 impl Engine {
     /// Imports `path` as dataset `name` (default: the file name without extension), replacing an
     /// earlier dataset of that name. Bad rows are reported and skipped; the rest land together.
@@ -39,10 +102,16 @@ impl Engine {
         path: &Path,
         name: Option<&str>,
     ) -> Result<ImportReport, Error> {
-        let file_name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "dataset".into());
+        self.import_dataset_mapped(path, name, &[]).await
+    }
+
+    /// [`Engine::import_dataset`] with the user's mapping corrections (`--map`).
+    pub async fn import_dataset_mapped(
+        &self,
+        path: &Path,
+        name: Option<&str>,
+        overrides: &[Override],
+    ) -> Result<ImportReport, Error> {
         let stem = path
             .file_stem()
             .map(|n| n.to_string_lossy().into_owned())
@@ -54,76 +123,42 @@ impl Engine {
                     .with_param("name"),
             );
         }
-        let path = path.to_path_buf();
+        let (path, overrides) = (path.to_path_buf(), overrides.to_vec());
         // Reading and parsing run off the async threads and outside the store's lock; only the
         // insert holds it, in one transaction.
-        let parsed = tokio::task::spawn_blocking(move || -> Result<_, Error> {
-            let meta = std::fs::metadata(&path).map_err(|e| {
-                Error::invalid(format!("Cannot read {}: {e}", path.display())).with_param("file")
-            })?;
-            if meta.len() > MAX_IMPORT_BYTES {
-                return Err(Error::invalid(format!(
-                    "{} is {} MB; the limit is {} MB. Split the file.",
-                    path.display(),
-                    meta.len() / (1024 * 1024),
-                    MAX_IMPORT_BYTES / (1024 * 1024)
-                )));
-            }
-            let bytes = std::fs::read(&path).map_err(|e| {
-                Error::invalid(format!("Cannot read {}: {e}", path.display())).with_param("file")
-            })?;
-            let table = decode::parse(&bytes, &file_name)?;
-            let cols = columns::map_headers(&table.headers);
-            let mapping: Vec<(String, String)> = table
-                .headers
-                .iter()
-                .zip(&cols)
-                .map(|(h, c)| {
-                    (
-                        h.trim_start_matches('\u{feff}').trim().to_string(),
-                        c.path(),
-                    )
-                })
-                .collect();
-            let (records, bad_rows, duplicates) = dataset::records(&table, &cols);
-            let rows_read = (table.rows.len() + table.broken.len()) as u64;
-            Ok((
-                file_name,
-                table.delimiter,
-                mapping,
-                records,
-                bad_rows,
-                duplicates,
-                rows_read,
-            ))
-        })
-        .await
-        .map_err(|e| Error::internal(format!("the import task failed: {e}")))??;
-        let (file_name, delimiter, mapping, records, bad_rows, duplicates, rows_read) = parsed;
+        let read = tokio::task::spawn_blocking(move || read_file(&path, &overrides))
+            .await
+            .map_err(|e| Error::internal(format!("the import task failed: {e}")))??;
         let org = self.org.clone();
         self.db(move |s| {
-            let mapping_json = serde_json::to_string(&mapping).unwrap_or_else(|_| "[]".into());
+            let mapping_json = serde_json::to_string(&read.mapping).unwrap_or_else(|_| "[]".into());
+            let fingerprint = ds::fingerprint(&read.records);
             let replaced = s.write(|tx| {
                 ds::insert(
                     tx,
                     &org,
-                    &name,
-                    &file_name,
-                    &mapping_json,
-                    &records,
-                    Timestamp::now().millis(),
+                    &ds::NewDataset {
+                        name: &name,
+                        file_name: &read.file_name,
+                        mapping: &mapping_json,
+                        fingerprint: &fingerprint,
+                        records: &read.records,
+                        now: Timestamp::now().millis(),
+                    },
                 )
             })?;
             Ok(ImportReport {
                 name,
-                file_name,
-                mapping,
-                delimiter,
-                rows_read,
-                imported: records.len() as u64,
-                duplicates,
-                bad_rows,
-                replaced,
+                file_name: read.file_name,
+                mapping: read.mapping,
+                delimiter: read.delimiter,
+                rows_read: read.rows_read,
+                imported: read.records.len() as u64,
+                duplicates: read.duplicates,
+                bad_rows: read.bad_rows,
+                replaced: replaced.same_name,
+                export: read.export,
+                same_rows_as: replaced.same_rows,
             })
         })
         .await

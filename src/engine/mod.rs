@@ -12,6 +12,7 @@ pub mod integrations;
 mod jobs;
 mod lifecycle;
 pub mod locks;
+pub mod opened;
 pub mod planner;
 mod recovery;
 mod runner;

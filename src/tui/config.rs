@@ -9,6 +9,9 @@ pub struct TuiConfig {
     pub theme: ThemeConfig,
     /// From `NO_COLOR` (any non-empty value) or the config; the caller decides.
     pub no_color: bool,
+    /// Start on this job's leads table (`leadline open FILE`): its thread is the newest, so the
+    /// first thread listing selects it; focus starts on the leads.
+    pub open_job: Option<crate::model::JobId>,
 }
 
 impl TuiConfig {

@@ -74,7 +74,10 @@ fn build_state(
 /// The app. The terminal is restored on every exit: quit, error, SIGTERM/SIGHUP (a message that
 /// ends the loop) and panic (`ratatui::init` installs a hook that restores before reporting).
 pub async fn run(backend: Arc<dyn Backend>, config: TuiConfig) -> anyhow::Result<()> {
-    let state = build_state(backend.as_ref(), &config, Timestamp::now())?;
+    let mut state = build_state(backend.as_ref(), &config, Timestamp::now())?;
+    if config.open_job.is_some() {
+        state.focus = state::Pane::Leads;
+    }
     let mut terminal = ratatui::init();
     // Mouse reporting and bracketed paste are ours to undo: ratatui's restore does not know about it, so wrap its
     // panic hook to switch it off first.

@@ -259,7 +259,7 @@ async fn live_mode_enriches_the_list_from_datasets_and_the_list_itself() {
     assert!(
         domain_sources
             .iter()
-            .any(|s| s.url.as_deref() == Some("dataset://attachment-accounts#row=2")),
+            .any(|s| s.url.as_deref() == Some("dataset://attachment-accounts#row=1")),
         "the list itself backs the domain: {domain_sources:#?}"
     );
     assert!(

@@ -82,7 +82,7 @@ async fn a_live_job_returns_only_grounded_people_at_companies_that_prove_the_pro
     assert_eq!(job.status, JobStatus::Succeeded, "{job:?}");
     assert!(job.livemode);
 
-    // Pennylane ("Financial Services" → fintech) and Swan qualify; Alan (insurance), Mystery (no
+    // Pennylane and Swan qualify; Alan (insurance), Mystery (no
     // industry stated), Zürich Pay (CH) do not; Eve's row at Qonto had a bad email and was skipped.
     let people: Vec<(String, String)> = leads
         .iter()
@@ -116,24 +116,22 @@ async fn a_live_job_returns_only_grounded_people_at_companies_that_prove_the_pro
         "no source, no value"
     );
     assert_eq!(ana.company.linkedin, None);
-    // Marc's row (same company) states the company too.
+    // Marc's row (same company, same file) states the company too, but one file is one source:
+    // the crm file backs the name once (rows are record numbers).
     assert_eq!(
         source_urls(ana, "company.name"),
-        vec![
-            "dataset://companies#row=4",
-            "dataset://crm#row=2",
-            "dataset://crm#row=4"
-        ]
+        vec!["dataset://companies#row=2", "dataset://crm#row=1"]
     );
     assert_eq!(
         source_urls(ana, "person.email"),
-        vec!["dataset://crm#row=2"]
+        vec!["dataset://crm#row=1"]
     );
-    // Paris (two rows) beats Lyon (Marc's row): the winner keeps only its own sources.
+    // Paris (two files) beats Lyon (Marc's row, the crm file alone): the winner keeps only its
+    // own sources.
     assert_eq!(ana.company.hq_city.as_deref(), Some("Paris"));
     assert_eq!(
         source_urls(ana, "company.hq_city"),
-        vec!["dataset://companies#row=4", "dataset://crm#row=2"]
+        vec!["dataset://companies#row=2", "dataset://crm#row=1"]
     );
     assert_eq!(ana.fields["industry"], "fintech");
     assert_eq!(ana.fields["funding_stage"], "series_a");
@@ -141,9 +139,9 @@ async fn a_live_job_returns_only_grounded_people_at_companies_that_prove_the_pro
         ana.fields["technologies"],
         serde_json::json!(["Ruby", "PostgreSQL"])
     );
-    // name and domain from three rows 1−.4³=.936, city .84×(1−.6/2)=.588, nine single-row fields
-    // at .6 with the email twice: (0.936 + 0.936 + 0.588 + 0.6 × 10) / 13 = 0.651 → 0.65.
-    assert_eq!(ana.confidence, 0.65);
+    // name and domain from two files 1−.4²=.84, city .84×(1−.6/2)=.588, nine single-source
+    // fields at .6 with the email twice: (0.84 + 0.84 + 0.588 + 0.6 × 10) / 13 = 0.636 → 0.64.
+    assert_eq!(ana.confidence, 0.64);
     for s in &ana.sources {
         assert_eq!(
             s.name.as_deref(),
@@ -182,8 +180,8 @@ async fn a_live_job_returns_only_grounded_people_at_companies_that_prove_the_pro
     assert_eq!(
         source_urls(lea, "company.name"),
         vec![
-            "dataset://companies#row=9",
-            "dataset://crm#row=5",
+            "dataset://companies#row=7",
+            "dataset://crm#row=4",
             "dataset://extra#row=1"
         ]
     );

@@ -433,7 +433,7 @@ mod live_job {
         assert_eq!(name_sources[0].kind, SourceKind::Dataset);
         assert_eq!(
             name_sources[0].url.as_deref(),
-            Some("dataset://accounts#row=2")
+            Some("dataset://accounts#row=1")
         );
         assert_eq!(
             jane.fields["hiring_for"],

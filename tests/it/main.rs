@@ -19,6 +19,7 @@ mod live_import;
 mod live_job;
 mod live_verify;
 mod live_web;
+mod open_file;
 mod planner_examples;
 mod planner_heldout;
 mod planner_llm;

@@ -50,6 +50,23 @@ pub struct Origin {
     pub strength: Strength,
 }
 
+impl Origin {
+    /// Whether two origins are one source. Rows of one imported file are one source however
+    /// many of them repeat a value (`dataset://crm#row=2` and `#row=9` are the same file): a
+    /// file agreeing with itself is not corroboration.
+    pub fn same_source(&self, other: &Origin) -> bool {
+        fn file(o: &Origin) -> Option<&str> {
+            (o.kind == SourceKind::Dataset)
+                .then(|| o.url.as_deref().map(|u| u.split('#').next().unwrap_or(u)))
+                .flatten()
+        }
+        match (file(self), file(other)) {
+            (Some(a), Some(b)) => a == b,
+            _ => self == other,
+        }
+    }
+}
+
 /// One statement: `path` (a dotted lead path) has `value`, per `origin`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fact {
@@ -121,7 +138,7 @@ pub fn merge(facts: &[Fact]) -> Merged {
     // path → [(agreement key, first value, backers)] in first-seen order.
     let mut by_path: BTreeMap<&str, Vec<Candidate>> = BTreeMap::new();
     for f in facts {
-        let oi = match origins.iter().position(|o| o == &f.origin) {
+        let oi = match origins.iter().position(|o| o.same_source(&f.origin)) {
             Some(i) => i,
             None => {
                 origins.push(f.origin.clone());
@@ -282,6 +299,28 @@ mod tests {
             value: v,
             origin: o.clone(),
         }
+    }
+
+    #[test]
+    fn rows_of_one_file_are_one_source() {
+        let rows: Vec<Origin> = [2, 5, 9]
+            .iter()
+            .map(|n| origin(Strength::Dataset, &format!("dataset://crm#row={n}")))
+            .collect();
+        let facts: Vec<Fact> = rows
+            .iter()
+            .map(|o| fact("company.name", json!("Acme"), o))
+            .collect();
+        let m = merge(&facts);
+        assert_eq!(m.confidence(&["company.name"]), 0.6, "not 0.94");
+        let sources = m.sources(&["company.name"]);
+        assert_eq!(sources.len(), 1);
+        assert_eq!(sources[0].url.as_deref(), Some("dataset://crm#row=2"));
+        // Another file (or a page) still corroborates.
+        let other = origin(Strength::Dataset, "dataset://crm-2#row=2");
+        let mut two = facts.clone();
+        two.push(fact("company.name", json!("Acme"), &other));
+        assert_eq!(merge(&two).confidence(&["company.name"]), 0.84);
     }
 
     #[test]

@@ -33,17 +33,71 @@ pub struct DatasetInfo {
     pub imported_at: i64,
 }
 
-/// Stores `records` as dataset `name`, replacing an earlier dataset of that name. Runs inside the
-/// caller's transaction. Returns whether one was replaced.
-pub fn insert(
-    c: &Connection,
-    org: &OrgId,
-    name: &str,
-    file_name: &str,
-    mapping: &str,
-    records: &[Record],
-    now: i64,
-) -> Result<bool, Error> {
+/// A dataset to store.
+pub struct NewDataset<'a> {
+    pub name: &'a str,
+    pub file_name: &'a str,
+    /// The mapping as JSON.
+    pub mapping: &'a str,
+    /// [`fingerprint`] of the records.
+    pub fingerprint: &'a str,
+    pub records: &'a [Record],
+    pub now: i64,
+}
+
+/// What storing a dataset replaced.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Replaced {
+    /// An earlier dataset of the same name.
+    pub same_name: bool,
+    /// An earlier dataset under another name with exactly the same rows (the same export as CSV
+    /// and as JSON): replaced too, so the file counts as one source, not two.
+    pub same_rows: Option<String>,
+}
+
+/// The content of a dataset, independent of its format, row order and file name: the SHA-256 of
+/// its normalised records (record numbers left out), sorted.
+pub fn fingerprint(records: &[Record]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut keys: Vec<String> = records
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r.line = 0;
+            serde_json::to_string(&r).unwrap_or_default()
+        })
+        .collect();
+    keys.sort();
+    let mut h = Sha256::new();
+    for k in &keys {
+        h.update(k.as_bytes());
+        h.update([0u8]);
+    }
+    hex::encode(h.finalize())
+}
+
+fn delete(c: &Connection, id: i64) -> Result<(), Error> {
+    c.execute(
+        "DELETE FROM dataset_fts WHERE rowid IN (SELECT id FROM dataset_rows WHERE dataset_id = ?1)",
+        [id],
+    )?;
+    c.execute("DELETE FROM dataset_rows WHERE dataset_id = ?1", [id])?;
+    c.execute("DELETE FROM datasets WHERE id = ?1", [id])?;
+    Ok(())
+}
+
+/// Stores a dataset, replacing an earlier one of that name or with the same rows. Runs inside
+/// the caller's transaction.
+pub fn insert(c: &Connection, org: &OrgId, d: &NewDataset<'_>) -> Result<Replaced, Error> {
+    let NewDataset {
+        name,
+        file_name,
+        mapping,
+        fingerprint,
+        records,
+        now,
+    } = *d;
+    let mut replaced = Replaced::default();
     let old: Option<i64> = c
         .query_row(
             "SELECT id FROM datasets WHERE org_id = ?1 AND name = ?2",
@@ -52,16 +106,32 @@ pub fn insert(
         )
         .ok();
     if let Some(id) = old {
-        c.execute(
-            "DELETE FROM dataset_fts WHERE rowid IN (SELECT id FROM dataset_rows WHERE dataset_id = ?1)",
-            [id],
-        )?;
-        c.execute("DELETE FROM dataset_rows WHERE dataset_id = ?1", [id])?;
-        c.execute("DELETE FROM datasets WHERE id = ?1", [id])?;
+        delete(c, id)?;
+        replaced.same_name = true;
+    }
+    let twin: Option<(i64, String)> = c
+        .query_row(
+            "SELECT id, name FROM datasets WHERE org_id = ?1 AND fingerprint = ?2",
+            params![org.as_str(), fingerprint],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .ok();
+    if let Some((id, twin_name)) = twin {
+        delete(c, id)?;
+        replaced.same_rows = Some(twin_name);
     }
     c.execute(
-        "INSERT INTO datasets (org_id, name, file_name, rows, mapping, imported_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![org.as_str(), name, file_name, records.len() as i64, mapping, now],
+        "INSERT INTO datasets (org_id, name, file_name, rows, mapping, imported_at, fingerprint)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            org.as_str(),
+            name,
+            file_name,
+            records.len() as i64,
+            mapping,
+            now,
+            fingerprint
+        ],
     )?;
     let dataset = c.last_insert_rowid();
     let mut row = c.prepare_cached(
@@ -106,7 +176,7 @@ pub fn insert(
             r.country,
             r.us_state,
             r.industry,
-            r.industry_slug,
+            slug_key(r),
             r.employees,
             r.employees_min,
             r.employees_max,
@@ -129,7 +199,32 @@ pub fn insert(
             r.description
         ])?;
     }
-    Ok(old.is_some())
+    Ok(replaced)
+}
+
+/// The `industry_slug` column: the slug, or `|a|b|` when a multi-valued cell names several (the
+/// ICP filter matches either form).
+fn slug_key(r: &Record) -> Option<String> {
+    match r.industry_slugs.as_slice() {
+        [] => r.industry_slug.clone(),
+        [one] => Some(one.clone()),
+        many => Some(format!("|{}|", many.join("|"))),
+    }
+}
+
+fn slugs_of(key: Option<String>) -> (Option<String>, Vec<String>) {
+    match key {
+        Some(k) if k.starts_with('|') => {
+            let all: Vec<String> = k
+                .split('|')
+                .filter(|p| !p.is_empty())
+                .map(str::to_string)
+                .collect();
+            (all.first().cloned(), all)
+        }
+        Some(k) => (Some(k.clone()), vec![k]),
+        None => (None, Vec::new()),
+    }
 }
 
 pub fn list(c: &Connection, org: &OrgId) -> Result<Vec<DatasetInfo>, Error> {
@@ -157,6 +252,7 @@ const COLUMNS: &str = "d.name, d.file_name, d.imported_at, r.line, r.company_nam
 fn read_row(r: &Row<'_>) -> rusqlite::Result<SourcedRecord> {
     let techs: String = r.get(21)?;
     let extra: String = r.get(23)?;
+    let (industry_slug, industry_slugs) = slugs_of(r.get(15)?);
     Ok(SourcedRecord {
         dataset: r.get(0)?,
         file_name: r.get(1)?,
@@ -174,7 +270,8 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<SourcedRecord> {
             country: r.get(12)?,
             us_state: r.get(13)?,
             industry: r.get(14)?,
-            industry_slug: r.get(15)?,
+            industry_slug,
+            industry_slugs,
             employees: r.get(16)?,
             employees_min: r.get(17)?,
             employees_max: r.get(18)?,
@@ -193,6 +290,17 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<SourcedRecord> {
 pub fn rows_for_icp(c: &Connection, org: &OrgId, icp: &Icp) -> Result<Vec<SourcedRecord>, Error> {
     let mut clauses: Vec<String> = Vec::new();
     let mut args: Vec<Sql> = vec![Sql::Text(org.as_str().to_string())];
+    // A multi-valued cell is stored as `|a|b|`.
+    if !icp.industries.is_empty() {
+        let mut alts = vec!["r2.industry_slug IS NULL".to_string()];
+        for i in &icp.industries {
+            args.push(Sql::Text(i.clone()));
+            alts.push(format!("r2.industry_slug = ?{}", args.len()));
+            args.push(Sql::Text(format!("%|{i}|%")));
+            alts.push(format!("r2.industry_slug LIKE ?{}", args.len()));
+        }
+        clauses.push(format!("({})", alts.join(" OR ")));
+    }
     let mut any_of = |col: &str, values: Vec<String>, args: &mut Vec<Sql>| {
         if values.is_empty() {
             return;
@@ -209,7 +317,6 @@ pub fn rows_for_icp(c: &Connection, org: &OrgId, icp: &Icp) -> Result<Vec<Source
             marks.join(", ")
         ));
     };
-    any_of("industry_slug", icp.industries.clone(), &mut args);
     any_of("country", wanted_countries(icp), &mut args);
     any_of(
         "us_state",
@@ -334,6 +441,11 @@ pub fn search(
         .collect::<Result<Vec<_>, _>>()?;
     Ok(rows)
 }
+
+pub const FINGERPRINT_MIGRATION: &str = r#"
+    ALTER TABLE datasets ADD COLUMN fingerprint TEXT;
+    CREATE INDEX datasets_by_fingerprint ON datasets(org_id, fingerprint);
+"#;
 
 pub const MIGRATION: &str = r#"
     CREATE TABLE datasets (

@@ -372,3 +372,25 @@ pub fn count_by_status(
         |r| r.get::<_, i64>(0),
     )? as u64)
 }
+
+/// The newest succeeded job of this organisation whose metadata says it is the opened file with
+/// this content fingerprint (`leadline open` of an unchanged file reuses its job, so the push
+/// ledger still knows what was pushed).
+pub fn opened_with_fingerprint(
+    c: &Connection,
+    org: &OrgId,
+    fingerprint: &str,
+) -> Result<Option<JobId>, Error> {
+    let mut stmt = c.prepare(
+        "SELECT j.id FROM jobs j JOIN threads t ON t.id = j.thread_id
+         WHERE t.org_id = ?1 AND j.status = 'succeeded'
+           AND json_extract(j.metadata, '$.kind') = 'import'
+           AND json_extract(j.metadata, '$.fingerprint') = ?2
+         ORDER BY j.created_at DESC LIMIT 1",
+    )?;
+    let mut rows = stmt.query(params![org, fingerprint])?;
+    match rows.next()? {
+        Some(r) => Ok(Some(JobId::from_db(r.get(0)?))),
+        None => Ok(None),
+    }
+}

@@ -176,4 +176,7 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 7: the scope an idempotent request needed, so a replay can re-check the caller's.
     "ALTER TABLE idempotency ADD COLUMN scope TEXT;",
+    // 8: a dataset's content fingerprint, so the
+    // same export imported as CSV and as JSON is kept once (one file is one source).
+    super::datasets::FINGERPRINT_MIGRATION,
 ];

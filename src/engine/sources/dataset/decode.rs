@@ -3,7 +3,7 @@
 
 use crate::model::Error;
 
-/// One data row: where it starts in the file (1-based line, or item number for JSON) and its
+/// One data row: its record number (1-based, header excluded; the item number for JSON) and its
 /// cells aligned with the headers.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawRow {
@@ -33,6 +33,17 @@ pub fn text(bytes: &[u8]) -> String {
 }
 
 pub fn parse(bytes: &[u8], file_name: &str) -> Result<RawTable, Error> {
+    let lower = file_name.to_lowercase();
+    let spreadsheet = [".xlsx", ".xlsm", ".xlsb", ".xls", ".ods"]
+        .iter()
+        .any(|e| lower.ends_with(e));
+    // Zip (xlsx, ods) and OLE (xls) containers are never text.
+    if spreadsheet
+        || bytes.starts_with(b"PK\x03\x04")
+        || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+    {
+        return parse_spreadsheet(bytes);
+    }
     // UTF-16 files (Excel's "Unicode text") are re-encoded whole; UTF-8 BOMs are dropped.
     let owned;
     let bytes = if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
@@ -51,12 +62,59 @@ pub fn parse(bytes: &[u8], file_name: &str) -> Result<RawTable, Error> {
         bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]).unwrap_or(bytes)
     };
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    let looks_json = file_name.to_lowercase().ends_with(".json") || first == Some(&b'[');
-    if looks_json {
+    if lower.ends_with(".jsonl") || lower.ends_with(".ndjson") || first == Some(&b'{') {
+        parse_json_lines(bytes)
+    } else if lower.ends_with(".json") || first == Some(&b'[') {
         parse_json(bytes)
     } else {
         parse_csv(bytes)
     }
+}
+
+/// The first worksheet of a workbook (XLSX, XLS, ODS, via calamine): its first non-empty row is
+/// the header; rows are numbered from the one after it, as in a CSV.
+fn parse_spreadsheet(bytes: &[u8]) -> Result<RawTable, Error> {
+    use calamine::Reader;
+    let unreadable =
+        |e: &dyn std::fmt::Display| Error::invalid(format!("The spreadsheet cannot be read: {e}"));
+    let mut book = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes))
+        .map_err(|e| unreadable(&e))?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or_else(|| Error::invalid("The spreadsheet has no worksheet."))?
+        .map_err(|e| unreadable(&e))?;
+    let cell = |d: &calamine::Data| match d {
+        calamine::Data::Error(_) => String::new(),
+        other => other.to_string(),
+    };
+    let mut rows_iter = range
+        .rows()
+        .skip_while(|r| r.iter().all(|c| cell(c).trim().is_empty()));
+    let headers: Vec<String> = rows_iter
+        .next()
+        .map(|r| r.iter().map(cell).collect())
+        .unwrap_or_default();
+    if headers.iter().all(|h| h.trim().is_empty()) {
+        return Err(Error::invalid("The spreadsheet has no header row."));
+    }
+    let mut rows = Vec::new();
+    for (i, r) in rows_iter.enumerate() {
+        let mut cells: Vec<String> = r.iter().map(cell).collect();
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        cells.resize(headers.len(), String::new());
+        rows.push(RawRow {
+            line: i as u64 + 1,
+            cells,
+        });
+    }
+    Ok(RawTable {
+        headers,
+        rows,
+        broken: Vec::new(),
+        delimiter: None,
+    })
 }
 
 /// The delimiter used most on the header line, outside quotes.
@@ -103,29 +161,14 @@ fn parse_csv(bytes: &[u8]) -> Result<RawTable, Error> {
     let mut rows = Vec::new();
     let mut broken = Vec::new();
     let mut record = csv::ByteRecord::new();
-    // Physical line numbers (what an editor shows), counted from byte offsets: the csv crate's
-    // own count does not include newlines inside quoted cells.
-    let (mut counted_to, mut line_at) = (0usize, 1u64);
-    let mut line_of = |byte: u64| -> u64 {
-        let mut byte = (byte as usize).min(bytes.len());
-        // After a CRLF the reader's record offset points at the `\n`: skip the terminator.
-        while byte < bytes.len() && (bytes[byte] == b'\r' || bytes[byte] == b'\n') {
-            byte += 1;
-        }
-        if byte >= counted_to {
-            line_at += bytes[counted_to..byte]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u64;
-            counted_to = byte;
-        }
-        line_at
-    };
+    // Rows are numbered by record (the first data row is 1), as JSON items are: a quoted cell
+    // spanning lines does not shift the numbers after it.
+    let mut number = 0u64;
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
             Ok(true) => {
-                let line = record.position().map_or(0, |p| line_of(p.byte()));
+                number += 1;
                 if record.iter().all(|c| c.iter().all(u8::is_ascii_whitespace)) {
                     continue;
                 }
@@ -133,18 +176,21 @@ fn parse_csv(bytes: &[u8]) -> Result<RawTable, Error> {
                     && record.iter().skip(headers.len()).any(|c| !c.is_empty())
                 {
                     broken.push((
-                        line,
+                        number,
                         format!("{} cells for {} columns", record.len(), headers.len()),
                     ));
                     continue;
                 }
                 let mut cells: Vec<String> = record.iter().map(text).collect();
                 cells.resize(headers.len(), String::new());
-                rows.push(RawRow { line, cells });
+                rows.push(RawRow {
+                    line: number,
+                    cells,
+                });
             }
             Err(e) => {
-                let line = e.position().map_or(0, |p| line_of(p.byte()));
-                broken.push((line, format!("unreadable CSV: {e}")));
+                number += 1;
+                broken.push((number, format!("unreadable CSV: {e}")));
                 // The reader resynchronises at the next record; a bounded loop either way.
                 if rows.len() + broken.len() > 10_000_000 {
                     break;
@@ -179,8 +225,53 @@ fn parse_json(bytes: &[u8]) -> Result<RawTable, Error> {
             ));
         }
     };
+    Ok(table_of(
+        items
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| (i as u64 + 1, v)),
+        Vec::new(),
+    ))
+}
+
+/// One JSON object per line (JSONL / NDJSON). A `{"data": [...]}` wrapper is read as a JSON
+/// dataset instead. A line that is not JSON is a bad row; blank lines are skipped.
+fn parse_json_lines(bytes: &[u8]) -> Result<RawTable, Error> {
+    if let Ok(v @ serde_json::Value::Object(_)) = serde_json::from_slice::<serde_json::Value>(bytes)
+    {
+        if v.get("data")
+            .or_else(|| v.get("rows"))
+            .is_some_and(|d| d.is_array())
+        {
+            return parse_json(bytes);
+        }
+        // One (possibly pretty-printed) object: one row.
+        return Ok(table_of(std::iter::once((1, v)), Vec::new()));
+    }
+    let mut items = Vec::new();
+    let mut broken = Vec::new();
+    let mut number = 0u64;
+    for line in bytes.split(|b| *b == b'\n') {
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        number += 1;
+        match serde_json::from_slice::<serde_json::Value>(line) {
+            Ok(v) => items.push((number, v)),
+            Err(e) => broken.push((number, format!("not valid JSON: {e}"))),
+        }
+    }
+    Ok(table_of(items.into_iter(), broken))
+}
+
+/// Numbered JSON items → a table whose headers are every key seen, in first-seen order.
+fn table_of(
+    items: impl Iterator<Item = (u64, serde_json::Value)>,
+    mut broken: Vec<(u64, String)>,
+) -> RawTable {
+    let items: Vec<(u64, serde_json::Value)> = items.collect();
     let mut headers: Vec<String> = Vec::new();
-    for item in &items {
+    for (_, item) in &items {
         if let serde_json::Value::Object(o) = item {
             for k in o.keys() {
                 if !headers.contains(k) {
@@ -190,9 +281,8 @@ fn parse_json(bytes: &[u8]) -> Result<RawTable, Error> {
         }
     }
     let mut rows = Vec::new();
-    let mut broken = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let line = i as u64 + 1;
+    for (line, item) in &items {
+        let line = *line;
         let serde_json::Value::Object(o) = item else {
             broken.push((line, "not an object".to_string()));
             continue;
@@ -212,20 +302,42 @@ fn parse_json(bytes: &[u8]) -> Result<RawTable, Error> {
             .collect();
         rows.push(RawRow { line, cells });
     }
-    Ok(RawTable {
+    broken.sort_by_key(|b| b.0);
+    RawTable {
         headers,
         rows,
         broken,
         delimiter: None,
-    })
+    }
 }
-
 #[cfg(test)]
 mod tests {
     #[test]
-    fn line_numbers_count_newlines_inside_quoted_cells() {
+    fn broken_spreadsheets_and_json_lines_say_what_is_wrong() {
+        let e = super::parse(b"Company,Website\nAcme,acme.io\n", "leads.xlsx").unwrap_err();
+        assert!(
+            e.message.contains("spreadsheet cannot be read"),
+            "{}",
+            e.message
+        );
+        let t = super::parse(
+            b"{\"company\":\"Acme\"}\n\n[1]\n{oops\n{\"company\":\"B\"}\n",
+            "x.jsonl",
+        )
+        .unwrap();
+        let lines: Vec<u64> = t.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![1, 4]);
+        let broken: Vec<u64> = t.broken.iter().map(|b| b.0).collect();
+        assert_eq!(broken, vec![2, 3]);
+    }
+
+    #[test]
+    fn rows_are_numbered_by_record_not_by_line() {
         let t = super::parse(b"a;b\r\n1;\"x\ny\"\r\n2;z\r\n3;w\r\n", "f.csv").unwrap();
         let lines: Vec<u64> = t.rows.iter().map(|r| r.line).collect();
-        assert_eq!(lines, vec![2, 4, 5]);
+        assert_eq!(lines, vec![1, 2, 3]);
+        let j = super::parse(br#"[{"a":"x\ny"},{"a":"z"}]"#, "f.json").unwrap();
+        let items: Vec<u64> = j.rows.iter().map(|r| r.line).collect();
+        assert_eq!(items, vec![1, 2]);
     }
 }

@@ -1,6 +1,7 @@
 //! Imported datasets: CSV or JSON files of companies and/or people, normalised into rows the live
 //! runner can filter with an ICP. Every value a lead takes from a row is sourced to that row
-//! (`dataset://<name>#row=<line>`).
+//! (`dataset://<name>#row=<n>`, `n` the record number: the first data row is 1, in CSV and JSON
+//! alike, however many lines a quoted cell spans).
 
 pub mod columns;
 pub mod decode;
@@ -19,7 +20,7 @@ use decode::RawTable;
 /// One row, normalised. `None` means the file did not say.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
 pub struct Record {
-    /// 1-based line where the row starts (item number for JSON).
+    /// The 1-based record number (CSV data row or JSON item), header excluded.
     pub line: u64,
     pub company_name: Option<String>,
     pub domain: Option<String>,
@@ -33,7 +34,11 @@ pub struct Record {
     pub country: Option<String>,
     pub us_state: Option<String>,
     pub industry: Option<String>,
+    /// The first industry slug the cell states.
     pub industry_slug: Option<String>,
+    /// Every industry slug a multi-valued cell states ("AI, SaaS"), in cell order.
+    #[serde(default)]
+    pub industry_slugs: Vec<String>,
     pub employees: Option<String>,
     pub employees_min: Option<u32>,
     pub employees_max: Option<u32>,
@@ -76,6 +81,11 @@ pub struct ImportReport {
     pub bad_rows: Vec<BadRow>,
     /// True when an earlier dataset of the same name was replaced.
     pub replaced: bool,
+    /// The known export the headers were recognised as ("Apollo", "HubSpot contacts"…).
+    pub export: Option<String>,
+    /// An earlier dataset with exactly these rows under another name (the same export saved as
+    /// CSV and as JSON), replaced so the file counts as one source.
+    pub same_rows_as: Option<String>,
 }
 
 fn clean(s: &str) -> Option<String> {
@@ -132,10 +142,15 @@ fn record(line: u64, cells: &[String], columns: &[Column]) -> Result<Record, Str
         let Some(v) = clean(cell) else { continue };
         match col {
             Column::CompanyName => r.company_name = Some(v),
-            Column::Domain => {
-                r.domain =
-                    Some(normalise::domain(&v).ok_or_else(|| format!("'{v}' is not a domain"))?)
-            }
+            Column::Domain => match normalise::domain(&v) {
+                // A LinkedIn company page in a "company URL" column (Sales Navigator's
+                // regularCompanyUrl) is the company's LinkedIn, not its domain.
+                Some(d) if normalise::is_linkedin(&d) => {
+                    r.company_linkedin.get_or_insert(v);
+                }
+                Some(d) => r.domain = Some(d),
+                None => return Err(format!("'{v}' is not a domain")),
+            },
             Column::FirstName => first = Some(v),
             Column::LastName => last = Some(v),
             Column::FullName => r.full_name = Some(v),
@@ -161,9 +176,30 @@ fn record(line: u64, cells: &[String], columns: &[Column]) -> Result<Record, Str
                 }
             },
             Column::Industry => {
-                r.industry_slug = normalise::industry(&v).map(str::to_string);
+                r.industry_slugs = normalise::industries(&v)
+                    .into_iter()
+                    .filter_map(|(_, slug)| slug.map(str::to_string))
+                    .collect();
+                r.industry_slug = r.industry_slugs.first().cloned();
                 r.industry = Some(v);
             }
+            Column::CompanyLocation => {
+                let (city, state, country) = normalise::location(&v);
+                if let (Some(c), None) = (city, &r.city) {
+                    r.city = Some(c);
+                }
+                if let (Some(st), None) = (state, &r.us_state) {
+                    r.us_state = Some(st.to_string());
+                }
+                match (country, &r.country) {
+                    (Some(iso), None) => r.country = Some(iso.to_string()),
+                    (None, None) => {
+                        r.extra.insert("hq_location".into(), Value::String(v));
+                    }
+                    _ => {}
+                }
+            }
+            Column::Ignore => {}
             Column::Employees => {
                 if let Some((min, max)) = normalise::headcount(&v) {
                     r.employees_min = Some(min);

@@ -259,13 +259,7 @@ pub fn industry(raw: &str) -> Option<&'static str> {
     const ALIASES: &[(&str, &[&str])] = &[
         (
             "fintech",
-            &[
-                "fintech",
-                "financial technology",
-                "fin tech",
-                "payments",
-                "financial services",
-            ],
+            &["fintech", "financial technology", "fin tech", "payments"],
         ),
         (
             "devtools",
@@ -400,6 +394,61 @@ pub fn industry(raw: &str) -> Option<&'static str> {
         .or_else(|| SLUGS.iter().find(|s| **s == k).copied())
 }
 
+/// A multi-valued industries cell ("Artificial Intelligence, SaaS, Financial Services") → each
+/// item with the slug it names, if any. A cell that is one known industry as a whole stays one
+/// item ("Food, Beverages" is not split when the whole phrase is known).
+pub fn industries(raw: &str) -> Vec<(String, Option<&'static str>)> {
+    if let Some(slug) = industry(raw) {
+        return vec![(raw.trim().to_string(), Some(slug))];
+    }
+    let mut out: Vec<(String, Option<&'static str>)> = Vec::new();
+    for item in raw.split([',', ';', '|']) {
+        let item = item.trim();
+        if item.is_empty() {
+            continue;
+        }
+        let slug = industry(item);
+        let dup = out
+            .iter()
+            .any(|(i, s)| i.eq_ignore_ascii_case(item) || (slug.is_some() && *s == slug));
+        if !dup {
+            out.push((item.to_string(), slug));
+        }
+    }
+    out
+}
+
+/// "San Francisco, California, United States" → (city, US state, ISO country). The city is the
+/// first part when the cell has several and it is not itself a country; a lone part is only
+/// ever a country (it could as well be a region). Unrecognised parts give `None`, never a guess.
+pub fn location(raw: &str) -> (Option<String>, Option<&'static str>, Option<&'static str>) {
+    let parts: Vec<&str> = raw
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    // "Denver, CO": Colorado or Colombia? A two-letter code that is both is left unread.
+    let ambiguous = |p: &str| p.len() == 2 && us_state(p).is_some() && country(p).is_some();
+    let country_at = parts
+        .iter()
+        .rposition(|p| !ambiguous(p) && country(p).is_some());
+    let iso = country_at.and_then(|i| country(parts[i]));
+    let state = parts
+        .iter()
+        .enumerate()
+        .filter(|(i, p)| *i > 0 && Some(*i) != country_at && !ambiguous(p))
+        .find_map(|(_, p)| us_state(p))
+        .filter(|_| iso.is_none_or(|c| c == "US"));
+    let city = (parts.len() > 1 && country_at != Some(0) && us_state(parts[0]).is_none())
+        .then(|| parts[0].to_string());
+    (city, state, iso)
+}
+
+/// Whether a host is LinkedIn's (a company page is not the company's own domain).
+pub fn is_linkedin(host: &str) -> bool {
+    host == "linkedin.com" || host.ends_with(".linkedin.com")
+}
+
 /// "120", "1,200", "51-200", "10k", "1000+" → an inclusive range of headcount.
 pub fn headcount(raw: &str) -> Option<(u32, Option<u32>)> {
     let s = raw.trim().to_lowercase().replace([',', ' ', '_'], "");
@@ -468,6 +517,36 @@ mod tests {
         assert_eq!(funding_stage("Pre-Seed"), Some("pre_seed"));
         assert_eq!(industry("Developer Tools"), Some("devtools"));
         assert_eq!(industry("FinTech"), Some("fintech"));
+        // Financial services is not fintech: the source never said so.
+        assert_eq!(industry("Financial Services"), None);
+        let many = industries("Artificial Intelligence, Financial Services, SaaS, AI");
+        assert_eq!(
+            many,
+            vec![
+                ("Artificial Intelligence".to_string(), Some("ai")),
+                ("Financial Services".to_string(), None),
+                ("SaaS".to_string(), Some("saas")),
+            ]
+        );
+        assert_eq!(
+            location("San Francisco, California, United States"),
+            (Some("San Francisco".into()), Some("CA"), Some("US"))
+        );
+        assert_eq!(
+            location("Paris, Île-de-France, France"),
+            (Some("Paris".into()), None, Some("FR"))
+        );
+        assert_eq!(location("France"), (None, None, Some("FR")));
+        assert_eq!(location("Greater Lyon Area"), (None, None, None));
+        assert_eq!(location("Denver, CO"), (Some("Denver".into()), None, None));
+        assert_eq!(
+            location("Austin, TX, US"),
+            (Some("Austin".into()), Some("TX"), Some("US"))
+        );
+        assert_eq!(headcount("5001-10000"), Some((5001, Some(10_000))));
+        assert_eq!(headcount("1K-5K"), Some((1000, Some(5000))));
+        assert_eq!(headcount("10,001+ employees"), Some((10_001, None)));
+        assert_eq!(headcount("1,000 - 5,000"), Some((1000, Some(5000))));
         assert_eq!(headcount("51-200"), Some((51, Some(200))));
         assert_eq!(headcount("1,200"), Some((1200, Some(1200))));
         assert_eq!(headcount("10k+"), Some((10_000, None)));

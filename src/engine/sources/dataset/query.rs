@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use serde_json::{Value, json};
 
+use super::Record;
 use super::normalise::{self, fold};
 use super::roles::title_matches;
 use crate::engine::sources::LeadDraft;
@@ -60,6 +61,24 @@ fn s(v: &Option<String>) -> Option<Value> {
     v.as_ref().map(|s| Value::String(s.clone()))
 }
 
+/// The industry as the source states it: its slug when the cell is one known industry, its raw
+/// text when it is none, and for a multi-valued cell a list of each item's slug (or raw text).
+fn industry_value(x: &Record) -> Option<Value> {
+    let raw = x.industry.as_deref()?;
+    let items = normalise::industries(raw);
+    match items.as_slice() {
+        [] => None,
+        [(text, slug)] => Some(Value::String(
+            slug.map_or_else(|| text.clone(), str::to_string),
+        )),
+        many => Some(Value::Array(
+            many.iter()
+                .map(|(text, slug)| json!(slug.map_or_else(|| text.clone(), str::to_string)))
+                .collect(),
+        )),
+    }
+}
+
 fn company_facts(r: &SourcedRecord, out: &mut Vec<Fact>) {
     let o = origin(r);
     let x = &r.record;
@@ -75,12 +94,7 @@ fn company_facts(r: &SourcedRecord, out: &mut Vec<Fact>) {
     push(out, "company.hq_city", s(&x.city), &o);
     push(out, "company.hq_country", s(&x.country), &o);
     push(out, "fields.us_state", s(&x.us_state), &o);
-    push(
-        out,
-        "fields.industry",
-        s(&x.industry_slug).or_else(|| s(&x.industry)),
-        &o,
-    );
+    push(out, "fields.industry", industry_value(x), &o);
     let employees = match (x.employees_min, x.employees_max) {
         (Some(a), Some(b)) if a == b => Some(json!(a)),
         _ => s(&x.employees),
@@ -115,6 +129,15 @@ fn person_facts(r: &SourcedRecord) -> Vec<Fact> {
         push(&mut out, &format!("fields.{k}"), Some(v.clone()), &o);
     }
     out
+}
+
+/// The lead one row states by itself (a row of a file opened as a job): its company, its
+/// person if it names one, every value sourced to that row.
+pub fn row_draft(r: &SourcedRecord) -> LeadDraft {
+    let mut company = Vec::new();
+    company_facts(r, &mut company);
+    let person = r.record.full_name.is_some().then(|| person_facts(r));
+    draft(&company, person.as_deref(), &[])
 }
 
 /// Groups rows (in import order) into companies.
@@ -177,9 +200,20 @@ pub fn companies(rows: &[SourcedRecord]) -> Vec<CompanyFacts> {
 
 /// Whether the merged company's facts prove every ICP filter the datasets can speak to.
 pub fn matches(icp: &Icp, m: &Merged) -> bool {
-    let text = |p: &str| m.text(p).map(|t| fold(&t));
+    // A multi-valued field (industries) matches when any of its items does.
+    let values = |p: &str| -> Vec<String> {
+        match m.fields.get(p).map(|c| &c.value) {
+            Some(Value::Array(items)) => {
+                items.iter().filter_map(|v| v.as_str().map(fold)).collect()
+            }
+            _ => m.text(p).map(|t| fold(&t)).into_iter().collect(),
+        }
+    };
     let one_of = |p: &str, wanted: &[String]| {
-        wanted.is_empty() || text(p).is_some_and(|v| wanted.iter().any(|w| fold(w) == v))
+        wanted.is_empty()
+            || values(p)
+                .iter()
+                .any(|v| wanted.iter().any(|w| fold(w) == *v))
     };
     if !one_of("fields.industry", &icp.industries)
         || !one_of("company.hq_country", &wanted_countries(icp))

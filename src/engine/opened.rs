@@ -1,0 +1,290 @@
+//! `leadline open FILE`: a file's rows become a finished job of kind `import` (job metadata
+//! `kind = "import"`), so the leads table, filters, export and the push ledger (which keys pushes
+//! by job and lead) work on it exactly as on a research job's leads. Every lead is one row of the
+//! file, every value sourced to that row (`dataset://<name>#row=<n>`). Opening an unchanged file
+//! again (same rows, same mapping) reopens its job rather than making a second one.
+
+use std::path::Path;
+
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+use super::import::{ReadFile, dataset_name, read_file};
+use super::runner::{record_end, write_artifact};
+use super::sources::dataset::columns::Override;
+use super::sources::dataset::query::row_draft;
+use super::store::datasets::{self as ds, SourcedRecord};
+use super::{Engine, store};
+use crate::model::message::{MessageKind, Role};
+use crate::model::plan::{Intent, Step};
+use crate::model::{
+    Error, EventKind, Icp, Job, JobId, JobStatus, Lead, LeadId, Message, MessageId, Plan, PlanId,
+    Progress, Thread, ThreadId, Timestamp,
+};
+
+/// The job kind an opened file's job carries in its metadata.
+pub const IMPORT_KIND: &str = "import";
+
+/// What opening a file made.
+#[derive(Debug, Clone)]
+pub struct Opened {
+    pub job: Job,
+    pub read: ReadFile,
+    /// The same rows were opened before: this is that job.
+    pub reopened: bool,
+}
+
+impl Engine {
+    /// Reads `path` with the import mapping (and the user's corrections) and stores its rows as
+    /// a succeeded job of kind `import` in a new thread, all in one transaction.
+    pub async fn open_file(&self, path: &Path, overrides: &[Override]) -> Result<Opened, Error> {
+        let (p, o) = (path.to_path_buf(), overrides.to_vec());
+        let read = tokio::task::spawn_blocking(move || read_file(&p, &o))
+            .await
+            .map_err(|e| Error::internal(format!("reading the file failed: {e}")))??;
+        if read.records.is_empty() {
+            return Err(Error::invalid(format!(
+                "No row of {} names a company (name or domain){}. Check the column mapping, or correct it with --map \"HEADER=company.name\".",
+                read.file_name,
+                match read.bad_rows.first() {
+                    Some(b) => format!("; record {}: {}", b.line, b.reason),
+                    None => String::new(),
+                }
+            ))
+            .with_param("file"));
+        }
+        let (fingerprint, earlier) = self.opened_before(&read).await?;
+        if let Some(job) = earlier {
+            return Ok(Opened {
+                job,
+                read,
+                reopened: true,
+            });
+        }
+        let now = Timestamp::now();
+        let (thread_id, plan_id, job_id) =
+            (ThreadId::generate(), PlanId::generate(), JobId::generate());
+        let leads = leads_of(&read, path, &job_id, now);
+        let mut job = import_job(&job_id, &thread_id, &plan_id, path, &read, now);
+        job.metadata
+            .insert("fingerprint".into(), json!(fingerprint));
+        let plan = import_plan(&plan_id, &job_id, &thread_id, &read.file_name, now);
+        let (thread, asked) = opening_thread(&thread_id, &job_id, path, &read.file_name, now);
+        let written = write_artifact(self, &job_id, leads.clone(), false).await?;
+        let summary = format!(
+            "Opened {}: {} leads from {} rows{}.",
+            read.file_name,
+            leads.len(),
+            read.rows_read,
+            match read.bad_rows.len() {
+                0 => String::new(),
+                n => format!(", {n} skipped"),
+            }
+        );
+        let org = self.scope_org();
+        let rows = leads.len() as u64;
+        let stored = job.clone();
+        let job = self
+            .db(move |s| {
+                s.write(|tx| {
+                    store::threads::insert(tx, &org, &thread)?;
+                    store::messages::insert(tx, &asked)?;
+                    store::plans::insert(tx, &plan)?;
+                    store::jobs::insert(tx, &stored, 0)?;
+                    store::jobs::mark_started(tx, &stored.id, now, None, 1)?;
+                    let data =
+                        json!({"rows_captured": rows, "credits_used": 0, "progress": done()});
+                    let seq = store::events::append(tx, &stored.id, EventKind::Result, &data, now)?;
+                    store::leads::insert_batch(tx, &stored.id, &leads, 0, seq)?;
+                    record_end(
+                        tx,
+                        &stored,
+                        JobStatus::Succeeded,
+                        &summary,
+                        None,
+                        0,
+                        rows,
+                        done(),
+                        &written,
+                        now,
+                    )?;
+                    store::threads::touch(tx, &stored.thread_id, 1, Some(&stored.id), now)?;
+                    store::jobs::get(tx, &stored.id)
+                })
+            })
+            .await?;
+        self.announce();
+        Ok(Opened {
+            job,
+            read,
+            reopened: false,
+        })
+    }
+}
+
+impl Engine {
+    /// The content fingerprint of a read file (its rows and mapping) and the job an earlier
+    /// `open` of the same content made, if any: reopening it keeps its push ledger, so a second
+    /// push updates instead of creating.
+    async fn opened_before(&self, read: &ReadFile) -> Result<(String, Option<Job>), Error> {
+        let mut h = Sha256::new();
+        h.update(ds::fingerprint(&read.records).as_bytes());
+        h.update(
+            serde_json::to_string(&read.mapping)
+                .unwrap_or_default()
+                .as_bytes(),
+        );
+        let fingerprint = hex::encode(h.finalize());
+        let (org, fp) = (self.scope_org(), fingerprint.clone());
+        let earlier = self
+            .db(move |s| {
+                s.read(
+                    |c| match store::jobs::opened_with_fingerprint(c, &org, &fp)? {
+                        Some(id) => store::jobs::get(c, &id).map(Some),
+                        None => Ok(None),
+                    },
+                )
+            })
+            .await?;
+        Ok((fingerprint, earlier))
+    }
+}
+
+/// One lead per record, each sourced to its own row.
+fn leads_of(read: &ReadFile, path: &Path, job_id: &JobId, now: Timestamp) -> Vec<Lead> {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = Some(dataset_name(&stem))
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| "file".into());
+    read.records
+        .iter()
+        .map(|r| {
+            let draft = row_draft(&SourcedRecord {
+                dataset: name.clone(),
+                file_name: read.file_name.clone(),
+                imported_at: now.millis(),
+                record: r.clone(),
+            });
+            Lead {
+                id: LeadId::generate(),
+                object: "lead".into(),
+                job_id: job_id.clone(),
+                company: draft.company,
+                person: draft.person,
+                fields: draft.fields,
+                sources: draft.sources,
+                confidence: draft.confidence.clamp(0.0, 1.0),
+                // A user's own file is real data, not the synthetic test-mode source.
+                livemode: true,
+            }
+        })
+        .collect()
+}
+
+/// The thread an opened file gets, with the user's "Open FILE" message.
+fn opening_thread(
+    thread_id: &ThreadId,
+    job_id: &JobId,
+    path: &Path,
+    file_name: &str,
+    now: Timestamp,
+) -> (Thread, Message) {
+    let thread = Thread {
+        id: thread_id.clone(),
+        object: "thread".into(),
+        title: format!("Opened {file_name}"),
+        created_at: now,
+        updated_at: now,
+        message_count: 0,
+        last_job_id: None,
+        metadata: Map::new(),
+        last_job_status: None,
+    };
+    let asked = Message {
+        id: MessageId::generate(),
+        object: "message".into(),
+        thread_id: thread_id.clone(),
+        role: Role::User,
+        kind: MessageKind::Text,
+        content: format!("Open {}", path.display()),
+        plan_id: None,
+        job_id: Some(job_id.clone()),
+        created_at: now,
+    };
+    (thread, asked)
+}
+
+fn done() -> Progress {
+    Progress {
+        step: 1,
+        total: 1,
+        percent: 100,
+    }
+}
+
+fn import_job(
+    id: &JobId,
+    thread: &ThreadId,
+    plan: &PlanId,
+    path: &Path,
+    read: &ReadFile,
+    now: Timestamp,
+) -> Job {
+    let mut metadata = Map::new();
+    metadata.insert("kind".into(), json!(IMPORT_KIND));
+    metadata.insert("file".into(), json!(path.display().to_string()));
+    if let Some(e) = &read.export {
+        metadata.insert("export".into(), json!(e));
+    }
+    Job {
+        id: id.clone(),
+        object: "job".into(),
+        thread_id: thread.clone(),
+        plan_id: plan.clone(),
+        status: JobStatus::Running,
+        progress: Progress::default(),
+        started_at: Some(now),
+        finished_at: None,
+        credits_used: 0,
+        artifact: None,
+        summary: None,
+        error: None,
+        metadata,
+        livemode: true,
+        created_at: now,
+        rows_captured: 0,
+        max_credits: None,
+        superseded_by: None,
+    }
+}
+
+fn import_plan(id: &PlanId, job: &JobId, thread: &ThreadId, file: &str, now: Timestamp) -> Plan {
+    Plan {
+        id: id.clone(),
+        object: "plan".into(),
+        job_id: job.clone(),
+        title: format!("Open {file}"),
+        steps: vec![Step {
+            id: "stp_1".into(),
+            title: format!("Read {file}"),
+            intent: Intent::Discover,
+            task: "Read every row with the import column mapping; each row is one lead.".into(),
+            expected_columns: Vec::new(),
+            roles: Vec::new(),
+        }],
+        credits_estimate: 0,
+        created_at: now,
+        thread_id: thread.clone(),
+        icp: Icp::default(),
+        notes: Vec::new(),
+        replaces: None,
+    }
+}
+
+/// Whether a job is an opened file's.
+pub fn is_import(job: &Job) -> bool {
+    job.metadata.get("kind").and_then(Value::as_str) == Some(IMPORT_KIND)
+}

@@ -229,7 +229,7 @@ impl Engine {
 
     /// The pushes recorded for a job, newest first.
     pub async fn pushes(&self, job: &JobId) -> Result<Vec<PushResult>, Error> {
-        let (id, org) = (job.clone(), self.org().clone());
+        let (id, org) = (job.clone(), self.scope_org());
         self.db(move |s| {
             s.read(|c| {
                 Scope(&org).job(c, &id)?;
@@ -240,7 +240,7 @@ impl Engine {
     }
 
     async fn push_inputs(&self, job: &JobId) -> Result<(Job, String, Vec<Lead>), Error> {
-        let (id, org) = (job.clone(), self.org().clone());
+        let (id, org) = (job.clone(), self.scope_org());
         self.db(move |s| {
             s.read(|c| {
                 Scope(&org).job(c, &id)?;

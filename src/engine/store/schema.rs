@@ -174,4 +174,6 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (job_id, ordinal)
     ) WITHOUT ROWID;
     "#,
+    // 7: the scope an idempotent request needed, so a replay can re-check the caller's.
+    "ALTER TABLE idempotency ADD COLUMN scope TEXT;",
 ];

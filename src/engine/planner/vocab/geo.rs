@@ -1,6 +1,6 @@
 //! Place vocabularies beyond the ISO table: what people call countries in passing (adjectives,
-//! short forms), the fixed region codes, and major cities. Regions stay regions (planner.md):
-//! nothing here expands a region into countries.
+//! short forms), the fixed region codes, and major cities. Regions stay regions (docs/planner.md,
+//! "Places"): nothing here expands a region into countries.
 
 /// Extra names and adjectives for countries. A leading `=` means the alias only counts when typed
 /// exactly in that case ("US" is a country, "us" is a pronoun).
@@ -148,7 +148,7 @@ pub const COUNTRY_ALIASES: &[(&str, &[&str])] = &[
     ("VA", &["vatican"]),
 ];
 
-/// The region codes of planner.md and what people call them.
+/// The region codes of docs/planner.md ("Places") and what people call them.
 pub const REGIONS: &[(&str, &str, &[&str])] = &[
     ("EU", "the EU", &["eu", "e.u.", "european union"]),
     (

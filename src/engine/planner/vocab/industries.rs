@@ -1,4 +1,4 @@
-//! The industry slugs of planner.md and the phrasings people use for them.
+//! The industry slugs of docs/planner.md ("Industries") and the phrasings people use for them.
 
 /// Every slug the ICP may carry, with a short label for plan titles.
 pub const INDUSTRIES: &[(&str, &str)] = &[

@@ -48,7 +48,7 @@ pub const SOURCES: &[(&str, &[&str])] = &[
     ("news", &["news", "press releases"]),
 ];
 
-/// Departments `team_size` may be keyed by (planner.md).
+/// Departments `team_size` may be keyed by (docs/planner.md, "Sizes: employees and team_size").
 pub const DEPARTMENTS: &[&str] = &[
     "engineering",
     "sales",
@@ -74,7 +74,7 @@ pub const FUNDING_STAGES: &[&str] = &[
     "bootstrapped",
 ];
 
-/// Region codes (planner.md).
+/// Region codes (docs/planner.md, "Places").
 pub const REGION_CODES: &[&str] = &[
     "EU", "EUROPE", "DACH", "NORDICS", "BENELUX", "NA", "LATAM", "APAC", "SEA", "MENA",
 ];

@@ -1,7 +1,7 @@
 //! Role vocabulary: C-level titles, the functions that follow "VP", "Head of" and "Director of",
 //! and the nouns that make a phrase a job title.
 
-/// C-level acronyms of planner.md and their long forms (lower case, as typed).
+/// C-level acronyms of docs/planner.md ("Roles") and their long forms (lower case, as typed).
 pub const C_LEVEL: &[(&str, &[&str])] = &[
     ("CEO", &["chief executive officer", "chief executive"]),
     (

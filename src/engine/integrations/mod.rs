@@ -120,6 +120,9 @@ pub fn not_configured(provider: &str, section: &str, keys: &[&str], hint: &str) 
 pub struct Unit {
     pub items: Vec<ItemKey>,
     pub request: PlannedRequest,
+    /// Further requests the unit makes after `request`, in order (HubSpot's search, write and
+    /// link steps); a dry run lists them too.
+    pub also: Vec<PlannedRequest>,
 }
 
 /// Everything a push would do: its requests, and the items it cannot send (with why).
@@ -202,6 +205,9 @@ pub struct PushContext<'a> {
     /// The request's list/campaign/workflow (or path, for `file`), else the configured default.
     pub list_id: Option<&'a str>,
     pub mapping: Option<&'a serde_json::Map<String, Value>>,
+    /// Items an earlier push of the same (job, provider, mode) delivered: a target that packs
+    /// several items into one request leaves them out, so a retry resends only what failed.
+    pub sent: &'a std::collections::HashSet<ItemKey>,
 }
 
 /// A provider leads can be pushed to.

@@ -269,6 +269,7 @@ impl PushTarget for Webhook {
                     }),
                 },
                 items: chunk.items,
+                also: Vec::new(),
             });
         }
         Ok(planned)

@@ -23,6 +23,7 @@ mod planner_heldout;
 mod planner_llm;
 mod planner_props;
 mod push_e2e;
+mod push_hubspot;
 mod push_providers;
 mod remote_client;
 mod serve_process;

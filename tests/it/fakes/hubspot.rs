@@ -103,20 +103,24 @@ fn open(
     path: &str,
     headers: &HeaderMap,
     body: &[u8],
-) -> Result<(Answer, Value), Response> {
+) -> Result<(Answer, Value), Box<Response>> {
     state.record(path, headers, body);
     if let Some(r) = state.check_auth(headers) {
-        return Err(r);
+        return Err(Box::new(r));
     }
     let answer = state.next_answer();
     if let Some(r) = scripted(answer) {
-        return Err(r);
+        return Err(Box::new(r));
     }
     match serde_json::from_slice::<Value>(body) {
         Ok(v) => Ok((answer, v)),
         Err(_) => {
             state.violation(format!("{path}: the body is not JSON"));
-            Err(hubspot_error(400, "VALIDATION_ERROR", "Invalid input JSON"))
+            Err(Box::new(hubspot_error(
+                400,
+                "VALIDATION_ERROR",
+                "Invalid input JSON",
+            )))
         }
     }
 }
@@ -132,7 +136,7 @@ async fn search(Extract(state): Extract<Arc<State>>, headers: HeaderMap, body: B
     let _in_flight = state.enter().await;
     let (_, q) = match open(&state, "/crm/v3/objects/companies/search", &headers, &body) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let filters = q
         .pointer("/filterGroups/0/filters/0")
@@ -234,7 +238,7 @@ async fn batch(
     let path = format!("/crm/v3/objects/{kind}/batch/{op}");
     let (answer, top) = match open(&state, &path, &headers, &body) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     match (kind.as_str(), op.as_str()) {
         ("companies", "upsert") => {
@@ -413,7 +417,7 @@ async fn associate(
     let path = "/crm/v4/associations/contacts/companies/batch/associate/default";
     let (_, top) = match open(&state, path, &headers, &body) {
         Ok(x) => x,
-        Err(r) => return r,
+        Err(r) => return *r,
     };
     let inputs = top["inputs"].as_array().cloned().unwrap_or_default();
     if inputs.is_empty() || inputs.len() > 100 {

@@ -149,13 +149,13 @@ impl HubSpot {
                 page = wire::search_page(&resp.json()?);
                 page.as_ref().map(|_| UnitResult::default())
             });
-            let Some((pairs, next)) = page else {
+            let Some(page) = page else {
                 return Err(failed);
             };
-            for (domain, id) in pairs {
+            for (domain, id) in page.found {
                 found.entry(domain).or_insert(id);
             }
-            match next {
+            match page.after {
                 Some(n) => after = Some(n),
                 None => break,
             }

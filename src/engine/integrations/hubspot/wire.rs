@@ -38,8 +38,16 @@ pub fn search_body(domains: &[String], after: Option<&str>) -> Value {
     body
 }
 
-/// One search page: (domain, id) pairs and the next page's cursor.
-pub fn search_page(answer: &Value) -> Option<(Vec<(String, String)>, Option<String>)> {
+/// One page of a company search.
+pub struct SearchPage {
+    /// (lowercased domain, company id), in the order HubSpot gave them.
+    pub found: Vec<(String, String)>,
+    /// The next page's cursor.
+    pub after: Option<String>,
+}
+
+/// One search page, or `None` when the answer has no `results` array.
+pub fn search_page(answer: &Value) -> Option<SearchPage> {
     let mut found = Vec::new();
     for r in answer.get("results")?.as_array()? {
         let id = id_text(r.get("id"))?;
@@ -55,7 +63,7 @@ pub fn search_page(answer: &Value) -> Option<(Vec<(String, String)>, Option<Stri
     let after = answer
         .pointer("/paging/next/after")
         .and_then(|a| id_text(Some(a)));
-    Some((found, after))
+    Some(SearchPage { found, after })
 }
 
 /// HubSpot ids are strings in v3 and numbers in v4 answers.

@@ -397,15 +397,21 @@ async fn the_webhook_is_signed_like_the_reference_and_carries_the_leads() {
     fakes::webhook::verify(&r.headers, &r.body, SECRET).expect("valid signature");
     assert!(fakes::webhook::verify(&r.headers, &r.body, "another secret").is_err());
     let event = r.json().unwrap();
-    assert_eq!(event["type"], "leads.pushed");
-    assert_eq!(r.headers["leadex-event"], "leads.pushed");
-    assert_eq!(r.headers["leadex-delivery"], event["id"].as_str().unwrap());
-    assert!(event["id"].as_str().unwrap().starts_with("dlv_"));
-    assert_eq!(event["data"]["job_id"], rig.job.to_string());
-    assert_eq!(event["data"]["mode"], "contacts");
+    // The reference's envelope: an evt_ id, a type from its catalogue, the payload in data.object.
+    assert_eq!(event["type"], "leads.delivered");
+    assert_eq!(r.headers["leadex-event"], "leads.delivered");
+    let id = event["id"].as_str().unwrap();
+    assert!(id.starts_with("evt_"), "{id}");
+    assert_eq!(
+        r.headers["leadex-delivery"],
+        id.replacen("evt_", "dlv_", 1).as_str()
+    );
+    let object = &event["data"]["object"];
+    assert_eq!(object["object"], "lead_delivery");
+    assert_eq!(object["job_id"], rig.job.to_string());
+    assert_eq!(object["mode"], "contacts");
     let leads = rig.leads().await;
-    let sent: Vec<Lead> =
-        serde_json::from_value(event["data"]["leads"].clone()).expect("lead objects");
+    let sent: Vec<Lead> = serde_json::from_value(object["leads"].clone()).expect("lead objects");
     assert_eq!(sent, leads, "the canonical lead objects, in order");
 
     // Companies mode carries company objects.
@@ -418,8 +424,8 @@ async fn the_webhook_is_signed_like_the_reference_and_carries_the_leads() {
         .expect("push companies");
     assert!(result.created >= 1);
     let event = rig.fake.requests()[1].json().unwrap();
-    assert!(event["data"].get("leads").is_none());
-    let company = &event["data"]["companies"][0];
+    assert!(event["data"]["object"].get("leads").is_none());
+    let company = &event["data"]["object"]["companies"][0];
     assert_eq!(company["object"], "company");
     assert!(company["id"].as_str().unwrap().starts_with("company:"));
     assert!(company["name"].is_string());

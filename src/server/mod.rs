@@ -10,6 +10,7 @@ pub mod keys;
 mod ratelimit;
 mod routes;
 mod signing;
+mod webhooks;
 
 use std::net::SocketAddr;
 use std::sync::Arc;

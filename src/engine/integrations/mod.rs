@@ -75,6 +75,8 @@ pub struct IntegrationSettings {
     pub concurrency: usize,
     /// Modern Leads' pacing and batch polling (the provider's published limits by default).
     pub modernleads: modernleads::Tuning,
+    /// How hard a Leadex webhook delivery tries (`crate::engine::webhooks`).
+    pub deliveries: crate::net::retry::RetryPolicy,
 }
 
 impl Default for IntegrationSettings {
@@ -91,6 +93,7 @@ impl IntegrationSettings {
             secrets: Secrets::Environment,
             concurrency: DEFAULT_CONCURRENCY,
             modernleads: modernleads::Tuning::default(),
+            deliveries: crate::engine::webhooks::DELIVERY_RETRY,
         }
     }
 

@@ -60,7 +60,10 @@ pub async fn approve(
     Body(req): Body<Approve>,
 ) -> ApiResult<Json<Job>> {
     c.require(Scope::Run)?;
-    Ok(Json(c.engine.approve(&id, req).await?))
+    let hooks = c.engine.job_webhooks(req.webhook_url.as_deref()).await?;
+    let job = c.engine.approve(&id, req).await?;
+    c.engine.watch_job(hooks, &job);
+    Ok(Json(job))
 }
 
 pub async fn stop(c: Caller, Id(id): Id<JobId>) -> ApiResult<Json<Job>> {

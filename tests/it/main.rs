@@ -34,4 +34,5 @@ mod server_modes;
 mod terminal_safety;
 mod tui_local;
 mod tui_tmux;
+mod webhooks;
 mod wire_shapes;

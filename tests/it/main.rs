@@ -31,6 +31,7 @@ mod serve_shutdown;
 mod server_api;
 mod server_idempotency;
 mod server_modes;
+mod stream_stop;
 mod terminal_safety;
 mod tui_local;
 mod tui_tmux;

@@ -86,7 +86,7 @@ pub async fn logs(c: Caller, Id(id): Id<JobId>, params: Params) -> ApiResult<Jso
 }
 
 /// SSE: stored events after `Last-Event-ID`, then live ones; `id:` on each, a `:ping` comment
-/// between them, and the stream closes after `done` or `error`.
+/// between them, and the stream closes after `done`, `error` or `stopped`.
 pub async fn stream(
     State(s): State<AppState>,
     c: Caller,
@@ -113,7 +113,7 @@ pub async fn stream(
             Ok(match item {
                 Ok(e) => SseEvent::default()
                     .id(e.id.to_string())
-                    .event(e.kind.as_str())
+                    .event(e.kind.sse_name(&e.data))
                     .data(serde_json::to_string(&e.data).unwrap_or_else(|_| "{}".into())),
                 // A store failure mid-stream: tell the client (it will reconnect and resume).
                 Err(err) => SseEvent::default().comment(format!(

@@ -412,3 +412,54 @@ async fn a_failing_receiver_is_retried_with_backoff_and_the_log_says_how_it_ende
     let (_, all) = call(&s, &s.key, Method::GET, "/webhook_deliveries", None).await;
     assert_eq!(all["data"].as_array().unwrap().len(), 2);
 }
+
+#[tokio::test]
+async fn a_delivery_left_pending_by_a_killed_server_is_marked_failed_at_the_next_start() {
+    use leadline::engine::store::webhooks::{DeliveryRow, insert_delivery};
+    let s = server().await;
+    let endpoint = register(&s, json!({"url": "https://hooks.example.com/x"})).await;
+    let whk = endpoint["id"].as_str().unwrap().to_string();
+    // What a process killed between two tries leaves behind.
+    let now = leadline::model::Timestamp::now();
+    let row = DeliveryRow {
+        id: "dlv_left_behind".into(),
+        webhook_id: Some(whk.clone()),
+        event_id: "evt_left_behind".into(),
+        event_type: "job.succeeded".into(),
+        status: "pending".into(),
+        attempts: 2,
+        response_status: Some(503),
+        error: None,
+        created_at: now,
+        updated_at: now,
+    };
+    s.engine
+        .store()
+        .write(|c| insert_delivery(c, &OrgId::local(), &row))
+        .unwrap();
+    // The next start of the server over the same data.
+    leadline::server::router(
+        s.engine.clone(),
+        ServerOptions::default(),
+        "http://127.0.0.1:1".into(),
+    )
+    .unwrap();
+    let (_, page) = call(
+        &s,
+        &s.key,
+        Method::GET,
+        &format!("/webhooks/{whk}/deliveries"),
+        None,
+    )
+    .await;
+    let d = &page["data"][0];
+    assert_eq!(
+        (d["id"].clone(), d["status"].clone()),
+        (json!("dlv_left_behind"), json!("failed")),
+        "{page}"
+    );
+    assert!(
+        d["error"].as_str().unwrap().contains("server stopped"),
+        "{d}"
+    );
+}

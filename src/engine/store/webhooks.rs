@@ -153,3 +153,14 @@ pub fn deliveries(
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
+
+/// Deliveries a stopped process left `pending` (their retries lived in its memory) become
+/// `failed`, saying why, so the log never shows a delivery waiting that nothing will make.
+pub fn abandon_pending(c: &Connection, now: Timestamp) -> Result<usize, Error> {
+    Ok(c.execute(
+        "UPDATE webhook_deliveries SET status = 'failed', updated_at = ?1,
+             error = 'the server stopped before this delivery was made; it is not retried'
+         WHERE status = 'pending'",
+        [now.millis()],
+    )?)
+}

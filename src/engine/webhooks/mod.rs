@@ -280,6 +280,12 @@ impl Engine {
     }
 }
 
+/// At start-up: deliveries an earlier process left pending are marked failed (see
+/// [`store::webhooks::abandon_pending`]).
+pub fn abandon_pending(store: &store::Store) -> Result<usize, Error> {
+    store.write(|c| store::webhooks::abandon_pending(c, Timestamp::now()))
+}
+
 /// The catalogue as the API lists it.
 pub fn catalogue() -> Value {
     let data: Vec<Value> = CATALOGUE

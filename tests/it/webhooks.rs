@@ -438,7 +438,7 @@ async fn a_delivery_left_pending_by_a_killed_server_is_marked_failed_at_the_next
         .write(|c| insert_delivery(c, &OrgId::local(), &row))
         .unwrap();
     // The next start of the server over the same data.
-    leadline::server::router(
+    let _restarted = leadline::server::router(
         s.engine.clone(),
         ServerOptions::default(),
         "http://127.0.0.1:1".into(),

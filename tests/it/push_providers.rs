@@ -901,7 +901,7 @@ async fn leads_without_what_a_provider_requires_are_skipped_with_a_reason() {
             mode,
             list_id: None,
             mapping: None,
-            sent: &std::collections::HashSet::new(),
+            sent: &std::collections::HashMap::new(),
         };
         let planned = target.plan(&ctx, &leads).unwrap();
         assert_eq!(planned.skipped.len(), 1, "{provider} {mode}");
@@ -937,7 +937,7 @@ async fn leads_without_what_a_provider_requires_are_skipped_with_a_reason() {
         mode: PushMode::Contacts,
         list_id: None,
         mapping: Some(&mapping),
-        sent: &std::collections::HashSet::new(),
+        sent: &std::collections::HashMap::new(),
     };
     let planned = target.plan(&ctx, &leads).unwrap();
     assert!(planned.skipped.is_empty());

@@ -208,9 +208,11 @@ pub struct PushContext<'a> {
     /// The request's list/campaign/workflow (or path, for `file`), else the configured default.
     pub list_id: Option<&'a str>,
     pub mapping: Option<&'a serde_json::Map<String, Value>>,
-    /// Items an earlier push of the same (job, provider, mode) delivered: a target that packs
-    /// several items into one request leaves them out, so a retry resends only what failed.
-    pub sent: &'a std::collections::HashSet<ItemKey>,
+    /// Items an earlier push of the same (job, provider, mode) delivered, with the provider's
+    /// id for them when it gave one: a target that packs several items into one request leaves
+    /// them out, so a retry resends only what failed (HubSpot still links such a contact to a
+    /// company sent now).
+    pub sent: &'a HashMap<ItemKey, Option<String>>,
 }
 
 /// A provider leads can be pushed to.

@@ -37,10 +37,10 @@ impl Engine {
         let target = super::target(&self.inner.options.integrations, request.provider)?;
         let (row, ledger) = self.load_ledger(&job.id, &request).await?;
         let mut sent = drop_sent(&mut leads, request.mode, &ledger);
-        let done: HashSet<ItemKey> = ledger
+        let done: HashMap<ItemKey, Option<String>> = ledger
             .iter()
             .filter(|(_, r)| r.is_done())
-            .map(|(k, _)| ItemKey(k.clone()))
+            .map(|(k, r)| (ItemKey(k.clone()), r.external_id.clone()))
             .collect();
         let ctx = PushContext {
             job: &job,

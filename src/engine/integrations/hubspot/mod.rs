@@ -96,15 +96,17 @@ impl HubSpot {
             rows.iter().filter_map(|r| r.company.as_ref()).collect();
         let contacts: Vec<&(ItemKey, Value)> =
             rows.iter().filter_map(|r| r.contact.as_ref()).collect();
+        // `from` is the contact's email (its id once upserted) or its stored HubSpot id.
         let links: Vec<(ItemKey, Value)> = rows
             .iter()
             .filter_map(|r| {
-                let (item, input) = r.contact.as_ref()?;
                 let domain = r.domain.as_ref()?;
-                Some((
-                    item.clone(),
-                    json!({"from": {"id": input["id"]}, "to": {"id": domain}}),
-                ))
+                let (item, from) = match (&r.contact, &r.stored_contact) {
+                    (Some((item, input)), _) => (item.clone(), input["id"].clone()),
+                    (None, Some(id)) => (ItemKey(String::new()), json!(id)),
+                    (None, None) => return None,
+                };
+                Some((item, json!({"from": {"id": from}, "to": {"id": domain}})))
             })
             .collect();
         let items: Vec<ItemKey> = companies
@@ -144,7 +146,11 @@ impl HubSpot {
         if !links.is_empty() {
             requests.push(request(
                 wire::ASSOCIATE,
-                links.iter().map(|(i, _)| i).collect(),
+                links
+                    .iter()
+                    .map(|(i, _)| i)
+                    .filter(|i| !i.0.is_empty())
+                    .collect(),
                 json!({"inputs": links.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>()}),
             ));
         }
@@ -170,6 +176,9 @@ struct Row {
     contact: Option<(ItemKey, Value)>,
     company: Option<(ItemKey, Value)>,
     domain: Option<String>,
+    /// The HubSpot id of this lead's contact, stored by an earlier push, when only its company
+    /// goes now.
+    stored_contact: Option<String>,
 }
 
 fn contact_properties(ctx: &PushContext<'_>, lead: &Lead) -> Map<String, Value> {
@@ -237,13 +246,25 @@ impl PushTarget for HubSpot {
             } else {
                 None
             };
-            if contact.is_none() && company.is_none() {
+            // A contact an earlier push stored whose company goes now (it failed then) is
+            // linked to it by the id HubSpot gave the contact, without sending the contact again.
+            let stored_contact = if contact.is_none()
+                && ctx.mode == crate::model::push::PushMode::Both
+                && !ctx.sent.contains_key(&ItemKey::company(lead))
+            {
+                ctx.sent.get(&ItemKey::contact(lead)).cloned().flatten()
+            } else {
+                None
+            };
+            let link_only = stored_contact.is_some() && support::domain(lead).is_some();
+            if contact.is_none() && company.is_none() && !link_only {
                 continue;
             }
             rows.push(Row {
                 domain: support::domain(lead),
                 contact,
                 company,
+                stored_contact,
             });
         }
         for chunk in rows.chunks(BATCH) {
@@ -265,7 +286,7 @@ fn contact_input(
     planned: &mut Planned,
 ) -> Option<(ItemKey, Value)> {
     let item = ItemKey::contact(lead);
-    if ctx.sent.contains(&item) {
+    if ctx.sent.contains_key(&item) {
         return None;
     }
     let props = contact_properties(ctx, lead);
@@ -303,7 +324,7 @@ fn company_input(
     planned: &mut Planned,
 ) -> Option<(ItemKey, Value)> {
     let item = ItemKey::company(lead);
-    if !seen.insert(item.clone()) || ctx.sent.contains(&item) {
+    if !seen.insert(item.clone()) || ctx.sent.contains_key(&item) {
         return None;
     }
     let props = company_properties(ctx, lead);

@@ -95,9 +95,26 @@ impl HubSpot {
                 }
             }
         }
-        let Some(upsert) = find(wire::UPSERT) else {
-            return steps.finish();
-        };
+        let mut contacts = HashMap::new();
+        if let Some(upsert) = find(wire::UPSERT) {
+            self.contacts_step(upsert, &mut contacts, &mut steps).await;
+            if steps.fatal.is_some() {
+                return steps.finish();
+            }
+        }
+        if let Some(links) = find(wire::ASSOCIATE) {
+            self.associate(links, &contacts, &mut steps).await;
+        }
+        steps.finish()
+    }
+
+    /// Upserts the contacts by email; their ids go to `contacts` (by email) for the links.
+    async fn contacts_step(
+        &self,
+        upsert: &PlannedRequest,
+        contacts: &mut HashMap<String, (ItemKey, String)>,
+        steps: &mut Steps,
+    ) {
         let inputs: Vec<Input> = inputs_of(upsert)
             .into_iter()
             .map(|body| Input {
@@ -111,12 +128,8 @@ impl HubSpot {
             })
             .collect();
         let written = self
-            .write(wire::UPSERT, inputs, wire::echo_email, &mut steps)
+            .write(wire::UPSERT, inputs, wire::echo_email, steps)
             .await;
-        if steps.fatal.is_some() {
-            return steps.finish();
-        }
-        let mut contacts = HashMap::new();
         for (input, result) in written {
             let outcome = wire::upsert_outcome(&result);
             if let Some(id) = wire::id_text(result.get("id")) {
@@ -124,10 +137,6 @@ impl HubSpot {
             }
             steps.outcomes.push((input.item, outcome));
         }
-        if let Some(links) = find(wire::ASSOCIATE) {
-            self.associate(links, &contacts, &mut steps).await;
-        }
-        steps.finish()
     }
 
     /// Company ids by domain for `domains`, the oldest record where a domain has several (the
@@ -282,7 +291,7 @@ impl HubSpot {
         let known = self.companies.lock().await.clone();
         let mut links = Vec::new();
         for link in inputs_of(planned) {
-            let email = link
+            let from = link
                 .pointer("/from/id")
                 .and_then(Value::as_str)
                 .map(wire::norm);
@@ -290,13 +299,20 @@ impl HubSpot {
                 .pointer("/to/id")
                 .and_then(Value::as_str)
                 .map(wire::norm);
-            let (Some((item, contact)), Some(company)) = (
-                email.and_then(|e| contacts.get(&e)),
-                domain.and_then(|d| known.get(&d)),
-            ) else {
+            let Some(company) = domain.and_then(|d| known.get(&d)) else {
                 continue;
             };
-            links.push((item.clone(), contact.clone(), company.clone()));
+            // An email is a contact upserted just now; anything else is the HubSpot id an
+            // earlier push stored (its item is not in this unit, so it has no outcome to change).
+            let contact = match from {
+                Some(f) if f.contains('@') => contacts.get(&f).cloned(),
+                Some(id) => Some((ItemKey(String::new()), id)),
+                None => None,
+            };
+            let Some((item, contact)) = contact else {
+                continue;
+            };
+            links.push((item, contact, company.clone()));
         }
         if links.is_empty() {
             return;

@@ -176,6 +176,25 @@ async fn endpoints_are_registered_listed_and_deleted_within_their_organisation()
     let (_, list) = call(&s, &s.key, Method::GET, "/webhooks", None).await;
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
     assert!(list["data"][0].get("signing_secret").is_none(), "{list}");
+    // A hostile description is stored without its escape sequences.
+    let odd = register(
+        &s,
+        json!({"url": "https://hooks.example.com/odd", "description": "crm\u{1b}[2J\u{1b}]0;pwned\u{7} hook"}),
+    )
+    .await;
+    let d = odd["description"].as_str().unwrap();
+    assert!(
+        !d.contains('\u{1b}') && !d.contains('\u{7}') && d.contains("crm"),
+        "{d:?}"
+    );
+    call(
+        &s,
+        &s.key,
+        Method::DELETE,
+        &format!("/webhooks/{}", odd["id"].as_str().unwrap()),
+        None,
+    )
+    .await;
 
     // Bad input names what was wrong.
     for (body, param) in [

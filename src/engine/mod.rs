@@ -18,6 +18,7 @@ mod recovery;
 mod runner;
 pub mod sources;
 pub mod store;
+pub mod webhooks;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};

@@ -22,6 +22,9 @@ pub enum EventKind {
     Done,
 }
 
+/// The SSE event that ends a stopped job's stream.
+pub const STOPPED: &str = "stopped";
+
 impl EventKind {
     pub fn as_str(self) -> &'static str {
         match self {
@@ -45,6 +48,18 @@ impl EventKind {
         ]
         .into_iter()
         .find(|k| k.as_str() == raw)
+        // A stopped job's stream ends with `event: stopped` (the reference closes streams "on
+        // done, error, or stopped"); its data is the `done` payload with `status: "stopped"`.
+        .or((raw == STOPPED).then_some(Self::Done))
+    }
+
+    /// The SSE event name: `stopped` for the end of a stopped job, else [`Self::as_str`].
+    pub fn sse_name(self, data: &serde_json::Value) -> &'static str {
+        if self == Self::Done && data.get("status").and_then(|s| s.as_str()) == Some("stopped") {
+            STOPPED
+        } else {
+            self.as_str()
+        }
     }
 
     /// The stream closes after these.

@@ -10,6 +10,7 @@ pub mod keys;
 mod ratelimit;
 mod routes;
 mod signing;
+mod webhooks;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -80,6 +81,7 @@ fn router_with(
     let signer = signing::Signer::load(engine.store())?;
     // Claims held by a process that died mid-request would refuse every retry for a day.
     idempotency::release_stale(engine.store())?;
+    crate::engine::webhooks::abandon_pending(engine.store())?;
     let state = AppState {
         limiter: Arc::new(ratelimit::RateLimiter::new(options.rate_limit_per_minute)),
         auth_failures: Arc::new(ratelimit::RateLimiter::new(options.failed_auth_per_minute)),

@@ -328,7 +328,7 @@ async fn hubspot_upserts_contacts_by_email_and_companies_by_domain_in_batches_of
     let reqs = rig.fake.requests();
     let contacts: Vec<_> = reqs
         .iter()
-        .filter(|r| r.path.contains("/contacts/"))
+        .filter(|r| r.path.ends_with("/contacts/batch/upsert"))
         .collect();
     assert!(n > 100);
     assert_eq!(contacts.len(), 2, "{n} contacts = 100 + the rest");
@@ -349,12 +349,23 @@ async fn hubspot_upserts_contacts_by_email_and_companies_by_domain_in_batches_of
     assert_eq!(input["properties"]["company"], lead.company.name.as_str());
     let company_input = &reqs
         .iter()
-        .find(|r| r.path.contains("/companies/"))
+        .find(|r| r.path.ends_with("/companies/batch/create"))
         .unwrap()
         .json()
         .unwrap()["inputs"][0]
         .clone();
-    assert_eq!(company_input["idProperty"], "domain");
+    assert!(company_input["properties"]["domain"].is_string());
+    assert!(company_input.get("idProperty").is_none());
+    assert!(
+        reqs.iter()
+            .all(|r| !r.path.ends_with("/batch/upsert") || r.path.contains("/contacts/")),
+        "companies are never upserted by domain"
+    );
+    assert_eq!(
+        fakes::hubspot::links(&rig.fake.state).len(),
+        n,
+        "each contact linked to its company"
+    );
     assert!(company_input["properties"]["numberofemployees"].is_string());
 
     // Again with --force: the same records, now updates (HubSpot answers `new: false`).
@@ -386,15 +397,21 @@ async fn the_webhook_is_signed_like_the_reference_and_carries_the_leads() {
     fakes::webhook::verify(&r.headers, &r.body, SECRET).expect("valid signature");
     assert!(fakes::webhook::verify(&r.headers, &r.body, "another secret").is_err());
     let event = r.json().unwrap();
-    assert_eq!(event["type"], "leads.pushed");
-    assert_eq!(r.headers["leadex-event"], "leads.pushed");
-    assert_eq!(r.headers["leadex-delivery"], event["id"].as_str().unwrap());
-    assert!(event["id"].as_str().unwrap().starts_with("dlv_"));
-    assert_eq!(event["data"]["job_id"], rig.job.to_string());
-    assert_eq!(event["data"]["mode"], "contacts");
+    // The reference's envelope: an evt_ id, a type from its catalogue, the payload in data.object.
+    assert_eq!(event["type"], "leads.delivered");
+    assert_eq!(r.headers["leadex-event"], "leads.delivered");
+    let id = event["id"].as_str().unwrap();
+    assert!(id.starts_with("evt_"), "{id}");
+    assert_eq!(
+        r.headers["leadex-delivery"],
+        id.replacen("evt_", "dlv_", 1).as_str()
+    );
+    let object = &event["data"]["object"];
+    assert_eq!(object["object"], "lead_delivery");
+    assert_eq!(object["job_id"], rig.job.to_string());
+    assert_eq!(object["mode"], "contacts");
     let leads = rig.leads().await;
-    let sent: Vec<Lead> =
-        serde_json::from_value(event["data"]["leads"].clone()).expect("lead objects");
+    let sent: Vec<Lead> = serde_json::from_value(object["leads"].clone()).expect("lead objects");
     assert_eq!(sent, leads, "the canonical lead objects, in order");
 
     // Companies mode carries company objects.
@@ -407,8 +424,8 @@ async fn the_webhook_is_signed_like_the_reference_and_carries_the_leads() {
         .expect("push companies");
     assert!(result.created >= 1);
     let event = rig.fake.requests()[1].json().unwrap();
-    assert!(event["data"].get("leads").is_none());
-    let company = &event["data"]["companies"][0];
+    assert!(event["data"]["object"].get("leads").is_none());
+    let company = &event["data"]["object"]["companies"][0];
     assert_eq!(company["object"], "company");
     assert!(company["id"].as_str().unwrap().starts_with("company:"));
     assert!(company["name"].is_string());
@@ -444,6 +461,16 @@ fn units_for_3(provider: PushProvider) -> usize {
     }
 }
 
+/// Requests one unit makes when all goes well: HubSpot looks the contacts' companies up first
+/// (an empty portal has none, so there is nothing to link).
+fn requests_per_unit(provider: PushProvider) -> usize {
+    if provider == PushProvider::Hubspot {
+        2
+    } else {
+        1
+    }
+}
+
 #[tokio::test]
 async fn a_400_fails_the_items_with_the_providers_message_made_safe() {
     for provider in ALL {
@@ -466,7 +493,7 @@ async fn a_400_fails_the_items_with_the_providers_message_made_safe() {
         assert_eq!(again.created as usize, failed, "{provider}: {again:?}");
         assert_eq!(
             rig.fake.request_count() - before,
-            1,
+            requests_per_unit(provider),
             "{provider}: only the failed request goes again"
         );
     }
@@ -556,7 +583,7 @@ async fn a_429_waits_retry_after_then_succeeds() {
         );
         assert_eq!(
             rig.fake.request_count(),
-            units_for_3(provider) + 1,
+            units_for_3(provider) * requests_per_unit(provider) + 1,
             "{provider}"
         );
         assert_clean(&rig.fake);
@@ -618,7 +645,9 @@ async fn a_2xx_with_a_malformed_body_is_a_failure_naming_the_provider() {
 
 #[tokio::test]
 async fn hubspot_207_fails_only_the_inputs_it_names() {
-    let (rig, result, _) = scripted(PushProvider::Hubspot, 3, &[Answer::Partial]).await;
+    // The search for the contacts' companies goes first; the upsert answers 207.
+    let (rig, result, _) =
+        scripted(PushProvider::Hubspot, 3, &[Answer::Normal, Answer::Partial]).await;
     let result = result.expect("push");
     assert_eq!(
         (result.created, codes(&result.errors)),
@@ -872,6 +901,7 @@ async fn leads_without_what_a_provider_requires_are_skipped_with_a_reason() {
             mode,
             list_id: None,
             mapping: None,
+            sent: &std::collections::HashMap::new(),
         };
         let planned = target.plan(&ctx, &leads).unwrap();
         assert_eq!(planned.skipped.len(), 1, "{provider} {mode}");
@@ -907,6 +937,7 @@ async fn leads_without_what_a_provider_requires_are_skipped_with_a_reason() {
         mode: PushMode::Contacts,
         list_id: None,
         mapping: Some(&mapping),
+        sent: &std::collections::HashMap::new(),
     };
     let planned = target.plan(&ctx, &leads).unwrap();
     assert!(planned.skipped.is_empty());
@@ -970,7 +1001,24 @@ async fn a_dry_run_sends_nothing_and_shows_exactly_what_a_push_sends() {
             .unwrap();
         assert!(dry.dry_run);
         assert_eq!(rig.fake.request_count(), 0, "{provider}");
-        assert_eq!(dry.planned.len(), units_for_3(provider));
+        if provider == PushProvider::Hubspot {
+            // Search, upsert, link: the link is only sent once a company is known.
+            let paths: Vec<&str> = dry
+                .planned
+                .iter()
+                .map(|p| &p.url[rig.fake.url.len()..])
+                .collect();
+            assert_eq!(
+                paths,
+                [
+                    "/crm/v3/objects/companies/search",
+                    "/crm/v3/objects/contacts/batch/upsert",
+                    "/crm/v4/associations/contacts/companies/batch/associate/default"
+                ]
+            );
+        } else {
+            assert_eq!(dry.planned.len(), units_for_3(provider));
+        }
         rig.push(request(provider)).await.unwrap();
         let mut sent: Vec<Value> = rig
             .fake
@@ -978,7 +1026,12 @@ async fn a_dry_run_sends_nothing_and_shows_exactly_what_a_push_sends() {
             .into_iter()
             .map(|r| r.json().unwrap())
             .collect();
-        let mut planned: Vec<Value> = dry.planned.iter().map(|p| p.body.clone()).collect();
+        let mut planned: Vec<Value> = dry
+            .planned
+            .iter()
+            .filter(|p| !p.url.ends_with("/associate/default"))
+            .map(|p| p.body.clone())
+            .collect();
         if provider == PushProvider::Webhook {
             // Stamped when planned; the rest is identical (delivery ids included).
             for v in sent.iter_mut().chain(planned.iter_mut()) {
@@ -1092,7 +1145,12 @@ async fn ten_thousand_leads_arrive_exactly_once_with_bounded_concurrency() {
     assert_clean(&hubspot);
     assert_eq!(hubspot.stored().len(), n, "every contact exactly once");
     assert!(hubspot.repeats().is_empty());
-    assert_eq!(hubspot.request_count(), n.div_ceil(100));
+    let upserts = hubspot
+        .requests()
+        .iter()
+        .filter(|r| r.path.ends_with("/batch/upsert"))
+        .count();
+    assert_eq!(upserts, n.div_ceil(100));
     assert!(
         hubspot.peak_in_flight() <= 4,
         "peak {}",

@@ -175,6 +175,7 @@ impl PushTarget for AutoReach {
                             body,
                         },
                         items: vec![item],
+                        also: Vec::new(),
                     });
                 }
             }
@@ -196,6 +197,7 @@ impl PushTarget for AutoReach {
                             body: json!({ "leads": bodies }),
                         },
                         items,
+                        also: Vec::new(),
                     });
                 }
             }

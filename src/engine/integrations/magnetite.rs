@@ -282,6 +282,7 @@ impl PushTarget for Magnetite {
                         body,
                     },
                     items: vec![item],
+                    also: Vec::new(),
                 }),
                 Err((code, message)) => planned.skipped.push((item, code, message)),
             }

@@ -75,6 +75,8 @@ pub struct IntegrationSettings {
     pub concurrency: usize,
     /// Modern Leads' pacing and batch polling (the provider's published limits by default).
     pub modernleads: modernleads::Tuning,
+    /// How hard a Leadex webhook delivery tries (`crate::engine::webhooks`).
+    pub deliveries: crate::net::retry::RetryPolicy,
 }
 
 impl Default for IntegrationSettings {
@@ -91,6 +93,7 @@ impl IntegrationSettings {
             secrets: Secrets::Environment,
             concurrency: DEFAULT_CONCURRENCY,
             modernleads: modernleads::Tuning::default(),
+            deliveries: crate::engine::webhooks::DELIVERY_RETRY,
         }
     }
 
@@ -120,6 +123,9 @@ pub fn not_configured(provider: &str, section: &str, keys: &[&str], hint: &str) 
 pub struct Unit {
     pub items: Vec<ItemKey>,
     pub request: PlannedRequest,
+    /// Further requests the unit makes after `request`, in order (HubSpot's search, write and
+    /// link steps); a dry run lists them too.
+    pub also: Vec<PlannedRequest>,
 }
 
 /// Everything a push would do: its requests, and the items it cannot send (with why).
@@ -202,6 +208,11 @@ pub struct PushContext<'a> {
     /// The request's list/campaign/workflow (or path, for `file`), else the configured default.
     pub list_id: Option<&'a str>,
     pub mapping: Option<&'a serde_json::Map<String, Value>>,
+    /// Items an earlier push of the same (job, provider, mode) delivered, with the provider's
+    /// id for them when it gave one: a target that packs several items into one request leaves
+    /// them out, so a retry resends only what failed (HubSpot still links such a contact to a
+    /// company sent now).
+    pub sent: &'a HashMap<ItemKey, Option<String>>,
 }
 
 /// A provider leads can be pushed to.

@@ -35,21 +35,30 @@ impl Engine {
             return self.push_file(&job, leads, request).await;
         }
         let target = super::target(&self.inner.options.integrations, request.provider)?;
+        let (row, ledger) = self.load_ledger(&job.id, &request).await?;
+        let mut sent = drop_sent(&mut leads, request.mode, &ledger);
+        let done: HashMap<ItemKey, Option<String>> = ledger
+            .iter()
+            .filter(|(_, r)| r.is_done())
+            .map(|(k, r)| (ItemKey(k.clone()), r.external_id.clone()))
+            .collect();
         let ctx = PushContext {
             job: &job,
             title: &title,
             mode: request.mode,
             list_id: request.list_id.as_deref(),
             mapping: request.mapping.as_ref(),
+            sent: &done,
         };
-        let (row, ledger) = self.load_ledger(&job.id, &request).await?;
-        let mut sent = drop_sent(&mut leads, request.mode, &ledger);
         let planned = target.plan(&ctx, &leads)?;
         drop(leads);
         let mut result = new_result(&row, &job.id, &request, &planned);
         let to_send = sent.units_to_send(planned, &ledger, &row, &mut result);
         if request.dry_run {
-            result.planned = to_send.into_iter().map(|u| u.request).collect();
+            result.planned = to_send
+                .into_iter()
+                .flat_map(|u| std::iter::once(u.request).chain(u.also))
+                .collect();
             result.skipped = result.skips.len() as u64;
             return Ok(result);
         }

@@ -229,53 +229,7 @@ pub fn answer(
         200..=299 => {
             success(&resp).unwrap_or_else(|| UnitResult::all(unit, malformed(service, &resp)))
         }
-        401 => UnitResult::fatal(
-            unit,
-            Error::new(
-                ErrorCode::Authentication,
-                format!(
-                    "{name} rejected the {} (401: {}). Check the {} in the environment variable {}: it may be mistyped, revoked or for another account.",
-                    service.credential,
-                    provider_message(&resp),
-                    service.credential,
-                    service.key_env
-                ),
-            ),
-        ),
-        403 => UnitResult::fatal(
-            unit,
-            Error::new(
-                ErrorCode::Permission,
-                format!(
-                    "{name} refused the request (403: {}). The {} in the environment variable {} lacks the permission (scope) to add these records; grant it or use another one.",
-                    provider_message(&resp),
-                    service.credential,
-                    service.key_env
-                ),
-            ),
-        ),
-        402 => UnitResult::fatal(
-            unit,
-            Error::new(
-                ErrorCode::InsufficientCredits,
-                format!(
-                    "{name} says the account is out of credits (402: {}). {}",
-                    provider_message(&resp),
-                    service.billing_hint
-                ),
-            ),
-        ),
-        404 => UnitResult::fatal(
-            unit,
-            Error::new(
-                ErrorCode::NotFound,
-                format!(
-                    "{name} answered 404 ({}). {}",
-                    provider_message(&resp),
-                    service.not_found_hint
-                ),
-            ),
-        ),
+        401..=404 => UnitResult::fatal(unit, fatal_error(service, &resp)),
         409 => UnitResult::all(
             unit,
             ItemOutcome::Skipped {
@@ -321,6 +275,49 @@ pub fn answer(
                     "{name} answered {status} ({}); push again, and if it persists check the configured base_url.",
                     provider_message(&resp)
                 ),
+            ),
+        ),
+    }
+}
+
+/// The error that stops a push on a 401, 402, 403 or 404: no further request can succeed.
+fn fatal_error(service: &Service, resp: &HttpResponse) -> Error {
+    let name = service.name;
+    match resp.status {
+        401 => Error::new(
+            ErrorCode::Authentication,
+            format!(
+                "{name} rejected the {} (401: {}). Check the {} in the environment variable {}: it may be mistyped, revoked or for another account.",
+                service.credential,
+                provider_message(resp),
+                service.credential,
+                service.key_env
+            ),
+        ),
+        403 => Error::new(
+            ErrorCode::Permission,
+            format!(
+                "{name} refused the request (403: {}). The {} in the environment variable {} lacks the permission (scope) to add these records; grant it or use another one.",
+                provider_message(resp),
+                service.credential,
+                service.key_env
+            ),
+        ),
+        402 => Error::new(
+            ErrorCode::InsufficientCredits,
+            format!(
+                "{name} says the account is out of credits (402: {}). {}",
+                provider_message(resp),
+                service.billing_hint
+            ),
+        ),
+        // 404
+        _ => Error::new(
+            ErrorCode::NotFound,
+            format!(
+                "{name} answered 404 ({}). {}",
+                provider_message(resp),
+                service.not_found_hint
             ),
         ),
     }

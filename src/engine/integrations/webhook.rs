@@ -2,12 +2,13 @@
 //! the reference signs its own deliveries (docs/integrations.md, "Signed webhook"), so a
 //! receiver written for Leadex webhooks verifies these unchanged.
 //!
-//! Body: `{"id": "dlv_…", "type": "leads.pushed", "created_at": …, "livemode": …, "data":
-//! {"job_id", "mode", "leads": [lead objects], "companies": [company objects]}}` (`leads` in
+//! Body: the reference's event envelope, `{"id": "evt_…", "type": "leads.delivered",
+//! "created_at": …, "livemode": …, "data": {"object": {"object": "lead_delivery", "job_id",
+//! "mode", "chunk", "leads": [lead objects], "companies": [company objects]}}}` (`leads` in
 //! contacts/both mode, `companies` in companies/both mode), split into chunks so no body exceeds
-//! the reference's 256 KB delivery limit. Headers: `Leadex-Event`, `Leadex-Delivery` (the body's
-//! `id`, the same for the same chunk of the same job every time, so a receiver can drop a
-//! redelivery), `Leadex-Timestamp` and `Leadex-Signature: t=<ts>,v1=<hex HMAC-SHA256 of
+//! the reference's 256 KB delivery limit. Headers: `Leadex-Event`, `Leadex-Delivery` (`dlv_…`,
+//! the same for the same chunk of the same job every time, like the event id, so a receiver can
+//! drop a redelivery), `Leadex-Timestamp` and `Leadex-Signature: t=<ts>,v1=<hex HMAC-SHA256 of
 //! "{t}.{body}">`, signed afresh on each try so a retry after a long `Retry-After` is still
 //! fresh for the receiver's 5-minute window.
 
@@ -26,7 +27,9 @@ use crate::model::push::{PlannedRequest, PushProvider};
 use crate::model::{Error, ErrorCode, Lead, Timestamp};
 
 pub const DEFAULT_SECRET_ENV: &str = "LEADLINE_WEBHOOK_SECRET";
-pub const EVENT: &str = "leads.pushed";
+/// From the reference's catalogue: "Leads were produced and are now queryable" — what a
+/// receiver of pushed leads is told.
+pub const EVENT: &str = "leads.delivered";
 /// The reference's maximum delivery body.
 pub const MAX_BODY: usize = 256 * 1024;
 /// Room left for the envelope around the items (ids, times, keys): well under a kilobyte.
@@ -152,7 +155,7 @@ fn delivery_id(ctx: &PushContext<'_>, index: usize, items: &[ItemKey]) -> String
         h.update(b"\0");
         h.update(i.0.as_bytes());
     }
-    format!("dlv_{}", hex::encode(&h.finalize()[..13]))
+    hex::encode(&h.finalize()[..13])
 }
 
 struct Chunk {
@@ -247,8 +250,10 @@ impl PushTarget for Webhook {
         {
             let id = delivery_id(ctx, index, &chunk.items);
             let mut data = Map::new();
+            data.insert("object".into(), "lead_delivery".into());
             data.insert("job_id".into(), ctx.job.id.to_string().into());
             data.insert("mode".into(), ctx.mode.as_str().into());
+            data.insert("chunk".into(), index.into());
             if ctx.mode.includes_contacts() {
                 data.insert("leads".into(), chunk.leads.into());
             }
@@ -261,14 +266,15 @@ impl PushTarget for Webhook {
                     url: self.url.clone(),
                     items: chunk.items.iter().map(|i| i.0.clone()).collect(),
                     body: json!({
-                        "id": id,
+                        "id": format!("evt_{id}"),
                         "type": EVENT,
                         "created_at": created_at,
                         "livemode": ctx.job.livemode,
-                        "data": data,
+                        "data": {"object": data},
                     }),
                 },
                 items: chunk.items,
+                also: Vec::new(),
             });
         }
         Ok(planned)
@@ -293,7 +299,7 @@ impl PushTarget for Webhook {
             .get("id")
             .and_then(Value::as_str)
             .unwrap_or_default()
-            .to_string();
+            .replacen("evt_", "dlv_", 1);
         let sent = http::send(
             || {
                 let t = chrono::Utc::now().timestamp();

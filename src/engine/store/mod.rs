@@ -19,6 +19,7 @@ mod schema;
 pub mod scope;
 pub mod settings;
 pub mod threads;
+pub mod webhooks;
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;

@@ -179,4 +179,35 @@ pub const MIGRATIONS: &[&str] = &[
     // 8: a dataset's content fingerprint, so the
     // same export imported as CSV and as JSON is kept once (one file is one source).
     super::datasets::FINGERPRINT_MIGRATION,
+    // 9: an organisation's webhook endpoints, with the signing
+    // secret (it signs every delivery, so it is kept, and shown once), and the delivery log.
+    r#"
+    CREATE TABLE webhooks (
+        seq         INTEGER PRIMARY KEY,
+        id          TEXT NOT NULL UNIQUE,
+        org_id      TEXT NOT NULL,
+        url         TEXT NOT NULL,
+        events      TEXT NOT NULL,
+        description TEXT,
+        enabled     INTEGER NOT NULL,
+        secret      TEXT NOT NULL,
+        created_at  INTEGER NOT NULL
+    );
+    CREATE INDEX webhooks_by_org ON webhooks(org_id, seq);
+    CREATE TABLE webhook_deliveries (
+        seq             INTEGER PRIMARY KEY,
+        id              TEXT NOT NULL UNIQUE,
+        org_id          TEXT NOT NULL,
+        webhook_id      TEXT,
+        event_id        TEXT NOT NULL,
+        event_type      TEXT NOT NULL,
+        status          TEXT NOT NULL CHECK (status IN ('pending','delivered','failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        response_status INTEGER,
+        error           TEXT,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL
+    );
+    CREATE INDEX webhook_deliveries_by_org ON webhook_deliveries(org_id, seq);
+    "#,
 ];

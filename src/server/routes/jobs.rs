@@ -60,7 +60,10 @@ pub async fn approve(c: Caller, Id(id): Id<JobId>, body: Body) -> ApiResult<Json
     c.require(Scope::Run)?;
     c.engine.get_job(&id).await?;
     let req: Approve = body.parse()?;
-    Ok(Json(c.engine.approve(&id, req).await?))
+    let hooks = c.engine.job_webhooks(req.webhook_url.as_deref()).await?;
+    let job = c.engine.approve(&id, req).await?;
+    c.engine.watch_job(hooks, &job);
+    Ok(Json(job))
 }
 
 pub async fn stop(c: Caller, Id(id): Id<JobId>) -> ApiResult<Json<Job>> {
@@ -83,7 +86,7 @@ pub async fn logs(c: Caller, Id(id): Id<JobId>, params: Params) -> ApiResult<Jso
 }
 
 /// SSE: stored events after `Last-Event-ID`, then live ones; `id:` on each, a `:ping` comment
-/// between them, and the stream closes after `done` or `error`.
+/// between them, and the stream closes after `done`, `error` or `stopped`.
 pub async fn stream(
     State(s): State<AppState>,
     c: Caller,
@@ -110,7 +113,7 @@ pub async fn stream(
             Ok(match item {
                 Ok(e) => SseEvent::default()
                     .id(e.id.to_string())
-                    .event(e.kind.as_str())
+                    .event(e.kind.sse_name(&e.data))
                     .data(serde_json::to_string(&e.data).unwrap_or_else(|_| "{}".into())),
                 // A store failure mid-stream: tell the client (it will reconnect and resume).
                 Err(err) => SseEvent::default().comment(format!(

@@ -14,6 +14,7 @@ use axum::routing::{get, post};
 use super::AppState;
 use super::error::ApiError;
 use super::extract::Params;
+use super::webhooks as wh;
 use crate::model::list::decode_cursor;
 use crate::model::{ErrorCode, Order, PageParams, Timestamp};
 
@@ -58,6 +59,11 @@ pub(crate) fn authed() -> Router<AppState> {
             "/v1/api-keys/{id}",
             axum::routing::delete(account::revoke_key),
         )
+        .route("/v1/webhooks", post(wh::create).get(wh::index))
+        .route("/v1/webhooks/{id}", axum::routing::delete(wh::delete))
+        .route("/v1/webhooks/{id}/deliveries", get(wh::deliveries))
+        .route("/v1/webhook_deliveries", get(wh::all_deliveries))
+        .route("/v1/webhook_events", get(wh::events))
 }
 
 /// Routes that carry their own authorisation (a signed URL).

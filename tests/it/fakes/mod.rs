@@ -31,7 +31,7 @@ pub enum Answer {
     TooMany(u64),
     /// 200 with a body that is not the promised JSON.
     Malformed,
-    /// HubSpot only: 207 with the first input failed and the rest stored.
+    /// HubSpot writes only: 207 with the first input failed and the rest stored.
     Partial,
 }
 
@@ -67,6 +67,8 @@ pub struct State {
     /// How long each request is held, so overlapping requests are visible.
     delay: Mutex<Duration>,
     next_id: AtomicUsize,
+    /// Links between records (HubSpot associations: contact id, company id).
+    pub links: Mutex<Vec<(String, String)>>,
 }
 
 impl State {

@@ -85,7 +85,7 @@ async fn deliver(Extract(state): Extract<Arc<State>>, headers: HeaderMap, body: 
         state.violation("the delivery is not JSON");
         return error(400, "Invalid JSON");
     };
-    if header("leadex-event") != "leads.pushed" || event["type"] != "leads.pushed" {
+    if header("leadex-event") != "leads.delivered" || event["type"] != "leads.delivered" {
         state.violation(format!(
             "event type {:?} / {}",
             header("leadex-event"),
@@ -100,14 +100,17 @@ async fn deliver(Extract(state): Extract<Arc<State>>, headers: HeaderMap, body: 
         state.violation("Leadex-Timestamp differs from the signature's t");
     }
     let delivery = header("leadex-delivery").to_string();
-    if delivery.is_empty() || event["id"] != delivery.as_str() {
-        state.violation(format!(
-            "Leadex-Delivery {delivery:?} is not the body's id {}",
-            event["id"]
-        ));
+    if !delivery.starts_with("dlv_") {
+        state.violation(format!("Leadex-Delivery {delivery:?} is not a dlv_ id"));
+    }
+    if !event["id"]
+        .as_str()
+        .is_some_and(|id| id.starts_with("evt_"))
+    {
+        state.violation(format!("the event id {} is not an evt_ id", event["id"]));
     }
     for key in ["job_id", "mode"] {
-        if !event["data"][key].is_string() {
+        if !event["data"]["object"][key].is_string() {
             state.violation(format!("data.{key} is not a string"));
         }
     }
@@ -121,7 +124,11 @@ async fn deliver(Extract(state): Extract<Arc<State>>, headers: HeaderMap, body: 
     // ids are kept.
     let mut items = Vec::new();
     for kind in ["leads", "companies"] {
-        for item in event["data"][kind].as_array().into_iter().flatten() {
+        for item in event["data"]["object"][kind]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
             items.push(item["id"].clone());
         }
     }

@@ -32,6 +32,18 @@ use crate::model::{
 };
 use crate::text::sanitize_inline;
 
+mod apply;
+mod lookup;
+mod qualify;
+mod verify;
+
+use apply::apply;
+#[cfg(test)]
+use apply::email_score;
+use lookup::{LookupKey, run_lookup};
+use qualify::run_qualify;
+use verify::run_verify;
+
 const PROVIDER: &str = "modernleads";
 /// Up to this many distinct items a step sends one request each; beyond, the batch endpoint.
 pub const SINGLE_LIMIT: usize = 50;
@@ -207,7 +219,7 @@ impl Engine {
     pub(crate) async fn enrich_leads(
         &self,
         job: &Job,
-        mut leads: Vec<Lead>,
+        leads: Vec<Lead>,
         request: EnrichRequest,
         progress: Option<ProgressSender>,
     ) -> Result<EnrichResult, Error> {
@@ -226,46 +238,12 @@ impl Engine {
             .with_param("provider"));
         }
 
-        let verify: Groups<String> = if request.verify {
-            group(leads.iter().enumerate().filter_map(|(i, l)| {
-                let email = lead_email(l)?;
-                (!learned(l, "fields.email_status")).then(|| (email.to_ascii_lowercase(), i))
-            }))
-        } else {
-            Vec::new()
-        };
-        let lookup: Groups<LookupKey> = if request.lookup {
-            group(
-                leads
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, l)| lead_email(l).is_none() && !learned(l, "fields.email_lookup"))
-                    .filter_map(|(i, l)| Some((LookupKey::of(l)?, i))),
-            )
-        } else {
-            Vec::new()
-        };
-        let qualify: Groups<String> = if request.qualify {
-            group(leads.iter().enumerate().filter_map(|(i, l)| {
-                let domain = lead_domain(l)?;
-                (!learned(l, "fields.fit_score")).then_some((domain, i))
-            }))
-        } else {
-            Vec::new()
-        };
-
-        let mut asked = vec![false; leads.len()];
-        for (_, idxs) in verify.iter().chain(qualify.iter()) {
-            for &i in idxs {
-                asked[i] = true;
-            }
-        }
-        for (_, idxs) in &lookup {
-            for &i in idxs {
-                asked[i] = true;
-            }
-        }
-        let skipped = asked.iter().filter(|a| !**a).count() as u64;
+        let Asked {
+            verify,
+            lookup,
+            qualify,
+            skipped,
+        } = Asked::of(&leads, &request);
 
         let mut run = Run {
             client: &client,
@@ -315,45 +293,17 @@ impl Engine {
         let findings = std::mem::take(&mut run.findings);
         drop(run);
 
-        let mut changed = vec![false; leads.len()];
-        let mut qualified_domains: Vec<&str> = Vec::new();
-        let mut by_lead: HashMap<usize, Vec<Finding>> = HashMap::new();
-        for (i, f) in findings {
-            match &f {
-                Finding::Verified {
-                    status,
-                    verified,
-                    deliverable,
-                    ..
-                } => match verdict(status, *verified, *deliverable) {
-                    Verdict::Good => result.emails_verified += 1,
-                    Verdict::Bad => result.emails_invalid += 1,
-                    Verdict::Unknown => {}
-                },
-                Finding::Lookup { email: Some(_), .. } => result.emails_found += 1,
-                Finding::Lookup { .. } => {}
-                Finding::Qualified { .. } => {
-                    if let Some(d) = leads[i].company.domain.as_deref()
-                        && !qualified_domains.iter().any(|q| q.eq_ignore_ascii_case(d))
-                    {
-                        qualified_domains.push(d);
-                    }
-                }
-            }
-            by_lead.entry(i).or_default().push(f);
-        }
-        result.companies_qualified = qualified_domains.len() as u64;
-        for (i, fs) in by_lead {
-            changed[i] = apply(&mut leads[i], &fs, now);
-        }
-        let mut updated: Vec<Lead> = leads
-            .into_iter()
-            .zip(changed)
-            .filter_map(|(l, c)| c.then_some(l))
-            .collect();
-        updated.shrink_to_fit();
-        result.leads_updated = updated.len() as u64;
+        let updated = tally_findings(&mut result, leads, findings, now);
+        self.save_enrichment(result, updated, fatal).await
+    }
 
+    /// Writes the changed leads and the enrichment's record in one transaction.
+    async fn save_enrichment(
+        &self,
+        result: EnrichResult,
+        updated: Vec<Lead>,
+        fatal: Option<Error>,
+    ) -> Result<EnrichResult, Error> {
         let stored = result.clone();
         self.db(move |s| {
             s.write(|c| {
@@ -388,6 +338,115 @@ impl Engine {
         })
         .await
     }
+}
+
+/// What an enrichment asks the provider about: emails to verify, people to look up, domains to
+/// qualify (each grouped, and without what an earlier enrichment learned), and how many leads
+/// it asks nothing about.
+struct Asked {
+    verify: Groups<String>,
+    lookup: Groups<LookupKey>,
+    qualify: Groups<String>,
+    skipped: u64,
+}
+
+impl Asked {
+    fn of(leads: &[Lead], request: &EnrichRequest) -> Self {
+        let verify: Groups<String> = if request.verify {
+            group(leads.iter().enumerate().filter_map(|(i, l)| {
+                let email = lead_email(l)?;
+                (!learned(l, "fields.email_status")).then(|| (email.to_ascii_lowercase(), i))
+            }))
+        } else {
+            Vec::new()
+        };
+        let lookup: Groups<LookupKey> = if request.lookup {
+            group(
+                leads
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, l)| lead_email(l).is_none() && !learned(l, "fields.email_lookup"))
+                    .filter_map(|(i, l)| Some((LookupKey::of(l)?, i))),
+            )
+        } else {
+            Vec::new()
+        };
+        let qualify: Groups<String> = if request.qualify {
+            group(leads.iter().enumerate().filter_map(|(i, l)| {
+                let domain = lead_domain(l)?;
+                (!learned(l, "fields.fit_score")).then_some((domain, i))
+            }))
+        } else {
+            Vec::new()
+        };
+        let mut asked = vec![false; leads.len()];
+        for (_, idxs) in verify.iter().chain(qualify.iter()) {
+            for &i in idxs {
+                asked[i] = true;
+            }
+        }
+        for (_, idxs) in &lookup {
+            for &i in idxs {
+                asked[i] = true;
+            }
+        }
+        let skipped = asked.iter().filter(|a| !**a).count() as u64;
+        Self {
+            verify,
+            lookup,
+            qualify,
+            skipped,
+        }
+    }
+}
+
+/// Counts the findings into `result`, applies them to their leads, and returns the leads that
+/// changed.
+fn tally_findings(
+    result: &mut EnrichResult,
+    mut leads: Vec<Lead>,
+    findings: Vec<(usize, Finding)>,
+    now: Timestamp,
+) -> Vec<Lead> {
+    let mut changed = vec![false; leads.len()];
+    let mut qualified_domains: Vec<&str> = Vec::new();
+    let mut by_lead: HashMap<usize, Vec<Finding>> = HashMap::new();
+    for (i, f) in findings {
+        match &f {
+            Finding::Verified {
+                status,
+                verified,
+                deliverable,
+                ..
+            } => match verdict(status, *verified, *deliverable) {
+                Verdict::Good => result.emails_verified += 1,
+                Verdict::Bad => result.emails_invalid += 1,
+                Verdict::Unknown => {}
+            },
+            Finding::Lookup { email: Some(_), .. } => result.emails_found += 1,
+            Finding::Lookup { .. } => {}
+            Finding::Qualified { .. } => {
+                if let Some(d) = leads[i].company.domain.as_deref()
+                    && !qualified_domains.iter().any(|q| q.eq_ignore_ascii_case(d))
+                {
+                    qualified_domains.push(d);
+                }
+            }
+        }
+        by_lead.entry(i).or_default().push(f);
+    }
+    result.companies_qualified = qualified_domains.len() as u64;
+    for (i, fs) in by_lead {
+        changed[i] = apply(&mut leads[i], &fs, now);
+    }
+    let mut updated: Vec<Lead> = leads
+        .into_iter()
+        .zip(changed)
+        .filter_map(|(l, c)| c.then_some(l))
+        .collect();
+    updated.shrink_to_fit();
+    result.leads_updated = updated.len() as u64;
+    updated
 }
 
 fn check_enrichable(job: &Job) -> Result<(), Error> {
@@ -425,162 +484,6 @@ fn is_ours(s: &Source) -> bool {
 /// Whether an earlier enrichment already learned `path` for this lead.
 fn learned(l: &Lead, path: &str) -> bool {
     l.sources_for(path).any(is_ours)
-}
-
-/// A person as `/v1/lookup` and `/v1/batch/enrich` know them.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-struct LookupKey {
-    first: String,
-    last: String,
-    /// The domain, else the LinkedIn URL.
-    place: String,
-}
-
-impl LookupKey {
-    fn of(l: &Lead) -> Option<Self> {
-        let r = lookup_request(l)?;
-        Some(Self::from_parts(
-            &r.first_name,
-            &r.last_name,
-            r.domain.as_deref().or(r.linkedin_url.as_deref())?,
-        ))
-    }
-
-    fn from_parts(first: &str, last: &str, place: &str) -> Self {
-        let fold = |s: &str| s.trim().to_lowercase();
-        Self {
-            first: fold(first),
-            last: fold(last),
-            place: fold(place).trim_end_matches('/').to_string(),
-        }
-    }
-
-    fn of_row(r: &BatchRow) -> Option<Self> {
-        Some(Self::from_parts(
-            r.first_name.as_deref()?,
-            r.last_name.as_deref()?,
-            r.domain.as_deref().or(r.linkedin_url.as_deref())?,
-        ))
-    }
-}
-
-/// The lookup for a lead's person: a first and a last name, and the company domain (else the
-/// person's LinkedIn URL).
-fn lookup_request(l: &Lead) -> Option<LookupRequest> {
-    let p = l.person.as_ref()?;
-    let mut names = p.full_name.split_whitespace();
-    let first = names.next()?.to_string();
-    let last = names.collect::<Vec<_>>().join(" ");
-    if last.is_empty() {
-        return None;
-    }
-    let domain = lead_domain(l);
-    let linkedin_url = match &domain {
-        Some(_) => None,
-        None => p.linkedin.clone().filter(|u| !u.trim().is_empty()),
-    };
-    if domain.is_none() && linkedin_url.is_none() {
-        return None;
-    }
-    Some(LookupRequest {
-        first_name: first,
-        last_name: last,
-        domain,
-        linkedin_url,
-        lookup_type: None,
-        company_name: Some(l.company.name.clone()).filter(|n| !n.is_empty()),
-        job_title: p.title.clone(),
-        country: l.company.hq_country.clone(),
-    })
-}
-
-fn qualify_request(l: &Lead, domain: &str) -> QualifyRequest {
-    let text = |k: &str| {
-        l.fields
-            .get(k)
-            .and_then(Value::as_str)
-            .map(|s| s.chars().take(1000).collect::<String>())
-    };
-    QualifyRequest {
-        domain: domain.to_string(),
-        company_name: Some(l.company.name.clone()).filter(|n| !n.is_empty()),
-        employees: l.fields.get("employees").and_then(Value::as_u64),
-        industry: text("industry"),
-        description: text("description"),
-        ..QualifyRequest::default()
-    }
-}
-
-async fn run_verify(run: &mut Run<'_>, leads: &[Lead], groups: Groups<String>) {
-    if groups.is_empty() {
-        return;
-    }
-    let url = run.client.url(VERIFY);
-    if groups.len() <= SINGLE_LIMIT {
-        let client = run.client;
-        let calls = groups.into_iter().map(|(_, idxs)| {
-            // The lead's own spelling goes out; grouping was by the lowercased address.
-            let email = lead_email(&leads[idxs[0]]).unwrap_or_default().to_string();
-            (
-                idxs,
-                async move { client.verify_email(&email).await }.boxed(),
-            )
-        });
-        singles(run, leads, calls, |v| {
-            (v.credits_charged, verified(&url, v))
-        })
-        .await;
-        return;
-    }
-    for chunk in groups.chunks(modernleads::MAX_BATCH) {
-        let emails: Vec<String> = chunk
-            .iter()
-            .map(|(_, idxs)| lead_email(&leads[idxs[0]]).unwrap_or_default().to_string())
-            .collect();
-        let name = run.batch_name.clone();
-        let rows = match batch(run, |c| c.batch_verify(&emails, Some(&name))).await {
-            Ok(rows) => rows,
-            Err(e) => {
-                if run.failed_batch(leads, chunk, e) {
-                    return;
-                }
-                continue;
-            }
-        };
-        let (batch_url, rows) = rows;
-        let mut by_email: HashMap<String, BatchRow> = HashMap::with_capacity(rows.len());
-        for r in rows {
-            if let Some(e) = &r.email {
-                by_email.insert(e.trim().to_ascii_lowercase(), r);
-            }
-        }
-        for (email, idxs) in chunk {
-            match by_email.get(email) {
-                Some(r) => {
-                    let v = VerifyResponse {
-                        email: email.clone(),
-                        status: r.status.clone().unwrap_or_default(),
-                        verified: r.verified.unwrap_or(false),
-                        deliverable: r.deliverable,
-                        ..VerifyResponse::default()
-                    };
-                    for &i in idxs {
-                        run.findings.push((i, verified(&batch_url, &v)));
-                    }
-                }
-                None => missing_result(run, leads, idxs, &batch_url),
-            }
-        }
-    }
-}
-
-fn verified(url: &str, v: &VerifyResponse) -> Finding {
-    Finding::Verified {
-        url: url.to_string(),
-        status: sanitize_inline(&v.status),
-        verified: v.verified,
-        deliverable: v.deliverable,
-    }
 }
 
 fn missing_result(run: &mut Run<'_>, leads: &[Lead], idxs: &[usize], batch_url: &str) {
@@ -624,104 +527,6 @@ where
         url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
     ));
     Ok((batch_url, results.results))
-}
-
-async fn run_lookup(run: &mut Run<'_>, leads: &[Lead], groups: Groups<LookupKey>) {
-    if groups.is_empty() {
-        return;
-    }
-    let url = run.client.url(LOOKUP);
-    if groups.len() <= SINGLE_LIMIT {
-        let client = run.client;
-        let calls = groups.into_iter().filter_map(|(_, idxs)| {
-            let mut req = lookup_request(&leads[idxs[0]])?;
-            req.lookup_type = Some("email".into());
-            Some((idxs, async move { client.lookup(&req).await }.boxed()))
-        });
-        singles(run, leads, calls, |r| {
-            (r.credits_charged, looked_up(&url, r))
-        })
-        .await;
-        return;
-    }
-    for chunk in groups.chunks(modernleads::MAX_BATCH) {
-        let rows: Vec<LookupRequest> = chunk
-            .iter()
-            .filter_map(|(_, idxs)| lookup_request(&leads[idxs[0]]))
-            .collect();
-        let name = run.batch_name.clone();
-        let (batch_url, results) = match batch(run, |c| c.batch_enrich(&rows, Some(&name))).await {
-            Ok(r) => r,
-            Err(e) => {
-                if run.failed_batch(leads, chunk, e) {
-                    return;
-                }
-                continue;
-            }
-        };
-        drop(rows);
-        let mut by_key: HashMap<LookupKey, BatchRow> = HashMap::with_capacity(results.len());
-        for r in results {
-            if let Some(k) = LookupKey::of_row(&r) {
-                by_key.insert(k, r);
-            }
-        }
-        for (key, idxs) in chunk {
-            match by_key.get(key) {
-                Some(r) => {
-                    let l = LookupResponse {
-                        email: r.email.clone(),
-                        status: r.status.clone().unwrap_or_default(),
-                        verified: r.verified.unwrap_or(false),
-                        ..LookupResponse::default()
-                    };
-                    for &i in idxs {
-                        run.findings.push((i, looked_up(&batch_url, &l)));
-                    }
-                }
-                None => missing_result(run, leads, idxs, &batch_url),
-            }
-        }
-    }
-}
-
-fn looked_up(url: &str, r: &LookupResponse) -> Finding {
-    let email = r
-        .email
-        .as_deref()
-        .map(|e| sanitize_inline(e).trim().to_string())
-        .filter(|e| e.contains('@') && !e.contains(char::is_whitespace));
-    Finding::Lookup {
-        url: url.to_string(),
-        status: sanitize_inline(&r.status),
-        email: email.filter(|_| r.status.eq_ignore_ascii_case("found")),
-        verified: r.verified,
-    }
-}
-
-async fn run_qualify(run: &mut Run<'_>, leads: &[Lead], groups: Groups<String>) {
-    if groups.is_empty() {
-        return;
-    }
-    // No batch endpoint scores companies: one request per domain, a few at a time.
-    let url = run.client.url(QUALIFY);
-    let client = run.client;
-    let calls = groups.into_iter().map(|(domain, idxs)| {
-        let req = qualify_request(&leads[idxs[0]], &domain);
-        (idxs, async move { client.qualify(&req).await }.boxed())
-    });
-    singles(run, leads, calls, |q| {
-        (
-            q.credits_charged,
-            Finding::Qualified {
-                url: url.clone(),
-                score: q.fit_score,
-                label: sanitize_inline(&q.fit_label),
-                reason: q.reason.as_deref().map(sanitize_inline),
-            },
-        )
-    })
-    .await;
 }
 
 /// One request per group of leads, `run.concurrency` at a time; each answer becomes a finding
@@ -771,159 +576,6 @@ async fn singles<'a, R: Send + 'a>(
             }
             Err(e) => run.failed(leads, &idxs, e),
         }
-    }
-}
-
-/// How much a source's word on an email is worth. A synthetic (test-mode) email is generated
-/// from a name pattern, so it is worth a pattern guess.
-fn strength_of(s: &Source, verified: bool) -> Strength {
-    match s.kind {
-        SourceKind::Web => Strength::Page,
-        SourceKind::Dataset => Strength::Dataset,
-        SourceKind::Provider if verified && is_ours(s) => Strength::VerifiedEmail,
-        SourceKind::Provider => Strength::Provider,
-        SourceKind::Synthetic => Strength::PatternGuess,
-    }
-}
-
-/// The grounding rule's score for the lead's email, given its sources and what Modern Leads
-/// said about it: a verification adds a verified-email source; an undeliverable verdict
-/// contradicts the address with a verified-email rival.
-fn email_score(l: &Lead) -> Option<f64> {
-    lead_email(l)?;
-    let verified = l.fields.get("email_verified").and_then(Value::as_bool) == Some(true);
-    let mut strengths: Vec<Strength> = l
-        .sources_for("person.email")
-        .map(|s| strength_of(s, verified))
-        .collect();
-    if strengths.is_empty() {
-        // An address nobody vouches for is a guess.
-        strengths.push(Strength::PatternGuess);
-    }
-    let support = grounding::combined(strengths);
-    let bad = learned(l, "fields.email_status")
-        && verdict(
-            l.fields
-                .get("email_status")
-                .and_then(Value::as_str)
-                .unwrap_or(""),
-            verified,
-            l.fields.get("email_deliverable").and_then(Value::as_bool),
-        ) == Verdict::Bad;
-    Some(if bad {
-        grounding::contested(support, Strength::VerifiedEmail.weight())
-    } else {
-        support
-    })
-}
-
-/// The number of field scores the lead's confidence averages, `person.email` counted twice.
-fn weight(l: &Lead) -> f64 {
-    let c = &l.company;
-    let mut n = f64::from(u8::from(!c.name.is_empty()));
-    for v in [&c.domain, &c.linkedin, &c.hq_city, &c.hq_country] {
-        n += f64::from(u8::from(v.is_some()));
-    }
-    if let Some(p) = &l.person {
-        n += f64::from(u8::from(!p.full_name.is_empty()));
-        for v in [&p.title, &p.linkedin] {
-            n += f64::from(u8::from(v.is_some()));
-        }
-        if lead_email(l).is_some() {
-            n += 2.0;
-        }
-    }
-    n + l
-        .fields
-        .keys()
-        .filter(|k| !META_FIELDS.contains(&k.as_str()))
-        .count() as f64
-}
-
-/// Writes what the provider said into the lead; true when anything changed.
-fn apply(lead: &mut Lead, findings: &[Finding], now: Timestamp) -> bool {
-    let before = lead.clone();
-    let (old_score, old_weight) = (email_score(lead), weight(lead));
-    for f in findings {
-        let (url, paths) = match f {
-            Finding::Verified {
-                url,
-                status,
-                verified,
-                deliverable,
-            } => {
-                lead.fields.insert("email_status".into(), json!(status));
-                lead.fields.insert("email_verified".into(), json!(verified));
-                let mut paths = vec!["fields.email_status", "fields.email_verified"];
-                if let Some(d) = deliverable {
-                    lead.fields.insert("email_deliverable".into(), json!(d));
-                    paths.push("fields.email_deliverable");
-                }
-                if verdict(status, *verified, *deliverable) == Verdict::Good {
-                    paths.push("person.email");
-                }
-                (url, paths)
-            }
-            Finding::Lookup {
-                url,
-                status,
-                email,
-                verified,
-            } => {
-                lead.fields.insert("email_lookup".into(), json!(status));
-                let mut paths = vec!["fields.email_lookup"];
-                if let (Some(email), Some(person)) = (email, lead.person.as_mut()) {
-                    person.email = Some(email.clone());
-                    lead.fields.insert("email_verified".into(), json!(verified));
-                    paths.extend(["person.email", "fields.email_verified"]);
-                }
-                (url, paths)
-            }
-            Finding::Qualified {
-                url,
-                score,
-                label,
-                reason,
-            } => {
-                lead.fields.insert("fit_score".into(), number(*score));
-                lead.fields.insert("fit_label".into(), json!(label));
-                let mut paths = vec!["fields.fit_score", "fields.fit_label"];
-                if let Some(r) = reason {
-                    lead.fields.insert("fit_reason".into(), json!(r));
-                    paths.push("fields.fit_reason");
-                }
-                (url, paths)
-            }
-        };
-        // One provider source per field: a newer answer replaces the older one's claim.
-        for s in lead.sources.iter_mut().filter(|s| is_ours(s)) {
-            s.fields.retain(|p| !paths.contains(&p.as_str()));
-        }
-        lead.sources
-            .retain(|s| !(is_ours(s) && s.fields.is_empty()));
-        lead.sources.push(Source {
-            kind: SourceKind::Provider,
-            url: Some(url.clone()),
-            retrieved_at: now,
-            name: Some(PROVIDER.into()),
-            fields: paths.into_iter().map(Into::into).collect(),
-        });
-    }
-    let (new_score, new_weight) = (email_score(lead), weight(lead));
-    if new_weight > 0.0 && (old_score != new_score || old_weight != new_weight) {
-        let total = lead.confidence * old_weight - 2.0 * old_score.unwrap_or(0.0)
-            + 2.0 * new_score.unwrap_or(0.0);
-        lead.confidence = ((total / new_weight).clamp(0.0, 1.0) * 100.0).round() / 100.0;
-    }
-    *lead != before
-}
-
-/// A score as JSON: whole numbers stay integers (`8`, not `8.0`).
-fn number(x: f64) -> Value {
-    if x.fract() == 0.0 && x.abs() < 1e15 {
-        json!(x as i64)
-    } else {
-        json!(x)
     }
 }
 

@@ -33,6 +33,7 @@ impl Planner for BenchPlanner {
             ..Icp::default()
         };
         Ok(PlanDraft {
+            not_understood: Vec::new(),
             title: "SaaS in Germany".into(),
             icp,
             steps: vec![Step {

@@ -36,6 +36,7 @@ impl Planner for FixedPlanner {
         }
         steps.push(step(steps.len() + 1, Intent::Dedupe, &[]));
         Ok(PlanDraft {
+            not_understood: Vec::new(),
             title: "Live test".into(),
             icp: self.0.clone(),
             steps,
@@ -296,6 +297,7 @@ struct EnrichOnlyPlanner(Icp);
 impl Planner for EnrichOnlyPlanner {
     async fn plan(&self, _r: &PlanRequest) -> Result<PlanDraft, Error> {
         Ok(PlanDraft {
+            not_understood: Vec::new(),
             title: "Enrich".into(),
             icp: self.0.clone(),
             steps: vec![step(1, Intent::Enrich, &[]), step(2, Intent::Verify, &[])],

@@ -386,6 +386,7 @@ mod live_job {
                 roles,
             };
             Ok(PlanDraft {
+                not_understood: Vec::new(),
                 title: "Web test".into(),
                 icp: self.0.clone(),
                 steps: vec![

@@ -94,6 +94,7 @@ fn materialise(
         thread_id: thread.clone(),
         icp: draft.icp,
         notes: draft.notes,
+        not_understood: draft.not_understood,
         replaces,
     };
     let job = Job {

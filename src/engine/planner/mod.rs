@@ -38,6 +38,8 @@ pub struct PlanDraft {
     pub credits_estimate: u32,
     /// Shown to the reviewer with the plan (e.g. "the LLM planner failed; rules were used").
     pub notes: Vec<String>,
+    /// Spans of the prompt (or LLM answer) the planner could not use; never guessed at.
+    pub not_understood: Vec<String>,
 }
 
 #[async_trait]

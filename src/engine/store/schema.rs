@@ -174,4 +174,6 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (job_id, ordinal)
     ) WITHOUT ROWID;
     "#,
+    // The spans of a prompt the planner could not use (#13).
+    "ALTER TABLE plans ADD COLUMN not_understood TEXT NOT NULL DEFAULT '[]';",
 ];

@@ -22,13 +22,8 @@ pub struct Config {
     pub theme: crate::tui::theme::ThemeConfig,
 }
 
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum BackendKind {
-    #[default]
-    Local,
-    Remote,
-}
+/// `[backend] kind`: the same type the backends report, so the config and the status bar agree.
+pub use crate::backend::BackendKind;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]

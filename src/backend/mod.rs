@@ -22,8 +22,11 @@ use crate::model::{
     PlanId, Result, Thread, ThreadId, Usage,
 };
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Where the engine runs; also `[backend] kind` in the config file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum BackendKind {
+    #[default]
     Local,
     Remote,
 }

@@ -1,4 +1,5 @@
-//! A Leadex v1 server as a [`Backend`]: reqwest for requests, eventsource-client for streams.
+//! A Leadex v1 server as a [`Backend`]: reqwest for requests and for event streams
+//! ([`crate::net::sse`], resuming with `Last-Event-ID`).
 //!
 //! Every write carries an `Idempotency-Key` reused across its retries, so a retry never acts
 //! twice; 429, 5xx and connection failures are retried with exponential backoff and jitter,
@@ -7,9 +8,7 @@
 use std::time::Duration;
 
 use async_trait::async_trait;
-use eventsource_client::{Client as _, ClientBuilder, ReconnectOptions, SSE};
 use futures::StreamExt;
-use rand::Rng;
 use reqwest::{Method, StatusCode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -29,12 +28,17 @@ use crate::model::{
     Artifact, ArtifactId, Error, ErrorCode, Event, EventId, EventKind, Job, JobId, Lead, Message,
     Order, Page, PageParams, Plan, PlanId, Result, Thread, ThreadId, Timestamp, Usage,
 };
+use crate::net::retry::{self, Failure};
+use crate::net::sse::{self, EventSource, Item, Reconnect};
 
-/// How hard to try before giving up on one call.
+/// How hard to try before giving up on one call: the remote backend's knobs for the shared
+/// [`retry::RetryPolicy`] (see [`From`] below), with jitter always on.
 #[derive(Debug, Clone, Copy)]
 pub struct RetryPolicy {
     pub attempts: u32,
+    /// The wait before the first retry of a 5xx or a failed connection; doubles after each.
     pub base: Duration,
+    /// No wait is longer, `Retry-After` included.
     pub max_delay: Duration,
 }
 
@@ -42,8 +46,22 @@ impl Default for RetryPolicy {
     fn default() -> Self {
         Self {
             attempts: 4,
-            base: Duration::from_millis(250),
-            max_delay: Duration::from_secs(20),
+            base: Duration::from_millis(500),
+            // Our server's rate limit resets within a minute; a shorter cap would retry into
+            // another 429.
+            max_delay: Duration::from_secs(60),
+        }
+    }
+}
+
+impl From<RetryPolicy> for retry::RetryPolicy {
+    fn from(p: RetryPolicy) -> Self {
+        Self {
+            max_attempts: p.attempts,
+            backoff: p.base,
+            max_wait: p.max_delay,
+            // Many terminals pointed at one server must not come back in step.
+            jitter: true,
         }
     }
 }
@@ -51,9 +69,11 @@ impl Default for RetryPolicy {
 #[derive(Clone)]
 pub struct RemoteBackend {
     http: reqwest::Client,
+    /// For event streams: no overall timeout (a stream lasts as long as its job).
+    stream_http: reqwest::Client,
     base: String,
     key: String,
-    retry: RetryPolicy,
+    retry: retry::RetryPolicy,
 }
 
 impl std::fmt::Debug for RemoteBackend {
@@ -85,37 +105,33 @@ impl RemoteBackend {
                 "No API key for the remote server: set LEADEX_API_KEY (or the variable named by [backend] api_key_env).",
             ));
         }
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
+        let builder = || {
+            reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .user_agent(concat!("leadline/", env!("CARGO_PKG_VERSION")))
+        };
+        let build_error =
+            |e: reqwest::Error| Error::internal(format!("cannot build the HTTP client: {e}"));
+        let http = builder()
             .timeout(Duration::from_secs(120))
-            .user_agent(concat!("leadline/", env!("CARGO_PKG_VERSION")))
             .build()
-            .map_err(|e| Error::internal(format!("cannot build the HTTP client: {e}")))?;
+            .map_err(build_error)?;
+        let stream_http = builder().build().map_err(build_error)?;
         Ok(Self {
             http,
+            stream_http,
             base,
             key: api_key.trim().to_string(),
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy::default().into(),
         })
     }
 
     pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
+        self.retry = retry.into();
         self
     }
 
-    fn backoff(&self, attempt: u32, retry_after: Option<Duration>) -> Duration {
-        let exp = self.retry.base.saturating_mul(1 << attempt.min(10));
-        let jitter = Duration::from_millis(
-            rand::rng().random_range(0..=self.retry.base.as_millis().max(1) as u64),
-        );
-        retry_after
-            .unwrap_or(Duration::ZERO)
-            .max(exp + jitter)
-            .min(self.retry.max_delay.max(retry_after.unwrap_or_default()))
-    }
-
-    /// One logical call, retried as needed. Returns the raw body of a 2xx answer.
+    /// One logical call, retried per the shared policy. Returns the raw body of a 2xx answer.
     async fn call(
         &self,
         method: Method,
@@ -125,9 +141,11 @@ impl RemoteBackend {
     ) -> Result<Vec<u8>> {
         let endpoint = format!("{method} {path}");
         let is_write = method != Method::GET;
+        // One key for every try, so a retry of a write that did land never acts twice.
         let idempotency_key = is_write.then(|| format!("ll_{}", ulid::Ulid::generate()));
-        let mut attempt = 0;
+        let mut tries = self.retry.start();
         loop {
+            tries.begin();
             let mut req = self
                 .http
                 .request(method.clone(), format!("{}{path}", self.base))
@@ -140,19 +158,17 @@ impl RemoteBackend {
             if let Some(b) = &body {
                 req = req.json(b);
             }
-            let outcome = req.send().await;
-            let retryable_after = match outcome {
+            let wait = match req.send().await {
                 Err(e) if e.is_connect() || e.is_timeout() || e.is_request() => {
-                    if attempt + 1 >= self.retry.attempts {
-                        return Err(Error::new(
+                    tries.next(Failure::Transport).ok_or_else(|| {
+                        Error::new(
                             ErrorCode::Unavailable,
                             format!(
                                 "{endpoint}: cannot reach the server at {} ({e}). Is `leadline serve` running?",
                                 self.base
                             ),
-                        ));
-                    }
-                    None
+                        )
+                    })?
                 }
                 Err(e) => {
                     return Err(Error::new(
@@ -162,12 +178,7 @@ impl RemoteBackend {
                 }
                 Ok(resp) => {
                     let status = resp.status();
-                    let retry_after = resp
-                        .headers()
-                        .get("retry-after")
-                        .and_then(|v| v.to_str().ok())
-                        .and_then(|v| v.trim().parse::<u64>().ok())
-                        .map(Duration::from_secs);
+                    let retry_after = retry::retry_after(resp.headers());
                     let bytes = resp.bytes().await.map_err(|e| {
                         Error::new(
                             ErrorCode::Unavailable,
@@ -177,16 +188,16 @@ impl RemoteBackend {
                     if status.is_success() {
                         return Ok(bytes.to_vec());
                     }
-                    let retryable =
-                        status == StatusCode::TOO_MANY_REQUESTS || status.is_server_error();
-                    if !retryable || attempt + 1 >= self.retry.attempts {
-                        return Err(api_error(&endpoint, status, &bytes));
-                    }
-                    retry_after
+                    let failure = Failure::Status {
+                        status: status.as_u16(),
+                        retry_after,
+                    };
+                    tries
+                        .next(failure)
+                        .ok_or_else(|| api_error(&endpoint, status, &bytes))?
                 }
             };
-            tokio::time::sleep(self.backoff(attempt, retryable_after)).await;
-            attempt += 1;
+            tokio::time::sleep(wait).await;
         }
     }
 
@@ -242,6 +253,106 @@ fn api_error(endpoint: &str, status: StatusCode, body: &[u8]) -> Error {
                 ),
             )
         }
+    }
+}
+
+/// Reconnects wait 250 ms, doubling to 5 s; a stream silent for a minute (the server sends
+/// keep-alives far more often) is reopened.
+const STREAM_RECONNECT: Reconnect = Reconnect {
+    delay: Duration::from_millis(250),
+    max_delay: Duration::from_secs(5),
+    read_timeout: Duration::from_secs(60),
+};
+
+/// Consecutive failed connections after which a subscription gives up.
+const STREAM_MAX_FAILURES: u32 = 40;
+
+/// One job's event stream: the reconnecting reader, and what has been handed out.
+struct Subscription {
+    source: EventSource,
+    job: JobId,
+    last: Option<EventId>,
+    failures: u32,
+    done: bool,
+}
+
+impl Subscription {
+    async fn next(&mut self) -> Result<StreamItem> {
+        loop {
+            match self.source.next().await {
+                Item::Connected => {
+                    if self.failures > 0 {
+                        self.failures = 0;
+                        return Ok(StreamItem::Connected);
+                    }
+                }
+                Item::Event(e) => {
+                    if let Some(item) = self.event(e)? {
+                        return Ok(item);
+                    }
+                }
+                Item::Failed(sse::Failure::Status(status))
+                    if (400..500).contains(&status) && status != 429 =>
+                {
+                    self.done = true;
+                    let code = if status == 404 {
+                        ErrorCode::NotFound
+                    } else {
+                        ErrorCode::Authentication
+                    };
+                    let message = format!("GET /jobs/{}/stream: HTTP {status}", self.job);
+                    return Err(Error::new(code, message));
+                }
+                Item::Failed(failure) => {
+                    self.failures += 1;
+                    if self.failures > STREAM_MAX_FAILURES {
+                        self.done = true;
+                        return Err(Error::new(
+                            ErrorCode::Unavailable,
+                            format!(
+                                "GET /jobs/{}/stream: gave up reconnecting ({failure})",
+                                self.job
+                            ),
+                        ));
+                    }
+                    return Ok(StreamItem::Reconnecting {
+                        attempt: self.failures,
+                        reason: failure.to_string(),
+                    });
+                }
+            }
+        }
+    }
+
+    /// The job event an SSE event carries, or `None` for one to skip (no id, an unknown type,
+    /// or one already handed out: never twice, whatever a reconnect replays).
+    fn event(&mut self, e: sse::Event) -> Result<Option<StreamItem>> {
+        let Some(id) = e.id.as_deref().and_then(EventId::parse) else {
+            return Ok(None);
+        };
+        if self.last.is_some_and(|last| id <= last) {
+            return Ok(None);
+        }
+        let Some(kind) = EventKind::parse(&e.event) else {
+            return Ok(None);
+        };
+        let data: Value = serde_json::from_str(&e.data).map_err(|err| {
+            self.done = true;
+            Error::internal(format!(
+                "GET /jobs/{}/stream: event {id} is not JSON ({err})",
+                self.job
+            ))
+        })?;
+        self.last = Some(id);
+        self.done = kind.is_terminal();
+        Ok(Some(StreamItem::Event(Event {
+            id,
+            object: "event".into(),
+            job_id: self.job.clone(),
+            kind,
+            data,
+            created_at: Timestamp::now(),
+        })))
     }
 }
 
@@ -382,138 +493,22 @@ impl Backend for RemoteBackend {
         // A plain request first: a bad id or key is a clear error, not a reconnect loop.
         self.get_job(id).await?;
         let url = format!("{}/jobs/{id}/stream", self.base);
-        let transport = launchdarkly_sdk_transport::HyperTransport::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .read_timeout(Duration::from_secs(60))
-            .build_http()
-            .map_err(|e| Error::internal(format!("cannot build the stream transport: {e}")))?;
-        let mut builder = ClientBuilder::for_url(&url)
-            .map_err(|e| Error::invalid(format!("bad stream URL {url}: {e}")))?
-            .header("Authorization", &format!("Bearer {}", self.key))
-            .map_err(|e| Error::invalid(format!("bad key header: {e}")))?
-            .reconnect(
-                ReconnectOptions::reconnect(true)
-                    .retry_initial(true)
-                    .delay(Duration::from_millis(250))
-                    .backoff_factor(2)
-                    .delay_max(Duration::from_secs(5))
-                    .build(),
-            );
-        if let Some(a) = after {
-            builder = builder.last_event_id(a.to_string());
-        }
-        let client = builder.build_with_transport(transport);
-        let job = id.clone();
-        struct St {
-            inner: eventsource_client::BoxStream<eventsource_client::Result<SSE>>,
-            _client: Box<dyn eventsource_client::Client>,
-            job: JobId,
-            last: Option<EventId>,
-            failures: u32,
-            done: bool,
-        }
-        let inner = client.stream();
-        let st = St {
-            inner,
-            _client: Box::new(client),
-            job,
+        let source = EventSource::new(self.stream_http.clone(), url, STREAM_RECONNECT)
+            .bearer(self.key.clone())
+            .last_event_id(after.map(|a| a.to_string()));
+        let st = Subscription {
+            source,
+            job: id.clone(),
             last: after,
             failures: 0,
             done: false,
         };
         let stream = futures::stream::unfold(st, |mut st| async move {
-            loop {
-                if st.done {
-                    return None;
-                }
-                match st.inner.next().await {
-                    None => return None,
-                    Some(Ok(SSE::Connected(_))) => {
-                        if st.failures > 0 {
-                            st.failures = 0;
-                            return Some((Ok(StreamItem::Connected), st));
-                        }
-                    }
-                    Some(Ok(SSE::Comment(_))) => {}
-                    Some(Ok(SSE::Event(e))) => {
-                        let Some(id) = e.id.as_deref().and_then(EventId::parse) else {
-                            continue;
-                        };
-                        // Never hand out an event twice, whatever the transport replays.
-                        if st.last.is_some_and(|last| id <= last) {
-                            continue;
-                        }
-                        let Some(kind) = EventKind::parse(&e.event_type) else {
-                            continue;
-                        };
-                        let data: Value = match serde_json::from_str(&e.data) {
-                            Ok(v) => v,
-                            Err(err) => {
-                                st.done = true;
-                                return Some((
-                                    Err(Error::internal(format!(
-                                        "GET /jobs/{}/stream: event {id} is not JSON ({err})",
-                                        st.job
-                                    ))),
-                                    st,
-                                ));
-                            }
-                        };
-                        st.last = Some(id);
-                        st.done = kind.is_terminal();
-                        let event = Event {
-                            id,
-                            object: "event".into(),
-                            job_id: st.job.clone(),
-                            kind,
-                            data,
-                            created_at: Timestamp::now(),
-                        };
-                        return Some((Ok(StreamItem::Event(event)), st));
-                    }
-                    Some(Err(eventsource_client::Error::UnexpectedResponse(resp, _)))
-                        if (400..500).contains(&resp.status()) && resp.status() != 429 =>
-                    {
-                        st.done = true;
-                        let code = if resp.status() == 404 {
-                            ErrorCode::NotFound
-                        } else {
-                            ErrorCode::Authentication
-                        };
-                        return Some((
-                            Err(Error::new(
-                                code,
-                                format!("GET /jobs/{}/stream: HTTP {}", st.job, resp.status()),
-                            )),
-                            st,
-                        ));
-                    }
-                    Some(Err(e)) => {
-                        st.failures += 1;
-                        if st.failures > 40 {
-                            st.done = true;
-                            return Some((
-                                Err(Error::new(
-                                    ErrorCode::Unavailable,
-                                    format!(
-                                        "GET /jobs/{}/stream: gave up reconnecting ({e})",
-                                        st.job
-                                    ),
-                                )),
-                                st,
-                            ));
-                        }
-                        let reason = e.to_string();
-                        return Some((
-                            Ok(StreamItem::Reconnecting {
-                                attempt: st.failures,
-                                reason,
-                            }),
-                            st,
-                        ));
-                    }
-                }
+            if st.done {
+                return None;
             }
+            let item = st.next().await;
+            Some((item, st))
         });
         Ok(stream.boxed())
     }
@@ -553,10 +548,10 @@ impl Backend for RemoteBackend {
     }
 
     async fn export(&self, job: &JobId, format: ExportFormat) -> Result<Vec<u8>> {
-        // Rendered here from the leads, with the same code as the local engine: the same job
+        // Rendered here from the leads, with the same code as a local backend: the same job
         // exports the same bytes locally and remotely, finished or not.
         let leads = self.all_leads(job).await?;
-        tokio::task::spawn_blocking(move || crate::engine::artifacts::render(&leads, format))
+        tokio::task::spawn_blocking(move || crate::export::render(&leads, format))
             .await
             .map_err(|e| Error::internal(format!("export task failed: {e}")))?
     }
@@ -575,10 +570,10 @@ impl Backend for RemoteBackend {
             // The server never writes client files: the leads come down and are written here.
             let found = self.get_job(job).await?;
             let leads = self.all_leads(job).await?;
-            crate::engine::integrations::push::check_pushable(&found, &leads, &request)?;
+            crate::model::push::check_pushable(&found, &leads, &request)?;
             let job = job.clone();
             return tokio::task::spawn_blocking(move || {
-                crate::engine::integrations::file::push(&job, &leads, &request)
+                crate::export::file::push(&job, &leads, &request)
             })
             .await
             .map_err(|e| Error::internal(format!("the file push task failed: {e}")))?;

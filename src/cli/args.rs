@@ -32,6 +32,10 @@ pub struct Global {
     /// Live mode: real sources and real credits (default: test mode).
     #[arg(long, global = true)]
     pub live: bool,
+    /// Write logs to FILE (level from RUST_LOG). Default: leadline.log in the data dir while the
+    /// TUI runs, stderr for other commands.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub log_file: Option<PathBuf>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -30,8 +30,8 @@ pub(super) async fn import(
     }
     match format {
         Format::Json => output::json(&report)?,
-        Format::Text | Format::Csv => println!(
-            "Imported {} rows into dataset {} ({} duplicates collapsed, {} bad rows skipped{}).",
+        Format::Text | Format::Csv => output::text(&format!(
+            "Imported {} rows into dataset {} ({} duplicates collapsed, {} bad rows skipped{}).\n",
             report.imported,
             report.name,
             report.duplicates,
@@ -41,7 +41,7 @@ pub(super) async fn import(
             } else {
                 ""
             }
-        ),
+        ))?,
     }
     if report.imported == 0 {
         return Err(Error::invalid(format!(

@@ -3,7 +3,14 @@
 mod args;
 mod commands;
 mod import_cmd;
+mod integrations;
+mod jobs;
+mod keys;
+mod leads;
 mod output;
+mod search;
+mod serve;
+mod signals;
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -23,6 +30,8 @@ use crate::model::Error;
 pub(crate) enum Failure {
     Api(Error),
     Other(anyhow::Error),
+    /// A signal ended the command; its running jobs were stopped first.
+    Interrupted(signals::Interrupt),
 }
 
 impl From<Error> for Failure {
@@ -46,7 +55,11 @@ impl From<std::io::Error> for Failure {
 /// The process entry point: parse, dispatch, report.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_tracing();
+    crate::logging::init(
+        cli.global.log_file.as_deref(),
+        cli.global.data_dir.as_deref(),
+        cli.command.is_none(),
+    );
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -70,21 +83,16 @@ pub fn main() -> ExitCode {
             }
             ExitCode::FAILURE
         }
+        Err(Failure::Other(e)) if output::broken_pipe(&e) => ExitCode::SUCCESS,
         Err(Failure::Other(e)) => {
             eprintln!("error: {e:#}");
             ExitCode::FAILURE
         }
+        Err(Failure::Interrupted(signal)) => {
+            eprintln!("leadline: {}: stopped", signal.name());
+            ExitCode::from(signal.exit_status())
+        }
     }
-}
-
-/// Logs go to stderr, quiet unless `RUST_LOG` asks.
-fn init_tracing() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(filter)
-        .with_writer(std::io::stderr)
-        .try_init();
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
@@ -120,7 +128,23 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             .await
             .map_err(Failure::from),
         Some(command) => {
-            commands::dispatch(&config, command, backend, engine.as_ref(), &cli.global).await
+            let ctx = commands::Ctx {
+                config: &config,
+                backend,
+                engine: engine.as_ref(),
+                global: &cli.global,
+            };
+            // `serve` handles its own signals (it drains requests before halting jobs).
+            let catch = !matches!(command, args::Command::Serve { .. });
+            let work = commands::dispatch(&ctx, command);
+            if catch {
+                tokio::select! {
+                    outcome = work => outcome,
+                    signal = signals::interrupted(true) => Err(Failure::Interrupted(signal)),
+                }
+            } else {
+                work.await
+            }
         }
     };
     // Jobs this process runs halt cleanly (partial artifact) rather than being cut off.

@@ -9,10 +9,34 @@ use crate::model::{Job, Lead, Page, Plan, Thread, Timestamp};
 use crate::text::sanitize_inline as clean;
 
 pub fn json<T: Serialize>(value: &T) -> anyhow::Result<()> {
-    let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
+    // Rendered first, so a closed stdout surfaces as a plain `io::Error` (see `broken_pipe`).
+    let mut rendered = serde_json::to_vec_pretty(value)?;
+    rendered.push(b'\n');
+    bytes(&rendered)?;
     Ok(())
+}
+
+/// Text for stdout. Unlike `print!`, a closed pipe is an error to handle, not a panic.
+pub fn text(s: &str) -> std::io::Result<()> {
+    bytes(s.as_bytes())
+}
+
+pub fn bytes(b: &[u8]) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(b)?;
+    out.flush()
+}
+
+/// Whether a failure is stdout's reader going away (`leadline export … | head`): the reader has
+/// all it wanted, so the command ends quietly rather than reporting an error.
+pub fn broken_pipe(e: &anyhow::Error) -> bool {
+    let pipe = |io: &std::io::Error| io.kind() == std::io::ErrorKind::BrokenPipe;
+    e.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(pipe)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if pipe(io)))
+    })
 }
 
 pub fn plan(plan: &Plan, job: &Job) -> String {

@@ -1,4 +1,4 @@
-//! The credit cost model of reference/leadex-api.md ("Credit cost by workload"), shared by the
+//! The credit cost model (docs/planner.md, "The credit estimate"), shared by the
 //! planner's estimate and the runner's metering so the two can never disagree.
 //!
 //! A row is one lead: a company and at most one person. The table prices a *company* row with its

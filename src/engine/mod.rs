@@ -112,6 +112,8 @@ pub struct Engine {
     org: OrgId,
     /// Test or live, per handle: a server answers `sk_test_` and `sk_live_` keys side by side.
     mode: Mode,
+    /// Set by `with_mode` (an API key's handle): jobs of the other mode are not found.
+    mode_bound: bool,
 }
 
 impl std::fmt::Debug for Engine {
@@ -140,6 +142,7 @@ impl Engine {
             }),
             org: OrgId::local(),
             mode: options_mode,
+            mode_bound: false,
         };
         engine.recover_interrupted().await?;
         Ok(engine)
@@ -151,6 +154,7 @@ impl Engine {
             inner: self.inner.clone(),
             org,
             mode: self.mode,
+            mode_bound: self.mode_bound,
         }
     }
 
@@ -160,6 +164,7 @@ impl Engine {
             inner: self.inner.clone(),
             org: self.org.clone(),
             mode,
+            mode_bound: true,
         }
     }
 
@@ -171,8 +176,11 @@ impl Engine {
         &self.org
     }
 
-    fn scope_org(&self) -> OrgId {
-        self.org.clone()
+    fn scope_org(&self) -> store::scope::Owner {
+        store::scope::Owner {
+            org: self.org.clone(),
+            livemode: self.mode_bound.then_some(self.mode == Mode::Live),
+        }
     }
 
     pub fn options(&self) -> &EngineOptions {

@@ -1,5 +1,5 @@
 //! The ideal customer profile: the structured filter the planner extracts from a prompt and every
-//! research source filters on (planner.md). Every key is always serialised.
+//! research source filters on (docs/planner.md, "The ICP object"). Every key is always serialised.
 
 use std::collections::BTreeMap;
 
@@ -24,7 +24,7 @@ impl Range {
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Icp {
-    /// Slugs from planner.md's fixed vocabulary (`fintech`, `devtools`, …).
+    /// Slugs from the fixed vocabulary of docs/planner.md, "Industries" (`fintech`, `devtools`, …).
     pub industries: Vec<String>,
     /// ISO 3166-1 alpha-2, upper case.
     pub countries: Vec<String>,
@@ -126,7 +126,8 @@ mod tests {
 
     #[test]
     fn every_key_is_serialised_even_when_empty() {
-        // In declaration order, as planner.md lists them (the struct serialises in field order).
+        // In declaration order, as docs/planner.md lists them ("The ICP object"; the struct
+        // serialises in field order).
         let text = serde_json::to_string(&Icp::default()).unwrap();
         let keys = [
             "industries",

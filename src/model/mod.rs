@@ -1,4 +1,4 @@
-//! The Leadex v1 object model: the exact wire shapes of reference/leadex-api.md, plus the additive
+//! The Leadex v1 object model: the exact wire shapes of docs/api.md ("Objects"), plus the additive
 //! fields leadline adds (`icp` on plans, `livemode` on jobs and leads, …).
 
 pub mod error;

@@ -51,7 +51,7 @@ pub struct Plan {
     pub created_at: Timestamp,
     /// Additive: the thread the plan belongs to.
     pub thread_id: ThreadId,
-    /// Additive: the structured audience (planner.md).
+    /// Additive: the structured audience (docs/planner.md, "The ICP object").
     pub icp: Icp,
     /// Additive: notes the planner wants the reviewer to see (e.g. an LLM fallback).
     #[serde(default)]

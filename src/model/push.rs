@@ -11,7 +11,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use super::{EnrichmentId, Error, JobId, PushId, Timestamp};
+use super::{EnrichmentId, Error, ErrorCode, Job, JobId, JobStatus, Lead, PushId, Timestamp};
 
 /// Where leads can be pushed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -329,4 +329,47 @@ pub struct IntegrationStatus {
     pub connected: bool,
     /// What it pushes to, or (not connected) which keys to set.
     pub detail: String,
+}
+/// One item a push carries: a person (by lead) or a company (by domain, else name).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ItemKey(pub String);
+
+impl ItemKey {
+    pub fn contact(lead: &Lead) -> Self {
+        Self(lead.id.to_string())
+    }
+
+    /// Companies are keyed by lowercased domain, else by lowercased name.
+    pub fn company(lead: &Lead) -> Self {
+        let key = match lead.company.domain.as_deref().filter(|d| !d.is_empty()) {
+            Some(domain) => domain.trim().to_ascii_lowercase(),
+            None => lead.company.name.trim().to_lowercase(),
+        };
+        Self(format!("company:{key}"))
+    }
+}
+
+/// Only finished jobs are pushed, and test-mode leads reach an external provider only when asked.
+pub fn check_pushable(job: &Job, leads: &[Lead], request: &PushRequest) -> Result<(), Error> {
+    if !matches!(job.status, JobStatus::Succeeded | JobStatus::Stopped) {
+        return Err(Error::conflict(format!(
+            "job {} is {}; only a succeeded or stopped job's leads can be pushed.",
+            job.id,
+            job.status.as_str()
+        )));
+    }
+    if request.provider.is_external()
+        && !request.allow_test_data
+        && leads.iter().any(|l| !l.livemode)
+    {
+        return Err(Error::new(
+            ErrorCode::InvalidRequest,
+            format!(
+                "job {} holds test-mode (synthetic) leads; {} is a real service, so they are refused. Push them anyway with --allow-test-data (API: \"allow_test_data\": true), or run the search in live mode.",
+                job.id, request.provider
+            ),
+        )
+        .with_param("allow_test_data"));
+    }
+    Ok(())
 }

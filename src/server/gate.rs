@@ -8,43 +8,13 @@ use axum::response::{IntoResponse, Response};
 
 use super::AppState;
 use super::error::{ApiError, REQUEST_ID};
-use super::keys::{self, ApiKey, Scope};
-use crate::engine::{Engine, Mode};
-use crate::model::{Error, ErrorCode};
+use super::keys::{self, ApiKey};
+use crate::model::ErrorCode;
 
 /// The authenticated caller.
 #[derive(Debug, Clone)]
 pub struct Principal {
     pub key: ApiKey,
-}
-
-impl Principal {
-    /// The engine, scoped to the key's organisation and mode.
-    pub fn engine(&self, state: &AppState) -> Engine {
-        state
-            .engine
-            .for_org(self.key.organization.clone())
-            .with_mode(if self.key.livemode {
-                Mode::Live
-            } else {
-                Mode::Test
-            })
-    }
-
-    pub fn require(&self, scope: Scope) -> Result<(), ApiError> {
-        if self.key.has(scope) {
-            Ok(())
-        } else {
-            Err(Error::new(
-                ErrorCode::Permission,
-                format!(
-                    "This API key lacks the `{}` scope needed here. Create a key with it.",
-                    scope.as_str()
-                ),
-            )
-            .into())
-        }
-    }
 }
 
 fn valid_request_id(raw: &str) -> bool {

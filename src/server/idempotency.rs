@@ -1,35 +1,50 @@
 //! `Idempotency-Key` on writes: the first response is stored for 24 hours and replayed for the
-//! same key and body; the same key with another body is a 409; a key still being processed is a
-//! 409 too, so a retry racing the original never acts twice.
+//! same key and request; the same key with another request is a 409; a key still being processed
+//! is a 409 too, so a retry racing the original never acts twice.
+//!
+//! The handler runs in its own task, so a client that gives up does not cancel it: the request
+//! still settles its key, and the retry replays the answer. Refusals (401/403) and server errors
+//! are not remembered, a replay re-checks the scope the request needed, and bodies compare as
+//! canonical JSON (key order and whitespace do not matter).
 
-use axum::body::{Body, to_bytes};
+use std::sync::{Arc, Mutex};
+
+use axum::body::{Body, Bytes, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use rusqlite::{OptionalExtension, params};
+use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::AppState;
-use super::error::ApiError;
+use super::error::{ApiError, REQUEST_ID, current_request_id};
 use super::gate::Principal;
+use super::keys::Scope;
+use crate::engine::store::Store;
+use crate::engine::store::idempotency::{self, Claim, StoredResponse};
 use crate::model::{Error, ErrorCode, OrgId, Timestamp};
 
 const MAX_BODY: usize = 16 * 1024 * 1024;
 const TTL_MS: i64 = 24 * 3600 * 1000;
 
-/// A stored row: fingerprint, status (None while in flight), content type, body.
-type Stored = (Vec<u8>, Option<u16>, Option<String>, Option<Vec<u8>>);
+/// The scope a handler required (set by `Caller::require`), stored with the response.
+#[derive(Clone, Default)]
+pub struct ScopeUsed(Arc<Mutex<Option<Scope>>>);
 
-enum Seen {
-    New,
-    Replay {
-        status: u16,
-        content_type: Option<String>,
-        body: Vec<u8>,
-    },
-    InFlight,
-    Mismatch,
+impl ScopeUsed {
+    pub fn record(&self, scope: Scope) {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = Some(scope);
+    }
+
+    fn get(&self) -> Option<Scope> {
+        *self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Frees the key of a request whose task died without settling it.
+pub fn release_stale(store: &Store) -> Result<usize, Error> {
+    store.write(|tx| idempotency::release_in_flight(tx))
 }
 
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -52,14 +67,10 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
         )
         .into_response();
     }
-    let Some(org) = req
-        .extensions()
-        .get::<Principal>()
-        .map(|p| p.key.organization.clone())
-    else {
+    let Some(principal) = req.extensions().get::<Principal>().cloned() else {
         return next.run(req).await;
     };
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     let bytes = match to_bytes(body, MAX_BODY).await {
         Ok(b) => b,
         Err(e) => {
@@ -69,64 +80,132 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             .into_response();
         }
     };
-    let mut hasher = Sha256::new();
-    hasher.update(parts.method.as_str().as_bytes());
-    hasher.update(b" ");
-    hasher.update(parts.uri.path().as_bytes());
-    hasher.update(b"?");
-    hasher.update(parts.uri.query().unwrap_or("").as_bytes());
-    hasher.update(b"\n");
-    hasher.update(&bytes);
-    let fingerprint = hasher.finalize().to_vec();
-
+    let fingerprint = fingerprint(&parts, principal.key.livemode, &bytes);
+    let org = principal.key.organization.clone();
     let store = state.engine.clone();
-    let (k, o, f) = (key.clone(), org.clone(), fingerprint.clone());
-    let seen = tokio::task::spawn_blocking(move || claim(store.store(), &o, &k, &f)).await;
-    match seen {
-        Ok(Ok(Seen::New)) => {}
-        Ok(Ok(Seen::Replay {
-            status,
-            content_type,
-            body,
-        })) => {
-            let mut response = Response::new(Body::from(body));
-            *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
-            if let Some(ct) = content_type.and_then(|c| HeaderValue::from_str(&c).ok()) {
-                response.headers_mut().insert("content-type", ct);
-            }
-            response
-                .headers_mut()
-                .insert("idempotent-replayed", HeaderValue::from_static("true"));
-            return response;
-        }
-        Ok(Ok(Seen::InFlight)) => {
+    let (k, o) = (key.clone(), org.clone());
+    let seen = tokio::task::spawn_blocking(move || claim(store.store(), &o, &k, &fingerprint))
+        .await
+        .map_err(|e| Error::internal(format!("idempotency task failed: {e}")));
+    match seen.and_then(|r| r) {
+        Ok(Claim::New) => {}
+        Ok(Claim::Replay(stored)) => return replay(&principal, stored),
+        Ok(Claim::InFlight) => {
             return ApiError::new(
                 ErrorCode::Conflict,
                 "A request with this Idempotency-Key is still being processed; retry shortly.",
             )
             .into_response();
         }
-        Ok(Ok(Seen::Mismatch)) => {
+        Ok(Claim::Mismatch) => {
             return ApiError::from(
                 Error::conflict("This Idempotency-Key was used with a different request; use a fresh key for a new request.")
                     .with_param("Idempotency-Key"),
             )
             .into_response();
         }
-        Ok(Err(e)) => return ApiError::from(e).into_response(),
+        Err(e) => return ApiError::from(e).into_response(),
+    }
+    let used = ScopeUsed::default();
+    parts.extensions.insert(used.clone());
+    let req = Request::from_parts(parts, Body::from(bytes));
+    let request_id = current_request_id().unwrap_or_default();
+    // Spawned, so the work and its settlement outlive a client that went away.
+    let task = tokio::spawn(REQUEST_ID.scope(
+        request_id,
+        run_and_settle(state.clone(), org.clone(), key.clone(), next, req, used),
+    ));
+    match task.await {
+        Ok(response) => response,
         Err(e) => {
-            return ApiError::new(ErrorCode::Internal, format!("idempotency task failed: {e}"))
-                .into_response();
+            let store = state.engine.clone();
+            let _ = tokio::task::spawn_blocking(move || {
+                store
+                    .store()
+                    .write(|tx| idempotency::release(tx, &org, &key))
+            })
+            .await;
+            ApiError::new(ErrorCode::Internal, format!("the request failed: {e}")).into_response()
         }
     }
+}
 
-    let response = next
-        .run(Request::from_parts(parts, Body::from(bytes)))
-        .await;
+/// Method, path, query, mode and the body (as canonical JSON when it is JSON).
+fn fingerprint(parts: &axum::http::request::Parts, livemode: bool, bytes: &Bytes) -> Vec<u8> {
+    let mut hasher = Sha256::new();
+    hasher.update(parts.method.as_str().as_bytes());
+    hasher.update(b" ");
+    hasher.update(parts.uri.path().as_bytes());
+    hasher.update(b"?");
+    hasher.update(parts.uri.query().unwrap_or("").as_bytes());
+    hasher.update(if livemode { b"\nlive\n" } else { b"\ntest\n" });
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(value) => hasher.update(canonical(&value).as_bytes()),
+        Err(_) => hasher.update(bytes),
+    }
+    hasher.finalize().to_vec()
+}
+
+/// JSON with object keys sorted at every level and no insignificant whitespace.
+fn canonical(value: &Value) -> String {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            let inner: Vec<String> = entries
+                .into_iter()
+                .map(|(k, v)| format!("{}:{}", Value::String(k.clone()), canonical(v)))
+                .collect();
+            format!("{{{}}}", inner.join(","))
+        }
+        Value::Array(items) => {
+            let inner: Vec<String> = items.iter().map(canonical).collect();
+            format!("[{}]", inner.join(","))
+        }
+        other => other.to_string(),
+    }
+}
+
+fn replay(principal: &Principal, stored: StoredResponse) -> Response {
+    if let Some(scope) = stored.scope.as_deref().and_then(|s| Scope::parse(s).ok())
+        && !principal.key.has(scope)
+    {
+        return ApiError::from(super::context::missing_scope(scope)).into_response();
+    }
+    let mut response = Response::new(Body::from(stored.body));
+    *response.status_mut() = StatusCode::from_u16(stored.status).unwrap_or(StatusCode::OK);
+    if let Some(ct) = stored
+        .content_type
+        .and_then(|c| HeaderValue::from_str(&c).ok())
+    {
+        response.headers_mut().insert("content-type", ct);
+    }
+    response
+        .headers_mut()
+        .insert("idempotent-replayed", HeaderValue::from_static("true"));
+    response
+}
+
+async fn run_and_settle(
+    state: AppState,
+    org: OrgId,
+    key: String,
+    next: Next,
+    req: Request,
+    used: ScopeUsed,
+) -> Response {
+    let response = next.run(req).await;
     let (rparts, rbody) = response.into_parts();
     let body = match to_bytes(rbody, MAX_BODY).await {
         Ok(b) => b,
         Err(e) => {
+            let store = state.engine.clone();
+            let _ = tokio::task::spawn_blocking(move || {
+                store
+                    .store()
+                    .write(|tx| idempotency::release(tx, &org, &key))
+            })
+            .await;
             return ApiError::new(
                 ErrorCode::Internal,
                 format!("could not buffer the response: {e}"),
@@ -134,77 +213,35 @@ pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> R
             .into_response();
         }
     };
-    let status = rparts.status.as_u16();
-    let content_type = rparts
-        .headers
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let saved = StoredResponse {
+        scope: used.get().map(|s| s.as_str().to_string()),
+        status: rparts.status.as_u16(),
+        content_type: rparts
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string),
+        body: body.to_vec(),
+    };
     let store = state.engine.clone();
-    let saved = body.to_vec();
-    // A server error is not remembered: the client's retry should get a real second attempt.
-    let _ = tokio::task::spawn_blocking(move || {
-        settle(
-            store.store(),
-            &org,
-            &key,
-            status,
-            content_type.as_deref(),
-            &saved,
-        )
-    })
-    .await;
+    let _ = tokio::task::spawn_blocking(move || settle(store.store(), &org, &key, &saved)).await;
     Response::from_parts(rparts, Body::from(body))
 }
 
-fn claim(
-    store: &crate::engine::store::Store,
-    org: &OrgId,
-    key: &str,
-    fingerprint: &[u8],
-) -> Result<Seen, Error> {
-    let now = Timestamp::now().millis();
-    store.write(|tx| {
-        tx.execute("DELETE FROM idempotency WHERE created_at < ?1", [now - TTL_MS])?;
-        let found: Option<Stored> = tx
-            .query_row(
-                "SELECT fingerprint, status, content_type, body FROM idempotency WHERE org_id = ?1 AND key = ?2",
-                params![org, key],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )
-            .optional()?;
-        Ok(match found {
-            None => {
-                tx.execute(
-                    "INSERT INTO idempotency (org_id, key, fingerprint, created_at) VALUES (?1, ?2, ?3, ?4)",
-                    params![org, key, fingerprint, now],
-                )?;
-                Seen::New
-            }
-            Some((f, _, _, _)) if f != fingerprint => Seen::Mismatch,
-            Some((_, Some(status), content_type, body)) => Seen::Replay { status, content_type, body: body.unwrap_or_default() },
-            Some((_, None, _, _)) => Seen::InFlight,
-        })
-    })
+fn claim(store: &Store, org: &OrgId, key: &str, fingerprint: &[u8]) -> Result<Claim, Error> {
+    let now = Timestamp::now();
+    let expired_before = Timestamp::from_millis(now.millis() - TTL_MS);
+    store.write(|tx| idempotency::claim(tx, org, key, fingerprint, now, expired_before))
 }
 
-fn settle(
-    store: &crate::engine::store::Store,
-    org: &OrgId,
-    key: &str,
-    status: u16,
-    content_type: Option<&str>,
-    body: &[u8],
-) -> Result<(), Error> {
+fn settle(store: &Store, org: &OrgId, key: &str, response: &StoredResponse) -> Result<(), Error> {
     store.write(|tx| {
-        if status >= 500 {
-            tx.execute("DELETE FROM idempotency WHERE org_id = ?1 AND key = ?2", params![org, key])?;
+        // Not remembered: a server error deserves a real second attempt, and a refusal (401/403)
+        // must not answer for a caller who may hold the right key or scope next time.
+        if response.status >= 500 || matches!(response.status, 401 | 403) {
+            idempotency::release(tx, org, key)
         } else {
-            tx.execute(
-                "UPDATE idempotency SET status = ?3, content_type = ?4, body = ?5 WHERE org_id = ?1 AND key = ?2",
-                params![org, key, status, content_type, body],
-            )?;
+            idempotency::settle(tx, org, key, response)
         }
-        Ok(())
     })
 }

@@ -2,12 +2,12 @@
 //! in constant time, scoped, revocable, and bound to one organisation.
 
 use rand::Rng;
-use rusqlite::{Connection, OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::engine::store::Store;
+use crate::engine::store::api_keys::{self, KeyRecord, NewKey};
 use crate::model::{Error, ErrorCode, OrgId, Timestamp};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -79,27 +79,26 @@ fn hash(secret: &str) -> Vec<u8> {
     Sha256::digest(secret.as_bytes()).to_vec()
 }
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ApiKey> {
-    let scopes: String = r.get(3)?;
-    Ok(ApiKey {
-        id: r.get(0)?,
-        object: "api_key".into(),
-        name: r.get(1)?,
-        redacted: format!("{}…{}", r.get::<_, String>(2)?, r.get::<_, String>(4)?),
-        scopes: scopes
-            .split(',')
-            .filter_map(|s| Scope::parse(s).ok())
-            .collect(),
-        livemode: r.get(5)?,
-        organization: OrgId::from_db(r.get(6)?),
-        created_at: Timestamp::from_millis(r.get(7)?),
-        expires_at: r.get::<_, Option<i64>>(8)?.map(Timestamp::from_millis),
-        revoked_at: r.get::<_, Option<i64>>(9)?.map(Timestamp::from_millis),
-    })
+impl From<KeyRecord> for ApiKey {
+    fn from(r: KeyRecord) -> Self {
+        ApiKey {
+            id: r.id,
+            object: "api_key".into(),
+            name: r.name,
+            redacted: format!("{}…{}", r.prefix, r.last4),
+            scopes: r
+                .scopes
+                .split(',')
+                .filter_map(|s| Scope::parse(s).ok())
+                .collect(),
+            livemode: r.livemode,
+            organization: r.org,
+            created_at: r.created_at,
+            expires_at: r.expires_at,
+            revoked_at: r.revoked_at,
+        }
+    }
 }
-
-const COLUMNS: &str =
-    "id, name, prefix, scopes, last4, livemode, org_id, created_at, expires_at, revoked_at";
 
 pub fn mint(
     store: &Store,
@@ -134,26 +133,31 @@ pub fn mint(
         .collect::<Vec<_>>()
         .join(",");
     let last4: String = secret[secret.len() - 4..].to_string();
+    let digest = hash(&secret);
     store.write(|tx| {
-        tx.execute(
-            "INSERT INTO api_keys (id, org_id, name, hash, prefix, last4, scopes, livemode, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
-            params![id, org, name, hash(&secret), prefix, last4, scope_list, livemode, now.millis(), expires_at.map(|t| t.millis())],
-        )?;
-        Ok(())
+        api_keys::insert(
+            tx,
+            &NewKey {
+                id: &id,
+                org,
+                name: &name,
+                hash: &digest,
+                prefix,
+                last4: &last4,
+                scopes: &scope_list,
+                livemode,
+                created_at: now,
+                expires_at,
+            },
+        )
     })?;
-    let key = store.read(|c| get(c, org, &id))?;
+    let key = found(store.read(|c| api_keys::get(c, org, &id))?, &id)?;
     Ok(MintedKey { key, secret })
 }
 
-pub fn get(c: &Connection, org: &OrgId, id: &str) -> Result<ApiKey, Error> {
-    c.query_row(
-        &format!("SELECT {COLUMNS} FROM api_keys WHERE id = ?1 AND org_id = ?2"),
-        params![id, org],
-        row,
-    )
-    .optional()?
-    .ok_or_else(|| {
+/// A key of `org` by id, or the API's not-found error.
+fn found(record: Option<KeyRecord>, id: &str) -> Result<ApiKey, Error> {
+    record.map(ApiKey::from).ok_or_else(|| {
         Error::new(
             ErrorCode::NotFound,
             format!(
@@ -167,24 +171,18 @@ pub fn get(c: &Connection, org: &OrgId, id: &str) -> Result<ApiKey, Error> {
 
 pub fn list(store: &Store, org: &OrgId) -> Result<Vec<ApiKey>, Error> {
     store.read(|c| {
-        let mut stmt = c.prepare(&format!(
-            "SELECT {COLUMNS} FROM api_keys WHERE org_id = ?1 ORDER BY created_at DESC"
-        ))?;
-        let keys = stmt
-            .query_map([org], row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(keys)
+        Ok(api_keys::list(c, org)?
+            .into_iter()
+            .map(ApiKey::from)
+            .collect())
     })
 }
 
 pub fn revoke(store: &Store, org: &OrgId, id: &str) -> Result<ApiKey, Error> {
     store.write(|tx| {
-        get(tx, org, id)?;
-        tx.execute(
-            "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?3) WHERE id = ?1 AND org_id = ?2",
-            params![id, org, Timestamp::now().millis()],
-        )?;
-        get(tx, org, id)
+        found(api_keys::get(tx, org, id)?, id)?;
+        api_keys::revoke(tx, org, id, Timestamp::now())?;
+        found(api_keys::get(tx, org, id)?, id)
     })
 }
 
@@ -197,21 +195,14 @@ pub fn verify(store: &Store, secret: &str) -> Result<ApiKey, Error> {
         ));
     }
     let digest = hash(secret);
-    let found: Option<(Vec<u8>, ApiKey)> = store.read(|c| {
-        Ok(c.query_row(
-            &format!("SELECT {COLUMNS}, hash FROM api_keys WHERE hash = ?1"),
-            [&digest],
-            |r| Ok((r.get::<_, Vec<u8>>(10)?, row(r)?)),
-        )
-        .optional()?)
-    })?;
+    let found = store.read(|c| api_keys::find_by_hash(c, &digest))?;
     // The lookup narrows by hash; the final comparison is constant-time all the same.
-    let Some((stored, key)) = found.filter(|(stored, _)| bool::from(stored.ct_eq(&digest))) else {
+    let Some(record) = found.filter(|r| bool::from(r.hash.ct_eq(&digest))) else {
         return Err(unauthorised(
             "Invalid API key. Check it, or create one with `leadline api-keys create`.",
         ));
     };
-    let _ = stored;
+    let key = ApiKey::from(record);
     if key.revoked_at.is_some() {
         return Err(unauthorised("This API key was revoked. Create a new one."));
     }

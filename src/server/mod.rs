@@ -1,6 +1,7 @@
-//! `leadline serve`: the engine over the Leadex v1 API (reference/leadex-api.md), with bearer
+//! `leadline serve`: the engine over the Leadex v1 API (docs/api.md), with bearer
 //! keys, scopes, organisation isolation, idempotent writes, rate limits and SSE streams.
 
+mod context;
 mod error;
 mod extract;
 mod gate;
@@ -16,6 +17,8 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::middleware;
+use tokio_util::sync::CancellationToken;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 
 pub use error::{ApiError, ApiResult};
 pub use keys::{ApiKey, MintedKey, Scope};
@@ -50,6 +53,8 @@ pub(crate) struct AppState {
     pub base_url: String,
     pub limiter: Arc<ratelimit::RateLimiter>,
     pub signer: Arc<signing::Signer>,
+    /// Cancelled when the server shuts down: open streams end at once.
+    pub shutdown: CancellationToken,
 }
 
 /// The API as an axum router (tests mount it on an ephemeral port).
@@ -58,10 +63,22 @@ pub fn router(
     options: ServerOptions,
     base_url: String,
 ) -> Result<Router, crate::model::Error> {
+    router_with(engine, options, base_url, CancellationToken::new())
+}
+
+fn router_with(
+    engine: Engine,
+    options: ServerOptions,
+    base_url: String,
+    shutdown: CancellationToken,
+) -> Result<Router, crate::model::Error> {
     let signer = signing::Signer::load(engine.store())?;
+    // Claims held by a process that died mid-request would refuse every retry for a day.
+    idempotency::release_stale(engine.store())?;
     let state = AppState {
         limiter: Arc::new(ratelimit::RateLimiter::new(options.rate_limit_per_minute)),
         signer: Arc::new(signer),
+        shutdown,
         engine,
         options,
         base_url,
@@ -79,13 +96,33 @@ pub fn router(
         .merge(authed)
         .merge(routes::public())
         .fallback(routes::not_found)
+        .layer(request_log())
         .layer(middleware::from_fn(gate::request_id))
         .with_state(state))
 }
 
-/// Serves until `shutdown` resolves; then in-flight requests finish and running jobs halt at
-/// their next checkpoint with partial artifacts (or are left to start-up recovery if that takes
-/// too long).
+/// The request log through `tracing` (wherever the subscriber sends it): one span per request
+/// with its id, method and path (never the query: download URLs carry signatures there), and
+/// the status and latency at the end.
+fn request_log() -> TraceLayer<
+    tower_http::classify::SharedClassifier<tower_http::classify::ServerErrorsAsFailures>,
+    impl Fn(&axum::http::Request<axum::body::Body>) -> tracing::Span + Clone,
+> {
+    TraceLayer::new_for_http()
+        .make_span_with(|req: &axum::http::Request<axum::body::Body>| {
+            tracing::info_span!(
+                "request",
+                id = error::current_request_id().unwrap_or_default(),
+                method = %req.method(),
+                path = req.uri().path(),
+            )
+        })
+        .on_response(DefaultOnResponse::new().level(tracing::Level::INFO))
+}
+
+/// Serves until `shutdown` resolves; then open streams close at once, running jobs halt as
+/// interrupted (failed, `job_halted`, not charged), other requests get a moment to finish, and
+/// this returns within about 5 s whatever is still open.
 pub async fn serve(
     engine: Engine,
     addr: SocketAddr,
@@ -100,12 +137,24 @@ pub async fn serve(
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://{local}"));
-    let app = router(engine.clone(), options, base_url.clone())
+    let token = CancellationToken::new();
+    let app = router_with(engine.clone(), options, base_url.clone(), token.clone())
         .map_err(|e| anyhow::anyhow!(e.message))?;
     eprintln!("leadline serve: listening on {base_url}/v1");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await?;
-    engine.shutdown(Duration::from_secs(10)).await;
+    let (signal_token, halting) = (token.clone(), engine.clone());
+    let graceful = async move {
+        shutdown.await;
+        signal_token.cancel();
+        halting.shutdown(Duration::from_secs(3)).await;
+    };
+    let server = axum::serve(listener, app).with_graceful_shutdown(graceful);
+    let deadline = async {
+        token.cancelled().await;
+        tokio::time::sleep(Duration::from_millis(4500)).await;
+    };
+    tokio::select! {
+        served = std::future::IntoFuture::into_future(server) => served?,
+        () = deadline => tracing::warn!("requests still open at shutdown were cut off"),
+    }
     Ok(())
 }

@@ -7,7 +7,7 @@ use rand::Rng;
 use sha2::Sha256;
 use subtle::ConstantTimeEq;
 
-use crate::engine::store::Store;
+use crate::engine::store::{Store, settings};
 use crate::model::Error;
 
 pub const LIFETIME_SECS: i64 = 4 * 3600;
@@ -24,17 +24,7 @@ impl Signer {
                 .map(|_| format!("{:02x}", rng.random::<u8>()))
                 .collect()
         };
-        let secret: String = store.write(|tx| {
-            tx.execute(
-                "INSERT OR IGNORE INTO settings (key, value) VALUES ('download_secret', ?1)",
-                [&fresh],
-            )?;
-            Ok(tx.query_row(
-                "SELECT value FROM settings WHERE key = 'download_secret'",
-                [],
-                |r| r.get(0),
-            )?)
-        })?;
+        let secret = store.write(|tx| settings::get_or_insert(tx, "download_secret", &fresh))?;
         Ok(Self {
             secret: secret.into_bytes(),
         })

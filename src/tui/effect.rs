@@ -107,98 +107,17 @@ pub async fn execute_with_progress(
         Request::Enrich { job, request } => {
             Reply::Enriched(backend.enrich(&job, request, progress).await?)
         }
-        Request::ListThreads { q, limit } => Reply::Threads(
-            backend
-                .list_threads(ThreadQuery {
-                    page: PageParams {
-                        limit: Some(limit),
-                        ..Default::default()
-                    },
-                    q,
-                    has_job_status: None,
-                })
-                .await?,
-        ),
-        Request::Messages(thread) => {
-            let page = PageParams {
-                limit: Some(MESSAGE_PAGE),
-                cursor: None,
-                order: Some(Order::Desc),
-            };
-            let mut page = backend.list_messages(&thread, page).await?;
-            page.data.reverse();
-            Reply::Messages { thread, page }
-        }
+        Request::ListThreads { q, limit } => list_threads(backend, q, limit).await?,
+        Request::Messages(thread) => messages(backend, thread).await?,
         Request::Job(id) => Reply::Job(backend.get_job(&id).await?),
         Request::Plan(id) => Reply::Plan(backend.get_plan(&id).await?),
-        Request::Leads { job, limit: None } => {
-            let leads = backend.all_leads(&job).await?;
-            Reply::Leads {
-                job,
-                total: Some(leads.len() as u64),
-                leads,
-            }
-        }
-        Request::Leads {
-            job,
-            limit: Some(limit),
-        } => {
-            let query = LeadQuery {
-                page: PageParams {
-                    limit: Some(limit),
-                    cursor: None,
-                    order: Some(Order::Asc),
-                },
-                ..Default::default()
-            };
-            let page = backend.list_leads(&job, query).await?;
-            Reply::Leads {
-                job,
-                leads: page.data,
-                total: page.total,
-            }
-        }
+        Request::Leads { job, limit } => leads(backend, job, limit).await?,
         Request::Events(job) => {
             let events = backend.job_log(&job).await?;
             Reply::Events { job, events }
         }
         Request::Usage => Reply::Usage(backend.usage().await?),
-        Request::Post { thread, content } => {
-            let thread = match thread {
-                Some(t) => t,
-                None => {
-                    let title: String = content
-                        .lines()
-                        .next()
-                        .unwrap_or("")
-                        .chars()
-                        .take(60)
-                        .collect();
-                    let title = if title.trim().is_empty() {
-                        None
-                    } else {
-                        Some(title)
-                    };
-                    backend
-                        .create_thread(CreateThread {
-                            title,
-                            metadata: None,
-                        })
-                        .await?
-                        .id
-                }
-            };
-            let result = backend
-                .post_message(
-                    &thread,
-                    PostMessage {
-                        content,
-                        ..Default::default()
-                    },
-                )
-                .await;
-            Reply::Posted { thread, result }
-        }
+        Request::Post { thread, content } => post(backend, thread, content).await?,
         Request::Replan { plan, feedback } => {
             Reply::Replanned(backend.replan(&plan, &feedback).await?)
         }
@@ -229,20 +148,119 @@ pub async fn execute_with_progress(
             backend.delete_thread(&thread, force).await?;
             Reply::Deleted(thread)
         }
-        Request::Export { job, format } => {
-            let bytes = backend.export(&job, format).await?;
-            let path = format!("leadline-{job}.{}", format.extension());
-            tokio::fs::write(&path, &bytes)
-                .await
-                .map_err(|e| Error::internal(format!("could not write {path}: {e}")))?;
-            let shown = std::env::current_dir()
-                .map(|d| d.join(&path).display().to_string())
-                .unwrap_or(path);
-            Reply::Exported {
-                path: shown,
-                bytes: bytes.len(),
-            }
+        Request::Export { job, format } => export(backend, job, format).await?,
+    })
+}
+
+async fn list_threads(
+    backend: &dyn Backend,
+    q: Option<String>,
+    limit: u32,
+) -> Result<Reply, Error> {
+    let query = ThreadQuery {
+        page: PageParams {
+            limit: Some(limit),
+            ..Default::default()
+        },
+        q,
+        has_job_status: None,
+    };
+    Ok(Reply::Threads(backend.list_threads(query).await?))
+}
+
+/// The newest messages, oldest first.
+async fn messages(backend: &dyn Backend, thread: ThreadId) -> Result<Reply, Error> {
+    let page = PageParams {
+        limit: Some(MESSAGE_PAGE),
+        cursor: None,
+        order: Some(Order::Desc),
+    };
+    let mut page = backend.list_messages(&thread, page).await?;
+    page.data.reverse();
+    Ok(Reply::Messages { thread, page })
+}
+
+/// Every lead, or the first page of `limit`.
+async fn leads(backend: &dyn Backend, job: JobId, limit: Option<u32>) -> Result<Reply, Error> {
+    let Some(limit) = limit else {
+        let leads = backend.all_leads(&job).await?;
+        return Ok(Reply::Leads {
+            job,
+            total: Some(leads.len() as u64),
+            leads,
+        });
+    };
+    let query = LeadQuery {
+        page: PageParams {
+            limit: Some(limit),
+            cursor: None,
+            order: Some(Order::Asc),
+        },
+        ..Default::default()
+    };
+    let page = backend.list_leads(&job, query).await?;
+    Ok(Reply::Leads {
+        job,
+        leads: page.data,
+        total: page.total,
+    })
+}
+
+/// Posts a prompt, creating the thread first (titled by the prompt's first line) when needed.
+async fn post(
+    backend: &dyn Backend,
+    thread: Option<ThreadId>,
+    content: String,
+) -> Result<Reply, Error> {
+    let thread = match thread {
+        Some(t) => t,
+        None => {
+            let title: String = content
+                .lines()
+                .next()
+                .unwrap_or("")
+                .chars()
+                .take(60)
+                .collect();
+            let title = if title.trim().is_empty() {
+                None
+            } else {
+                Some(title)
+            };
+            backend
+                .create_thread(CreateThread {
+                    title,
+                    metadata: None,
+                })
+                .await?
+                .id
         }
+    };
+    let result = backend
+        .post_message(
+            &thread,
+            PostMessage {
+                content,
+                ..Default::default()
+            },
+        )
+        .await;
+    Ok(Reply::Posted { thread, result })
+}
+
+/// Writes the export to `leadline-<job>.<ext>` in the working directory.
+async fn export(backend: &dyn Backend, job: JobId, format: ExportFormat) -> Result<Reply, Error> {
+    let bytes = backend.export(&job, format).await?;
+    let path = format!("leadline-{job}.{}", format.extension());
+    tokio::fs::write(&path, &bytes)
+        .await
+        .map_err(|e| Error::internal(format!("could not write {path}: {e}")))?;
+    let shown = std::env::current_dir()
+        .map(|d| d.join(&path).display().to_string())
+        .unwrap_or(path);
+    Ok(Reply::Exported {
+        path: shown,
+        bytes: bytes.len(),
     })
 }
 
@@ -353,39 +371,23 @@ impl Drop for Runner {
     }
 }
 
-/// Standard base64, for OSC 52.
-pub fn base64(data: &[u8]) -> String {
-    const T: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
-    for chunk in data.chunks(3) {
-        let b = [
-            chunk[0],
-            *chunk.get(1).unwrap_or(&0),
-            *chunk.get(2).unwrap_or(&0),
-        ];
-        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
-        for i in 0..4 {
-            if i <= chunk.len() {
-                out.push(T[((n >> (18 - 6 * i)) & 63) as usize] as char);
-            } else {
-                out.push('=');
-            }
-        }
-    }
+/// The OSC 52 sequence that sets the clipboard (crossterm's, terminated by ST).
+pub fn osc52(text: &str) -> String {
+    let mut out = String::new();
+    // Writing into a String cannot fail; an error would leave the sequence empty, copying nothing.
+    let _ = crossterm::Command::write_ansi(
+        &crossterm::clipboard::CopyToClipboard::to_clipboard_from(text),
+        &mut out,
+    );
     out
 }
 
-/// The OSC 52 sequence that sets the clipboard.
-pub fn osc52(text: &str) -> String {
-    format!("\u{1b}]52;c;{}\u{7}", base64(text.as_bytes()))
-}
-
 fn copy_osc52(text: &str) {
-    use std::io::Write;
-    let mut out = std::io::stdout();
     // Best effort: a terminal without OSC 52 ignores it.
-    let _ = out.write_all(osc52(text).as_bytes());
-    let _ = out.flush();
+    let _ = crossterm::execute!(
+        std::io::stdout(),
+        crossterm::clipboard::CopyToClipboard::to_clipboard_from(text)
+    );
 }
 
 pub fn is_web_url(url: &str) -> bool {
@@ -421,12 +423,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn base64_and_osc52_match_the_standard() {
-        assert_eq!(base64(b""), "");
-        assert_eq!(base64(b"f"), "Zg==");
-        assert_eq!(base64(b"fo"), "Zm8=");
-        assert_eq!(base64(b"foo"), "Zm9v");
-        assert_eq!(base64(b"foobar"), "Zm9vYmFy");
-        assert_eq!(osc52("hi"), "\u{1b}]52;c;aGk=\u{7}");
+    fn osc52_sets_the_clipboard_with_standard_base64() {
+        // crossterm ends the sequence with ST (ESC \) where the hand-written one used BEL.
+        assert_eq!(osc52("hi"), "\u{1b}]52;c;aGk=\u{1b}\\");
+        assert_eq!(osc52("foobar"), "\u{1b}]52;c;Zm9vYmFy\u{1b}\\");
+        assert_eq!(osc52("fo"), "\u{1b}]52;c;Zm8=\u{1b}\\");
+        assert_eq!(osc52("é"), "\u{1b}]52;c;w6k=\u{1b}\\");
     }
 }

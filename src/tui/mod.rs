@@ -7,6 +7,7 @@ pub mod config;
 pub mod effect;
 pub mod event;
 pub mod keymap;
+pub mod layout;
 pub mod message;
 pub mod state;
 pub mod theme;
@@ -41,44 +42,14 @@ use state::requests::Slot;
 use state::{AppState, Pane};
 use theme::Theme;
 
-/// The screen a snapshot shows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum View {
-    Threads,
-    Chat,
-    Plan,
-    Log,
-    Leads,
-}
-
-impl View {
-    pub fn parse(raw: &str) -> Option<Self> {
-        match raw.trim().to_ascii_lowercase().as_str() {
-            "threads" => Some(Self::Threads),
-            "chat" => Some(Self::Chat),
-            "plan" => Some(Self::Plan),
-            "log" | "joblog" | "job" => Some(Self::Log),
-            "leads" => Some(Self::Leads),
-            _ => None,
-        }
-    }
-
-    pub fn pane(self) -> Pane {
-        match self {
-            Self::Threads => Pane::Threads,
-            Self::Chat => Pane::Chat,
-            Self::Plan => Pane::Plan,
-            Self::Log => Pane::Log,
-            Self::Leads => Pane::Leads,
-        }
-    }
-}
+/// The screen a snapshot shows is a pane: `View` is the name the snapshot command knows it by.
+pub use state::Pane as View;
 
 #[derive(Debug, Clone)]
 pub struct SnapshotOptions {
     pub width: u16,
     pub height: u16,
-    pub view: View,
+    pub view: Pane,
     pub thread: Option<ThreadId>,
     pub job: Option<JobId>,
 }
@@ -146,7 +117,7 @@ pub async fn snapshot_with_state(
 ) -> anyhow::Result<String> {
     let (width, height) = (opts.width.max(1), opts.height.max(1));
     state.size = (width, height);
-    state.focus = opts.view.pane();
+    state.focus = opts.view;
     // One page: what the first frame can show.
     state.lead_page_limit = Some(u32::from(height).clamp(1, 100));
     state.thread_page = u32::from(height).clamp(1, 100);
@@ -220,6 +191,18 @@ pub async fn snapshot_with_state(
         request: Request::Usage,
     });
 
+    drain(backend, state, queue).await?;
+    // A snapshot never shows the spinner of requests it chose not to wait for.
+    state.requests.pending = 0;
+    render_text(state, width, height)
+}
+
+/// Runs a snapshot's effects to completion, without a live stream.
+async fn drain(
+    backend: &dyn Backend,
+    state: &mut AppState,
+    mut queue: VecDeque<Effect>,
+) -> anyhow::Result<()> {
     // Bounded: each reply can only ask for the next layer (thread → job → plan/leads/events).
     let mut budget = 32;
     while let Some(effect) = queue.pop_front() {
@@ -250,9 +233,7 @@ pub async fn snapshot_with_state(
             Effect::Unsubscribe | Effect::Copy(_) | Effect::OpenUrl(_) => {}
         }
     }
-    // A snapshot never shows the spinner of requests it chose not to wait for.
-    state.requests.pending = 0;
-    render_text(state, width, height)
+    Ok(())
 }
 
 /// Draws one frame of `state` into a `TestBackend` and returns it as text lines.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The Quickstart of reference/leadex-api.md, verbatim but for the base URL and the key.
+# The Leadex reference Quickstart (docs/api.md, "Quickstart"), verbatim but for the base URL and
+# the key.
 # Usage: quickstart.sh BASE_URL (with LEADEX_API_KEY set). Leaves leads.csv in the current dir.
 set -euo pipefail
 BASE="$1"

@@ -1,4 +1,4 @@
-//! AutoReach (reference/autoreach-api.md): contacts become AutoReach leads — one
+//! AutoReach (docs/integrations.md, "AutoReach"): contacts become AutoReach leads — one
 //! `POST /api/leads` each, or, with a workflow (`workflow_id` in the config, or the push's
 //! `list_id`), `POST /api/workflows/{id}/leads` with `{"leads": [...]}` in batches of
 //! [`BATCH`]. On 429 the shared retry rule waits `Retry-After`, doubles it on the next 429, and

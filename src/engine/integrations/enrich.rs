@@ -377,7 +377,7 @@ impl Engine {
     }
 
     async fn enrich_inputs(&self, job: &JobId) -> Result<(Job, Vec<Lead>), Error> {
-        let (id, org) = (job.clone(), self.org().clone());
+        let (id, org) = (job.clone(), self.scope_org());
         self.db(move |s| {
             s.read(|c| {
                 Scope(&org).job(c, &id)?;

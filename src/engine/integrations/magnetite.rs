@@ -1,4 +1,4 @@
-//! Magnetite (reference/magnetite-api.md): each contact is added to a campaign with
+//! Magnetite (docs/integrations.md, "Magnetite"): each contact is added to a campaign with
 //! `POST /api/campaigns/{campaign}/leads`, one request per lead. Magnetite scores and researches
 //! what it is given, so the body carries everything leadline knows about the lead — company
 //! enrichment, contact hints, the facts with their sources — not just the three required fields.

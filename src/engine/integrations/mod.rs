@@ -22,6 +22,7 @@ use async_trait::async_trait;
 use serde_json::Value;
 
 use crate::config::{IntegrationsConfig, ProvidersConfig};
+pub use crate::model::push::ItemKey;
 use crate::model::push::{PlannedRequest, PushMode, PushProvider};
 use crate::model::{Error, ErrorCode, Job, Lead};
 
@@ -112,25 +113,6 @@ pub fn not_configured(provider: &str, section: &str, keys: &[&str], hint: &str) 
         ),
     )
     .with_param("provider")
-}
-
-/// One item a push carries: a person (by lead) or a company (by domain, else name).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ItemKey(pub String);
-
-impl ItemKey {
-    pub fn contact(lead: &Lead) -> Self {
-        Self(lead.id.to_string())
-    }
-
-    /// Companies are keyed by lowercased domain, else by lowercased name.
-    pub fn company(lead: &Lead) -> Self {
-        let key = match lead.company.domain.as_deref().filter(|d| !d.is_empty()) {
-            Some(domain) => domain.trim().to_ascii_lowercase(),
-            None => lead.company.name.trim().to_lowercase(),
-        };
-        Self(format!("company:{key}"))
-    }
 }
 
 /// One request to a provider and the items it carries.

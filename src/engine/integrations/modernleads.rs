@@ -1,4 +1,4 @@
-//! Modern Leads client (reference: `reference/modernleads-api.md`): email verification, email
+//! Modern Leads client (docs/integrations.md, "Modern Leads"): email verification, email
 //! lookup, ICP qualification and their batch forms.
 //!
 //! Every call carries `Authorization: Bearer <key>` and an `Idempotency-Key` that stays the same

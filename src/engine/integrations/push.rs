@@ -1,7 +1,7 @@
 //! Running a push: plan, filter out what the ledger says is done, send with bounded concurrency,
 //! record each answer as it comes, report.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -10,14 +10,19 @@ use futures::StreamExt;
 use super::{ItemKey, ItemOutcome, PushContext, UnitResult, file};
 use crate::engine::Engine;
 use crate::engine::store::{self, pushes::ItemRecord, scope::Scope};
+pub use crate::model::push::check_pushable;
 use crate::model::push::{
-    IntegrationProgress, IntegrationStatus, ProgressSender, PushItemIssue, PushProvider,
+    IntegrationProgress, IntegrationStatus, ProgressSender, PushItemIssue, PushMode, PushProvider,
     PushRequest, PushResult,
 };
-use crate::model::{Error, ErrorCode, Job, JobId, JobStatus, Lead, PushId, Timestamp};
+use crate::model::{Error, Job, JobId, Lead, PushId, Timestamp};
+
+/// What an earlier push of the same (job, provider, mode) recorded, by item key.
+type Ledger = HashMap<String, ItemRecord>;
 
 impl Engine {
-    /// Pushes a finished job's leads to a provider (reference: `POST /v1/jobs/{id}/push`).
+    /// Pushes a finished job's leads to a provider (reference: `POST /v1/jobs/{id}/push`): load
+    /// the ledger, drop what it says was sent, plan and send the rest, finish the record.
     pub async fn push(
         &self,
         job: &JobId,
@@ -29,8 +34,7 @@ impl Engine {
         if request.provider == PushProvider::File {
             return self.push_file(&job, leads, request).await;
         }
-        let settings = &self.inner.options.integrations;
-        let target = super::target(settings, request.provider)?;
+        let target = super::target(&self.inner.options.integrations, request.provider)?;
         let ctx = PushContext {
             job: &job,
             title: &title,
@@ -38,129 +42,77 @@ impl Engine {
             list_id: request.list_id.as_deref(),
             mapping: request.mapping.as_ref(),
         };
-        let (provider, mode) = (request.provider, request.mode);
-        let job_id = job.id.clone();
-        let (row, done) = if request.dry_run {
-            // A dry run writes nothing: it reads what an earlier push recorded.
-            let found = self
-                .db({
-                    let job_id = job_id.clone();
-                    move |s| {
-                        s.read(|c| {
-                            let row = store::pushes::find(c, &job_id, provider, mode)?;
-                            let items = match &row {
-                                Some(r) => store::pushes::items(c, &r.id)?,
-                                None => HashMap::new(),
-                            };
-                            Ok((row.map(|r| r.id), items))
-                        })
-                    }
-                })
-                .await?;
-            (found.0.unwrap_or_else(PushId::generate), found.1)
-        } else {
-            let force = request.force;
-            self.db({
-                let job_id = job_id.clone();
-                move |s| {
-                    s.write(|c| {
-                        let row =
-                            store::pushes::open(c, &job_id, provider, mode, Timestamp::now())?;
-                        if force {
-                            store::pushes::reset_items(c, &row.id)?;
-                        }
-                        let items = store::pushes::items(c, &row.id)?;
-                        Ok((row.id, items))
-                    })
-                }
-            })
-            .await?
-        };
-        let done = if request.force && request.dry_run {
-            HashMap::new()
-        } else {
-            done
-        };
-        let is_done = |k: &ItemKey| done.get(&k.0).is_some_and(ItemRecord::is_done);
-        // Plan only from the leads that still have something to send, so a batch never carries
-        // an item an earlier push already delivered; those are reported, not resent.
-        let mut already: Vec<ItemKey> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
-        leads.retain(|lead| {
-            let keys = [
-                mode.includes_contacts().then(|| ItemKey::contact(lead)),
-                mode.includes_companies().then(|| ItemKey::company(lead)),
-            ];
-            let mut left = false;
-            for key in keys.into_iter().flatten() {
-                if !is_done(&key) {
-                    left = true;
-                } else if seen.insert(key.clone()) {
-                    already.push(key);
-                }
-            }
-            left
-        });
+        let (row, ledger) = self.load_ledger(&job.id, &request).await?;
+        let mut sent = drop_sent(&mut leads, request.mode, &ledger);
         let planned = target.plan(&ctx, &leads)?;
         drop(leads);
-
-        let mut result = PushResult {
-            push_id: row.clone(),
-            object: "push".into(),
-            job_id: job_id.clone(),
-            provider,
-            mode,
-            dry_run: request.dry_run,
-            created: 0,
-            updated: 0,
-            skipped: 0,
-            errors: Vec::new(),
-            list_id: planned.list_id.clone(),
-            list_url: planned.list_url.clone(),
-            skips: Vec::new(),
-            planned: Vec::new(),
-            requests_sent: 0,
-            created_at: Timestamp::now(),
-        };
-        for (item, code, message) in &planned.skipped {
-            result.skips.push(issue(item, code, message));
-        }
-        let already_message =
-            format!("already pushed in {row}; push with --force to send it again");
-        for item in &already {
-            result
-                .skips
-                .push(issue(item, "already_pushed", &already_message));
-        }
-
-        // In `both` mode a lead with a contact left to send can bring back its company: a unit
-        // of nothing but sent items is not sent again.
-        let mut to_send = Vec::new();
-        for unit in planned.units {
-            if unit.items.iter().all(is_done) {
-                for item in unit.items.iter().filter(|i| seen.insert((*i).clone())) {
-                    result
-                        .skips
-                        .push(issue(item, "already_pushed", &already_message));
-                }
-            } else {
-                to_send.push(unit);
-            }
-        }
-
+        let mut result = new_result(&row, &job.id, &request, &planned);
+        let to_send = sent.units_to_send(planned, &ledger, &row, &mut result);
         if request.dry_run {
             result.planned = to_send.into_iter().map(|u| u.request).collect();
             result.skipped = result.skips.len() as u64;
             return Ok(result);
         }
+        let fatal = self
+            .send_units(&*target, to_send, &row, progress, &mut result)
+            .await?;
+        self.finish_push(result, fatal).await
+    }
 
+    /// The push's ledger row and what it recorded. A dry run writes nothing: it reads what an
+    /// earlier push recorded (and with `force`, pretends nothing was).
+    async fn load_ledger(
+        &self,
+        job: &JobId,
+        request: &PushRequest,
+    ) -> Result<(PushId, Ledger), Error> {
+        let (provider, mode, force) = (request.provider, request.mode, request.force);
+        let job = job.clone();
+        if request.dry_run {
+            let (row, items) = self
+                .db(move |s| {
+                    s.read(|c| {
+                        let row = store::pushes::find(c, &job, provider, mode)?;
+                        let items = match &row {
+                            Some(r) if !force => store::pushes::items(c, &r.id)?,
+                            _ => HashMap::new(),
+                        };
+                        Ok((row.map(|r| r.id), items))
+                    })
+                })
+                .await?;
+            return Ok((row.unwrap_or_else(PushId::generate), items));
+        }
+        self.db(move |s| {
+            s.write(|c| {
+                let row = store::pushes::open(c, &job, provider, mode, Timestamp::now())?;
+                if force {
+                    store::pushes::reset_items(c, &row.id)?;
+                }
+                let items = store::pushes::items(c, &row.id)?;
+                Ok((row.id, items))
+            })
+        })
+        .await
+    }
+
+    /// Sends the units with bounded concurrency, recording each answer in the ledger as it comes
+    /// and tallying it into `result`. Returns the first fatal error, after which nothing more is
+    /// sent.
+    async fn send_units(
+        &self,
+        target: &dyn super::PushTarget,
+        to_send: Vec<super::Unit>,
+        row: &PushId,
+        progress: Option<ProgressSender>,
+        result: &mut PushResult,
+    ) -> Result<Option<Error>, Error> {
         let total = to_send.len() as u64;
         if let Some(p) = &progress {
             p.send_replace(IntegrationProgress { done: 0, total });
         }
         let abort = Arc::new(AtomicBool::new(false));
-        let target_ref = &*target;
-        let concurrency = settings.concurrency.max(1);
+        let concurrency = self.inner.options.integrations.concurrency.max(1);
         let mut answers = futures::stream::iter(to_send.into_iter().map(|unit| {
             let abort = abort.clone();
             let push_id = row.clone();
@@ -168,7 +120,7 @@ impl Engine {
                 if abort.load(Ordering::SeqCst) {
                     return Ok(None);
                 }
-                let answer = target_ref.send(&unit).await;
+                let answer = target.send(&unit).await;
                 if answer.fatal.is_some() {
                     abort.store(true, Ordering::SeqCst);
                     // Items of the request that hit the fatal error stay unrecorded: the next
@@ -204,10 +156,18 @@ impl Engine {
                 fatal.get_or_insert(e);
                 continue;
             }
-            tally(&mut result, &answer);
+            tally(result, &answer);
         }
-        drop(answers);
         result.requests_sent = answered;
+        Ok(fatal)
+    }
+
+    /// Stores the push's totals, and turns a fatal error into one that says what was sent.
+    async fn finish_push(
+        &self,
+        mut result: PushResult,
+        fatal: Option<Error>,
+    ) -> Result<PushResult, Error> {
         result.skipped = result.skips.len() as u64;
         let stored = result.clone();
         self.db(move |s| s.write(|c| store::pushes::finish(c, &stored)))
@@ -269,7 +229,7 @@ impl Engine {
 
     /// The pushes recorded for a job, newest first.
     pub async fn pushes(&self, job: &JobId) -> Result<Vec<PushResult>, Error> {
-        let (id, org) = (job.clone(), self.org().clone());
+        let (id, org) = (job.clone(), self.scope_org());
         self.db(move |s| {
             s.read(|c| {
                 Scope(&org).job(c, &id)?;
@@ -280,7 +240,7 @@ impl Engine {
     }
 
     async fn push_inputs(&self, job: &JobId) -> Result<(Job, String, Vec<Lead>), Error> {
-        let (id, org) = (job.clone(), self.org().clone());
+        let (id, org) = (job.clone(), self.scope_org());
         self.db(move |s| {
             s.read(|c| {
                 Scope(&org).job(c, &id)?;
@@ -331,29 +291,98 @@ impl Engine {
     }
 }
 
-/// Only finished jobs are pushed, and test-mode leads reach an external provider only when asked.
-pub fn check_pushable(job: &Job, leads: &[Lead], request: &PushRequest) -> Result<(), Error> {
-    if !matches!(job.status, JobStatus::Succeeded | JobStatus::Stopped) {
-        return Err(Error::conflict(format!(
-            "job {} is {}; only a succeeded or stopped job's leads can be pushed.",
-            job.id,
-            job.status.as_str()
-        )));
+/// The items a ledger says were sent, each reported once.
+struct AlreadySent {
+    items: Vec<ItemKey>,
+    seen: HashSet<ItemKey>,
+}
+
+fn is_done(ledger: &Ledger, key: &ItemKey) -> bool {
+    ledger.get(&key.0).is_some_and(ItemRecord::is_done)
+}
+
+/// Keeps only the leads that still have something to send, so a plan never carries an item an
+/// earlier push already delivered; those are reported, not resent.
+fn drop_sent(leads: &mut Vec<Lead>, mode: PushMode, ledger: &Ledger) -> AlreadySent {
+    let mut already = AlreadySent {
+        items: Vec::new(),
+        seen: HashSet::new(),
+    };
+    leads.retain(|lead| {
+        let keys = [
+            mode.includes_contacts().then(|| ItemKey::contact(lead)),
+            mode.includes_companies().then(|| ItemKey::company(lead)),
+        ];
+        let mut left = false;
+        for key in keys.into_iter().flatten() {
+            if !is_done(ledger, &key) {
+                left = true;
+            } else if already.seen.insert(key.clone()) {
+                already.items.push(key);
+            }
+        }
+        left
+    });
+    already
+}
+
+impl AlreadySent {
+    /// Reports the plan's skips and what was already sent in `result`, and returns the units
+    /// left to send. In `both` mode a lead with a contact left to send can bring back its
+    /// company: a unit of nothing but sent items is not sent again.
+    fn units_to_send(
+        &mut self,
+        planned: super::Planned,
+        ledger: &Ledger,
+        row: &PushId,
+        result: &mut PushResult,
+    ) -> Vec<super::Unit> {
+        for (item, code, message) in &planned.skipped {
+            result.skips.push(issue(item, code, message));
+        }
+        let message = format!("already pushed in {row}; push with --force to send it again");
+        for item in &self.items {
+            result.skips.push(issue(item, "already_pushed", &message));
+        }
+        let mut to_send = Vec::new();
+        for unit in planned.units {
+            if unit.items.iter().all(|i| is_done(ledger, i)) {
+                for item in unit.items.iter().filter(|i| self.seen.insert((*i).clone())) {
+                    result.skips.push(issue(item, "already_pushed", &message));
+                }
+            } else {
+                to_send.push(unit);
+            }
+        }
+        to_send
     }
-    if request.provider.is_external()
-        && !request.allow_test_data
-        && leads.iter().any(|l| !l.livemode)
-    {
-        return Err(Error::new(
-            ErrorCode::InvalidRequest,
-            format!(
-                "job {} holds test-mode (synthetic) leads; {} is a real service, so they are refused. Push them anyway with --allow-test-data (API: \"allow_test_data\": true), or run the search in live mode.",
-                job.id, request.provider
-            ),
-        )
-        .with_param("allow_test_data"));
+}
+
+/// An empty result for this push, with the plan's list.
+fn new_result(
+    row: &PushId,
+    job: &JobId,
+    request: &PushRequest,
+    planned: &super::Planned,
+) -> PushResult {
+    PushResult {
+        push_id: row.clone(),
+        object: "push".into(),
+        job_id: job.clone(),
+        provider: request.provider,
+        mode: request.mode,
+        dry_run: request.dry_run,
+        created: 0,
+        updated: 0,
+        skipped: 0,
+        errors: Vec::new(),
+        list_id: planned.list_id.clone(),
+        list_url: planned.list_url.clone(),
+        skips: Vec::new(),
+        planned: Vec::new(),
+        requests_sent: 0,
+        created_at: Timestamp::now(),
     }
-    Ok(())
 }
 
 fn issue(item: &ItemKey, code: &str, message: &str) -> PushItemIssue {

@@ -1,5 +1,5 @@
 //! The generic webhook: the leads (or their companies) POSTed as JSON to a URL, signed the way
-//! the reference signs its own deliveries (reference/leadex-api.md, "Webhooks — signing"), so a
+//! the reference signs its own deliveries (docs/integrations.md, "Signed webhook"), so a
 //! receiver written for Leadex webhooks verifies these unchanged.
 //!
 //! Body: `{"id": "dlv_…", "type": "leads.pushed", "created_at": …, "livemode": …, "data":

@@ -1,5 +1,5 @@
-//! The planner: plain English → an ICP and a plan (planner.md). Behind a trait so the rule-based
-//! planner (default, offline) and an LLM planner can be swapped by configuration.
+//! The planner: plain English → an ICP and a plan (docs/planner.md). Behind a trait so the
+//! rule-based planner (default, offline) and an LLM planner can be swapped by configuration.
 
 pub mod llm;
 pub mod rules;

@@ -3,9 +3,9 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::threads::page;
+use super::paging::{KeysetQuery, Paging};
+use super::scope::Owner;
 use super::{from_json, to_json};
-use crate::model::list::decode_cursor;
 use crate::model::requests::JobQuery;
 use crate::model::{
     Artifact, ArtifactId, ArtifactRef, Error, ErrorCode, Job, JobError, JobId, JobStatus, Order,
@@ -110,40 +110,36 @@ pub fn seed(c: &Connection, id: &JobId) -> Result<u64, Error> {
     )
 }
 
-pub fn list(c: &Connection, org: &OrgId, q: &JobQuery) -> Result<Page<Job>, Error> {
-    let limit = q.page.limit_or(20, 100)?;
-    let order = q.page.order.unwrap_or_default();
-    let cursor = q.page.cursor.as_deref().map(decode_cursor).transpose()?;
-    let (cmp, dir) = match order {
-        Order::Desc => ("<", "DESC"),
-        Order::Asc => (">", "ASC"),
-    };
-    let mut sql = format!(
-        "SELECT {COLUMNS} FROM {FROM} JOIN threads t ON t.id = j.thread_id WHERE t.org_id = ?"
-    );
-    let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(org.as_str().to_string())];
-    if let Some(cursor) = cursor {
-        sql.push_str(&format!(" AND j.seq {cmp} ?"));
-        args.push(Box::new(cursor));
-    }
+pub fn list(c: &Connection, owner: &Owner, q: &JobQuery) -> Result<Page<Job>, Error> {
+    let mut query = KeysetQuery::new(
+        &format!(
+            "SELECT {COLUMNS} FROM {FROM} JOIN threads t ON t.id = j.thread_id WHERE t.org_id = ?"
+        ),
+        vec![Box::new(owner.org.as_str().to_string())],
+        "j.seq",
+        &q.page,
+        Paging {
+            default_limit: 20,
+            max_limit: 100,
+            order: Order::Desc,
+        },
+    )?;
     if !q.status.is_empty() {
         let marks = vec!["?"; q.status.len()].join(",");
-        sql.push_str(&format!(" AND j.status IN ({marks})"));
-        for s in &q.status {
-            args.push(Box::new(s.as_str()));
-        }
+        let args = q
+            .status
+            .iter()
+            .map(|s| Box::new(s.as_str()) as Box<dyn rusqlite::ToSql>)
+            .collect();
+        query.filter_all(&format!("j.status IN ({marks})"), args);
     }
     if let Some(thread) = &q.thread_id {
-        sql.push_str(" AND j.thread_id = ?");
-        args.push(Box::new(thread.as_str().to_string()));
+        query.filter("j.thread_id = ?", thread.as_str().to_string());
     }
-    sql.push_str(&format!(" ORDER BY j.seq {dir} LIMIT ?"));
-    args.push(Box::new(i64::from(limit) + 1));
-    let mut stmt = c.prepare(&sql)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(args.iter()), row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    page(rows, limit, finish)
+    if let Some(live) = owner.livemode {
+        query.filter("j.livemode = ?", live);
+    }
+    query.fetch(c, row, finish)
 }
 
 /// Jobs of a thread in a given status.

@@ -4,8 +4,8 @@
 
 use rusqlite::{Connection, params};
 
+use super::paging::{KeysetQuery, Paging};
 use super::{from_json, to_json};
-use crate::model::list::{decode_cursor, encode_cursor};
 use crate::model::requests::LeadQuery;
 use crate::model::{Error, JobId, Lead, Order, Page};
 
@@ -57,19 +57,17 @@ fn json_path(field: &str) -> Result<String, Error> {
 }
 
 pub fn list(c: &Connection, job: &JobId, q: &LeadQuery) -> Result<Page<Lead>, Error> {
-    let limit = q.page.limit_or(50, 100)?;
-    let order = q.page.order.unwrap_or(Order::Asc);
-    let cursor = q.page.cursor.as_deref().map(decode_cursor).transpose()?;
-    let (cmp, dir) = match order {
-        Order::Asc => (">", "ASC"),
-        Order::Desc => ("<", "DESC"),
-    };
-    let mut sql = String::from("SELECT ordinal, data FROM leads WHERE job_id = ?");
-    let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(job.as_str().to_string())];
-    if let Some(cursor) = cursor {
-        sql.push_str(&format!(" AND ordinal {cmp} ?"));
-        args.push(Box::new(cursor));
-    }
+    let mut query = KeysetQuery::new(
+        "SELECT ordinal, data FROM leads WHERE job_id = ?",
+        vec![Box::new(job.as_str().to_string())],
+        "ordinal",
+        &q.page,
+        Paging {
+            default_limit: 50,
+            max_limit: 100,
+            order: Order::Asc,
+        },
+    )?;
     if let Some(min) = q.min_confidence {
         if !(0.0..=1.0).contains(&min) {
             return Err(Error::invalid(format!(
@@ -77,38 +75,16 @@ pub fn list(c: &Connection, job: &JobId, q: &LeadQuery) -> Result<Page<Lead>, Er
             ))
             .with_param("min_confidence"));
         }
-        sql.push_str(" AND confidence >= ?");
-        args.push(Box::new(min));
+        query.filter("confidence >= ?", min);
     }
     for field in &q.has_field {
-        sql.push_str(" AND json_extract(data, ?) IS NOT NULL");
-        args.push(Box::new(json_path(field)?));
+        query.filter("json_extract(data, ?) IS NOT NULL", json_path(field)?);
     }
-    sql.push_str(&format!(" ORDER BY ordinal {dir} LIMIT ?"));
-    args.push(Box::new(i64::from(limit) + 1));
-    let mut stmt = c.prepare(&sql)?;
-    let mut rows = stmt
-        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let has_more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    let next_cursor = if has_more {
-        rows.last().map(|r| encode_cursor(r.0))
-    } else {
-        None
-    };
-    let data = rows
-        .iter()
-        .map(|(_, raw)| from_json::<Lead>(raw, "lead"))
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page {
-        data,
-        has_more,
-        next_cursor,
-        total: None,
-    })
+    query.fetch(
+        c,
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+        |(_, raw)| from_json::<Lead>(&raw, "lead"),
+    )
 }
 
 pub fn all(c: &Connection, job: &JobId) -> Result<Vec<Lead>, Error> {

@@ -2,8 +2,7 @@
 
 use rusqlite::{Connection, Row, params};
 
-use super::threads::page;
-use crate::model::list::decode_cursor;
+use super::paging::{KeysetQuery, Paging};
 use crate::model::{
     Error, JobId, Message, MessageId, MessageKind, Order, Page, PageParams, PlanId, Role, ThreadId,
     Timestamp,
@@ -71,25 +70,19 @@ pub fn insert(c: &Connection, m: &Message) -> Result<(), Error> {
 
 /// Chronological by default (the reference lists messages oldest first).
 pub fn list(c: &Connection, thread: &ThreadId, p: &PageParams) -> Result<Page<Message>, Error> {
-    let limit = p.limit_or(100, 1000)?;
-    let order = p.order.unwrap_or(Order::Asc);
-    let cursor = p.cursor.as_deref().map(decode_cursor).transpose()?;
-    let (cmp, dir, start) = match order {
-        Order::Asc => (">", "ASC", i64::MIN),
-        Order::Desc => ("<", "DESC", i64::MAX),
-    };
-    let sql = format!(
+    KeysetQuery::new(
         "SELECT seq, id, thread_id, role, kind, content, plan_id, job_id, created_at FROM messages
-         WHERE thread_id = ?1 AND seq {cmp} ?2 ORDER BY seq {dir} LIMIT ?3"
-    );
-    let mut stmt = c.prepare(&sql)?;
-    let rows = stmt
-        .query_map(
-            params![thread, cursor.unwrap_or(start), i64::from(limit) + 1],
-            row,
-        )?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    page(rows, limit, |(_, m)| Ok(m))
+         WHERE thread_id = ?",
+        vec![Box::new(thread.as_str().to_string())],
+        "seq",
+        p,
+        Paging {
+            default_limit: 100,
+            max_limit: 1000,
+            order: Order::Asc,
+        },
+    )?
+    .fetch(c, row, |(_, m)| Ok(m))
 }
 
 /// The user prompts of a thread, oldest first (the planner's context).

@@ -4,15 +4,19 @@
 //! The store is synchronous (rusqlite); the engine calls it from blocking tasks. Each query module
 //! works on a `&Connection` so the engine can compose several of them in one transaction.
 
+pub mod api_keys;
 pub mod attachments;
 pub mod events;
+pub mod idempotency;
 pub mod jobs;
 pub mod leads;
 pub mod messages;
+pub(crate) mod paging;
 pub mod plans;
 pub mod pushes;
 mod schema;
 pub mod scope;
+pub mod settings;
 pub mod threads;
 
 use std::path::{Path, PathBuf};

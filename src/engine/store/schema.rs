@@ -174,6 +174,8 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (job_id, ordinal)
     ) WITHOUT ROWID;
     "#,
-    // The spans of a prompt the planner could not use (#13).
+    // 7: the scope an idempotent request needed, so a replay can re-check the caller's.
+    "ALTER TABLE idempotency ADD COLUMN scope TEXT;",
+    // 8: the spans of a prompt the planner could not use (#13).
     "ALTER TABLE plans ADD COLUMN not_understood TEXT NOT NULL DEFAULT '[]';",
 ];

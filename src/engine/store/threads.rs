@@ -4,7 +4,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde_json::{Map, Value};
 
 use super::from_json;
-use crate::model::list::{decode_cursor, encode_cursor};
+use super::paging::{KeysetQuery, Paging};
 use crate::model::requests::ThreadQuery;
 use crate::model::{Error, JobId, JobStatus, Order, OrgId, Page, Thread, ThreadId, Timestamp};
 
@@ -64,82 +64,28 @@ pub fn get(c: &Connection, id: &ThreadId) -> Result<Thread, Error> {
 }
 
 pub fn list(c: &Connection, org: &OrgId, q: &ThreadQuery) -> Result<Page<Thread>, Error> {
-    let limit = q.page.limit_or(20, 100)?;
-    let order = q.page.order.unwrap_or_default();
-    let cursor = q.page.cursor.as_deref().map(decode_cursor).transpose()?;
-    let (cmp, dir) = match order {
-        Order::Desc => ("<", "DESC"),
-        Order::Asc => (">", "ASC"),
-    };
-    let mut sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE t.org_id = ?");
-    let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(org.as_str().to_string())];
-    if let Some(cursor) = cursor {
-        sql.push_str(&format!(" AND t.seq {cmp} ?"));
-        args.push(Box::new(cursor));
-    }
+    let mut query = KeysetQuery::new(
+        &format!("SELECT {COLUMNS} FROM {FROM} WHERE t.org_id = ?"),
+        vec![Box::new(org.as_str().to_string())],
+        "t.seq",
+        &q.page,
+        Paging {
+            default_limit: 20,
+            max_limit: 100,
+            order: Order::Desc,
+        },
+    )?;
     if let Some(text) = q.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        sql.push_str(" AND t.title LIKE ? ESCAPE '\\'");
         let escaped = text
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        args.push(Box::new(format!("%{escaped}%")));
+        query.filter("t.title LIKE ? ESCAPE '\\'", format!("%{escaped}%"));
     }
     if let Some(status) = q.has_job_status {
-        sql.push_str(" AND j.status = ?");
-        args.push(Box::new(status.as_str()));
+        query.filter("j.status = ?", status.as_str());
     }
-    sql.push_str(&format!(" ORDER BY t.seq {dir} LIMIT ?"));
-    args.push(Box::new(i64::from(limit) + 1));
-    let mut stmt = c.prepare(&sql)?;
-    let rows = stmt
-        .query_map(rusqlite::params_from_iter(args.iter()), row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    page(rows, limit, finish)
-}
-
-/// Builds a page from `limit + 1` fetched rows (the extra one only says there is more).
-pub(crate) fn page<R, T>(
-    mut rows: Vec<R>,
-    limit: u32,
-    finish: impl Fn(R) -> Result<T, Error>,
-) -> Result<Page<T>, Error>
-where
-    R: SeqRow,
-{
-    let has_more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    let next_cursor = if has_more {
-        rows.last().map(|r| encode_cursor(r.seq()))
-    } else {
-        None
-    };
-    let data = rows
-        .into_iter()
-        .map(finish)
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(Page {
-        data,
-        has_more,
-        next_cursor,
-        total: None,
-    })
-}
-
-pub(crate) trait SeqRow {
-    fn seq(&self) -> i64;
-}
-
-impl<A, B> SeqRow for (i64, A, B) {
-    fn seq(&self) -> i64 {
-        self.0
-    }
-}
-
-impl<A> SeqRow for (i64, A) {
-    fn seq(&self) -> i64 {
-        self.0
-    }
+    query.fetch(c, row, finish)
 }
 
 pub fn update(

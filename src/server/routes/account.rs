@@ -1,40 +1,32 @@
 //! Usage, the current principal, and API keys.
 
 use axum::Json;
-use axum::extract::{Extension, Path, State};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use crate::model::{Timestamp, Usage};
-use crate::server::AppState;
+use crate::server::context::{Caller, Id};
 use crate::server::error::ApiResult;
 use crate::server::extract::Body;
-use crate::server::gate::Principal;
 use crate::server::keys::{self, ApiKey, MintedKey, Scope};
 
-pub async fn usage(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-) -> ApiResult<Json<Usage>> {
-    Ok(Json(p.engine(&s).usage().await?))
+pub async fn usage(c: Caller) -> ApiResult<Json<Usage>> {
+    Ok(Json(c.engine.usage().await?))
 }
 
-pub async fn me(Extension(p): Extension<Principal>) -> Json<Value> {
+pub async fn me(c: Caller) -> Json<Value> {
     Json(json!({
         "object": "principal",
-        "key": p.key,
-        "organization": {"id": p.key.organization, "object": "organization"},
-        "livemode": p.key.livemode,
+        "key": c.key,
+        "organization": {"id": c.key.organization, "object": "organization"},
+        "livemode": c.key.livemode,
     }))
 }
 
-pub async fn list_keys(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-) -> ApiResult<Json<Value>> {
-    p.require(Scope::Admin)?;
-    let org = p.key.organization.clone();
-    let engine = s.engine.clone();
+pub async fn list_keys(c: Caller) -> ApiResult<Json<Value>> {
+    c.require(Scope::Admin)?;
+    let org = c.key.organization.clone();
+    let engine = c.engine.clone();
     let keys: Vec<ApiKey> = tokio::task::spawn_blocking(move || keys::list(engine.store(), &org))
         .await
         .map_err(|e| crate::model::Error::internal(e.to_string()))??;
@@ -53,12 +45,8 @@ pub struct CreateKey {
     expires_at: Option<Timestamp>,
 }
 
-pub async fn create_key(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Body(req): Body<CreateKey>,
-) -> ApiResult<Json<MintedKey>> {
-    p.require(Scope::Admin)?;
+pub async fn create_key(c: Caller, Body(req): Body<CreateKey>) -> ApiResult<Json<MintedKey>> {
+    c.require(Scope::Admin)?;
     let scopes = match req.scopes {
         None => vec![Scope::Read, Scope::Run],
         Some(list) => list
@@ -66,7 +54,7 @@ pub async fn create_key(
             .map(|s| Scope::parse(s))
             .collect::<Result<Vec<_>, _>>()?,
     };
-    let (org, live, engine) = (p.key.organization.clone(), p.key.livemode, s.engine.clone());
+    let (org, live, engine) = (c.key.organization.clone(), c.key.livemode, c.engine.clone());
     let minted = tokio::task::spawn_blocking(move || {
         keys::mint(
             engine.store(),
@@ -82,13 +70,9 @@ pub async fn create_key(
     Ok(Json(minted))
 }
 
-pub async fn revoke_key(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
-) -> ApiResult<Json<ApiKey>> {
-    p.require(Scope::Admin)?;
-    let (org, engine) = (p.key.organization.clone(), s.engine.clone());
+pub async fn revoke_key(c: Caller, Id(id): Id<String>) -> ApiResult<Json<ApiKey>> {
+    c.require(Scope::Admin)?;
+    let (org, engine) = (c.key.organization.clone(), c.engine.clone());
     let key = tokio::task::spawn_blocking(move || keys::revoke(engine.store(), &org, &id))
         .await
         .map_err(|e| crate::model::Error::internal(e.to_string()))??;

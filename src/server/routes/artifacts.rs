@@ -1,16 +1,16 @@
 //! Artifacts: the record with a fresh signed `download_url`, and the download itself.
 
 use axum::Json;
-use axum::extract::{Extension, Path, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::model::requests::ExportFormat;
 use crate::model::{Artifact, ArtifactId, Error, ErrorCode, Timestamp};
 use crate::server::AppState;
+use crate::server::context::{Caller, Id};
 use crate::server::error::{ApiError, ApiResult};
 use crate::server::extract::Params;
-use crate::server::gate::Principal;
 use crate::server::signing::LIFETIME_SECS;
 
 fn format_of(params: &Params) -> Result<ExportFormat, ApiError> {
@@ -28,14 +28,13 @@ fn format_of(params: &Params) -> Result<ExportFormat, ApiError> {
 /// reference's Quickstart) a redirect to the signed download, so the file arrives directly.
 pub async fn get(
     State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
+    c: Caller,
+    Id(id): Id<ArtifactId>,
     headers: HeaderMap,
     params: Params,
 ) -> ApiResult<Response> {
-    let id = ArtifactId::parse(&id)?;
     let format = format_of(&params)?;
-    let mut artifact: Artifact = p.engine(&s).get_artifact(&id).await?;
+    let mut artifact: Artifact = c.engine.get_artifact(&id).await?;
     let expires = Timestamp::now().millis() / 1000 + LIFETIME_SECS;
     let ext = format.extension();
     let signature = s.signer.sign(id.as_str(), ext, expires);
@@ -59,10 +58,9 @@ pub async fn get(
 
 pub async fn download(
     State(s): State<AppState>,
-    Path(id): Path<String>,
+    Id(id): Id<ArtifactId>,
     params: Params,
 ) -> ApiResult<Response> {
-    let id = ArtifactId::parse(&id)?;
     let format = format_of(&params)?;
     let expires: i64 = params.parse("expires", "a Unix time")?.unwrap_or(0);
     let signature = params.one("signature").unwrap_or("");

@@ -2,26 +2,23 @@
 //! the pushes recorded for a job, and enrichment (additive: `POST /v1/jobs/{id}/enrich`).
 
 use axum::Json;
-use axum::extract::{Extension, Path, State};
 use serde_json::{Value, json};
 
 use crate::model::push::{
     EnrichProvider, EnrichRequest, EnrichResult, PushProvider, PushRequest, PushResult,
 };
 use crate::model::{Error, JobId};
-use crate::server::AppState;
+use crate::server::context::{Caller, Id};
 use crate::server::error::ApiResult;
 use crate::server::extract::Body;
-use crate::server::gate::Principal;
 use crate::server::keys::Scope;
 
 pub async fn push(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
+    c: Caller,
+    Id(id): Id<JobId>,
     Body(req): Body<Option<PushRequest>>,
 ) -> ApiResult<Json<PushResult>> {
-    p.require(Scope::Integrations)?;
+    c.require(Scope::Integrations)?;
     let req = req.ok_or_else(|| {
         Error::invalid(
             "a push needs a body: {\"provider\": \"hubspot\", \"mode\": \"contacts\", …}.",
@@ -37,27 +34,19 @@ pub async fn push(
         .with_param("provider")
         .into());
     }
-    let job = JobId::parse(&id)?;
-    Ok(Json(p.engine(&s).push(&job, req, None).await?))
+    Ok(Json(c.engine.push(&id, req, None).await?))
 }
 
-pub async fn list(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
-    let pushes = p.engine(&s).pushes(&JobId::parse(&id)?).await?;
+pub async fn list(c: Caller, Id(id): Id<JobId>) -> ApiResult<Json<Value>> {
+    let pushes = c.engine.pushes(&id).await?;
     Ok(Json(
         json!({ "object": "list", "data": pushes, "has_more": false, "next_cursor": null }),
     ))
 }
 
 /// `GET /v1/integrations`: every provider and whether this server is configured for it.
-pub async fn list_integrations(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-) -> ApiResult<Json<Value>> {
-    let mut list = p.engine(&s).integrations();
+pub async fn list_integrations(c: Caller) -> ApiResult<Json<Value>> {
+    let mut list = c.engine.integrations();
     if let Some(file) = list.iter_mut().find(|i| i.provider == "file") {
         file.connected = false;
         file.detail = "written by the client, never on the server".into();
@@ -68,13 +57,11 @@ pub async fn list_integrations(
 }
 
 pub async fn enrich(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
+    c: Caller,
+    Id(id): Id<JobId>,
     Body(req): Body<Option<EnrichRequest>>,
 ) -> ApiResult<Json<EnrichResult>> {
-    p.require(Scope::Integrations)?;
+    c.require(Scope::Integrations)?;
     let req = req.unwrap_or_else(|| EnrichRequest::new(EnrichProvider::Modernleads));
-    let job = JobId::parse(&id)?;
-    Ok(Json(p.engine(&s).enrich(&job, req, None).await?))
+    Ok(Json(c.engine.enrich(&id, req, None).await?))
 }

@@ -3,7 +3,7 @@
 use std::convert::Infallible;
 
 use axum::Json;
-use axum::extract::{Extension, Path, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use futures::{Stream, StreamExt};
@@ -13,16 +13,12 @@ use super::page;
 use crate::model::requests::{Approve, JobQuery, LeadQuery};
 use crate::model::{Error, EventId, Job, JobId, JobStatus, Lead, Page, ThreadId};
 use crate::server::AppState;
+use crate::server::context::{Caller, Id};
 use crate::server::error::ApiResult;
 use crate::server::extract::{Body, Params};
-use crate::server::gate::Principal;
 use crate::server::keys::Scope;
 
-pub async fn list(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    params: Params,
-) -> ApiResult<Json<Page<Job>>> {
+pub async fn list(c: Caller, params: Params) -> ApiResult<Json<Page<Job>>> {
     let mut status = Vec::new();
     for raw in params
         .all("status")
@@ -44,7 +40,7 @@ pub async fn list(
         .map(ThreadId::parse)
         .transpose()?;
     Ok(Json(
-        p.engine(&s)
+        c.engine
             .list_jobs(JobQuery {
                 page: page(&params)?,
                 status,
@@ -54,43 +50,28 @@ pub async fn list(
     ))
 }
 
-pub async fn get(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Job>> {
-    Ok(Json(p.engine(&s).get_job(&JobId::parse(&id)?).await?))
+pub async fn get(c: Caller, Id(id): Id<JobId>) -> ApiResult<Json<Job>> {
+    Ok(Json(c.engine.get_job(&id).await?))
 }
 
 pub async fn approve(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
+    c: Caller,
+    Id(id): Id<JobId>,
     Body(req): Body<Approve>,
 ) -> ApiResult<Json<Job>> {
-    p.require(Scope::Run)?;
-    Ok(Json(p.engine(&s).approve(&JobId::parse(&id)?, req).await?))
+    c.require(Scope::Run)?;
+    Ok(Json(c.engine.approve(&id, req).await?))
 }
 
-pub async fn stop(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Job>> {
-    p.require(Scope::Run)?;
-    Ok(Json(p.engine(&s).stop(&JobId::parse(&id)?).await?))
+pub async fn stop(c: Caller, Id(id): Id<JobId>) -> ApiResult<Json<Job>> {
+    c.require(Scope::Run)?;
+    Ok(Json(c.engine.stop(&id).await?))
 }
 
 /// Every event the job recorded: the entries the stream delivered (or will replay).
 /// `?leads=false` (additive) leaves the leads out of `result` events, keeping their counters.
-pub async fn logs(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
-    params: Params,
-) -> ApiResult<Json<Value>> {
-    let id = JobId::parse(&id)?;
-    let engine = p.engine(&s);
+pub async fn logs(c: Caller, Id(id): Id<JobId>, params: Params) -> ApiResult<Json<Value>> {
+    let engine = c.engine;
     let events = if params.one("leads") == Some("false") {
         engine.job_log(&id).await?
     } else {
@@ -105,12 +86,11 @@ pub async fn logs(
 /// between them, and the stream closes after `done` or `error`.
 pub async fn stream(
     State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
+    c: Caller,
+    Id(id): Id<JobId>,
     headers: HeaderMap,
     params: Params,
 ) -> ApiResult<Sse<impl Stream<Item = Result<SseEvent, Infallible>>>> {
-    let job = JobId::parse(&id)?;
     let after = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
@@ -122,47 +102,39 @@ pub async fn stream(
             })
         })
         .transpose()?;
-    let events = p.engine(&s).subscribe(&job, after).await?;
-    let sse = events.map(|item| {
-        Ok(match item {
-            Ok(e) => SseEvent::default()
-                .id(e.id.to_string())
-                .event(e.kind.as_str())
-                .data(serde_json::to_string(&e.data).unwrap_or_else(|_| "{}".into())),
-            // A store failure mid-stream: tell the client (it will reconnect and resume).
-            Err(err) => SseEvent::default().comment(format!(
-                "error {}",
-                crate::text::sanitize_inline(&err.message)
-            )),
-        })
-    });
+    let events = c.engine.subscribe(&id, after).await?;
+    // A shutting-down server ends its streams at once; clients resume from Last-Event-ID.
+    let sse = events
+        .take_until(s.shutdown.clone().cancelled_owned())
+        .map(|item| {
+            Ok(match item {
+                Ok(e) => SseEvent::default()
+                    .id(e.id.to_string())
+                    .event(e.kind.as_str())
+                    .data(serde_json::to_string(&e.data).unwrap_or_else(|_| "{}".into())),
+                // A store failure mid-stream: tell the client (it will reconnect and resume).
+                Err(err) => SseEvent::default().comment(format!(
+                    "error {}",
+                    crate::text::sanitize_inline(&err.message)
+                )),
+            })
+        });
     Ok(Sse::new(sse).keep_alive(KeepAlive::new().interval(s.options.heartbeat).text("ping")))
 }
 
-pub async fn leads(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
-    params: Params,
-) -> ApiResult<Json<Page<Lead>>> {
+pub async fn leads(c: Caller, Id(id): Id<JobId>, params: Params) -> ApiResult<Json<Page<Lead>>> {
     let query = LeadQuery {
         page: page(&params)?,
         min_confidence: params.parse("min_confidence", "a number from 0 to 1")?,
         has_field: params.all("has_field"),
     };
-    Ok(Json(
-        p.engine(&s).list_leads(&JobId::parse(&id)?, query).await?,
-    ))
+    Ok(Json(c.engine.list_leads(&id, query).await?))
 }
 
 /// The result summary with its numbers and caveats.
-pub async fn summary(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Value>> {
-    let engine = p.engine(&s);
-    let job = engine.get_job(&JobId::parse(&id)?).await?;
+pub async fn summary(c: Caller, Id(id): Id<JobId>) -> ApiResult<Json<Value>> {
+    let engine = c.engine;
+    let job = engine.get_job(&id).await?;
     let plan = engine.get_plan(&job.plan_id).await?;
     let target = plan.icp.target_rows();
     let mut caveats = Vec::new();

@@ -1,7 +1,6 @@
 //! `POST /v1/search`: thread → plan → auto-approve → leads, in one call.
 
 use axum::Json;
-use axum::extract::{Extension, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt;
@@ -10,10 +9,9 @@ use serde_json::Value;
 
 use crate::model::requests::{Approve, CreateThread, ExportFormat, Hints, PostMessage};
 use crate::model::{Error, JobStatus};
-use crate::server::AppState;
+use crate::server::context::Caller;
 use crate::server::error::ApiResult;
 use crate::server::extract::Body;
-use crate::server::gate::Principal;
 use crate::server::keys::Scope;
 
 #[derive(Debug, Default, Deserialize)]
@@ -30,12 +28,8 @@ pub struct SearchRequest {
     format: Option<String>,
 }
 
-pub async fn search(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Body(req): Body<SearchRequest>,
-) -> ApiResult<Response> {
-    p.require(Scope::Run)?;
+pub async fn search(c: Caller, Body(req): Body<SearchRequest>) -> ApiResult<Response> {
+    c.require(Scope::Run)?;
     if let Some(n) = req.max_rows
         && !(1..=2_000).contains(&n)
     {
@@ -64,7 +58,7 @@ pub async fn search(
                 .into());
         }
     };
-    let engine = p.engine(&s);
+    let engine = c.engine;
     let thread = engine.create_thread(CreateThread::default()).await?;
     let hints = Some(Hints {
         max_rows: Some(req.max_rows.unwrap_or(200)),

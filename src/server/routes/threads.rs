@@ -1,7 +1,6 @@
 //! Threads, messages and plans.
 
 use axum::Json;
-use axum::extract::{Extension, Path, State};
 use axum::http::StatusCode;
 use axum::response::IntoResponse;
 use serde_json::json;
@@ -11,26 +10,20 @@ use crate::model::requests::{
     CreateThread, PostMessage, PostedMessage, Replan, ThreadPatch, ThreadQuery,
 };
 use crate::model::{JobStatus, Message, Page, Plan, PlanId, Thread, ThreadId};
-use crate::server::AppState;
+use crate::server::context::{Caller, Id};
 use crate::server::error::ApiResult;
 use crate::server::extract::{Body, Params};
-use crate::server::gate::Principal;
 use crate::server::keys::Scope;
 
 pub async fn create(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
+    c: Caller,
     Body(req): Body<CreateThread>,
 ) -> ApiResult<(StatusCode, Json<Thread>)> {
-    p.require(Scope::Run)?;
-    Ok((StatusCode::OK, Json(p.engine(&s).create_thread(req).await?)))
+    c.require(Scope::Run)?;
+    Ok((StatusCode::OK, Json(c.engine.create_thread(req).await?)))
 }
 
-pub async fn list(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    params: Params,
-) -> ApiResult<Json<Page<Thread>>> {
+pub async fn list(c: Caller, params: Params) -> ApiResult<Json<Page<Thread>>> {
     let has_job_status = match params.one("has_job_status") {
         None | Some("") => None,
         Some(raw) => Some(JobStatus::parse(raw).ok_or_else(|| {
@@ -45,90 +38,58 @@ pub async fn list(
         q: params.one("q").map(str::to_string),
         has_job_status,
     };
-    Ok(Json(p.engine(&s).list_threads(query).await?))
+    Ok(Json(c.engine.list_threads(query).await?))
 }
 
-pub async fn get(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Thread>> {
-    Ok(Json(p.engine(&s).get_thread(&ThreadId::parse(&id)?).await?))
+pub async fn get(c: Caller, Id(id): Id<ThreadId>) -> ApiResult<Json<Thread>> {
+    Ok(Json(c.engine.get_thread(&id).await?))
 }
 
 pub async fn update(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
+    c: Caller,
+    Id(id): Id<ThreadId>,
     Body(patch): Body<ThreadPatch>,
 ) -> ApiResult<Json<Thread>> {
-    p.require(Scope::Run)?;
-    Ok(Json(
-        p.engine(&s)
-            .update_thread(&ThreadId::parse(&id)?, patch)
-            .await?,
-    ))
+    c.require(Scope::Run)?;
+    Ok(Json(c.engine.update_thread(&id, patch).await?))
 }
 
 pub async fn delete(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
+    c: Caller,
+    Id(id): Id<ThreadId>,
     params: Params,
 ) -> ApiResult<impl IntoResponse> {
-    p.require(Scope::Run)?;
-    let id = ThreadId::parse(&id)?;
-    p.engine(&s)
-        .delete_thread(&id, params.flag("force"))
-        .await?;
+    c.require(Scope::Run)?;
+    c.engine.delete_thread(&id, params.flag("force")).await?;
     Ok(Json(json!({"id": id, "object": "thread", "deleted": true})))
 }
 
 pub async fn post_message(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
+    c: Caller,
+    Id(id): Id<ThreadId>,
     Body(req): Body<PostMessage>,
 ) -> ApiResult<Json<PostedMessage>> {
-    p.require(Scope::Run)?;
-    Ok(Json(
-        p.engine(&s)
-            .post_message(&ThreadId::parse(&id)?, req)
-            .await?,
-    ))
+    c.require(Scope::Run)?;
+    Ok(Json(c.engine.post_message(&id, req).await?))
 }
 
 pub async fn list_messages(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
+    c: Caller,
+    Id(id): Id<ThreadId>,
     params: Params,
 ) -> ApiResult<Json<Page<Message>>> {
-    Ok(Json(
-        p.engine(&s)
-            .list_messages(&ThreadId::parse(&id)?, page(&params)?)
-            .await?,
-    ))
+    Ok(Json(c.engine.list_messages(&id, page(&params)?).await?))
 }
 
-pub async fn get_plan(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
-) -> ApiResult<Json<Plan>> {
-    Ok(Json(p.engine(&s).get_plan(&PlanId::parse(&id)?).await?))
+pub async fn get_plan(c: Caller, Id(id): Id<PlanId>) -> ApiResult<Json<Plan>> {
+    Ok(Json(c.engine.get_plan(&id).await?))
 }
 
 pub async fn replan(
-    State(s): State<AppState>,
-    Extension(p): Extension<Principal>,
-    Path(id): Path<String>,
+    c: Caller,
+    Id(id): Id<PlanId>,
     Body(req): Body<Replan>,
 ) -> ApiResult<Json<PostedMessage>> {
-    p.require(Scope::Run)?;
-    Ok(Json(
-        p.engine(&s)
-            .replan(&PlanId::parse(&id)?, &req.feedback)
-            .await?,
-    ))
+    c.require(Scope::Run)?;
+    Ok(Json(c.engine.replan(&id, &req.feedback).await?))
 }

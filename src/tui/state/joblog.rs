@@ -111,8 +111,16 @@ impl JobLogState {
 
     pub fn set_job(&mut self, job: Job) {
         let same = self.job.as_ref().map(|j| &j.id) == Some(&job.id);
-        self.rows_captured = self.rows_captured.max(job.rows_captured);
-        self.credits_used = self.credits_used.max(job.credits_used);
+        if job.status.is_terminal() {
+            // The server's final figures win over what events said along the way (a failed job
+            // can end with fewer credits charged than its last progress event reported).
+            self.rows_captured = job.rows_captured;
+            self.credits_used = job.credits_used;
+        } else {
+            // A job snapshot can lag the stream: never go backwards while it runs.
+            self.rows_captured = self.rows_captured.max(job.rows_captured);
+            self.credits_used = self.credits_used.max(job.credits_used);
+        }
         if job.status.is_terminal() || !same {
             self.progress = job.progress;
         }
@@ -159,57 +167,8 @@ impl JobLogState {
                     text(d, "message"),
                 );
             }
-            EventKind::Step => {
-                let id = text(d, "step_id");
-                let title = text(d, "title");
-                let status = match d.get("status").and_then(Value::as_str) {
-                    Some("started") => StepStatus::Started,
-                    Some("completed") => StepStatus::Completed,
-                    Some("failed") => StepStatus::Failed,
-                    _ => StepStatus::Pending,
-                };
-                match self.steps.iter_mut().find(|s| s.id == id) {
-                    Some(s) => {
-                        s.status = status;
-                        if !title.is_empty() {
-                            s.title = title.clone();
-                        }
-                    }
-                    None => self.steps.push(StepRow {
-                        id,
-                        title: title.clone(),
-                        status,
-                    }),
-                }
-                let verb = match status {
-                    StepStatus::Started => "started",
-                    StepStatus::Completed => "completed",
-                    StepStatus::Failed => "failed",
-                    StepStatus::Pending => "pending",
-                };
-                self.push_line(ev.created_at, "step".into(), format!("{title} — {verb}"));
-            }
-            EventKind::Result => {
-                if let Some(n) = d.get("rows_captured").and_then(Value::as_u64) {
-                    self.rows_captured = n;
-                }
-                if let Some(n) = d.get("credits_used").and_then(Value::as_u64) {
-                    self.credits_used = u32::try_from(n).unwrap_or(u32::MAX);
-                }
-                if let Some(p) = d
-                    .get("progress")
-                    .and_then(|p| serde_json::from_value::<Progress>(p.clone()).ok())
-                {
-                    self.progress = p;
-                }
-                if let Some(Value::Array(leads)) = d.get("leads") {
-                    // A malformed lead is skipped, not fatal: the table reloads on `done`.
-                    out.new_leads = leads
-                        .iter()
-                        .filter_map(|l| serde_json::from_value(l.clone()).ok())
-                        .collect();
-                }
-            }
+            EventKind::Step => self.apply_step(ev),
+            EventKind::Result => out.new_leads = self.apply_result(d),
             EventKind::Artifact => {
                 let rows = d.get("rows").and_then(Value::as_u64).unwrap_or(0);
                 let bytes = d.get("bytes").and_then(Value::as_u64).unwrap_or(0);
@@ -229,6 +188,8 @@ impl JobLogState {
                 self.error = Some((code.clone(), message.clone()));
                 if let Some(j) = &mut self.job {
                     j.status = JobStatus::Failed;
+                    // The timer stops when the job does, not when the server is next asked.
+                    j.finished_at.get_or_insert(ev.created_at);
                 }
                 self.conn = ConnState::Idle;
                 out.error = Some((code, message));
@@ -244,6 +205,7 @@ impl JobLogState {
                     self.set_job(job);
                 } else if let (Some(j), Some(s)) = (&mut self.job, JobStatus::parse(&status)) {
                     j.status = s;
+                    j.finished_at.get_or_insert(ev.created_at);
                 }
                 self.push_line(ev.created_at, "done".into(), format!("{status}: {summary}"));
                 self.conn = ConnState::Idle;
@@ -251,6 +213,63 @@ impl JobLogState {
             }
         }
         out
+    }
+
+    fn apply_step(&mut self, ev: &Event) {
+        let d = &ev.data;
+
+        let id = text(d, "step_id");
+        let title = text(d, "title");
+        let status = match d.get("status").and_then(Value::as_str) {
+            Some("started") => StepStatus::Started,
+            Some("completed") => StepStatus::Completed,
+            Some("failed") => StepStatus::Failed,
+            _ => StepStatus::Pending,
+        };
+        match self.steps.iter_mut().find(|s| s.id == id) {
+            Some(s) => {
+                s.status = status;
+                if !title.is_empty() {
+                    s.title = title.clone();
+                }
+            }
+            None => self.steps.push(StepRow {
+                id,
+                title: title.clone(),
+                status,
+            }),
+        }
+        let verb = match status {
+            StepStatus::Started => "started",
+            StepStatus::Completed => "completed",
+            StepStatus::Failed => "failed",
+            StepStatus::Pending => "pending",
+        };
+        self.push_line(ev.created_at, "step".into(), format!("{title} — {verb}"));
+    }
+
+    /// Counters and progress from a `result` event; returns the leads it carries.
+    fn apply_result(&mut self, d: &Value) -> Vec<Lead> {
+        if let Some(n) = d.get("rows_captured").and_then(Value::as_u64) {
+            self.rows_captured = n;
+        }
+        if let Some(n) = d.get("credits_used").and_then(Value::as_u64) {
+            self.credits_used = u32::try_from(n).unwrap_or(u32::MAX);
+        }
+        if let Some(p) = d
+            .get("progress")
+            .and_then(|p| serde_json::from_value::<Progress>(p.clone()).ok())
+        {
+            self.progress = p;
+        }
+        if let Some(Value::Array(leads)) = d.get("leads") {
+            // A malformed lead is skipped, not fatal: the table reloads on `done`.
+            return leads
+                .iter()
+                .filter_map(|l| serde_json::from_value(l.clone()).ok())
+                .collect();
+        }
+        Vec::new()
     }
 
     fn push_line(&mut self, at: Timestamp, level: String, message: String) {
@@ -262,11 +281,16 @@ impl JobLogState {
         }
     }
 
-    /// Milliseconds the job has run (to `now` while running).
+    /// Milliseconds the job has run: to `now` while it runs, frozen at its end once it ended.
     pub fn elapsed_ms(&self, now: Timestamp) -> Option<i64> {
         let j = self.job.as_ref()?;
         let start = j.started_at?;
-        let end = j.finished_at.unwrap_or(now);
+        let end = match j.finished_at {
+            Some(end) => end,
+            // Ended without an end time (an older server): its last event is the best bound.
+            None if j.status.is_terminal() => self.lines.last().map_or(start, |l| l.at),
+            None => now,
+        };
         Some((end.millis() - start.millis()).max(0))
     }
 }

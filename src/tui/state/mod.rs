@@ -2,6 +2,7 @@
 //! Only the app task owns it; drawing reads it; `update` changes it.
 
 pub mod chat;
+pub mod connection;
 pub mod input;
 pub mod joblog;
 pub mod leads;
@@ -45,6 +46,18 @@ impl Pane {
         }
     }
 
+    /// The pane named on the command line (`snapshot --view NAME`).
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "threads" => Some(Self::Threads),
+            "chat" => Some(Self::Chat),
+            "plan" => Some(Self::Plan),
+            "log" | "joblog" | "job" => Some(Self::Log),
+            "leads" => Some(Self::Leads),
+            _ => None,
+        }
+    }
+
     pub fn index(self) -> usize {
         Self::ALL.iter().position(|p| *p == self).unwrap_or(0)
     }
@@ -63,6 +76,8 @@ pub struct AppState {
     pub size: (u16, u16),
     pub focus: Pane,
     pub backend: BackendInfo,
+    /// Whether the backend answers (a remote server can be down or refuse the key).
+    pub connection: connection::Connection,
     pub usage: Option<Usage>,
     pub threads: threads::ThreadsState,
     pub chat: chat::ChatState,
@@ -89,6 +104,7 @@ impl AppState {
             size: (80, 24),
             focus: Pane::Threads,
             backend,
+            connection: Default::default(),
             usage: None,
             threads: Default::default(),
             chat: Default::default(),

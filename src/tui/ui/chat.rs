@@ -85,8 +85,8 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
     let width = usize::from(inner.width);
     let mut lines: Vec<Line> = Vec::new();
     if s.chat.messages.is_empty() {
-        let text = if s.chat.thread.is_some() && !s.chat.loaded {
-            "Loading…".to_string()
+        let text = if s.connection.is_down() || s.chat.thread.is_some() && !s.chat.loaded {
+            super::loading_text(s)
         } else {
             format!(
                 "Describe the audience you are looking for, e.g.\n  \"50 fintech CTOs in France, Series A, hiring engineers\"\nPress {} to type, Enter to send.",

@@ -30,6 +30,14 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
     ])
     .areas(inner);
 
+    draw_head(frame, head, s, job);
+    draw_gauge(frame, gauge, s);
+    draw_steps(frame, steps, s, steps_h);
+    draw_lines(frame, log, s);
+}
+
+/// Status, rows, credits, elapsed time, stream state and the job id.
+fn draw_head(frame: &mut Frame, area: Rect, s: &AppState, job: &crate::model::Job) {
     let mut spans = vec![
         Span::styled(
             format!("{} {}", status_glyph(Some(job.status)), job.status.as_str()),
@@ -56,8 +64,10 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
         ConnState::Idle => {}
     }
     spans.push(Span::styled(format!(" · {}", job.id), s.theme.muted));
-    frame.render_widget(Paragraph::new(Line::from(spans)), head);
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
 
+fn draw_gauge(frame: &mut Frame, area: Rect, s: &AppState) {
     let p = s.log.progress;
     let pct = p.percent.min(100);
     let label = if p.total > 0 {
@@ -70,9 +80,11 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
             .gauge_style(s.theme.accent)
             .percent(pct as u16)
             .label(label),
-        gauge,
+        area,
     );
+}
 
+fn draw_steps(frame: &mut Frame, area: Rect, s: &AppState, steps_h: u16) {
     let step_lines: Vec<Line> = s
         .log
         .steps
@@ -100,10 +112,13 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
     let skip = (active + 1).saturating_sub(usize::from(steps_h));
     frame.render_widget(
         Paragraph::new(step_lines.into_iter().skip(skip).collect::<Vec<_>>()),
-        steps,
+        area,
     );
+}
 
-    let h = usize::from(log.height);
+/// The log lines: the newest in follow mode, else from the scroll position.
+fn draw_lines(frame: &mut Frame, area: Rect, s: &AppState) {
+    let h = usize::from(area.height);
     let n = s.log.lines.len();
     let start = if s.log.follow {
         n.saturating_sub(h)
@@ -130,10 +145,10 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
     if lines.is_empty() {
         frame.render_widget(
             Paragraph::new("No log lines yet.").style(s.theme.muted),
-            log,
+            area,
         );
     } else {
-        frame.render_widget(Paragraph::new(lines), log);
+        frame.render_widget(Paragraph::new(lines), area);
     }
 }
 

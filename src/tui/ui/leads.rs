@@ -84,16 +84,16 @@ fn row_cells<'a>(l: &'a Lead, cols: &[Column], bar: usize) -> Vec<Cell<'a>> {
         .collect()
 }
 
-pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
+/// How many leads the title counts: shown of loaded of all, as far as each differs.
+fn count_label(s: &AppState) -> String {
     let st = &s.leads;
-    let focused = s.focus == Pane::Leads;
     let shown = st.view.len();
     // A snapshot loads one page; the job's own row count says how many there are in all.
     let total = st.total.or_else(|| {
         let rows = s.log.rows_captured;
         (st.job.is_some() && rows > st.leads.len() as u64).then_some(rows)
     });
-    let count = match total {
+    match total {
         // Only a page is loaded: say so, rather than look like a filter.
         Some(t) if t > st.leads.len() as u64 && shown == st.leads.len() => {
             format!("first {} of {}", thousands(shown as u64), thousands(t))
@@ -110,13 +110,12 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
             thousands(st.leads.len() as u64)
         ),
         _ => thousands(shown as u64),
-    };
-    let block = pane_block(s, format!(" 5 Leads ({count}) "), focused);
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-    let [bar, table_area] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+    }
+}
 
+/// The line above the table: the filter, minimum confidence and sort, else the key hints.
+fn draw_info(frame: &mut Frame, area: Rect, s: &AppState) {
+    let st = &s.leads;
     let mut info = vec![];
     if st.filter.active || !st.filter.text.is_empty() {
         let cursor = if st.filter.active { "▏" } else { "" };
@@ -151,7 +150,21 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
             s.theme.muted,
         ));
     }
-    frame.render_widget(Paragraph::new(Line::from(info)), bar);
+    frame.render_widget(Paragraph::new(Line::from(info)), area);
+}
+
+pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
+    let st = &s.leads;
+    let focused = s.focus == Pane::Leads;
+    let shown = st.view.len();
+    let count = count_label(s);
+    let block = pane_block(s, format!(" 5 Leads ({count}) "), focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let [bar, table_area] =
+        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(inner);
+
+    draw_info(frame, bar, s);
 
     if st.view.is_empty() {
         let text = if st.job.is_none() {

@@ -14,61 +14,16 @@ pub mod toast;
 pub mod too_small;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Borders, Clear, Paragraph};
 
 use crate::model::JobStatus;
 
+use super::layout::tab_label;
+pub use super::layout::{Areas, MIN_HEIGHT, MIN_WIDTH, areas, shown_pane, tab_at};
 use super::state::{AppState, Pane};
-
-/// Below this the layout cannot show a usable table; the too-small screen says so.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 15;
-
-/// Where each part of the screen is; shared by drawing and mouse hit-testing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Areas {
-    pub body: Rect,
-    pub status: Rect,
-    pub threads: Rect,
-    pub tabs: Rect,
-    pub content: Rect,
-}
-
-/// The layout for a terminal area; `None` below the minimum size.
-pub fn areas(area: Rect) -> Option<Areas> {
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        return None;
-    }
-    let [body, status] = Layout::vertical([Constraint::Fill(1), Constraint::Length(1)]).areas(area);
-    let threads_w = (body.width / 4).clamp(22, 36);
-    let [threads, right] =
-        Layout::horizontal([Constraint::Length(threads_w), Constraint::Fill(1)]).areas(body);
-    let [tabs, content] =
-        Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(right);
-    Some(Areas {
-        body,
-        status,
-        threads,
-        tabs,
-        content,
-    })
-}
-
-/// The pane whose tab label covers column `x` of the tab bar.
-pub fn tab_at(tabs: Rect, x: u16) -> Option<Pane> {
-    let mut left = tabs.x;
-    for (i, p) in Pane::ALL.iter().enumerate() {
-        let w = format!(" {} {} ", i + 1, p.title()).chars().count() as u16;
-        if x >= left && x < left + w {
-            return Some(*p);
-        }
-        left += w;
-    }
-    None
-}
 
 pub fn draw(frame: &mut Frame, s: &AppState) {
     let area = frame.area();
@@ -97,14 +52,6 @@ pub fn draw(frame: &mut Frame, s: &AppState) {
     palette::draw_overlay(frame, area, s);
 }
 
-/// The pane in the main area: the chat stands in while the thread list has focus.
-pub fn shown_pane(s: &AppState) -> Pane {
-    match s.focus {
-        Pane::Threads => Pane::Chat,
-        p => p,
-    }
-}
-
 fn draw_tabs(frame: &mut Frame, area: Rect, s: &AppState) {
     let shown = shown_pane(s);
     let mut spans = Vec::new();
@@ -116,7 +63,7 @@ fn draw_tabs(frame: &mut Frame, area: Rect, s: &AppState) {
         } else {
             s.theme.muted
         };
-        spans.push(Span::styled(format!(" {} {} ", i + 1, p.title()), style));
+        spans.push(Span::styled(tab_label(i, *p), style));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
@@ -195,6 +142,23 @@ pub fn fit(text: &str, width: usize) -> String {
         out.push('…');
     }
     out
+}
+
+/// What a pane waiting for its first answer says: "Loading…", or why nothing comes (the
+/// server is down or refuses the key) and when it is tried again.
+pub fn loading_text(s: &AppState) -> String {
+    let crate::tui::state::connection::Connection::Down(d) = &s.connection else {
+        return "Loading…".to_string();
+    };
+    let host = crate::tui::state::connection::host_of(&s.backend.location);
+    let when = match s.connection.retry_in_secs(s.now) {
+        Some(secs) if secs > 0 => format!("retrying in {secs}s"),
+        _ => "retrying now".to_string(),
+    };
+    format!(
+        "Disconnected from {host}\n{}\n{when} (attempt {})",
+        d.reason, d.attempt
+    )
 }
 
 /// `1234567` → `1,234,567`.

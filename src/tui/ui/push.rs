@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Gauge, Paragraph, Wrap};
 
 use super::{fit, pane_block, popup, spinner};
-use crate::model::push::{PushItemIssue, PushProvider, PushResult};
+use crate::model::push::{IntegrationProgress, PushItemIssue, PushProvider, PushResult};
 use crate::text::sanitize_inline as clean;
 use crate::tui::state::AppState;
 use crate::tui::state::overlay::{PushFlow, PushStage};
@@ -30,73 +30,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, flow: &PushFlow) {
     let t = &s.theme;
     let mut lines: Vec<Line> = Vec::new();
     match &flow.stage {
-        PushStage::Pick => {
-            lines.push(Line::styled(
-                format!("Push the leads of {}", flow.job),
-                t.title,
-            ));
-            lines.push(Line::raw(""));
-            for (i, p) in PushProvider::ALL.iter().enumerate() {
-                let marker = if i == flow.selected { "›" } else { " " };
-                let style = if i == flow.selected {
-                    t.selected
-                } else {
-                    t.text
-                };
-                let known = flow
-                    .status
-                    .as_ref()
-                    .and_then(|list| list.iter().find(|st| st.provider == p.as_str()));
-                let (mark, mark_style) = match known {
-                    Some(st) if st.connected => ("✓ ", t.ok),
-                    Some(_) => ("· ", t.muted),
-                    None => ("  ", t.muted),
-                };
-                lines.push(Line::from(vec![
-                    Span::styled(format!("{marker} "), style),
-                    Span::styled(mark, mark_style),
-                    Span::styled(format!("{:<11}", p.as_str()), style),
-                    Span::styled(p.describe(), t.muted),
-                ]));
-            }
-            // The selected provider's status in words when it cannot be used yet.
-            let selected = flow.provider();
-            if let Some(st) = flow
-                .status
-                .as_ref()
-                .and_then(|list| list.iter().find(|st| st.provider == selected.as_str()))
-                && !st.connected
-            {
-                lines.push(Line::raw(""));
-                for chunk in wrap_text(&clean(&st.detail), width) {
-                    lines.push(Line::styled(chunk, t.warn));
-                }
-            }
-            lines.push(Line::raw(""));
-            lines.push(Line::from(vec![
-                Span::styled("m", t.key),
-                Span::raw(format!(" mode: {}    ", flow.mode)),
-                Span::styled("t", t.key),
-                Span::raw(format!(
-                    " test-mode leads to real services: {}",
-                    if flow.allow_test_data {
-                        "allowed"
-                    } else {
-                        "refused"
-                    }
-                )),
-            ]));
-            if flow.provider() == PushProvider::File {
-                lines.push(Line::styled(
-                    format!("writes {}", flow.request(false).list_id.unwrap_or_default()),
-                    t.muted,
-                ));
-            }
-            lines.push(Line::styled(
-                "Enter runs a dry run first: nothing is sent until you confirm.",
-                t.muted,
-            ));
-        }
+        PushStage::Pick => pick(&mut lines, s, flow, width),
         PushStage::Previewing => {
             lines.push(Line::raw(format!(
                 "{} Planning the push to {}…",
@@ -106,37 +40,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, flow: &PushFlow) {
         }
         PushStage::Preview(r) => preview(&mut lines, s, r, width),
         PushStage::Pushing(p) => {
-            lines.push(Line::raw(format!(
-                "{} Pushing to {}: {} of {} requests answered",
-                spinner(s),
-                flow.provider(),
-                p.done,
-                p.total
-            )));
-            lines.push(Line::raw(""));
-            lines.push(Line::raw(""));
-            let r = popup(frame, area, WIDTH, lines.len() as u16 + 2);
-            let inner = block.inner(r);
-            frame.render_widget(block, r);
-            frame.render_widget(Paragraph::new(lines), inner);
-            let ratio = if p.total == 0 {
-                0.0
-            } else {
-                p.done as f64 / p.total as f64
-            };
-            if inner.height >= 3 {
-                let gauge = Rect {
-                    y: inner.y + 2,
-                    height: 1,
-                    ..inner
-                };
-                frame.render_widget(
-                    Gauge::default()
-                        .gauge_style(t.accent)
-                        .ratio(ratio.clamp(0.0, 1.0)),
-                    gauge,
-                );
-            }
+            pushing(frame, area, s, flow, p, block);
             return;
         }
         PushStage::Done(r) => done(&mut lines, s, r, width),
@@ -161,6 +65,119 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState, flow: &PushFlow) {
     let inner = block.inner(r);
     frame.render_widget(block, r);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+fn pick(lines: &mut Vec<Line<'static>>, s: &AppState, flow: &PushFlow, width: usize) {
+    let t = &s.theme;
+    lines.push(Line::styled(
+        format!("Push the leads of {}", flow.job),
+        t.title,
+    ));
+    lines.push(Line::raw(""));
+    for (i, p) in PushProvider::ALL.iter().enumerate() {
+        let marker = if i == flow.selected { "›" } else { " " };
+        let style = if i == flow.selected {
+            t.selected
+        } else {
+            t.text
+        };
+        let known = flow
+            .status
+            .as_ref()
+            .and_then(|list| list.iter().find(|st| st.provider == p.as_str()));
+        let (mark, mark_style) = match known {
+            Some(st) if st.connected => ("✓ ", t.ok),
+            Some(_) => ("· ", t.muted),
+            None => ("  ", t.muted),
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{marker} "), style),
+            Span::styled(mark, mark_style),
+            Span::styled(format!("{:<11}", p.as_str()), style),
+            Span::styled(p.describe(), t.muted),
+        ]));
+    }
+    // The selected provider's status in words when it cannot be used yet.
+    let selected = flow.provider();
+    if let Some(st) = flow
+        .status
+        .as_ref()
+        .and_then(|list| list.iter().find(|st| st.provider == selected.as_str()))
+        && !st.connected
+    {
+        lines.push(Line::raw(""));
+        for chunk in wrap_text(&clean(&st.detail), width) {
+            lines.push(Line::styled(chunk, t.warn));
+        }
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled("m", t.key),
+        Span::raw(format!(" mode: {}    ", flow.mode)),
+        Span::styled("t", t.key),
+        Span::raw(format!(
+            " test-mode leads to real services: {}",
+            if flow.allow_test_data {
+                "allowed"
+            } else {
+                "refused"
+            }
+        )),
+    ]));
+    if flow.provider() == PushProvider::File {
+        lines.push(Line::styled(
+            format!("writes {}", flow.request(false).list_id.unwrap_or_default()),
+            t.muted,
+        ));
+    }
+    lines.push(Line::styled(
+        "Enter runs a dry run first: nothing is sent until you confirm.",
+        t.muted,
+    ));
+}
+
+/// The progress of a push: a line and a gauge of the requests answered.
+fn pushing(
+    frame: &mut Frame,
+    area: Rect,
+    s: &AppState,
+    flow: &PushFlow,
+    p: &IntegrationProgress,
+    block: ratatui::widgets::Block,
+) {
+    let t = &s.theme;
+    let mut lines: Vec<Line> = Vec::new();
+    lines.push(Line::raw(format!(
+        "{} Pushing to {}: {} of {} requests answered",
+        spinner(s),
+        flow.provider(),
+        p.done,
+        p.total
+    )));
+    lines.push(Line::raw(""));
+    lines.push(Line::raw(""));
+    let r = popup(frame, area, WIDTH, lines.len() as u16 + 2);
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    frame.render_widget(Paragraph::new(lines), inner);
+    let ratio = if p.total == 0 {
+        0.0
+    } else {
+        p.done as f64 / p.total as f64
+    };
+    if inner.height >= 3 {
+        let gauge = Rect {
+            y: inner.y + 2,
+            height: 1,
+            ..inner
+        };
+        frame.render_widget(
+            Gauge::default()
+                .gauge_style(t.accent)
+                .ratio(ratio.clamp(0.0, 1.0)),
+            gauge,
+        );
+    }
 }
 
 fn counts(r: &PushResult) -> String {

@@ -9,6 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::{spinner, thousands};
 use crate::backend::BackendKind;
 use crate::tui::keymap::Action;
+use crate::tui::state::connection::host_of;
 use crate::tui::state::joblog::ConnState;
 use crate::tui::state::{AppState, Pane};
 
@@ -91,8 +92,9 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
     let mut left = vec![
         Span::styled(
             match s.backend.kind {
-                BackendKind::Local => " LOCAL ",
-                BackendKind::Remote => " REMOTE ",
+                BackendKind::Local => " LOCAL ".to_string(),
+                // The host only: the location is a URL and never carries the key.
+                BackendKind::Remote => format!(" REMOTE {} ", host_of(&s.backend.location)),
             },
             t.title,
         ),
@@ -107,6 +109,16 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
             " {} credits ",
             thousands(u.credits.remaining)
         )));
+    }
+    if let Some(secs) = s.connection.retry_in_secs(s.now) {
+        left.push(Span::styled(
+            if secs > 0 {
+                format!(" ✗ disconnected · retry in {secs}s ")
+            } else {
+                " ✗ disconnected · retrying ".to_string()
+            },
+            t.error,
+        ));
     }
     match s.log.conn {
         ConnState::Live => left.push(Span::styled(" ● streaming ", t.accent)),

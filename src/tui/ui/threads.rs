@@ -32,7 +32,10 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
         );
     }
     if s.threads.items.is_empty() {
-        let text = if !s.threads.loaded {
+        let text = if !s.threads.loaded && s.connection.is_down() {
+            // The chat pane and the status bar say why and when it retries.
+            "✗ Disconnected".to_string()
+        } else if !s.threads.loaded {
             "Loading…".to_string()
         } else if !s.threads.filter.text.is_empty() {
             "No thread matches.".to_string()
@@ -42,7 +45,12 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
                 s.keymap.short_label(crate::tui::keymap::Action::NewThread)
             )
         };
-        frame.render_widget(Paragraph::new(text).style(s.theme.muted), list_area);
+        let style = if s.connection.is_down() {
+            s.theme.error
+        } else {
+            s.theme.muted
+        };
+        frame.render_widget(Paragraph::new(text).style(style), list_area);
         return;
     }
     let width = usize::from(list_area.width);

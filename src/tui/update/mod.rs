@@ -1,26 +1,38 @@
 //! `update(state, msg) -> effects`: the only place state changes. Pure apart from the state it is
 //! given: no I/O, no clock, no awaiting; tests drive it message by message.
 
+mod actions;
 mod keys;
 mod mouse;
+mod overlay_keys;
 
-pub use keys::{dispatch, palette_matches};
-use keys::{focus, move_selection, on_key};
+pub use actions::dispatch;
+use actions::{focus, move_selection};
+use keys::on_key;
+pub use keys::palette_matches;
 use mouse::on_mouse;
+use overlay_keys::on_overlay_key;
 
 use ratatui::crossterm::event::{
     KeyCode, KeyEvent, KeyEventKind, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
 };
 use ratatui::layout::{Position, Rect};
 
-use crate::backend::StreamItem;
-use crate::model::push::{EnrichProvider, EnrichRequest, PushMode, PushProvider};
+use crate::backend::{BackendKind, StreamItem};
+use crate::model::push::{
+    EnrichProvider, EnrichRequest, EnrichResult, IntegrationStatus, PushMode, PushProvider,
+    PushResult,
+};
 use crate::model::requests::{ExportFormat, PostedMessage};
-use crate::model::{Error, ErrorCode, EventKind, Job, JobId, JobStatus, ThreadId};
+use crate::model::{
+    Error, ErrorCode, Event, EventKind, Job, JobId, JobStatus, Lead, Message, Page, Plan, Thread,
+    ThreadId, Usage,
+};
 
 use super::effect::{Effect, Request, is_web_url};
 use super::keymap::Action;
 use super::message::{Msg, Reply};
+use super::state::connection::{Connection, host_of, is_connection_error};
 use super::state::input::{InputOutcome, LineInput};
 use super::state::joblog::ConnState;
 use super::state::leads::{Column, MIN_CONFIDENCE_STEPS, cell, detail_paths};
@@ -81,6 +93,9 @@ pub fn update(s: &mut AppState, msg: Msg) -> Effects {
             s.now = now;
             s.tick += 1;
             s.toasts.expire(s.tick);
+            if s.connection.retry_due(now) {
+                return init(s);
+            }
             vec![]
         }
         Msg::Reply { tag, result } => {
@@ -88,23 +103,11 @@ pub fn update(s: &mut AppState, msg: Msg) -> Effects {
                 return vec![];
             }
             match result {
-                Ok(reply) => on_reply(s, *reply),
-                Err(e) if tag.slot == Slot::Push => {
-                    match s.overlay.as_mut() {
-                        Some(Overlay::Push(flow)) => {
-                            flow.stage = PushStage::Failed(format!("{}: {}", e.code, e.message))
-                        }
-                        _ => toast_error(s, &e),
-                    }
-                    vec![]
+                Ok(reply) => {
+                    connected(s);
+                    on_reply(s, *reply)
                 }
-                Err(e) => {
-                    if tag.slot == Slot::Action && s.chat.sending {
-                        s.chat.restore_in_flight();
-                    }
-                    toast_error(s, &e);
-                    vec![]
-                }
+                Err(e) => on_error(s, tag.slot, &e),
             }
         }
         Msg::IntegrationProgress(p) => {
@@ -117,6 +120,9 @@ pub fn update(s: &mut AppState, msg: Msg) -> Effects {
         }
         Msg::Stream { job, item } => on_stream(s, job, item),
         Msg::StreamFailed { job, error } => {
+            if lost_connection(s, &error) {
+                s.connection.failed(&error, s.now);
+            }
             if current_job_id(s) == Some(&job) {
                 s.log.conn = ConnState::Idle;
                 toast_error(s, &error);
@@ -143,11 +149,49 @@ pub fn needs_redraw(s: &AppState, msg: &Msg) -> bool {
         Msg::Tick(_) => {
             s.requests.pending > 0
                 || !s.toasts.items.is_empty()
+                || s.connection.is_down()
                 || s.log.is_running()
                 || s.tick.is_multiple_of(20)
         }
         _ => true,
     }
+}
+
+/// A remote server that cannot be used at all (down, or refusing the key): the disconnected
+/// state says so persistently, so it is not toasted on every retry.
+fn lost_connection(s: &AppState, e: &Error) -> bool {
+    s.backend.kind == BackendKind::Remote && is_connection_error(e)
+}
+
+fn connected(s: &mut AppState) {
+    if s.connection.is_down() {
+        let host = host_of(&s.backend.location);
+        toast(s, Level::Info, format!("Connected to {host}"));
+    }
+    s.connection = Connection::Up;
+}
+
+fn on_error(s: &mut AppState, slot: Slot, e: &Error) -> Effects {
+    let lost = lost_connection(s, e);
+    if lost {
+        s.connection.failed(e, s.now);
+    }
+    if slot == Slot::Push {
+        match s.overlay.as_mut() {
+            Some(Overlay::Push(flow)) => {
+                flow.stage = PushStage::Failed(format!("{}: {}", e.code, e.message))
+            }
+            _ => toast_error(s, e),
+        }
+        return vec![];
+    }
+    if slot == Slot::Action && s.chat.sending {
+        s.chat.restore_in_flight();
+    }
+    if !lost {
+        toast_error(s, e);
+    }
+    vec![]
 }
 
 fn current_job_id(s: &AppState) -> Option<&JobId> {
@@ -158,182 +202,208 @@ fn current_job_id(s: &AppState) -> Option<&JobId> {
 
 fn on_reply(s: &mut AppState, reply: Reply) -> Effects {
     match reply {
-        Reply::Threads(page) => {
-            let first_load = !s.threads.loaded;
-            let keep = s.chat.thread.clone();
-            s.threads.set(page.data, page.has_more, keep.as_ref());
-            if first_load && s.chat.thread.is_none() && !s.chat.input_focused {
-                return select_thread(s);
-            }
-            vec![]
-        }
-        Reply::Messages { thread, page } => {
-            if s.chat.thread.as_ref() == Some(&thread) {
-                s.chat.set_messages(page.data);
-            }
-            vec![]
-        }
-        Reply::Job(job) => {
-            if s.chat.thread.as_ref() != Some(&job.thread_id) {
-                return vec![];
-            }
-            load_job(s, job)
-        }
-        Reply::Plan(plan) => {
-            if current_job_id(s) == Some(&plan.job_id)
-                || s.chat.thread.as_ref() == Some(&plan.thread_id)
-            {
-                s.plan.set(plan);
-            }
-            vec![]
-        }
-        Reply::Leads { job, leads, total } => {
-            if s.leads.job.as_ref() == Some(&job) {
-                s.leads.set(leads, total);
-            }
-            vec![]
-        }
-        Reply::Events { job, events } => {
-            if current_job_id(s) == Some(&job) {
-                s.log.reset_events();
-                for ev in &events {
-                    // Leads of a finished job come from the leads request, not from replayed events.
-                    let _ = s.log.apply(ev);
-                }
-                if let Some(j) = s.log.job.clone() {
-                    s.log.set_job(j);
-                }
-                s.log.events_loaded = true;
-            }
-            vec![]
-        }
-        Reply::Usage(u) => {
-            s.usage = Some(u);
-            vec![]
-        }
-        Reply::Posted { thread, result } => {
-            s.chat.sending = false;
-            s.chat.thread = Some(thread.clone());
-            match result {
-                Ok(pm) => {
-                    s.chat.in_flight = None;
-                    planned(s, pm, "Plan drafted")
-                }
-                Err(e) => {
-                    if e.code != ErrorCode::PlanRejected {
-                        s.chat.restore_in_flight();
-                    }
-                    s.chat.in_flight = None;
-                    if e.code == ErrorCode::PlanRejected {
-                        // The thread now holds the assistant's explanation: show it.
-                        toast(s, Level::Warn, format!("{}: {}", e.code, e.message));
-                        s.focus = Pane::Chat;
-                    } else {
-                        toast_error(s, &e);
-                    }
-                    vec![
-                        request(s, Slot::Messages, Request::Messages(thread)),
-                        list_threads(s),
-                    ]
-                }
-            }
-        }
+        Reply::Threads(page) => threads_listed(s, page),
+        Reply::Messages { thread, page } => messages_loaded(s, &thread, page.data),
+        Reply::Job(job) => job_loaded(s, job),
+        Reply::Plan(plan) => plan_loaded(s, plan),
+        Reply::Leads { job, leads, total } => leads_loaded(s, &job, leads, total),
+        Reply::Events { job, events } => events_loaded(s, &job, &events),
+        Reply::Usage(u) => usage_loaded(s, u),
+        Reply::Posted { thread, result } => posted(s, thread, result),
         Reply::Replanned(pm) => planned(s, pm, "Replanned"),
-        Reply::Approved(job) => {
-            let id = job.id.clone();
-            s.log.set_job(job);
-            s.log.reset_events();
-            s.log.conn = ConnState::Live;
-            s.leads.reset(Some(id.clone()));
-            s.leads.loaded = true;
-            s.focus = Pane::Log;
-            toast(s, Level::Info, "Approved: the job is running");
-            vec![Effect::Subscribe(id), list_threads(s)]
-        }
-        Reply::Stopped(job) => {
-            let thread = job.thread_id.clone();
-            let status = job.status;
-            if current_job_id(s) == Some(&job.id) {
-                s.log.set_job(job);
-            }
-            toast(s, Level::Info, format!("Job {}", status.as_str()));
-            vec![
-                request(s, Slot::Messages, Request::Messages(thread)),
-                list_threads(s),
-                request(s, Slot::Usage, Request::Usage),
-            ]
-        }
+        Reply::Approved(job) => approved(s, job),
+        Reply::Stopped(job) => stopped(s, job),
         Reply::Renamed(_) => vec![list_threads(s)],
-        Reply::Deleted(id) => {
-            if s.chat.thread.as_ref() == Some(&id) {
-                clear_thread(s, None);
-            }
-            toast(s, Level::Info, "Thread deleted");
-            vec![Effect::Unsubscribe, list_threads(s)]
+        Reply::Deleted(id) => deleted(s, &id),
+        Reply::Exported { path, bytes } => exported(s, &path, bytes),
+        Reply::Pushed(result) => pushed(s, result),
+        Reply::Integrations(list) => integrations_listed(s, list),
+        Reply::Enriched(result) => enriched(s, &result),
+    }
+}
+
+fn threads_listed(s: &mut AppState, page: Page<Thread>) -> Effects {
+    let first_load = !s.threads.loaded;
+    let keep = s.chat.thread.clone();
+    s.threads.set(page.data, page.has_more, keep.as_ref());
+    if first_load && s.chat.thread.is_none() && !s.chat.input_focused {
+        return select_thread(s);
+    }
+    vec![]
+}
+
+fn messages_loaded(s: &mut AppState, thread: &ThreadId, messages: Vec<Message>) -> Effects {
+    if s.chat.thread.as_ref() == Some(thread) {
+        s.chat.set_messages(messages);
+    }
+    vec![]
+}
+
+fn job_loaded(s: &mut AppState, job: Job) -> Effects {
+    if s.chat.thread.as_ref() != Some(&job.thread_id) {
+        return vec![];
+    }
+    load_job(s, job)
+}
+
+fn plan_loaded(s: &mut AppState, plan: Plan) -> Effects {
+    if current_job_id(s) == Some(&plan.job_id) || s.chat.thread.as_ref() == Some(&plan.thread_id) {
+        s.plan.set(plan);
+    }
+    vec![]
+}
+
+fn leads_loaded(s: &mut AppState, job: &JobId, leads: Vec<Lead>, total: Option<u64>) -> Effects {
+    if s.leads.job.as_ref() == Some(job) {
+        s.leads.set(leads, total);
+    }
+    vec![]
+}
+
+fn events_loaded(s: &mut AppState, job: &JobId, events: &[Event]) -> Effects {
+    if current_job_id(s) == Some(job) {
+        s.log.reset_events();
+        for ev in events {
+            // Leads of a finished job come from the leads request, not from replayed events.
+            let _ = s.log.apply(ev);
         }
-        Reply::Exported { path, bytes } => {
-            toast(s, Level::Info, format!("Exported {bytes} bytes to {path}"));
-            vec![]
+        if let Some(j) = s.log.job.clone() {
+            s.log.set_job(j);
         }
-        Reply::Pushed(result) => {
-            let in_dialog = matches!(&s.overlay, Some(Overlay::Push(f)) if f.job == result.job_id);
-            if in_dialog {
-                if let Some(Overlay::Push(flow)) = s.overlay.as_mut() {
-                    flow.stage = if result.dry_run {
-                        PushStage::Preview(Box::new(result))
-                    } else {
-                        PushStage::Done(Box::new(result))
-                    };
-                }
-            } else if !result.dry_run {
-                let level = if result.errors.is_empty() {
-                    Level::Info
-                } else {
-                    Level::Warn
-                };
-                toast(
-                    s,
-                    level,
-                    format!(
-                        "Pushed to {}: {} created, {} updated, {} skipped, {} errors",
-                        result.provider,
-                        result.created,
-                        result.updated,
-                        result.skipped,
-                        result.errors.len()
-                    ),
-                );
-            }
-            vec![]
+        s.log.events_loaded = true;
+    }
+    vec![]
+}
+
+fn usage_loaded(s: &mut AppState, usage: Usage) -> Effects {
+    s.usage = Some(usage);
+    vec![]
+}
+
+fn posted(s: &mut AppState, thread: ThreadId, result: Result<PostedMessage, Error>) -> Effects {
+    s.chat.sending = false;
+    s.chat.thread = Some(thread.clone());
+    let e = match result {
+        Ok(pm) => {
+            s.chat.in_flight = None;
+            return planned(s, pm, "Plan drafted");
         }
-        Reply::Integrations(list) => {
-            if let Some(Overlay::Push(flow)) = s.overlay.as_mut() {
-                flow.status = Some(list);
-            }
-            vec![]
-        }
-        Reply::Enriched(result) => {
-            toast(
-                s,
-                Level::Info,
-                format!(
-                    "Enriched {} leads: {} emails verified ({} invalid), {} found, {} companies scored",
-                    result.leads_updated,
-                    result.emails_verified,
-                    result.emails_invalid,
-                    result.emails_found,
-                    result.companies_qualified
-                ),
-            );
-            // Fields and confidences changed in the store: reload the table.
-            let job = result.job_id;
-            if s.leads.job.as_ref() == Some(&job) {
-                let limit = s.lead_page_limit;
-                vec![request(s, Slot::Leads, Request::Leads { job, limit })]
-            } else {
-                vec![]
-            }
-        }
+        Err(e) => e,
+    };
+    if e.code != ErrorCode::PlanRejected {
+        s.chat.restore_in_flight();
+    }
+    s.chat.in_flight = None;
+    if e.code == ErrorCode::PlanRejected {
+        // The thread now holds the assistant's explanation: show it.
+        toast(s, Level::Warn, format!("{}: {}", e.code, e.message));
+        s.focus = Pane::Chat;
+    } else {
+        toast_error(s, &e);
+    }
+    vec![
+        request(s, Slot::Messages, Request::Messages(thread)),
+        list_threads(s),
+    ]
+}
+
+fn approved(s: &mut AppState, job: Job) -> Effects {
+    let id = job.id.clone();
+    s.log.set_job(job);
+    s.log.reset_events();
+    s.log.conn = ConnState::Live;
+    s.leads.reset(Some(id.clone()));
+    s.leads.loaded = true;
+    s.focus = Pane::Log;
+    toast(s, Level::Info, "Approved: the job is running");
+    vec![Effect::Subscribe(id), list_threads(s)]
+}
+
+fn stopped(s: &mut AppState, job: Job) -> Effects {
+    let thread = job.thread_id.clone();
+    let status = job.status;
+    if current_job_id(s) == Some(&job.id) {
+        s.log.set_job(job);
+    }
+    toast(s, Level::Info, format!("Job {}", status.as_str()));
+    vec![
+        request(s, Slot::Messages, Request::Messages(thread)),
+        list_threads(s),
+        request(s, Slot::Usage, Request::Usage),
+    ]
+}
+
+fn deleted(s: &mut AppState, id: &ThreadId) -> Effects {
+    if s.chat.thread.as_ref() == Some(id) {
+        clear_thread(s, None);
+    }
+    toast(s, Level::Info, "Thread deleted");
+    vec![Effect::Unsubscribe, list_threads(s)]
+}
+
+fn exported(s: &mut AppState, path: &str, bytes: usize) -> Effects {
+    toast(s, Level::Info, format!("Exported {bytes} bytes to {path}"));
+    vec![]
+}
+
+fn pushed(s: &mut AppState, result: PushResult) -> Effects {
+    if let Some(Overlay::Push(flow)) = s.overlay.as_mut()
+        && flow.job == result.job_id
+    {
+        flow.stage = if result.dry_run {
+            PushStage::Preview(Box::new(result))
+        } else {
+            PushStage::Done(Box::new(result))
+        };
+    } else if !result.dry_run {
+        let level = if result.errors.is_empty() {
+            Level::Info
+        } else {
+            Level::Warn
+        };
+        toast(
+            s,
+            level,
+            format!(
+                "Pushed to {}: {} created, {} updated, {} skipped, {} errors",
+                result.provider,
+                result.created,
+                result.updated,
+                result.skipped,
+                result.errors.len()
+            ),
+        );
+    }
+    vec![]
+}
+
+fn integrations_listed(s: &mut AppState, list: Vec<IntegrationStatus>) -> Effects {
+    if let Some(Overlay::Push(flow)) = s.overlay.as_mut() {
+        flow.status = Some(list);
+    }
+    vec![]
+}
+
+fn enriched(s: &mut AppState, result: &EnrichResult) -> Effects {
+    toast(
+        s,
+        Level::Info,
+        format!(
+            "Enriched {} leads: {} emails verified ({} invalid), {} found, {} companies scored",
+            result.leads_updated,
+            result.emails_verified,
+            result.emails_invalid,
+            result.emails_found,
+            result.companies_qualified
+        ),
+    );
+    // Fields and confidences changed in the store: reload the table.
+    let job = result.job_id.clone();
+    if s.leads.job.as_ref() == Some(&job) {
+        let limit = s.lead_page_limit;
+        vec![request(s, Slot::Leads, Request::Leads { job, limit })]
+    } else {
+        vec![]
     }
 }
 
@@ -476,6 +546,11 @@ fn on_stream(s: &mut AppState, job: JobId, item: StreamItem) -> Effects {
             }
             let thread = s.log.job.as_ref().map(|j| j.thread_id.clone());
             let mut fx = vec![list_threads(s), request(s, Slot::Usage, Request::Usage)];
+            if applied.error.is_some() {
+                // An error event carries no final figures: the job's own credits and end time
+                // come from the server.
+                fx.push(request(s, Slot::Job, Request::Job(job.clone())));
+            }
             if let Some(t) = thread {
                 fx.push(request(s, Slot::Messages, Request::Messages(t)));
             }

@@ -1,20 +1,21 @@
 //! The mouse: click to focus and select, wheel to scroll.
 
 use super::*;
+use crate::tui::layout;
 
 /// Click to focus and select, wheel to scroll. Hit-testing uses the same layout as drawing.
 pub(super) fn on_mouse(s: &mut AppState, m: MouseEvent) -> Effects {
     if s.overlay.is_some() || s.chat.input_focused && !matches!(m.kind, MouseEventKind::Down(_)) {
         return vec![];
     }
-    let Some(a) = crate::tui::ui::areas(Rect::new(0, 0, s.size.0, s.size.1)) else {
+    let Some(a) = layout::areas(Rect::new(0, 0, s.size.0, s.size.1)) else {
         return vec![];
     };
     let at = Position::new(m.column, m.row);
     let pane_at = if a.threads.contains(at) {
         Some(Pane::Threads)
     } else if a.content.contains(at) {
-        Some(crate::tui::ui::shown_pane(s))
+        Some(layout::shown_pane(s))
     } else {
         None
     };
@@ -39,7 +40,7 @@ pub(super) fn on_mouse(s: &mut AppState, m: MouseEvent) -> Effects {
         MouseEventKind::Down(MouseButton::Left) => {
             s.chat.input_focused = false;
             if a.tabs.contains(at) {
-                return match crate::tui::ui::tab_at(a.tabs, m.column) {
+                return match layout::tab_at(a.tabs, m.column) {
                     Some(p) => focus(s, p),
                     None => vec![],
                 };

@@ -247,7 +247,7 @@ fn apply(entity: Entity, icp: &mut Icp, weak_industries: &mut Vec<String>) {
     }
 }
 
-/// Whether the ICP names anyone to look for (planner.md's audience).
+/// Whether the ICP names anyone to look for (the audience of docs/planner.md, "Rejection").
 pub fn has_audience(icp: &Icp) -> bool {
     !(icp.industries.is_empty()
         && icp.countries.is_empty()

@@ -1,5 +1,6 @@
 //! Numbers in a prompt: company headcount, team sizes, list size, funding recency and (for
-//! replans) a credit budget. Every comparison form of planner.md lands here ("20+", "at least",
+//! replans) a credit budget. Every comparison form of docs/planner.md ("Sizes: employees and
+//! team_size") lands here ("20+", "at least",
 //! "more than", "under", "up to", "N–M", "between N and M", "≥", "1k", "1,000").
 
 use std::collections::BTreeMap;

@@ -1,4 +1,4 @@
-//! ICP → ordered steps, a title and a credit estimate (planner.md "Steps and credits").
+//! ICP → ordered steps, a title and a credit estimate (docs/planner.md, "Steps and credits").
 
 use super::lexicons::{country_name, industry_label, region_name, state_name};
 use crate::engine::credits::CostModel;

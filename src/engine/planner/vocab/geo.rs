@@ -1,5 +1,5 @@
 //! Place vocabularies beyond the ISO table: what people call countries in passing (adjectives,
-//! short forms), the fixed region codes, and major cities. Regions stay regions (planner.md):
+//! short forms), the fixed region codes, and major cities. Regions stay regions (docs/planner.md):
 //! nothing here expands a region into countries. Data in assets/planner/*.tsv.
 
 use std::sync::LazyLock;
@@ -16,7 +16,7 @@ pub static COUNTRY_ALIASES: LazyLock<Vec<(&'static str, Vec<&'static str>)>> =
         aliased(file, text)
     });
 
-/// The region codes of planner.md: code, display name, aliases.
+/// The region codes of docs/planner.md: code, display name, aliases.
 pub static REGIONS: LazyLock<Vec<(&'static str, &'static str, Vec<&'static str>)>> =
     LazyLock::new(|| {
         let (file, text) = asset!("regions.tsv");

@@ -1,4 +1,4 @@
-//! The industry slugs of planner.md and the phrasings people use for them (assets/planner/
+//! The industry slugs of docs/planner.md and the phrasings people use for them (assets/planner/
 //! industries.tsv, industry_phrases.tsv).
 
 use std::sync::LazyLock;

@@ -17,7 +17,7 @@ pub static SOURCES: LazyLock<Vec<(&'static str, Vec<&'static str>)>> = LazyLock:
     data::aliased(file, text)
 });
 
-/// Departments `team_size` may be keyed by (planner.md).
+/// Departments `team_size` may be keyed by (docs/planner.md, "Sizes: employees and team_size").
 pub const DEPARTMENTS: &[&str] = &[
     "engineering",
     "sales",
@@ -43,7 +43,7 @@ pub const FUNDING_STAGES: &[&str] = &[
     "bootstrapped",
 ];
 
-/// Region codes (planner.md).
+/// Region codes (docs/planner.md, "Places").
 pub const REGION_CODES: &[&str] = &[
     "EU", "EUROPE", "DACH", "NORDICS", "BENELUX", "NA", "LATAM", "APAC", "SEA", "MENA",
 ];

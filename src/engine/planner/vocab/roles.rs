@@ -8,7 +8,7 @@ use super::data::{aliased, asset, pairs, words};
 type Aliased = LazyLock<Vec<(&'static str, Vec<&'static str>)>>;
 type Words = LazyLock<Vec<&'static str>>;
 
-/// C-level acronyms of planner.md and their long forms (lower case, as typed).
+/// C-level acronyms of docs/planner.md and their long forms (lower case, as typed).
 pub static C_LEVEL: Aliased = LazyLock::new(|| {
     let (file, text) = asset!("c_level.tsv");
     aliased(file, text)

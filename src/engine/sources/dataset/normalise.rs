@@ -225,7 +225,8 @@ const US_STATES: &[(&str, &str)] = &[
     ("WY", "wyoming"),
 ];
 
-/// "Series A", "series-a", "Seed round", "IPO" → planner.md's funding slugs.
+/// "Series A", "series-a", "Seed round", "IPO" → the funding slugs of docs/planner.md
+/// ("Funding stages").
 pub fn funding_stage(raw: &str) -> Option<&'static str> {
     let k: String = raw
         .trim()
@@ -250,7 +251,8 @@ pub fn funding_stage(raw: &str) -> Option<&'static str> {
     })
 }
 
-/// Free-text industries → planner.md's slugs (the slug itself, its words, common phrasings).
+/// Free-text industries → the slugs of docs/planner.md ("Industries"): the slug itself, its words,
+/// common phrasings.
 pub fn industry(raw: &str) -> Option<&'static str> {
     let k = raw.trim().to_lowercase().replace(['-', '_', '/'], " ");
     let k = k.split_whitespace().collect::<Vec<_>>().join(" ");

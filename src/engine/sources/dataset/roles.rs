@@ -1,6 +1,6 @@
-//! Matching free job titles against the ICP's canonical roles (planner.md): "Vice President of
-//! Engineering", "VP, Eng" and "VP Engineering" are all `VP Engineering`; "Co-founder & CTO" is
-//! both `Founder` and `CTO`.
+//! Matching free job titles against the ICP's canonical roles (docs/planner.md, "Roles"): "Vice
+//! President of Engineering", "VP, Eng" and "VP Engineering" are all `VP Engineering`;
+//! "Co-founder & CTO" is both `Founder` and `CTO`.
 
 use super::normalise::fold;
 

@@ -5,6 +5,7 @@
 //! a hash this module computes itself; a person follows from the company's seed and the role, so
 //! the runner may pull roles in any order.
 
+mod assets;
 mod companies;
 mod hashing;
 mod industries;
@@ -21,10 +22,10 @@ use crate::model::{Company, Icp, Person, Range, Source, SourceKind, Timestamp};
 
 use self::companies::{STAGES, Stage, StemPermutation};
 use self::hashing::{Fnv, icp_fingerprint, mix, rng};
-use self::industries::{COMMON_OPENINGS, COMMON_TECHNOLOGIES, GENERIC, INDUSTRIES, Industry};
+use self::industries::{Industry, common_openings, common_technologies, generic};
 use self::names::{NameStyle, ascii_alnum, slug};
 use self::people::{EMAIL_PATTERNS, title_variants};
-use self::places::{Country, ELSEWHERE, GLOBAL_MIX, country, country_of_city, region, us_state};
+use self::places::{Country, country, country_of_city, elsewhere, global_mix, region, us_state};
 use super::LeadDraft;
 
 /// One generated company, shared by the leads of every role pulled at it.
@@ -185,7 +186,7 @@ impl SyntheticSource {
         let technologies = with_extras(
             &mut rng,
             &self.technologies,
-            [industry.data.technologies, COMMON_TECHNOLOGIES],
+            [industry.data.technologies, common_technologies()],
             if self.technologies.is_empty() { 3 } else { 2 },
         );
         fields.insert("technologies".into(), technologies.into());
@@ -197,7 +198,7 @@ impl SyntheticSource {
         let hiring = with_extras(
             &mut rng,
             &self.hiring_for,
-            [industry.data.hiring, COMMON_OPENINGS],
+            [industry.data.hiring, common_openings()],
             extra_openings,
         );
         fields.insert("hiring_for".into(), hiring.into());
@@ -401,7 +402,7 @@ fn person(rng: &mut ChaCha8Rng, company: &Company, role: &str) -> (Person, f64) 
         .hq_country
         .as_deref()
         .and_then(country)
-        .unwrap_or(&ELSEWHERE);
+        .unwrap_or_else(elsewhere);
     let style: NameStyle = *pick(rng, country.styles);
     let pool = style.pool();
     let (first, last) = (*pick(rng, pool.first), *pick(rng, pool.last));
@@ -490,7 +491,7 @@ fn locales(icp: &Icp) -> Vec<Locale> {
                     .or_else(|| only_country.clone());
                 let info = known
                     .or_else(|| code.as_deref().and_then(country))
-                    .unwrap_or(&ELSEWHERE);
+                    .unwrap_or_else(elsewhere);
                 Locale {
                     code,
                     country: info,
@@ -501,7 +502,7 @@ fn locales(icp: &Icp) -> Vec<Locale> {
     }
 
     let mut out = Vec::new();
-    let us = country("US").unwrap_or(&ELSEWHERE);
+    let us = country("US").unwrap_or_else(elsewhere);
     for state in &icp.us_states {
         let cities = us_state(state).unwrap_or(&[]);
         out.push(Locale {
@@ -526,7 +527,7 @@ fn locales(icp: &Icp) -> Vec<Locale> {
         }
     }
     for code in codes {
-        let info = country(&code).unwrap_or(&ELSEWHERE);
+        let info = country(&code).unwrap_or_else(elsewhere);
         out.push(Locale {
             code: Some(code),
             country: info,
@@ -534,8 +535,8 @@ fn locales(icp: &Icp) -> Vec<Locale> {
         });
     }
     if out.is_empty() {
-        for code in GLOBAL_MIX {
-            let info = country(code).unwrap_or(&ELSEWHERE);
+        for code in global_mix() {
+            let info = country(code).unwrap_or_else(elsewhere);
             out.push(Locale {
                 code: Some((*code).into()),
                 country: info,
@@ -548,7 +549,7 @@ fn locales(icp: &Icp) -> Vec<Locale> {
 
 fn industries_of(icp: &Icp) -> Vec<Choice<Industry>> {
     if icp.industries.is_empty() {
-        return INDUSTRIES
+        return industries::industries()
             .iter()
             .map(|i| Choice {
                 slug: i.slug.into(),
@@ -560,7 +561,7 @@ fn industries_of(icp: &Icp) -> Vec<Choice<Industry>> {
         .iter()
         .map(|slug| Choice {
             slug: slug.clone(),
-            data: industries::industry(slug).unwrap_or(&GENERIC),
+            data: industries::industry(slug).unwrap_or_else(generic),
         })
         .collect()
 }

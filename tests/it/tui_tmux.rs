@@ -1,0 +1,294 @@
+//! End to end in a real terminal: tmux runs the leadline binary (embedded engine, test mode,
+//! unpaced, temp data dir), we send keys and read the screen with `capture-pane` at each step,
+//! with bounded polling (no fixed sleeps). Skipped, with the reason printed, when tmux is not
+//! installed or the binary does not open the TUI.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const PROMPT: &str =
+    "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.";
+
+struct Session {
+    name: String,
+}
+
+impl Session {
+    fn tmux(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux").args(args).output().expect("tmux runs")
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", &self.name];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    fn literal(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", &self.name, "-l", text]);
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", &self.name]).stdout)
+            .into_owned()
+    }
+
+    fn alive(&self) -> bool {
+        self.tmux(&["has-session", "-t", &self.name])
+            .status
+            .success()
+    }
+
+    /// Polls the screen until `needle` shows (bounded); panics with the last screen otherwise.
+    fn wait_for(&self, needle: &str, within: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(needle) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < within,
+                "`{needle}` did not appear within {within:?}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux")
+            .args(["kill-session", "-t", &self.name])
+            .output();
+    }
+}
+
+/// The release binary when CI names it (`LEADLINE_E2E_BIN`, set by .ci/run after
+/// `cargo build --release`), else the one cargo built for this test run.
+fn binary() -> String {
+    match std::env::var("LEADLINE_E2E_BIN") {
+        Ok(path) if !path.is_empty() => {
+            assert!(
+                Path::new(&path).is_file(),
+                "LEADLINE_E2E_BIN={path} is not a file"
+            );
+            path
+        }
+        _ => env!("CARGO_BIN_EXE_leadline").to_string(),
+    }
+}
+
+fn start(dir: &Path) -> Session {
+    start_with(dir, "local", "", "")
+}
+
+/// Runs leadline in tmux with `env` (`NAME=value …`) and extra `args`, in a session named after
+/// `tag` so tests running at once do not share one.
+fn start_with(dir: &Path, tag: &str, env: &str, args: &str) -> Session {
+    let config = dir.join("config.toml");
+    std::fs::write(&config, "[engine]\npace_ms = 0\n").expect("config written");
+    let name = format!("leadline-e2e-{tag}-{}", std::process::id());
+    let cmd = format!(
+        "cd {home} && env NO_COLOR=1 HOME={home} XDG_CONFIG_HOME={home} XDG_DATA_HOME={home} {env} {bin} --config {config} --data-dir {data} {args}; sleep 5",
+        home = dir.display(),
+        bin = binary(),
+        config = config.display(),
+        data = dir.join("data").display(),
+    );
+    let out = Command::new("tmux")
+        .args([
+            "new-session",
+            "-d",
+            "-s",
+            &name,
+            "-x",
+            "140",
+            "-y",
+            "40",
+            &cmd,
+        ])
+        .output()
+        .expect("tmux starts");
+    assert!(
+        out.status.success(),
+        "tmux new-session: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Session { name }
+}
+
+/// Whether tmux can run here; outside CI a missing tmux skips the test with the reason.
+fn have_tmux() -> bool {
+    if Command::new("tmux")
+        .arg("-V")
+        .output()
+        .map(|o| !o.status.success())
+        .unwrap_or(true)
+    {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install tmux (.ci/run does)"
+        );
+        eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
+        return false;
+    }
+    true
+}
+
+#[test]
+fn new_thread_prompt_approve_leads_filter_detail_help_quit_in_tmux() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let s = start(dir.path());
+    // The first frame, or the binary saying it has no TUI.
+    let start_at = Instant::now();
+    let first = loop {
+        let screen = s.screen();
+        if screen.contains("1 Threads") || start_at.elapsed() > Duration::from_secs(20) {
+            break screen;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(
+        first.contains("1 Threads"),
+        "`leadline` did not open the TUI:\n{first}"
+    );
+    s.wait_for("No threads yet", Duration::from_secs(10));
+
+    s.keys(&["n"]);
+    s.wait_for("Enter send", Duration::from_secs(5));
+    s.literal(PROMPT);
+    s.keys(&["Enter"]);
+    let screen = s.wait_for("Audience", Duration::from_secs(20));
+    assert!(screen.contains("Steps ("), "{screen}");
+    s.keys(&["a"]);
+    s.wait_for("Credit ceiling", Duration::from_secs(5));
+    s.keys(&["Enter"]);
+    s.wait_for("✓ succeeded", Duration::from_secs(60));
+
+    s.keys(&["5"]);
+    let leads = s.wait_for("Company", Duration::from_secs(10));
+    assert!(leads.contains("5 Leads ("), "{leads}");
+    assert!(
+        leads.contains(".fr"),
+        "French fintechs have French domains:\n{leads}"
+    );
+
+    s.keys(&["/"]);
+    s.literal("a");
+    s.keys(&["Enter"]);
+    s.wait_for("/a", Duration::from_secs(5));
+
+    s.keys(&["Enter"]);
+    let detail = s.wait_for("company.name", Duration::from_secs(5));
+    assert!(detail.contains("retrieved"), "{detail}");
+    // An Escape followed at once by another key reads as Alt+key: wait for it to land.
+    s.keys(&["Escape"]);
+    s.wait_for("5 Leads (", Duration::from_secs(5));
+
+    s.keys(&["?"]);
+    s.wait_for("Keys (from the key map", Duration::from_secs(5));
+    s.keys(&["Escape"]);
+    s.wait_for("5 Leads (", Duration::from_secs(5));
+
+    // Push to a file: picker → dry run (nothing written) → confirm → result.
+    s.keys(&["p"]);
+    s.wait_for("Push the leads of", Duration::from_secs(5));
+    s.keys(&["Up"]); // the list wraps: Up from the first provider is `file`
+    s.keys(&["Enter"]);
+    s.wait_for("Dry run to file", Duration::from_secs(10));
+    let written = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().ends_with("-contacts.csv"))
+    };
+    assert!(!written(), "a dry run writes nothing");
+    s.keys(&["Enter"]);
+    let done = s.wait_for("Pushed to file", Duration::from_secs(10));
+    assert!(done.contains("200 created"), "{done}");
+    assert!(written());
+    s.keys(&["Enter"]);
+
+    // Bracketed paste: a pasted newline lands in the message box instead of sending it.
+    s.tmux(&["set-buffer", "--", "CTOs of devtools companies\nin Berlin"]);
+    s.tmux(&["paste-buffer", "-p", "-t", &s.name]);
+    let pasted = s.wait_for("in Berlin", Duration::from_secs(5));
+    // Both lines sit together in the input box: had the newline been an Enter, the first would
+    // have been sent into the chat history and only the second left in the box.
+    let lines: Vec<&str> = pasted.lines().collect();
+    let first = lines
+        .iter()
+        .position(|l| l.contains("CTOs of devtools companies"))
+        .unwrap_or_else(|| panic!("the paste is not on screen:\n{pasted}"));
+    assert!(
+        lines
+            .get(first + 1)
+            .is_some_and(|l| l.contains("in Berlin")),
+        "the paste was split or sent:\n{pasted}"
+    );
+    s.keys(&["Escape"]);
+    s.wait_for("i to type", Duration::from_secs(5));
+
+    s.keys(&["q"]);
+    // The process exits (the shell then sleeps): the TUI is gone and the terminal restored.
+    let start_at = Instant::now();
+    while s.screen().contains("1 Threads") {
+        assert!(
+            start_at.elapsed() < Duration::from_secs(10),
+            "q did not quit:\n{}",
+            s.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    assert!(s.alive(), "the session outlives the app");
+}
+
+#[test]
+fn an_unreachable_server_shows_disconnected_with_the_host_and_no_log_text() {
+    if !have_tmux() {
+        return;
+    }
+    // A port nothing listens on: bound, then released.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    // Debug logging on, so any log line that reached the terminal would show.
+    let s = start_with(
+        dir.path(),
+        "remote",
+        "RUST_LOG=debug LEADEX_API_KEY=sk_test_0123456789abcdef",
+        &format!("--remote http://127.0.0.1:{port}/v1"),
+    );
+    let host = format!("127.0.0.1:{port}");
+    let screen = s.wait_for(
+        &format!("Disconnected from {host}"),
+        Duration::from_secs(60),
+    );
+    assert!(screen.contains(&format!("REMOTE {host}")), "{screen}");
+    assert!(screen.contains("disconnected"), "{screen}");
+    assert!(!screen.contains("Loading…"), "{screen}");
+    assert!(
+        !screen.contains("0123456789abcdef"),
+        "the key is never drawn:\n{screen}"
+    );
+    for log_text in [
+        "DEBUG", "INFO", "WARN", "ERROR", "TRACE", "hyper", "reqwest",
+    ] {
+        assert!(
+            !screen.contains(log_text),
+            "log text `{log_text}` on screen:\n{screen}"
+        );
+    }
+    // The logs went to the data dir instead.
+    let log = dir.path().join("data").join("leadline.log");
+    let logged = std::fs::read_to_string(&log).unwrap_or_default();
+    assert!(!logged.is_empty(), "nothing logged to {}", log.display());
+    s.keys(&["q"]);
+}

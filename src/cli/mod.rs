@@ -147,9 +147,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             }
         }
     };
-    // Jobs this process runs halt cleanly (partial artifact) rather than being cut off.
+    // Jobs this process runs halt cleanly (partial artifact) rather than being cut off: the
+    // person at this command (or TUI) is the one ending them, so they end as a user's stop.
     if let Some(engine) = engine {
-        engine.shutdown(Duration::from_secs(5)).await;
+        engine
+            .shutdown(Duration::from_secs(5), crate::engine::Halting::Stopped)
+            .await;
     }
     result
 }

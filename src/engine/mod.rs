@@ -102,6 +102,19 @@ struct Inner {
     running: Mutex<HashMap<JobId, RunHandle>>,
     /// Cancelled when the engine shuts down: runners stop at their next checkpoint.
     shutdown: CancellationToken,
+    /// How the jobs cut off by `shutdown` end (set just before it is cancelled).
+    interrupting: std::sync::atomic::AtomicBool,
+}
+
+/// How jobs still running when the engine shuts down end.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Halting {
+    /// The person driving this process asked (Ctrl-C on a CLI command, quitting the TUI): the
+    /// job is `stopped` with its partial results, as a user's stop.
+    Stopped,
+    /// The process goes away under the job (a server shutting down): like a crash, the job
+    /// `failed` with `job_halted` "interrupted" and is not charged.
+    Interrupted,
 }
 
 /// A handle on the engine, scoped to one organisation: everything it reads or writes belongs to
@@ -139,6 +152,7 @@ impl Engine {
                 changes: watch::channel(0).0,
                 running: Mutex::new(HashMap::new()),
                 shutdown: CancellationToken::new(),
+                interrupting: std::sync::atomic::AtomicBool::new(false),
             }),
             org: OrgId::local(),
             mode: options_mode,
@@ -216,13 +230,26 @@ impl Engine {
         self.inner.changes.send_modify(|n| *n = n.wrapping_add(1));
     }
 
+    /// True once a shutdown that counts as an interruption (not a user's stop) has begun.
+    pub(crate) fn interrupted(&self) -> bool {
+        self.inner.shutdown.is_cancelled()
+            && self
+                .inner
+                .interrupting
+                .load(std::sync::atomic::Ordering::SeqCst)
+    }
+
     fn running(&self) -> std::sync::MutexGuard<'_, HashMap<JobId, RunHandle>> {
         self.inner.running.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Stops every job this process is running (each halts at its next checkpoint and writes its
-    /// partial artifact) and waits for them, up to `timeout`.
-    pub async fn shutdown(&self, timeout: Duration) {
+    /// partial artifact, ending as `halting` says) and waits for them, up to `timeout`.
+    pub async fn shutdown(&self, timeout: Duration, halting: Halting) {
+        self.inner.interrupting.store(
+            halting == Halting::Interrupted,
+            std::sync::atomic::Ordering::SeqCst,
+        );
         self.inner.shutdown.cancel();
         let waits: Vec<watch::Receiver<bool>> = self
             .running()

@@ -408,15 +408,13 @@ impl Runner {
             }
             (o, _) => o,
         };
-        // A halt because the process is shutting down is an interruption, like a crash: the job
+        // A halt because a server is shutting down is an interruption, like a crash: the job
         // fails (not charged), rather than passing for a user's stop.
         let outcome = match outcome {
-            Err(Halt::Requested) if self.engine.inner.shutdown.is_cancelled() => {
-                Err(Halt::Failed(Error::new(
-                    ErrorCode::JobHalted,
-                    "interrupted: the server shut down while the job ran",
-                )))
-            }
+            Err(Halt::Requested) if self.engine.interrupted() => Err(Halt::Failed(Error::new(
+                ErrorCode::JobHalted,
+                "interrupted: the server shut down while the job ran",
+            ))),
             other => other,
         };
         let rows = self.captured.len() as u64;

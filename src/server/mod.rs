@@ -145,7 +145,9 @@ pub async fn serve(
     let graceful = async move {
         shutdown.await;
         signal_token.cancel();
-        halting.shutdown(Duration::from_secs(3)).await;
+        halting
+            .shutdown(Duration::from_secs(3), crate::engine::Halting::Interrupted)
+            .await;
     };
     let server = axum::serve(listener, app).with_graceful_shutdown(graceful);
     let deadline = async {

@@ -1,6 +1,7 @@
 //! The headless CLI as a script would use it: the real binary on a temp data dir.
 
 use std::path::Path;
+use std::process::{Command, Output};
 use std::time::Duration;
 
 use serde_json::Value;

@@ -54,7 +54,7 @@ pub struct Places {
     pub countries: Vec<Country>,
     /// For a country code outside the table: people from everywhere, a `.com`, dollars, no city.
     pub elsewhere: Country,
-    /// The regions of docs/planner.md ("Places").. Countries outside the table are left out.
+    /// The regions of docs/planner.md ("Places"). Countries outside the table are left out.
     pub regions: BTreeMap<String, &'static [&'static str]>,
     /// With no location in the ICP: roughly where startups are, repeated to weight.
     pub global_mix: &'static [&'static str],

@@ -9,8 +9,14 @@ use leadline::engine::planner::{PlanRequest, RulesPlanner};
 use leadline::model::Icp;
 use serde_json::Value;
 
-const HELDOUT: &str = include_str!("data/planner_heldout_i18n.jsonl");
-const TUNE: &str = include_str!("data/planner_tune_i18n.jsonl");
+const HELDOUT: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/planner_heldout_i18n.jsonl"
+));
+const TUNE: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/planner_tune_i18n.jsonl"
+));
 const FIELDS: usize = 14;
 
 fn fields(icp: &Icp) -> [Value; FIELDS] {

@@ -13,6 +13,11 @@ const HELDOUT: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/data/planner_heldout_i18n.jsonl"
 ));
+/// Written blind by a later session, before it ran or changed any rule (see its commit).
+const HELDOUT2: &str = include_str!(concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/tests/data/planner_heldout_i18n2.jsonl"
+));
 const TUNE: &str = include_str!(concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/tests/data/planner_tune_i18n.jsonl"
@@ -134,13 +139,18 @@ fn check(name: &str, data: &str, min_per_lang: usize) {
     // Every language is printed before any fails, so one run shows the whole picture.
     assert!(
         failures.is_empty(),
-        "below 15 prompts, 95 % fields or 85 % whole prompts: {failures:?}"
+        "too few prompts, below 95 % fields or 85 % whole prompts: {failures:?}"
     );
 }
 
 #[test]
 fn heldout_i18n_accuracy_per_language() {
     check("held-out", HELDOUT, 15);
+}
+
+#[test]
+fn heldout2_i18n_accuracy_per_language() {
+    check("held-out 2", HELDOUT2, 8);
 }
 
 #[test]

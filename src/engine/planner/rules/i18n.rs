@@ -19,6 +19,9 @@ pub struct Language {
     english: Vec<Option<&'static str>>,
     /// French "l'", "d'": a word starting with one is read as two.
     elisions: Vec<&'static str>,
+    /// German "Logistikfirmen": a word ending in one of these is read as two when its start is a
+    /// phrase of the table ("Logistik" + "firmen").
+    suffixes: Vec<&'static str>,
     messages: Vec<(&'static str, &'static str)>,
 }
 
@@ -36,11 +39,14 @@ fn load(code: &'static str, file: &'static str, text: &'static str) -> Language 
     let mut entries = Vec::new();
     let mut english = Vec::new();
     let mut elisions = Vec::new();
+    let mut suffixes = Vec::new();
     let mut messages = Vec::new();
     for row in rows(file, text, 2) {
         let (phrase, value) = (row[0], row[1]);
         if phrase == "@elisions" {
             elisions = value.split_whitespace().collect();
+        } else if phrase == "@suffixes" {
+            suffixes = value.split_whitespace().collect();
         } else if let Some(name) = phrase.strip_prefix('@') {
             messages.push((name, value));
         } else {
@@ -67,6 +73,7 @@ fn load(code: &'static str, file: &'static str, text: &'static str) -> Language 
         phrases,
         english,
         elisions,
+        suffixes,
         messages,
     }
 }
@@ -115,9 +122,17 @@ pub struct Translated {
 }
 
 /// Tokens with folded spellings for matching; one-letter words keep their accent ("à" ≠ "a").
-fn folded_tokens(text: &str, elisions: &[&str]) -> Vec<Token> {
+fn folded_tokens(lang: &Language, text: &str) -> Vec<Token> {
+    let elisions = &lang.elisions;
     let mut out = Vec::new();
     for t in tokenize(text) {
+        if t.kind == Kind::Word
+            && let Some((head, tail)) = split_compound(lang, &t.raw)
+        {
+            out.extend(tokenize(head));
+            out.extend(tokenize(tail));
+            continue;
+        }
         if t.kind == Kind::Word
             && let Some(e) = elisions.iter().find(|e| fold(&t.raw).starts_with(**e))
             && t.raw.chars().count() > e.chars().count()
@@ -139,14 +154,54 @@ fn folded_tokens(text: &str, elisions: &[&str]) -> Vec<Token> {
     out
 }
 
+/// "Logistikfirmen" → ("Logistik", "firmen") when "Logistik" is a phrase of the language.
+fn split_compound<'a>(lang: &Language, word: &'a str) -> Option<(&'a str, &'a str)> {
+    let folded = fold(word);
+    let suffix = lang
+        .suffixes
+        .iter()
+        .find(|s| folded.len() > s.len() + 2 && folded.ends_with(**s))?;
+    let at = word.char_indices().rev().nth(suffix.chars().count() - 1)?.0;
+    let head = &word[..at];
+    let head_tokens = tokenize(head);
+    let mut folded_head = head_tokens.clone();
+    for t in &mut folded_head {
+        t.norm = fold(&t.norm);
+    }
+    let blocked = vec![false; folded_head.len()];
+    let hit = lang.phrases.match_at(&folded_head, 0, &blocked)?;
+    (hit.len == folded_head.len()).then_some((head, &word[at..]))
+}
+
+/// Number words become digits ("quatre-vingts" → 80, "zweihundertfünfzig" → 250) through
+/// text2num; isolated "un", "ein", "uno" (articles as often as numbers) stay words.
+fn digits(code: &str, text: &str) -> String {
+    let numbers = match code {
+        "fr" => text2num::Language::french(),
+        "de" => text2num::Language::german(),
+        "es" => text2num::Language::spanish(),
+        _ => return text.to_string(),
+    };
+    text2num::replace_numbers_in_text(text, &numbers, 3.0)
+}
+
 /// How many of a language's phrases the prompt uses, and the rewritten text.
 fn rewrite(lang: &Language, text: &str) -> (usize, String) {
-    let tokens = folded_tokens(text, &lang.elisions);
+    let tokens = folded_tokens(lang, text);
     let blocked = vec![false; tokens.len()];
     let (mut hits, mut out, mut i) = (0, String::new(), 0);
+    // Where the current clause starts in `out`: a verb-final phrase ("die Data Engineers
+    // einstellen", English `<hiring`) moves there so the English rules read it first.
+    let mut clause_start = 0;
     while i < tokens.len() {
         let t = &tokens[i];
         let sep = if t.hyphen_before { "-" } else { " " };
+        if t.kind == Kind::Punct && matches!(t.norm.as_str(), "," | "." | ";" | ":") {
+            out.push_str(&t.raw);
+            clause_start = out.len();
+            i += 1;
+            continue;
+        }
         match lang.phrases.match_at(&tokens, i, &blocked) {
             Some(hit) => {
                 let english = lang.english[hit.value];
@@ -154,9 +209,13 @@ fn rewrite(lang: &Language, text: &str) -> (usize, String) {
                 if english.is_none_or(|e| fold(e) != t.norm || hit.len > 1) {
                     hits += 1;
                 }
-                if let Some(e) = english {
-                    out.push(' ');
-                    out.push_str(e);
+                match english.map(|e| (e.strip_prefix('<'), e)) {
+                    Some((Some(front), _)) => out.insert_str(clause_start, &format!(" {front} ")),
+                    Some((None, e)) => {
+                        out.push(' ');
+                        out.push_str(e);
+                    }
+                    None => {}
                 }
                 i += hit.len;
             }
@@ -180,9 +239,10 @@ pub fn translate(prompt: &str) -> Translated {
         }
     }
     match best {
-        // One phrase that is not also English makes a language ("ohne Crunchbase").
-        Some((hits, lang, text)) if hits >= 1 => Translated {
-            text,
+        // One phrase that is not also English makes a language ("ohne Crunchbase"); its number
+        // words are read once the language is known.
+        Some((hits, lang, _)) if hits >= 1 => Translated {
+            text: rewrite(lang, &digits(lang.code, prompt)).1,
             lang: Some(lang.code),
         },
         _ => Translated {

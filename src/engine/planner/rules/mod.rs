@@ -19,6 +19,7 @@ use crate::model::{Error, ErrorCode, Icp};
 
 pub use extract::has_audience;
 pub use lexicons::Entity;
+pub use replan::widened;
 pub use roles::title_word;
 
 /// What the planner says when a prompt names nobody to look for.
@@ -117,6 +118,13 @@ pub fn draft(icp: Icp, has_attachments: bool, notes: Vec<String>) -> PlanDraft {
 /// Runs a free-text value through the rule vocabularies (for normalising LLM answers).
 pub fn read_value(text: &str) -> Icp {
     extract::extract(text).icp
+}
+
+/// Like [`read_value`], but only when every word of `text` was understood: "Je Veux Le VP" is
+/// not the role "VP" with some words left over.
+pub fn read_whole_value(text: &str) -> Option<Icp> {
+    let e = extract::extract(text);
+    e.not_understood.is_empty().then_some(e.icp)
 }
 
 #[async_trait]

@@ -224,7 +224,7 @@ pub fn apply(previous: &Icp, feedback: &str) -> Result<Edit, Error> {
             "That change would leave the plan with no audience. Keep at least one industry, place, size, stage, role or technology.",
         ));
     }
-    if let Some(question) = widened(previous, &icp, &tokens) {
+    if let Some(question) = widened_by(previous, &icp, &tokens) {
         return Err(reject(question));
     }
     if let Some(limit) = limit {
@@ -312,7 +312,11 @@ fn edit_sizes(icp: &mut Icp, found: &Icp, op: Op, w: &[&str], clause: &[Token]) 
 
 /// A filter the feedback emptied without naming a replacement widens the search silently ("drop
 /// France" → worldwide): that is asked about, unless the feedback says so ("any country").
-fn widened(previous: &Icp, new: &Icp, tokens: &[Token]) -> Option<String> {
+pub fn widened(previous: &Icp, new: &Icp, feedback: &str) -> Option<String> {
+    widened_by(previous, new, &tokenize(feedback))
+}
+
+fn widened_by(previous: &Icp, new: &Icp, tokens: &[Token]) -> Option<String> {
     let says_any = tokens.iter().any(|t| {
         matches!(
             t.norm.as_str(),

@@ -18,6 +18,7 @@ mod live_import;
 mod live_job;
 mod live_verify;
 mod live_web;
+mod planner_cases;
 mod planner_examples;
 mod planner_heldout;
 mod planner_i18n;

@@ -208,6 +208,7 @@ pub fn apply(previous: &Icp, feedback: &str) -> Result<Edit, Error> {
             // "use Crunchbase again" lifts an exclusion.
             recognised |= lift_exclusions(clause, &mut icp);
         }
+        recognised |= drop_on_purpose(clause, &mut icp);
         if op == Op::Remove && !has_audience(&found) && found.excluded_sources.is_empty() {
             recognised |= remove_team_filter(clause, &mut icp) || remove_by_words(clause, &mut icp);
         }
@@ -359,6 +360,54 @@ fn widened_by(previous: &Icp, new: &Icp, tokens: &[Token]) -> Option<String> {
              (Say \"any\" to drop the filter on purpose.)"
         )
     })
+}
+
+/// "any country", "any industry", "worldwide": the answer to the widening question drops a
+/// filter on purpose.
+fn drop_on_purpose(clause: &[Token], icp: &mut Icp) -> bool {
+    let w = words(clause);
+    let worldwide = w
+        .iter()
+        .any(|x| matches!(*x, "worldwide" | "anywhere" | "globally" | "global"));
+    let any = w.iter().any(|x| matches!(*x, "any" | "all" | "every"));
+    let named = |names: &[&str]| any && w.iter().any(|x| names.contains(x));
+    let mut changed = false;
+    if worldwide
+        || named(&[
+            "country",
+            "countries",
+            "place",
+            "places",
+            "location",
+            "region",
+            "regions",
+            "geo",
+            "city",
+            "cities",
+        ])
+    {
+        icp.countries.clear();
+        icp.regions.clear();
+        icp.cities.clear();
+        icp.us_states.clear();
+        changed = true;
+    }
+    if named(&[
+        "industry",
+        "industries",
+        "sector",
+        "sectors",
+        "vertical",
+        "verticals",
+    ]) {
+        icp.industries.clear();
+        changed = true;
+    }
+    if named(&["stage", "stages", "round", "rounds", "funding"]) {
+        icp.funding_stages.clear();
+        changed = true;
+    }
+    changed
 }
 
 /// Adds the sources a removal clause names to `excluded_sources`.

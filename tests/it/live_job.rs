@@ -240,6 +240,7 @@ impl Planner for EnrichOnlyPlanner {
             credits_estimate: 5,
             notes: vec![],
             not_understood: Vec::new(),
+            lang: None,
         })
     }
     async fn replan(&self, _p: &Icp, _f: &str) -> Result<PlanDraft, Error> {

@@ -374,3 +374,63 @@ fn a_replan_that_would_widen_or_cannot_be_read_is_a_question() {
         assert!(m.contains(says), "{feedback}: {m}");
     }
 }
+
+#[test]
+fn the_plan_card_answers_in_the_prompts_language_and_names_what_was_not_understood() {
+    let cases = [
+        ("fintechs en France, le CTO", "étapes", None),
+        ("Fintechs in Deutschland, den CTO", "Schritte", None),
+        ("fintechs en España, el CTO", "pasos", None),
+        ("fintechs in France, CTO", "steps", None),
+        (
+            "fintechs en France, le CTO et le Zorblax Quuxer",
+            "étapes",
+            Some("Pas compris : "),
+        ),
+        (
+            "fintechs in France, CTO and the Zorblax Quuxer",
+            "steps",
+            Some("Not understood: "),
+        ),
+    ];
+    for (prompt, word, unread) in cases {
+        let card = plan(prompt).card();
+        assert!(card.contains(word), "{prompt}: {card}");
+        match unread {
+            Some(label) => assert!(card.contains(label) && card.contains("Zorblax"), "{card}"),
+            None => assert!(!card.contains("Zorblax"), "{card}"),
+        }
+    }
+}
+
+/// The plan object (JSON) carries `not_understood`; `plan --format text` prints it.
+#[test]
+fn plan_json_and_text_carry_not_understood() {
+    use crate::common::cli::{CliEnv, stderr};
+    let env = CliEnv::new("");
+    let prompt = "Series A fintechs in France, VP Engineering and the Zorblax Quuxer";
+    let plan = env.ok_json(&["plan", prompt, "--format", "json"]);
+    assert_eq!(plan["icp"]["roles"], serde_json::json!(["VP Engineering"]));
+    let unread = plan["not_understood"].as_array().expect("an array");
+    assert!(
+        unread
+            .iter()
+            .any(|s| s.as_str().is_some_and(|s| s.contains("Zorblax"))),
+        "{unread:?}"
+    );
+    let out = env.run(&["plan", prompt]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Not understood: ") && text.contains("Zorblax"),
+        "{text}"
+    );
+    // A plan that understood everything says nothing about it, and the field is an empty list.
+    let plan = env.ok_json(&[
+        "plan",
+        "Series A fintechs in France, CTO",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(plan["not_understood"], serde_json::json!([]));
+}

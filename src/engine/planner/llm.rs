@@ -463,6 +463,7 @@ impl Planner for LlmPlanner {
                 }
                 let mut draft = rules::draft(icp, request.has_attachments, Vec::new());
                 draft.not_understood = not_understood;
+                draft.lang = rules::i18n::translate(&request.prompt).lang;
                 Ok(draft)
             }
             Ok(_) => self.fallback(

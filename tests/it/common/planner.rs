@@ -34,6 +34,7 @@ impl Planner for FixedPlanner {
             credits_estimate: 10,
             notes: vec![],
             not_understood: Vec::new(),
+            lang: None,
         })
     }
 

@@ -275,7 +275,7 @@ mod tests {
                     panic!("{file}: {} is listed twice", row[0]);
                 }
             }
-            for m in ["rejected", "unknown_roles", "plan"] {
+            for m in ["rejected", "unknown_roles", "plan", "not_understood"] {
                 assert!(lang.message(m).is_some(), "{file}: @{m}");
             }
         }

@@ -72,14 +72,14 @@ impl RulesPlanner {
     }
 
     pub fn plan_sync(&self, request: &PlanRequest) -> Result<PlanDraft, Error> {
-        let (mut icp, not_understood) = match self.read(&request.prompt) {
+        let (mut icp, not_understood, lang) = match self.read(&request.prompt) {
             // An attached list is itself the audience: "enrich these" needs nothing more.
             Err(e) if e.code == ErrorCode::PlanRejected && request.has_attachments => {
-                (Icp::default(), Vec::new())
+                (Icp::default(), Vec::new(), None)
             }
             other => {
                 let e = other?;
-                (e.icp, e.not_understood)
+                (e.icp, e.not_understood, e.lang)
             }
         };
         if let Some(hint) = request.max_rows_hint {
@@ -87,6 +87,7 @@ impl RulesPlanner {
         }
         let mut d = draft(icp, request.has_attachments, Vec::new());
         d.not_understood = not_understood;
+        d.lang = lang;
         Ok(d)
     }
 
@@ -111,7 +112,7 @@ pub fn draft(icp: Icp, has_attachments: bool, notes: Vec<String>) -> PlanDraft {
         steps: d.steps,
         credits_estimate: d.credits_estimate,
         notes,
-        not_understood: Vec::new(),
+        ..PlanDraft::default()
     }
 }
 

@@ -434,3 +434,26 @@ fn plan_json_and_text_carry_not_understood() {
     ]);
     assert_eq!(plan["not_understood"], serde_json::json!([]));
 }
+
+/// Found while testing as a newcomer: a filler of another language must not make an English
+/// prompt foreign ("Los Angeles" lost "Los" and the city), and a lone list item "partners" is
+/// a role (it was turned into a clarifying question).
+#[test]
+fn english_place_names_and_list_items_survive_the_language_reader() {
+    let got = icp("Media companies in Los Angeles and San Francisco, VP Partnerships");
+    assert_eq!(got.cities, ["Los Angeles", "San Francisco"]);
+    let got = icp("Empresas de medios en Los Angeles, el CTO");
+    assert_eq!(
+        (got.cities, got.roles),
+        (vec!["Los Angeles".to_string()], vec!["CTO".to_string()])
+    );
+    let got = icp("Media-Firmen in Los Angeles, CTO");
+    assert_eq!(got.cities, ["Los Angeles"]);
+    let got = icp("Consulting firms in the Nordics and Benelux with 200+ employees, partners");
+    assert_eq!(got.roles, ["Partner"]);
+    assert!(
+        plan("Media companies in Los Angeles, VP Sales")
+            .not_understood
+            .is_empty()
+    );
+}

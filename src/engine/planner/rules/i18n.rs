@@ -6,6 +6,7 @@
 use std::sync::LazyLock;
 
 use super::lexicon::Lexicon;
+use super::lexicons::{ENTITIES, Entity};
 use super::text::{Kind, Token, tokenize};
 use crate::engine::planner::vocab::data::{asset, rows};
 
@@ -202,11 +203,29 @@ fn rewrite(lang: &Language, text: &str) -> (usize, String) {
             i += 1;
             continue;
         }
+        // A place known by its own name ("Los Angeles", "Le Mans", "Den Haag") is kept whole,
+        // before its first word is read as an article.
+        if let Some(place) = ENTITIES
+            .match_at(&tokens, i, &blocked)
+            .filter(|h| h.len > 1 && matches!(h.value, Entity::City(_) | Entity::Country(_)))
+        {
+            for t in &tokens[i..i + place.len] {
+                out.push_str(match (out.is_empty(), t.hyphen_before) {
+                    (true, _) => "",
+                    (false, true) => "-",
+                    (false, false) => " ",
+                });
+                out.push_str(&t.raw);
+            }
+            i += place.len;
+            continue;
+        }
         match lang.phrases.match_at(&tokens, i, &blocked) {
             Some(hit) => {
                 let english = lang.english[hit.value];
-                // A phrase spelled the same in English ("Series", "startup") is no evidence.
-                if english.is_none_or(|e| fold(e) != t.norm || hit.len > 1) {
+                // A phrase spelled the same in English ("Series", "startup") is no evidence, nor
+                // is a filler alone ("Los" in "Los Angeles", "die" in "die hard").
+                if english.is_some_and(|e| fold(e) != t.norm || hit.len > 1) {
                     hits += 1;
                 }
                 match english.map(|e| (e.strip_prefix('<'), e)) {

@@ -514,7 +514,9 @@ fn read_other_title(tokens: &[Token], i: usize, claimed: &[bool]) -> Option<(Vec
                 j += 1;
                 continue;
             }
-            if quals.is_empty() && NEEDS_QUALIFIER.contains(&noun) {
+            // "partners" alone is ambiguous inside a sentence, but an item of its own in a
+            // list ("…, partners", "partners and CFOs") names people to pull.
+            if quals.is_empty() && NEEDS_QUALIFIER.contains(&noun) && !list_item(tokens, j) {
                 return None;
             }
             // "Blorp Wrangler Manager": a title whose qualifier is an unknown word is not
@@ -552,6 +554,19 @@ fn read_other_title(tokens: &[Token], i: usize, claimed: &[bool]) -> Option<(Vec
         quals.push(j);
         j += 1;
     }
+}
+
+/// Whether the word at `at` stands alone after a list separator (a comma, "and", "+") and
+/// before another or the end ("…, partners"); a prompt of only "partners" says too little.
+fn list_item(tokens: &[Token], at: usize) -> bool {
+    let separator = |t: &Token| {
+        (t.kind == Kind::Punct
+            && matches!(t.norm.as_str(), "," | ";" | ":" | "+" | "&" | "." | "/"))
+            || matches!(t.norm.as_str(), "and" | "or" | "plus")
+    };
+    let before = at > 0 && separator(&tokens[at - 1]);
+    let after = tokens.get(at + 1).is_none_or(separator);
+    before && after
 }
 
 /// Other chief-officer acronyms typed in capitals ("CMIO", "CHROs"): C…O, three to five letters.
@@ -751,6 +766,12 @@ mod tests {
         assert_eq!(people("plant managers"), ["Plant Manager"]);
         assert!(people("find leads").is_empty());
         assert!(people("partners").is_empty());
+        assert!(people("our partners in crime").is_empty());
+        assert_eq!(people("consulting firms in Benelux, partners"), ["Partner"]);
+        assert_eq!(
+            people("law firms, partners and associates"),
+            ["Partner", "Associate"]
+        );
     }
 
     #[test]

@@ -457,3 +457,27 @@ fn english_place_names_and_list_items_survive_the_language_reader() {
             .is_empty()
     );
 }
+
+/// Hostile input: escape sequences are removed whole before reading, and a pasted wall of words
+/// is reported in bounded form.
+#[test]
+fn hostile_prompts_give_clean_bounded_not_understood() {
+    let d = plan(
+        "fintechs in France, CTO and the \u{1b}]0;pwned\u{7}\u{1b}[31mZorblax\u{1b}[0m Quuxer",
+    );
+    assert_eq!(d.icp.roles, ["CTO"]);
+    assert_eq!(d.not_understood, ["Zorblax Quuxer"]);
+    let wall: Vec<String> = (0..300).map(|i| format!("Blorpx{i}")).collect();
+    let d = plan(&format!("fintechs in France, CTO, {}", wall.join(", ")));
+    assert_eq!(d.not_understood.len(), 21, "{:?}", d.not_understood);
+    assert_eq!(d.not_understood[20], "\u{2026} and 280 more");
+    let d = plan(&format!(
+        "fintechs in France, CTO, {}",
+        "Zorblax ".repeat(200)
+    ));
+    assert!(
+        d.not_understood.iter().all(|s| s.chars().count() <= 61),
+        "{:?}",
+        d.not_understood
+    );
+}

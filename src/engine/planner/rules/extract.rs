@@ -60,11 +60,40 @@ const TECH_SEPARATORS: &[&str] = &[
 ];
 
 pub fn extract(prompt: &str) -> Extraction {
-    let translated = i18n::translate(prompt);
+    // Escape sequences are removed whole, so "\x1b[31mZorblax" is reported as "Zorblax",
+    // not "31mZorblax", and an OSC title never becomes a word.
+    let prompt = crate::text::sanitize_multiline(prompt);
+    let translated = i18n::translate(&prompt);
     let tokens = tokenize(&translated.text);
     let mut e = extract_tokens(&tokens);
     e.lang = translated.lang;
+    e.not_understood = bounded(std::mem::take(&mut e.not_understood));
     e
+}
+
+/// At most this many spans of at most this many characters are reported: a pasted page must not
+/// become a plan object of 8,000 characters of "not understood".
+const MAX_UNREAD_SPANS: usize = 20;
+const MAX_UNREAD_CHARS: usize = 60;
+
+fn bounded(spans: Vec<String>) -> Vec<String> {
+    let total = spans.len();
+    let mut out: Vec<String> = spans
+        .into_iter()
+        .take(MAX_UNREAD_SPANS)
+        .map(|s| {
+            if s.chars().count() > MAX_UNREAD_CHARS {
+                let head: String = s.chars().take(MAX_UNREAD_CHARS).collect();
+                format!("{head}\u{2026}")
+            } else {
+                s
+            }
+        })
+        .collect();
+    if total > MAX_UNREAD_SPANS {
+        out.push(format!("\u{2026} and {} more", total - MAX_UNREAD_SPANS));
+    }
+    out
 }
 
 pub fn extract_tokens(tokens: &[Token]) -> Extraction {

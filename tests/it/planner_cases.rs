@@ -5,6 +5,9 @@
 use leadline::engine::planner::{PlanRequest, RulesPlanner};
 use leadline::model::{ErrorCode, Icp, Range};
 
+/// What a row expects of the ICP it reads.
+type Check = fn(&Icp) -> bool;
+
 fn icp(prompt: &str) -> Icp {
     RulesPlanner::new()
         .icp(prompt)
@@ -195,7 +198,7 @@ fn the_issues_other_language_prompts() {
 
 #[test]
 fn places_stages_roles_exclusions_and_recency_in_each_language() {
-    let cases: &[(&str, fn(&Icp) -> bool)] = &[
+    let cases: &[(&str, Check)] = &[
         ("fintechs en Allemagne, le CTO", |i| i.countries == ["DE"]),
         ("fintechs au Royaume-Uni, le CTO", |i| i.countries == ["GB"]),
         ("Fintechs in Großbritannien, CTO", |i| {
@@ -337,7 +340,7 @@ fn replan(feedback: &str) -> Result<Icp, String> {
 
 #[test]
 fn the_issues_replan_cases() {
-    let cases: &[(&str, fn(&Icp) -> bool)] = &[
+    let cases: &[(&str, Check)] = &[
         ("drop France, use the UK", |i| i.countries == ["GB"]),
         ("also the uk", |i| i.countries == ["FR", "GB"]),
         ("don't use Crunchbase", |i| {

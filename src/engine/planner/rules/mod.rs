@@ -1,5 +1,6 @@
 //! The rule-based planner: vocabularies and a few small grammars, no network, deterministic.
 
+mod budget;
 mod extract;
 pub mod i18n;
 mod lexicon;

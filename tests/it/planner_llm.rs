@@ -380,3 +380,22 @@ async fn a_model_replan_that_widens_is_a_question() {
     assert_eq!(err.code, ErrorCode::PlanRejected);
     assert!(err.message.contains("worldwide"), "{}", err.message);
 }
+
+/// A model that answers with hundreds of invented values gets a bounded report.
+#[tokio::test]
+async fn a_flood_of_invented_values_is_reported_in_bounded_form() {
+    let mut answer = good_icp();
+    let junk: Vec<String> = (0..500)
+        .map(|i| format!("Wrangler{i} {}", "x".repeat(200)))
+        .collect();
+    answer["technologies"] = json!(junk);
+    let (url, _seen) = fake(Reply::Json(completion(&answer.to_string()))).await;
+    let draft = planner(url, Duration::from_secs(5))
+        .plan(&request())
+        .await
+        .expect("plan");
+    assert!(draft.icp.technologies.is_empty());
+    assert_eq!(draft.not_understood.len(), 21, "{:?}", draft.not_understood);
+    assert_eq!(draft.not_understood[20], "\u{2026} and 480 more");
+    assert!(draft.not_understood.iter().all(|s| s.chars().count() <= 61));
+}

@@ -321,7 +321,7 @@ fn normalise(w: WireIcp) -> Normalised {
     icp.max_rows = count(w.max_rows).map(|r| r.clamp(1, Icp::MAX_ROWS));
     Normalised {
         icp,
-        not_understood: unknown,
+        not_understood: rules::bounded_unread(unknown),
     }
 }
 

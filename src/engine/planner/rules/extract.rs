@@ -76,7 +76,7 @@ pub fn extract(prompt: &str) -> Extraction {
 const MAX_UNREAD_SPANS: usize = 20;
 const MAX_UNREAD_CHARS: usize = 60;
 
-fn bounded(spans: Vec<String>) -> Vec<String> {
+pub fn bounded(spans: Vec<String>) -> Vec<String> {
     let total = spans.len();
     let mut out: Vec<String> = spans
         .into_iter()

@@ -18,7 +18,7 @@ use async_trait::async_trait;
 use super::{MAX_PROMPT_CHARS, PlanDraft, PlanRequest, Planner};
 use crate::model::{Error, ErrorCode, Icp};
 
-pub use extract::has_audience;
+pub use extract::{bounded as bounded_unread, has_audience};
 pub use lexicons::Entity;
 pub use replan::widened;
 pub use roles::title_word;

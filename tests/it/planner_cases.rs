@@ -484,3 +484,32 @@ fn hostile_prompts_give_clean_bounded_not_understood() {
         d.not_understood
     );
 }
+
+#[test]
+fn replan_feedback_in_other_languages() {
+    let cases: &[(&str, Check)] = &[
+        ("retire la France, ajoute l'Allemagne", |i| {
+            i.countries == ["DE"]
+        }),
+        ("aussi le Royaume-Uni", |i| i.countries == ["FR", "GB"]),
+        ("seulement la série B", |i| {
+            i.funding_stages == ["series_b"]
+        }),
+        ("sans Crunchbase", |i| i.excluded_sources == ["crunchbase"]),
+        ("Deutschland statt Frankreich", |i| i.countries == ["DE"]),
+        ("auch Spanien", |i| i.countries == ["FR", "ES"]),
+        ("nur der CTO", |i| i.roles == ["CTO"]),
+        ("quita Francia, añade Alemania", |i| i.countries == ["DE"]),
+        ("también el CEO", |i| {
+            i.roles == ["CTO", "Head of Growth", "CEO"]
+        }),
+        ("cinquante lignes", |i| i.max_rows == Some(50)),
+    ];
+    for (feedback, ok) in cases {
+        let got = replan(feedback).unwrap_or_else(|m| panic!("{feedback}: {m}"));
+        assert!(ok(&got), "{feedback}: {got:?}");
+    }
+    // Widening is asked about in any language.
+    let m = replan("retire la France").expect_err("widens");
+    assert!(m.contains("worldwide"), "{m}");
+}

@@ -3,6 +3,7 @@
 
 use super::budget::trim_to;
 use super::extract::{extract_tokens, has_audience};
+use super::i18n;
 use super::lexicons::SOURCES;
 use super::numbers::CreditLimit;
 use super::text::{Kind, Token, tokenize};
@@ -159,7 +160,9 @@ fn words(clause: &[Token]) -> Vec<&str> {
 
 /// Applies `feedback` to `previous`.
 pub fn apply(previous: &Icp, feedback: &str) -> Result<Edit, Error> {
-    let tokens = tokenize(feedback);
+    // Feedback in French, German or Spanish is read like a prompt in those languages.
+    let translated = i18n::translate(&crate::text::sanitize_multiline(feedback));
+    let tokens = tokenize(&translated.text);
     let mut icp = previous.clone();
     let mut notes = Vec::new();
     let mut recognised = false;

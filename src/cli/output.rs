@@ -50,6 +50,10 @@ pub fn plan(plan: &Plan, job: &Job) -> String {
     for (label, value) in plan.icp.filters() {
         s += &format!("  {label:<14} {}\n", clean(&value));
     }
+    if !plan.not_understood.is_empty() {
+        let spans: Vec<String> = plan.not_understood.iter().map(|w| clean(w)).collect();
+        s += &format!("  Not understood: {}\n", spans.join(", "));
+    }
     s += "\n";
     for (i, step) in plan.steps.iter().enumerate() {
         s += &format!(

@@ -96,6 +96,7 @@ fn materialise(
 ) -> (Plan, Job, Message) {
     let plan_id = PlanId::generate();
     let job_id = JobId::generate();
+    let card = draft.card();
     let plan = Plan {
         id: plan_id.clone(),
         object: "plan".into(),
@@ -107,6 +108,7 @@ fn materialise(
         thread_id: thread.clone(),
         icp: draft.icp,
         notes: draft.notes,
+        not_understood: draft.not_understood,
         replaces,
     };
     let job = Job {
@@ -137,12 +139,7 @@ fn materialise(
         thread,
         Role::Assistant,
         MessageKind::Plan,
-        format!(
-            "{} — {} steps, about {} credits. Approve to run it, or replan with feedback.",
-            plan.title,
-            plan.steps.len(),
-            plan.credits_estimate
-        ),
+        card,
         Some(&plan_id),
         Some(&job_id),
         now,

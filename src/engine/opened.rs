@@ -280,6 +280,7 @@ fn import_plan(id: &PlanId, job: &JobId, thread: &ThreadId, file: &str, now: Tim
         thread_id: thread.clone(),
         icp: Icp::default(),
         notes: Vec::new(),
+        not_understood: Vec::new(),
         replaces: None,
     }
 }

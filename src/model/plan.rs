@@ -56,6 +56,9 @@ pub struct Plan {
     /// Additive: notes the planner wants the reviewer to see (e.g. an LLM fallback).
     #[serde(default)]
     pub notes: Vec<String>,
+    /// Additive: spans of the prompt the planner could not use (#13); `[]` when none.
+    #[serde(default)]
+    pub not_understood: Vec<String>,
     /// Additive: the plan this one replaced through a replan, if any.
     pub replaces: Option<PlanId>,
 }

@@ -119,6 +119,7 @@ pub fn plan(thread: u32) -> Plan {
         roles: vec![],
     };
     Plan {
+        not_understood: vec![],
         id: plan_id(thread),
         object: "plan".into(),
         job_id: job_id(thread),

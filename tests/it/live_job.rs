@@ -241,6 +241,8 @@ impl Planner for EnrichOnlyPlanner {
             steps: vec![step(1, Intent::Enrich, &[]), step(2, Intent::Verify, &[])],
             credits_estimate: 5,
             notes: vec![],
+            not_understood: Vec::new(),
+            lang: None,
         })
     }
     async fn replan(&self, _p: &Icp, _f: &str) -> Result<PlanDraft, Error> {

@@ -321,3 +321,81 @@ async fn replan_uses_the_model_answer() {
     assert_eq!(draft.icp.roles, ["VP Engineering"]);
     assert!(draft.notes.is_empty());
 }
+
+/// #13 item 7: the model is held to the vocabulary like a prompt is. An invented role, a city,
+/// technology and source nobody knows are dropped and reported in `not_understood`, never
+/// passed on to a job.
+#[tokio::test]
+async fn values_outside_the_vocabulary_are_dropped_and_reported() {
+    let mut answer = good_icp();
+    answer["roles"] = json!([
+        "Blorp Wrangler Manager",
+        "Head of Growth",
+        "\u{1b}[2Jblorp wrangler"
+    ]);
+    answer["cities"] = json!(["Atlantis City", "Paris"]);
+    answer["technologies"] = json!(["Shopify", "HyperFrobnicator"]);
+    answer["excluded_sources"] = json!(["linkedin", "my cousin's blog"]);
+    answer["hiring_for"] = json!(["ML engineers", "unicorn wranglers"]);
+    let (url, _seen) = fake(Reply::Json(completion(&answer.to_string()))).await;
+    let draft = planner(url, Duration::from_secs(5))
+        .plan(&request())
+        .await
+        .expect("plan");
+    assert_eq!(draft.icp.roles, ["Head of Growth"]);
+    assert_eq!(draft.icp.cities, ["Paris"]);
+    assert_eq!(draft.icp.technologies, ["Shopify"]);
+    assert_eq!(draft.icp.excluded_sources, ["linkedin"]);
+    assert_eq!(draft.icp.hiring_for, ["ML Engineer"]);
+    assert_eq!(
+        draft.not_understood,
+        [
+            "Atlantis City (city)",
+            "Blorp Wrangler Manager (role)",
+            "[2Jblorp wrangler (role)",
+            "unicorn wranglers (hiring for)",
+            "HyperFrobnicator (technology)",
+            "my cousin's blog (source)",
+        ]
+    );
+    assert!(draft.notes.is_empty(), "the model's answer was used");
+}
+
+/// #13 item 5 holds for the model too: an answer that empties the places is a question.
+#[tokio::test]
+async fn a_model_replan_that_widens_is_a_question() {
+    let mut edited = good_icp();
+    edited["countries"] = json!([]);
+    let (url, _seen) = fake(Reply::Json(completion(&edited.to_string()))).await;
+    let previous = Icp {
+        industries: vec!["fintech".into()],
+        countries: vec!["FR".into()],
+        roles: vec!["VP Engineering".into()],
+        ..Icp::default()
+    };
+    let err = planner(url, Duration::from_secs(5))
+        .replan(&previous, "drop France")
+        .await
+        .expect_err("widening is asked about");
+    assert_eq!(err.code, ErrorCode::PlanRejected);
+    assert!(err.message.contains("worldwide"), "{}", err.message);
+}
+
+/// A model that answers with hundreds of invented values gets a bounded report.
+#[tokio::test]
+async fn a_flood_of_invented_values_is_reported_in_bounded_form() {
+    let mut answer = good_icp();
+    let junk: Vec<String> = (0..500)
+        .map(|i| format!("Wrangler{i} {}", "x".repeat(200)))
+        .collect();
+    answer["technologies"] = json!(junk);
+    let (url, _seen) = fake(Reply::Json(completion(&answer.to_string()))).await;
+    let draft = planner(url, Duration::from_secs(5))
+        .plan(&request())
+        .await
+        .expect("plan");
+    assert!(draft.icp.technologies.is_empty());
+    assert_eq!(draft.not_understood.len(), 21, "{:?}", draft.not_understood);
+    assert_eq!(draft.not_understood[20], "\u{2026} and 480 more");
+    assert!(draft.not_understood.iter().all(|s| s.chars().count() <= 61));
+}

@@ -93,7 +93,7 @@ async fn every_object_has_the_reference_shape() {
             "credits_estimate",
             "created_at",
         ],
-        &["icp", "thread_id", "notes", "replaces"],
+        &["icp", "thread_id", "notes", "not_understood", "replaces"],
     );
     let step = &plan["steps"][0];
     assert_keys(

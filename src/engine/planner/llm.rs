@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::rules::{self, RulesPlanner, has_audience, read_value};
 use super::vocab::{DEPARTMENTS, FUNDING_STAGES, REGION_CODES, countries, industries, us_states};
 use super::{MAX_PROMPT_CHARS, PlanDraft, PlanRequest, Planner};
-use crate::model::{Error, Icp, Range};
+use crate::model::{Error, ErrorCode, Icp, Range};
 
 #[derive(Clone)]
 pub struct LlmPlannerConfig {
@@ -193,119 +193,136 @@ fn range(min: Option<i64>, max: Option<i64>) -> Range {
     }
 }
 
-/// A role as the rules would write it ("VP of Engineering" → "VP Engineering").
+/// A role as the rules would read it ("VP of Engineering" → "VP Engineering"); `None` for words
+/// the rules do not know as a title (the model's guess is never passed on).
 fn canonical_role(s: &str) -> Option<String> {
-    let read = read_value(s);
-    read.roles
-        .into_iter()
-        .chain(read.hiring_for)
-        .next()
-        .or_else(|| {
-            let words: Vec<String> = s
-                .split_whitespace()
-                .take(6)
-                .map(rules::title_word)
-                .collect();
-            (!words.is_empty()).then(|| words.join(" "))
-        })
+    let read = rules::read_whole_value(s)?;
+    read.roles.into_iter().chain(read.hiring_for).next()
 }
 
-/// Runs every field of the model's answer through the rule vocabularies.
-fn normalise(w: WireIcp) -> Icp {
-    let mut icp = Icp::default();
-    for s in &w.industries {
-        let slug = s.trim().to_lowercase();
-        if industries::INDUSTRIES.iter().any(|(i, _)| *i == slug) {
-            push_all(&mut icp.industries, [slug]);
-        } else {
-            push_all(&mut icp.industries, read_value(s).industries);
-        }
+/// What the model answered, normalised, and the values it gave that the vocabulary lacks.
+struct Normalised {
+    icp: Icp,
+    not_understood: Vec<String>,
+}
+
+/// Reports a value the vocabulary lacks, shortened and without control characters.
+fn report(unknown: &mut Vec<String>, field: &str, value: &str) {
+    let v: String = value
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(60)
+        .collect();
+    let entry = format!("{v} ({field})");
+    if !v.is_empty() && !unknown.contains(&entry) {
+        unknown.push(entry);
     }
-    for s in &w.countries {
-        let code = s.trim().to_uppercase();
-        if code.len() == 2 && countries::COUNTRIES.iter().any(|(c, _, _)| *c == code) {
-            push_all(&mut icp.countries, [code]);
-        } else {
-            push_all(&mut icp.countries, read_value(s).countries);
-        }
-    }
-    for s in &w.regions {
-        let code = s.trim().to_uppercase();
-        if REGION_CODES.contains(&code.as_str()) {
-            push_all(&mut icp.regions, [code]);
-        } else {
-            push_all(&mut icp.regions, read_value(s).regions);
-        }
-    }
-    for s in &w.cities {
-        let known = read_value(s).cities;
+}
+
+/// Reads each of `values` with `read`; a value it finds nothing in is reported, not kept.
+fn keep_known(
+    values: &[String],
+    field: &str,
+    unknown: &mut Vec<String>,
+    read: impl Fn(&str) -> Vec<String>,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    for s in values {
+        let known = read(s);
         if known.is_empty() {
-            let words: Vec<String> = s
-                .split_whitespace()
-                .take(5)
-                .map(rules::title_word)
-                .collect();
-            push_all(&mut icp.cities, [words.join(" ")]);
-        } else {
-            push_all(&mut icp.cities, known);
+            report(unknown, field, s);
         }
+        push_all(&mut out, known);
     }
-    for s in &w.us_states {
-        let code = s.trim().to_uppercase();
-        if us_states::US_STATES.iter().any(|(c, _)| *c == code) {
-            push_all(&mut icp.us_states, [code]);
+    out
+}
+
+/// Runs every field of the model's answer through the rule vocabularies, as strictly as a
+/// prompt: a value outside them is dropped and reported in `not_understood`.
+fn normalise(w: WireIcp) -> Normalised {
+    let mut icp = Icp::default();
+    let mut unknown = Vec::new();
+    let u = &mut unknown;
+    let slug = |s: &str| s.trim().to_lowercase();
+    let code = |s: &str| s.trim().to_uppercase();
+    icp.industries = keep_known(&w.industries, "industry", u, |s| {
+        let v = slug(s);
+        if industries::INDUSTRIES.iter().any(|(i, _)| *i == v) {
+            vec![v]
         } else {
-            push_all(&mut icp.us_states, read_value(s).us_states);
+            read_value(s).industries
         }
-    }
-    for s in &w.funding_stages {
-        let slug = s.trim().to_lowercase();
-        if FUNDING_STAGES.contains(&slug.as_str()) {
-            push_all(&mut icp.funding_stages, [slug]);
+    });
+    icp.countries = keep_known(&w.countries, "country", u, |s| {
+        let c = code(s);
+        if c.len() == 2 && countries::COUNTRIES.iter().any(|(k, _, _)| *k == c) {
+            vec![c]
         } else {
-            push_all(&mut icp.funding_stages, read_value(s).funding_stages);
+            read_value(s).countries
         }
-    }
+    });
+    icp.regions = keep_known(&w.regions, "region", u, |s| {
+        let c = code(s);
+        if REGION_CODES.contains(&c.as_str()) {
+            vec![c]
+        } else {
+            read_value(s).regions
+        }
+    });
+    icp.cities = keep_known(&w.cities, "city", u, |s| {
+        rules::read_whole_value(s)
+            .map(|i| i.cities)
+            .unwrap_or_default()
+    });
+    icp.us_states = keep_known(&w.us_states, "US state", u, |s| {
+        let c = code(s);
+        if us_states::US_STATES.iter().any(|(k, _)| *k == c) {
+            vec![c]
+        } else {
+            read_value(s).us_states
+        }
+    });
+    icp.funding_stages = keep_known(&w.funding_stages, "funding stage", u, |s| {
+        let v = slug(s);
+        if FUNDING_STAGES.contains(&v.as_str()) {
+            vec![v]
+        } else {
+            read_value(s).funding_stages
+        }
+    });
     icp.employees = range(w.employees.min, w.employees.max);
     let mut team = BTreeMap::new();
     for t in &w.team_size {
         let dept = t.department.trim().to_lowercase();
         let r = range(t.min, t.max);
-        if DEPARTMENTS.contains(&dept.as_str()) && !r.is_open() {
-            team.insert(dept, r);
+        if DEPARTMENTS.contains(&dept.as_str()) {
+            if !r.is_open() {
+                team.insert(dept, r);
+            }
+        } else {
+            report(u, "team", &t.department);
         }
     }
     icp.team_size = team;
-    push_all(
-        &mut icp.roles,
-        w.roles.iter().filter_map(|s| canonical_role(s)),
-    );
-    push_all(
-        &mut icp.hiring_for,
-        w.hiring_for.iter().filter_map(|s| canonical_role(s)),
-    );
-    for s in &w.technologies {
-        let known = read_value(&format!("using {s}")).technologies;
-        if known.is_empty() {
-            push_all(
-                &mut icp.technologies,
-                [s.trim().chars().take(60).collect::<String>()],
-            );
-        } else {
-            push_all(&mut icp.technologies, known);
-        }
-    }
-    for s in &w.excluded_sources {
-        let known = read_value(&format!("skip {s}")).excluded_sources;
-        if known.is_empty() {
-            push_all(&mut icp.excluded_sources, [s.trim().to_lowercase()]);
-        } else {
-            push_all(&mut icp.excluded_sources, known);
-        }
-    }
+    icp.roles = keep_known(&w.roles, "role", u, |s| {
+        canonical_role(s).into_iter().collect()
+    });
+    icp.hiring_for = keep_known(&w.hiring_for, "hiring for", u, |s| {
+        canonical_role(s).into_iter().collect()
+    });
+    icp.technologies = keep_known(&w.technologies, "technology", u, |s| {
+        read_value(&format!("using {s}")).technologies
+    });
+    icp.excluded_sources = keep_known(&w.excluded_sources, "source", u, |s| {
+        read_value(&format!("skip {s}")).excluded_sources
+    });
     icp.funded_within_days = count(w.funded_within_days).filter(|d| *d > 0);
     icp.max_rows = count(w.max_rows).map(|r| r.clamp(1, Icp::MAX_ROWS));
-    icp
+    Normalised {
+        icp,
+        not_understood: rules::bounded_unread(unknown),
+    }
 }
 
 impl LlmPlanner {
@@ -321,7 +338,7 @@ impl LlmPlanner {
         }
     }
 
-    async fn ask(&self, user: String) -> Result<Icp, Unavailable> {
+    async fn ask(&self, user: String) -> Result<Normalised, Unavailable> {
         let client = self.client.as_ref().map_err(|e| unavailable(e.clone()))?;
         let url = format!(
             "{}/chat/completions",
@@ -437,11 +454,17 @@ impl Planner for LlmPlanner {
             return self.rules.plan_sync(request);
         }
         match self.ask(user_message(request)).await {
-            Ok(mut icp) if has_audience(&icp) || request.has_attachments => {
+            Ok(Normalised {
+                mut icp,
+                not_understood,
+            }) if has_audience(&icp) || request.has_attachments => {
                 if let Some(hint) = request.max_rows_hint {
                     icp.max_rows = Some(hint.clamp(1, Icp::MAX_ROWS));
                 }
-                Ok(rules::draft(icp, request.has_attachments, Vec::new()))
+                let mut draft = rules::draft(icp, request.has_attachments, Vec::new());
+                draft.not_understood = not_understood;
+                draft.lang = rules::i18n::translate(&request.prompt).lang;
+                Ok(draft)
             }
             Ok(_) => self.fallback(
                 &unavailable("it found no audience"),
@@ -463,8 +486,17 @@ impl Planner for LlmPlanner {
              Keep everything the feedback does not change.\nFeedback: {feedback}"
         );
         match self.ask(user).await {
-            Ok(icp) if has_audience(&icp) && icp != *previous => {
-                Ok(rules::draft(icp, false, Vec::new()))
+            Ok(Normalised {
+                icp,
+                not_understood,
+            }) if has_audience(&icp) && icp != *previous => {
+                // The model is held to the rules' promise: a replan never widens silently.
+                if let Some(question) = rules::widened(previous, &icp, feedback) {
+                    return Err(Error::new(ErrorCode::PlanRejected, question));
+                }
+                let mut draft = rules::draft(icp, false, Vec::new());
+                draft.not_understood = not_understood;
+                Ok(draft)
             }
             Ok(_) => self.fallback(
                 &unavailable("it changed nothing"),
@@ -485,7 +517,7 @@ mod tests {
 
     #[test]
     fn answers_are_normalised_through_the_rule_vocabularies() {
-        let icp = normalise(wire(json!({
+        let n = normalise(wire(json!({
             "industries": ["fintech", "Developer Tools", "not-an-industry"],
             "countries": ["fr", "Germany", "Atlantis"],
             "regions": ["nordics", "Southeast Asia"],
@@ -501,6 +533,7 @@ mod tests {
             "max_rows": 50000,
             "excluded_sources": ["Crunchbase", "LinkedIn Sales Navigator"]
         })));
+        let icp = n.icp;
         assert_eq!(icp.industries, ["fintech", "devtools"]);
         assert_eq!(icp.countries, ["FR", "DE"]);
         assert_eq!(icp.regions, ["NORDICS", "SEA"]);
@@ -516,9 +549,15 @@ mod tests {
         );
         assert_eq!(icp.team_size.len(), 1);
         assert_eq!(icp.roles, ["VP Engineering", "CTO", "Engineering Manager"]);
+        assert_eq!(icp.technologies, ["PostgreSQL", "Kubernetes", "Segment"]);
         assert_eq!(
-            icp.technologies,
-            ["PostgreSQL", "Kubernetes", "Segment", "SomeNewTool"]
+            n.not_understood,
+            [
+                "not-an-industry (industry)",
+                "Atlantis (country)",
+                "bogus (team)",
+                "SomeNewTool (technology)"
+            ]
         );
         assert_eq!(icp.hiring_for, ["ML Engineer"]);
         assert_eq!(icp.funded_within_days, None);

@@ -29,7 +29,7 @@ pub struct PlanRequest {
 }
 
 /// A drafted plan, before the engine gives it ids and a pending job.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct PlanDraft {
     pub title: String,
     pub icp: Icp,
@@ -38,6 +38,35 @@ pub struct PlanDraft {
     pub credits_estimate: u32,
     /// Shown to the reviewer with the plan (e.g. "the LLM planner failed; rules were used").
     pub notes: Vec<String>,
+    /// Spans of the prompt (or LLM answer) the planner could not use; never guessed at.
+    pub not_understood: Vec<String>,
+    /// The prompt's language when it is not English ("fr"): the assistant answers in it.
+    pub lang: Option<&'static str>,
+}
+
+impl PlanDraft {
+    /// The assistant's plan card, in the prompt's language, naming what was not understood.
+    pub fn card(&self) -> String {
+        let lang = self.lang.and_then(rules::i18n::language);
+        let steps = self.steps.len().to_string();
+        let credits = self.credits_estimate.to_string();
+        let mut card = lang
+            .and_then(|l| l.message("plan"))
+            .unwrap_or("{title} \u{2014} {steps} steps, about {credits} credits. Approve to run it, or replan with feedback.")
+            .replace("{title}", &self.title)
+            .replace("{steps}", &steps)
+            .replace("{credits}", &credits);
+        if !self.not_understood.is_empty() {
+            let words = self.not_understood.join(", ");
+            let line = lang
+                .and_then(|l| l.message("not_understood"))
+                .unwrap_or("Not understood: {words}.")
+                .replace("{words}", &words);
+            card.push(' ');
+            card.push_str(&line);
+        }
+        card
+    }
 }
 
 #[async_trait]

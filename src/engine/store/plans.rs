@@ -5,10 +5,11 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 use super::{from_json, to_json};
 use crate::model::{Error, JobId, Plan, PlanId, ThreadId, Timestamp};
 
-const COLUMNS: &str =
-    "id, thread_id, job_id, title, steps, credits_estimate, icp, notes, replaces, created_at";
+const COLUMNS: &str = "id, thread_id, job_id, title, steps, credits_estimate, icp, notes, replaces, created_at, not_understood";
 
-fn row(r: &Row<'_>) -> rusqlite::Result<(Plan, String, String, String)> {
+type Raw = (Plan, String, String, String, String);
+
+fn row(r: &Row<'_>) -> rusqlite::Result<Raw> {
     Ok((
         Plan {
             id: PlanId::from_db(r.get(0)?),
@@ -20,16 +21,19 @@ fn row(r: &Row<'_>) -> rusqlite::Result<(Plan, String, String, String)> {
             credits_estimate: r.get::<_, i64>(5)? as u32,
             icp: Default::default(),
             notes: Vec::new(),
+            not_understood: Vec::new(),
             replaces: r.get::<_, Option<String>>(8)?.map(PlanId::from_db),
             created_at: Timestamp::from_millis(r.get(9)?),
         },
         r.get(4)?,
         r.get(6)?,
         r.get(7)?,
+        r.get(10)?,
     ))
 }
 
-fn finish((mut p, steps, icp, notes): (Plan, String, String, String)) -> Result<Plan, Error> {
+fn finish((mut p, steps, icp, notes, unread): Raw) -> Result<Plan, Error> {
+    p.not_understood = from_json(&unread, "plan not_understood")?;
     p.steps = from_json(&steps, "plan steps")?;
     p.icp = from_json(&icp, "plan ICP")?;
     p.notes = from_json(&notes, "plan notes")?;
@@ -38,7 +42,9 @@ fn finish((mut p, steps, icp, notes): (Plan, String, String, String)) -> Result<
 
 pub fn insert(c: &Connection, p: &Plan) -> Result<(), Error> {
     c.execute(
-        &format!("INSERT INTO plans ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
+        &format!(
+            "INSERT INTO plans ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+        ),
         params![
             p.id,
             p.thread_id,
@@ -49,7 +55,8 @@ pub fn insert(c: &Connection, p: &Plan) -> Result<(), Error> {
             to_json(&p.icp),
             to_json(&p.notes),
             p.replaces,
-            p.created_at.millis()
+            p.created_at.millis(),
+            to_json(&p.not_understood)
         ],
     )?;
     Ok(())

@@ -210,4 +210,6 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX webhook_deliveries_by_org ON webhook_deliveries(org_id, seq);
     "#,
+    // 10: the spans of a prompt the planner could not use (#13).
+    "ALTER TABLE plans ADD COLUMN not_understood TEXT NOT NULL DEFAULT '[]';",
 ];

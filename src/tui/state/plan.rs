@@ -1,12 +1,15 @@
 //! The plan inspector.
 
-use crate::model::Plan;
+use crate::model::{Icp, Plan};
 use crate::text::sanitize_inline;
 
 #[derive(Debug, Default)]
 pub struct PlanState {
     pub plan: Option<Plan>,
     pub scroll: u16,
+    /// The audience of the plan a replan replaced, so the inspector can show old → new before
+    /// the new plan is approved.
+    pub previous_icp: Option<Icp>,
 }
 
 impl PlanState {
@@ -14,6 +17,11 @@ impl PlanState {
         sanitize_plan(&mut plan);
         if self.plan.as_ref().map(|p| &p.id) != Some(&plan.id) {
             self.scroll = 0;
+            self.previous_icp = match self.plan.take() {
+                Some(old) if plan.replaces.as_ref() == Some(&old.id) => Some(old.icp),
+                // Reloading the same replacement keeps the diff; any other plan drops it.
+                _ => None,
+            };
         }
         self.plan = Some(plan);
     }
@@ -22,7 +30,7 @@ impl PlanState {
 /// Planner text can echo the user's prompt (or an LLM's output): clean every string once.
 fn sanitize_plan(plan: &mut Plan) {
     plan.title = sanitize_inline(&plan.title);
-    for n in &mut plan.notes {
+    for n in plan.notes.iter_mut().chain(plan.not_understood.iter_mut()) {
         *n = sanitize_inline(n);
     }
     for s in &mut plan.steps {

@@ -149,3 +149,33 @@ fn hints_and_help_come_from_the_key_map() {
         "{text}"
     );
 }
+
+/// #13: a replanned plan shows what changed (old → new) and what the planner could not read,
+/// before it is approved; reloading the same plan keeps the diff, another plan drops it.
+#[test]
+fn snapshot_replanned_plan_shows_the_icp_diff_and_not_understood() {
+    let mut s = loaded(3, JobStatus::Pending, 0);
+    let mut pm = fixtures::posted(3);
+    pm.plan.id = fixtures::plan_id(33);
+    pm.plan.replaces = Some(fixtures::plan_id(3));
+    pm.plan.icp.countries = vec!["GB".into()];
+    pm.plan.icp.roles = vec!["CEO".into()];
+    pm.plan.icp.max_rows = Some(200);
+    pm.plan.not_understood = vec!["Zorblax".into(), "\u{1b}[31mred".into()];
+    reply(&mut s, Slot::Action, Reply::Replanned(pm));
+    let text = render_text(&s, 140, 40).expect("renders");
+    assert!(text.contains("Changes (old → new)"), "{text}");
+    assert!(text.contains("FR → GB"), "{text}");
+    assert!(text.contains("Not understood: Zorblax, red"), "{text}");
+    assert!(!text.contains('\u{1b}'), "control sequences are stripped");
+    snap("plan_replanned", &mut s);
+    let mut reloaded = s.plan.plan.clone().expect("plan");
+    reloaded.title.push('!');
+    reply(&mut s, Slot::Plan, Reply::Plan(reloaded));
+    assert!(
+        s.plan.previous_icp.is_some(),
+        "same plan reloaded keeps the diff"
+    );
+    reply(&mut s, Slot::Plan, Reply::Plan(fixtures::plan(3)));
+    assert!(s.plan.previous_icp.is_none(), "another plan drops it");
+}

@@ -58,6 +58,57 @@ pub fn icp_rows(icp: &Icp) -> Vec<(&'static str, String)> {
     rows
 }
 
+/// The filters a replan changed, as (label, old, new); "—" where a filter was not set.
+pub fn icp_diff(old: &Icp, new: &Icp) -> Vec<(&'static str, String, String)> {
+    let (before, after) = (icp_rows(old), icp_rows(new));
+    let find = |rows: &[(&'static str, String)], label: &str| {
+        rows.iter()
+            .find(|(l, _)| *l == label)
+            .map_or_else(|| "\u{2014}".to_string(), |(_, v)| v.clone())
+    };
+    let mut labels: Vec<&'static str> = after.iter().map(|(l, _)| *l).collect();
+    let gone: Vec<&'static str> = before
+        .iter()
+        .map(|(l, _)| *l)
+        .filter(|l| !labels.contains(l))
+        .collect();
+    labels.extend(gone);
+    labels
+        .into_iter()
+        .filter_map(|l| {
+            let (o, n) = (find(&before, l), find(&after, l));
+            (o != n).then_some((l, o, n))
+        })
+        .collect()
+}
+
+/// "Changes" (old → new) for a replanned plan and "Not understood: …" for spans the planner
+/// could not use.
+fn review_lines(s: &AppState, p: &crate::model::Plan, lines: &mut Vec<Line<'static>>) {
+    if let Some(old) = &s.plan.previous_icp {
+        let diff = icp_diff(old, &p.icp);
+        if !diff.is_empty() {
+            lines.push(Line::raw(""));
+            lines.push(Line::styled("Changes (old \u{2192} new)", s.theme.title));
+            for (label, o, n) in diff {
+                lines.push(Line::from(vec![
+                    Span::styled(format!("  {label:<14}"), s.theme.muted),
+                    Span::raw(o),
+                    Span::styled(" \u{2192} ", s.theme.muted),
+                    Span::styled(n, s.theme.accent),
+                ]));
+            }
+        }
+    }
+    if !p.not_understood.is_empty() {
+        lines.push(Line::raw(""));
+        lines.push(Line::from(vec![
+            Span::styled("Not understood: ", s.theme.title),
+            Span::raw(p.not_understood.join(", ")),
+        ]));
+    }
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
     let block = pane_block(s, " 3 Plan ", s.focus == Pane::Plan);
     let inner = block.inner(area);
@@ -106,6 +157,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
             Span::raw(value),
         ]));
     }
+    review_lines(s, p, &mut lines);
     lines.push(Line::raw(""));
     lines.push(Line::styled(
         format!("Steps ({})", p.steps.len()),

@@ -33,6 +33,8 @@ impl Planner for FixedPlanner {
             steps,
             credits_estimate: 10,
             notes: vec![],
+            not_understood: Vec::new(),
+            lang: None,
         })
     }
 

@@ -4,8 +4,8 @@
 //! industries and technologies.
 
 use super::lexicons::{ENTITIES, Entity, WEAK_TECH};
-use super::text::{Kind, Token, tokenize};
-use super::{numbers, roles, sources, stages};
+use super::text::{COMMON_WORDS, Kind, Token, tokenize};
+use super::{i18n, numbers, roles, sources, stages};
 use crate::engine::planner::vocab::{geo, us_states};
 use crate::model::Icp;
 
@@ -14,6 +14,13 @@ use crate::model::Icp;
 pub struct Extraction {
     pub icp: Icp,
     pub credit_limit: Option<numbers::CreditLimit>,
+    /// Spans of the prompt no rule could use, in order ("pls" is glue; "Zorblax" is not).
+    pub not_understood: Vec<String>,
+    /// The spans of `not_understood` that look like a role ("Blorp Wrangler Manager"): the
+    /// planner asks instead of guessing when these are the only roles.
+    pub unknown_roles: Vec<String>,
+    /// The prompt's language when it is not English ("fr").
+    pub lang: Option<&'static str>,
 }
 
 /// Words after which an everyday-word technology ("Segment", "Rust") is read as one.
@@ -53,8 +60,40 @@ const TECH_SEPARATORS: &[&str] = &[
 ];
 
 pub fn extract(prompt: &str) -> Extraction {
-    let tokens = tokenize(prompt);
-    extract_tokens(&tokens)
+    // Escape sequences are removed whole, so "\x1b[31mZorblax" is reported as "Zorblax",
+    // not "31mZorblax", and an OSC title never becomes a word.
+    let prompt = crate::text::sanitize_multiline(prompt);
+    let translated = i18n::translate(&prompt);
+    let tokens = tokenize(&translated.text);
+    let mut e = extract_tokens(&tokens);
+    e.lang = translated.lang;
+    e.not_understood = bounded(std::mem::take(&mut e.not_understood));
+    e
+}
+
+/// At most this many spans of at most this many characters are reported: a pasted page must not
+/// become a plan object of 8,000 characters of "not understood".
+const MAX_UNREAD_SPANS: usize = 20;
+const MAX_UNREAD_CHARS: usize = 60;
+
+pub fn bounded(spans: Vec<String>) -> Vec<String> {
+    let total = spans.len();
+    let mut out: Vec<String> = spans
+        .into_iter()
+        .take(MAX_UNREAD_SPANS)
+        .map(|s| {
+            if s.chars().count() > MAX_UNREAD_CHARS {
+                let head: String = s.chars().take(MAX_UNREAD_CHARS).collect();
+                format!("{head}\u{2026}")
+            } else {
+                s
+            }
+        })
+        .collect();
+    if total > MAX_UNREAD_SPANS {
+        out.push(format!("\u{2026} and {} more", total - MAX_UNREAD_SPANS));
+    }
+    out
 }
 
 pub fn extract_tokens(tokens: &[Token]) -> Extraction {
@@ -79,10 +118,52 @@ pub fn extract_tokens(tokens: &[Token]) -> Extraction {
         push(list, role.title);
     }
     read_entities(tokens, &mut claimed, &mut icp);
+    let (not_understood, unknown_roles) = unread_spans(tokens, &claimed);
     Extraction {
         icp,
         credit_limit: nums.credit_limit,
+        not_understood,
+        unknown_roles,
+        lang: None,
     }
+}
+
+/// Runs of words no pass claimed and that are not glue, as typed; and those runs that hold a
+/// title noun or title prefix ("Wrangler Manager", "Head of Blorp").
+fn unread_spans(tokens: &[Token], claimed: &[bool]) -> (Vec<String>, Vec<String>) {
+    let unread = |k: usize| {
+        let t = &tokens[k];
+        !claimed[k]
+            && t.kind == Kind::Word
+            && !roles::is_glue(&t.norm)
+            && !TECH_CUES.contains(&t.norm.as_str())
+            && !COMMON_WORDS.contains(&t.norm.as_str())
+    };
+    let (mut spans, mut role_like) = (Vec::new(), Vec::new());
+    let mut k = 0;
+    while k < tokens.len() {
+        if !unread(k) {
+            k += 1;
+            continue;
+        }
+        let start = k;
+        // "Head of Blorp": glue inside a run stays in it when an unread word follows.
+        while k < tokens.len()
+            && (unread(k) || (tokens[k].is("of") && k + 1 < tokens.len() && unread(k + 1)))
+        {
+            k += 1;
+        }
+        let words: Vec<&str> = tokens[start..k].iter().map(|t| t.raw.as_str()).collect();
+        let span = words.join(" ");
+        if tokens[start..k]
+            .iter()
+            .any(|t| roles::is_title_word(&t.norm))
+        {
+            role_like.push(span.clone());
+        }
+        spans.push(span);
+    }
+    (spans, role_like)
 }
 
 fn push(list: &mut Vec<String>, value: String) {

@@ -16,6 +16,8 @@ pub struct Lexicon<T> {
     by_first: HashMap<String, Vec<Entry<T>>>,
     /// Single long words that typos may be matched against.
     fuzzy: Vec<(String, T)>,
+    /// Every word of a phrase may be plural, not just the last ("directores de ventas").
+    plural_any: bool,
 }
 
 /// A phrase found in the prompt.
@@ -67,7 +69,14 @@ impl<T: Copy> Lexicon<T> {
         Self {
             by_first,
             fuzzy: fuzzy_words,
+            plural_any: false,
         }
+    }
+
+    /// Lets every word of a phrase be plural (languages that inflect the head noun first).
+    pub fn plural_anywhere(mut self) -> Self {
+        self.plural_any = true;
+        self
     }
 
     /// The longest phrase starting at `at`, skipping tokens `blocked` says are taken.
@@ -110,7 +119,7 @@ impl<T: Copy> Lexicon<T> {
         }
         e.words.iter().enumerate().all(|(j, w)| {
             let t = &tokens[at + j];
-            let last = j + 1 == n;
+            let last = j + 1 == n || self.plural_any;
             let same = t.norm == *w
                 || (last && t.kind == Kind::Word && singulars(&t.norm).any(|s| s == *w));
             let exact_ok = match &e.exact {

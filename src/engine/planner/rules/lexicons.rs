@@ -27,35 +27,35 @@ pub enum Entity {
 pub static ENTITIES: LazyLock<Lexicon<Entity>> = LazyLock::new(|| {
     let mut phrases: Vec<(&'static str, Entity)> = Vec::new();
     // Order matters where spellings collide: "New York" is the city, "Georgia" the state.
-    for (code, aliases) in geo::COUNTRY_ALIASES {
+    for (code, aliases) in geo::COUNTRY_ALIASES.iter() {
         phrases.extend(aliases.iter().map(|a| (*a, Entity::Country(code))));
     }
-    for (code, _, aliases) in geo::REGIONS {
+    for (code, _, aliases) in geo::REGIONS.iter() {
         phrases.extend(aliases.iter().map(|a| (*a, Entity::Region(code))));
     }
-    for (alias, city) in geo::CITY_ALIASES {
+    for (alias, city) in geo::CITY_ALIASES.iter() {
         phrases.push((alias, Entity::City(city)));
     }
-    for (city, _) in geo::CITIES {
+    for (city, _) in geo::CITIES.iter() {
         phrases.push((city, Entity::City(city)));
     }
-    for (alias, code) in geo::US_STATE_ALIASES {
+    for (alias, code) in geo::US_STATE_ALIASES.iter() {
         phrases.push((alias, Entity::State(code)));
     }
-    for (code, name) in us_states::US_STATES {
+    for (code, name) in us_states::US_STATES.iter() {
         phrases.push((name, Entity::State(code)));
     }
-    for (code, _, names) in countries::COUNTRIES {
+    for (code, _, names) in countries::COUNTRIES.iter() {
         phrases.extend(names.iter().map(|n| (*n, Entity::Country(code))));
     }
-    for (phrase, slug) in industries::INDUSTRY_PHRASES {
+    for (phrase, slug) in industries::INDUSTRY_PHRASES.iter() {
         let (weak, phrase) = match phrase.strip_prefix('~') {
             Some(p) => (true, p),
             None => (false, *phrase),
         };
         phrases.push((phrase, Entity::Industry { slug, weak }));
     }
-    for t in tech::TECHNOLOGIES {
+    for t in tech::TECHNOLOGIES.iter() {
         phrases.extend(t.aliases.iter().map(|a| {
             (
                 *a,
@@ -105,6 +105,10 @@ pub static C_LEVEL: LazyLock<Lexicon<&'static str>> = LazyLock::new(|| {
         .flat_map(|(code, forms)| forms.iter().map(move |f| (*f, *code)));
     Lexicon::new(acronyms.chain(others).chain(long), false)
 });
+
+/// Whole-title shorthand ("HoG", "eng managers").
+pub static ROLE_ALIASES: LazyLock<Lexicon<&'static str>> =
+    LazyLock::new(|| Lexicon::new(roles::ROLE_ALIASES.iter().copied(), false));
 
 pub static SOURCES: LazyLock<Lexicon<&'static str>> = LazyLock::new(|| {
     Lexicon::new(

@@ -1,6 +1,8 @@
 //! The rule-based planner: vocabularies and a few small grammars, no network, deterministic.
 
+mod budget;
 mod extract;
+pub mod i18n;
 mod lexicon;
 mod lexicons;
 mod numbers;
@@ -16,11 +18,16 @@ use async_trait::async_trait;
 use super::{MAX_PROMPT_CHARS, PlanDraft, PlanRequest, Planner};
 use crate::model::{Error, ErrorCode, Icp};
 
-pub use extract::has_audience;
+pub use extract::{bounded as bounded_unread, has_audience};
 pub use lexicons::Entity;
+pub use replan::widened;
 pub use roles::title_word;
 
 /// What the planner says when a prompt names nobody to look for.
+/// The clarifying question when the only roles in a prompt are words the planner does not know.
+pub const UNKNOWN_ROLES: &str = "I don't know these roles:";
+const WHICH_ROLES: &str = "Which roles should I pull (e.g. CTO, VP Engineering, Head of Sales)?";
+
 pub const NO_AUDIENCE: &str = "I couldn't find an audience in that \u{2014} name an industry, a place, a company size \
     or a role, e.g. \"Series A fintechs in France with 20+ engineers, VP Engineering\".";
 
@@ -34,31 +41,55 @@ impl RulesPlanner {
 
     /// Prompt → ICP, or `plan_rejected` when it names no audience.
     pub fn icp(&self, prompt: &str) -> Result<Icp, Error> {
+        self.read(prompt).map(|e| e.icp)
+    }
+
+    /// Prompt → everything the rules read from it, or `plan_rejected` (in the prompt's
+    /// language) when it names no audience or its only roles are words the planner does not know.
+    pub fn read(&self, prompt: &str) -> Result<extract::Extraction, Error> {
         if prompt.chars().count() > MAX_PROMPT_CHARS {
             return Err(Error::invalid(format!(
                 "The prompt is longer than {MAX_PROMPT_CHARS} characters."
             ))
             .with_param("content"));
         }
-        let icp = extract::extract(prompt).icp;
-        if !has_audience(&icp) {
-            return Err(Error::new(ErrorCode::PlanRejected, NO_AUDIENCE));
+        let e = extract::extract(prompt);
+        let lang = e.lang.and_then(i18n::language);
+        if e.icp.roles.is_empty() && e.icp.hiring_for.is_empty() && !e.unknown_roles.is_empty() {
+            let words = e.unknown_roles.join(", ");
+            let message = match lang.and_then(|l| l.message("unknown_roles")) {
+                Some(m) => m.replace("{words}", &words),
+                None => format!("{UNKNOWN_ROLES} {words}. {WHICH_ROLES}"),
+            };
+            return Err(Error::new(ErrorCode::PlanRejected, message));
         }
-        Ok(icp)
+        if !has_audience(&e.icp) {
+            let message = lang
+                .and_then(|l| l.message("rejected"))
+                .unwrap_or(NO_AUDIENCE);
+            return Err(Error::new(ErrorCode::PlanRejected, message));
+        }
+        Ok(e)
     }
 
     pub fn plan_sync(&self, request: &PlanRequest) -> Result<PlanDraft, Error> {
-        let mut icp = match self.icp(&request.prompt) {
+        let (mut icp, not_understood, lang) = match self.read(&request.prompt) {
             // An attached list is itself the audience: "enrich these" needs nothing more.
             Err(e) if e.code == ErrorCode::PlanRejected && request.has_attachments => {
-                Icp::default()
+                (Icp::default(), Vec::new(), None)
             }
-            other => other?,
+            other => {
+                let e = other?;
+                (e.icp, e.not_understood, e.lang)
+            }
         };
         if let Some(hint) = request.max_rows_hint {
             icp.max_rows = Some(hint.clamp(1, Icp::MAX_ROWS));
         }
-        Ok(draft(icp, request.has_attachments, Vec::new()))
+        let mut d = draft(icp, request.has_attachments, Vec::new());
+        d.not_understood = not_understood;
+        d.lang = lang;
+        Ok(d)
     }
 
     pub fn replan_sync(&self, previous: &Icp, feedback: &str) -> Result<PlanDraft, Error> {
@@ -82,12 +113,20 @@ pub fn draft(icp: Icp, has_attachments: bool, notes: Vec<String>) -> PlanDraft {
         steps: d.steps,
         credits_estimate: d.credits_estimate,
         notes,
+        ..PlanDraft::default()
     }
 }
 
 /// Runs a free-text value through the rule vocabularies (for normalising LLM answers).
 pub fn read_value(text: &str) -> Icp {
     extract::extract(text).icp
+}
+
+/// Like [`read_value`], but only when every word of `text` was understood: "Je Veux Le VP" is
+/// not the role "VP" with some words left over.
+pub fn read_whole_value(text: &str) -> Option<Icp> {
+    let e = extract::extract(text);
+    e.not_understood.is_empty().then_some(e.icp)
 }
 
 #[async_trait]

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 use super::lexicon::Lexicon;
-use super::lexicons::{ENTITIES, Entity};
+use super::lexicons::{C_LEVEL, ENTITIES, Entity};
 use super::text::{Kind, Token};
 use crate::model::{Icp, Range};
 
@@ -405,29 +405,11 @@ fn read_expr(tokens: &[Token], claimed: &[bool], at: usize) -> Expr {
             end += 1;
         }
     }
-    // Suffix comparisons: "20 or more", "50 and up", "100 max".
-    let rest = |j: usize, w: &str| tokens.get(j).is_some_and(|t| t.norm == w);
-    if hi.is_none() {
-        if (rest(end, "or") || rest(end, "and"))
-            && (rest(end + 1, "more")
-                || rest(end + 1, "above")
-                || rest(end + 1, "greater")
-                || rest(end + 1, "up")
-                || rest(end + 1, "over")
-                || rest(end + 1, "higher"))
-        {
-            cmp = Cmp::AtLeast;
-            end += 2;
-        } else if (rest(end, "or") || rest(end, "and"))
-            && !rest(end + 2, "than")
-            && (rest(end + 1, "fewer")
-                || rest(end + 1, "less")
-                || rest(end + 1, "under")
-                || rest(end + 1, "below"))
-        {
-            cmp = Cmp::AtMost;
-            end += 2;
-        }
+    if hi.is_none()
+        && let Some((c, e)) = suffix_comparison(tokens, end)
+    {
+        cmp = c;
+        end = e;
     }
     let (unit, unit_end) = read_unit_after(tokens, claimed, end, cmp);
     let unit = unit.or_else(|| read_unit_before(tokens, start));
@@ -448,6 +430,28 @@ fn read_expr(tokens: &[Token], claimed: &[bool], at: usize) -> Expr {
         hi,
         unit,
     }
+}
+
+/// Suffix comparisons: "20 or more", "50 and up", "100 or fewer" (not "or less than").
+fn suffix_comparison(tokens: &[Token], end: usize) -> Option<(Cmp, usize)> {
+    let rest = |j: usize, w: &str| tokens.get(j).is_some_and(|t| t.norm == w);
+    let joined = rest(end, "or") || rest(end, "and");
+    if joined
+        && ["more", "above", "greater", "up", "over", "higher"]
+            .iter()
+            .any(|w| rest(end + 1, w))
+    {
+        return Some((Cmp::AtLeast, end + 2));
+    }
+    if joined
+        && !rest(end + 2, "than")
+        && ["fewer", "less", "under", "below"]
+            .iter()
+            .any(|w| rest(end + 1, w))
+    {
+        return Some((Cmp::AtMost, end + 2));
+    }
+    None
 }
 
 /// "20 engineers or more" puts the comparison after the unit.
@@ -505,6 +509,23 @@ fn read_unit_after(
                 return (Some(Unit::Companies), at);
             }
             j += 1;
+        }
+        // "fifty heads of growth", "200 CFOs": a count of people is the list size.
+        let leader_word = tokens.get(at).is_some_and(|t| {
+            matches!(
+                t.norm.as_str(),
+                "head"
+                    | "heads"
+                    | "vp"
+                    | "vps"
+                    | "founder"
+                    | "founders"
+                    | "cofounders"
+                    | "directors"
+            )
+        });
+        if leader_word || C_LEVEL.match_at(tokens, at, claimed).is_some() {
+            return (Some(Unit::Rows), at);
         }
     }
     (None, at)

@@ -1,12 +1,12 @@
 //! Replanning edits the previous ICP instead of starting over: "only VP Eng", "drop Head of
 //! Growth", "also Germany", "make it 50 rows", "skip Crunchbase", "trim to under 100 credits".
 
+use super::budget::trim_to;
 use super::extract::{extract_tokens, has_audience};
+use super::i18n;
 use super::lexicons::SOURCES;
 use super::numbers::CreditLimit;
-use super::steps;
 use super::text::{Kind, Token, tokenize};
-use crate::engine::credits::CostModel;
 use crate::model::{Error, ErrorCode, Icp, Range};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,7 +29,7 @@ const REPLACE_CUES: &[&str] = &[
 ];
 const REMOVE_CUES: &[&str] = &[
     "drop", "remove", "exclude", "without", "no", "minus", "delete", "except", "not", "lose",
-    "skip", "omit", "ditch", "cut",
+    "skip", "omit", "ditch", "cut", "don't", "dont", "avoid",
 ];
 const ADD_CUES: &[&str] = &[
     "also",
@@ -42,6 +42,9 @@ const ADD_CUES: &[&str] = &[
     "and",
     "more",
     "extra",
+    "use",
+    "get",
+    "target",
 ];
 const ROW_CUES: &[&str] = &[
     "make", "limit", "cap", "only", "just", "shrink", "reduce", "set", "keep",
@@ -54,7 +57,7 @@ pub struct Edit {
     pub notes: Vec<String>,
 }
 
-fn reject(reason: impl Into<String>) -> Error {
+pub(super) fn reject(reason: impl Into<String>) -> Error {
     Error::new(ErrorCode::PlanRejected, reason)
 }
 
@@ -72,7 +75,14 @@ fn clauses(tokens: &[Token]) -> Vec<&[Token]> {
                 || ROW_CUES.contains(&w)
                 || w == "trim"
         });
-        let soft = (t.is_punct(",") || t.is("and") || t.is("but") || t.is("then")) && next_is_cue;
+        // "drop France, use the UK": a comma also ends a clause when the next one has its own cue.
+        let comma_clause = t.is_punct(",")
+            && tokens[k + 1..]
+                .iter()
+                .take_while(|n| !n.is_punct(","))
+                .any(|n| is_cue(&n.norm));
+        let soft = ((t.is_punct(",") || t.is("and") || t.is("but") || t.is("then")) && next_is_cue)
+            || comma_clause;
         if hard || soft {
             if k > start {
                 out.push(&tokens[start..k]);
@@ -84,6 +94,12 @@ fn clauses(tokens: &[Token]) -> Vec<&[Token]> {
         out.push(&tokens[start..]);
     }
     out
+}
+
+fn is_cue(w: &str) -> bool {
+    REPLACE_CUES.contains(&w)
+        || REMOVE_CUES.contains(&w)
+        || (ADD_CUES.contains(&w) && w != "and" && w != "more")
 }
 
 /// "Germany instead of France" and "replace France with Germany" name what goes and what comes.
@@ -144,7 +160,9 @@ fn words(clause: &[Token]) -> Vec<&str> {
 
 /// Applies `feedback` to `previous`.
 pub fn apply(previous: &Icp, feedback: &str) -> Result<Edit, Error> {
-    let tokens = tokenize(feedback);
+    // Feedback in French, German or Spanish is read like a prompt in those languages.
+    let translated = i18n::translate(&crate::text::sanitize_multiline(feedback));
+    let tokens = tokenize(&translated.text);
     let mut icp = previous.clone();
     let mut notes = Vec::new();
     let mut recognised = false;
@@ -159,80 +177,29 @@ pub fn apply(previous: &Icp, feedback: &str) -> Result<Edit, Error> {
             None => parts.push((clause, None)),
         }
     }
+    let mut previous_op = None;
     for (clause, forced) in parts {
-        let found = extract_tokens(clause).icp;
         let ex = extract_tokens(clause);
+        let found = ex.icp.clone();
         limit = ex.credit_limit.or(limit);
         recognised |= ex.credit_limit.is_some();
-        let op = forced.or_else(|| op_of(clause)).unwrap_or(Op::Add);
+        let mut op = forced.or_else(|| op_of(clause)).unwrap_or(Op::Add);
+        // "no need for the CTO, get the CEO instead": the replacement of a removal is an addition.
+        if op == Op::Replace
+            && previous_op == Some(Op::Remove)
+            && clause.iter().any(|t| t.is("instead"))
+        {
+            op = Op::Add;
+        }
+        previous_op = Some(op);
+        if op == Op::Remove {
+            // "don't use Crunchbase": a source named in a removal is skipped.
+            recognised |= exclude_named_sources(clause, &mut icp);
+        }
         let w = words(clause);
 
-        // Places move together: "only Germany" replaces every geographic filter.
-        let geo_named = !(found.countries.is_empty()
-            && found.regions.is_empty()
-            && found.cities.is_empty()
-            && found.us_states.is_empty());
-        if op == Op::Replace && geo_named {
-            icp.countries = found.countries.clone();
-            icp.regions = found.regions.clone();
-            icp.cities = found.cities.clone();
-            icp.us_states = found.us_states.clone();
-            recognised = true;
-        } else {
-            recognised |= edit_list(&mut icp.countries, &found.countries, op);
-            recognised |= edit_list(&mut icp.regions, &found.regions, op);
-            recognised |= edit_list(&mut icp.cities, &found.cities, op);
-            recognised |= edit_list(&mut icp.us_states, &found.us_states, op);
-        }
-        recognised |= edit_list(&mut icp.industries, &found.industries, op);
-        recognised |= edit_list(&mut icp.roles, &found.roles, op);
-        recognised |= edit_list(&mut icp.technologies, &found.technologies, op);
-        recognised |= edit_list(&mut icp.hiring_for, &found.hiring_for, op);
-        // A stage named without "also" replaces the stages: "Series B instead", "make it seed".
-        let stage_op = if op == Op::Add && !w.iter().any(|x| ADD_CUES.contains(x) && *x != "and") {
-            Op::Replace
-        } else {
-            op
-        };
-        recognised |= edit_list(&mut icp.funding_stages, &found.funding_stages, stage_op);
-
-        if !found.employees.is_open() {
-            icp.employees = if op == Op::Remove {
-                Range::default()
-            } else {
-                found.employees
-            };
-            recognised = true;
-        } else if op == Op::Remove
-            && w.iter()
-                .any(|x| matches!(*x, "size" | "employees" | "headcount" | "employee"))
-        {
-            icp.employees = Range::default();
-            recognised = true;
-        }
-        for (dept, r) in &found.team_size {
-            if op == Op::Remove {
-                icp.team_size.remove(dept);
-            } else {
-                icp.team_size.insert(dept.clone(), *r);
-            }
-            recognised = true;
-        }
-        if op == Op::Remove
-            && w.contains(&"team")
-            && w.iter().any(|x| matches!(*x, "size" | "sizes" | "filter"))
-        {
-            icp.team_size.clear();
-            recognised = true;
-        }
-        if let Some(d) = found.funded_within_days {
-            icp.funded_within_days = if op == Op::Remove { None } else { Some(d) };
-            recognised = true;
-        }
-        if let Some(r) = found.max_rows.or_else(|| bare_rows(clause)) {
-            icp.max_rows = Some(r.clamp(1, Icp::MAX_ROWS));
-            recognised = true;
-        }
+        recognised |= edit_lists(&mut icp, &found, op, &w);
+        recognised |= edit_sizes(&mut icp, &found, op, &w, clause);
         for s in &found.excluded_sources {
             if !icp.excluded_sources.contains(s) {
                 icp.excluded_sources.push(s.clone());
@@ -243,6 +210,7 @@ pub fn apply(previous: &Icp, feedback: &str) -> Result<Edit, Error> {
             // "use Crunchbase again" lifts an exclusion.
             recognised |= lift_exclusions(clause, &mut icp);
         }
+        recognised |= drop_on_purpose(clause, &mut icp);
         if op == Op::Remove && !has_audience(&found) && found.excluded_sources.is_empty() {
             recognised |= remove_team_filter(clause, &mut icp) || remove_by_words(clause, &mut icp);
         }
@@ -259,10 +227,204 @@ pub fn apply(previous: &Icp, feedback: &str) -> Result<Edit, Error> {
             "That change would leave the plan with no audience. Keep at least one industry, place, size, stage, role or technology.",
         ));
     }
+    if let Some(question) = widened_by(previous, &icp, &tokens) {
+        return Err(reject(question));
+    }
     if let Some(limit) = limit {
         trim_to(&mut icp, limit, &mut notes)?;
     }
     Ok(Edit { icp, notes })
+}
+
+/// Edits the list filters (places, industries, roles, technologies, hiring, stages).
+fn edit_lists(icp: &mut Icp, found: &Icp, op: Op, w: &[&str]) -> bool {
+    let mut recognised = false;
+    // Places move together: "only Germany" replaces every geographic filter.
+    let geo_named = !(found.countries.is_empty()
+        && found.regions.is_empty()
+        && found.cities.is_empty()
+        && found.us_states.is_empty());
+    if op == Op::Replace && geo_named {
+        icp.countries = found.countries.clone();
+        icp.regions = found.regions.clone();
+        icp.cities = found.cities.clone();
+        icp.us_states = found.us_states.clone();
+        recognised = true;
+    } else {
+        recognised |= edit_list(&mut icp.countries, &found.countries, op);
+        recognised |= edit_list(&mut icp.regions, &found.regions, op);
+        recognised |= edit_list(&mut icp.cities, &found.cities, op);
+        recognised |= edit_list(&mut icp.us_states, &found.us_states, op);
+    }
+    recognised |= edit_list(&mut icp.industries, &found.industries, op);
+    recognised |= edit_list(&mut icp.roles, &found.roles, op);
+    recognised |= edit_list(&mut icp.technologies, &found.technologies, op);
+    recognised |= edit_list(&mut icp.hiring_for, &found.hiring_for, op);
+    // A stage named without "also" replaces the stages: "Series B instead", "make it seed".
+    let stage_op = if op == Op::Add && !w.iter().any(|x| ADD_CUES.contains(x) && *x != "and") {
+        Op::Replace
+    } else {
+        op
+    };
+    recognised |= edit_list(&mut icp.funding_stages, &found.funding_stages, stage_op);
+    recognised
+}
+
+/// Edits the number filters (headcount, team sizes, recency, rows).
+fn edit_sizes(icp: &mut Icp, found: &Icp, op: Op, w: &[&str], clause: &[Token]) -> bool {
+    let mut recognised = false;
+    if !found.employees.is_open() {
+        icp.employees = if op == Op::Remove {
+            Range::default()
+        } else {
+            found.employees
+        };
+        recognised = true;
+    } else if op == Op::Remove
+        && w.iter()
+            .any(|x| matches!(*x, "size" | "employees" | "headcount" | "employee"))
+    {
+        icp.employees = Range::default();
+        recognised = true;
+    }
+    for (dept, r) in &found.team_size {
+        if op == Op::Remove {
+            icp.team_size.remove(dept);
+        } else {
+            icp.team_size.insert(dept.clone(), *r);
+        }
+        recognised = true;
+    }
+    if op == Op::Remove
+        && w.contains(&"team")
+        && w.iter().any(|x| matches!(*x, "size" | "sizes" | "filter"))
+    {
+        icp.team_size.clear();
+        recognised = true;
+    }
+    if let Some(d) = found.funded_within_days {
+        icp.funded_within_days = if op == Op::Remove { None } else { Some(d) };
+        recognised = true;
+    }
+    if let Some(r) = found.max_rows.or_else(|| bare_rows(clause)) {
+        icp.max_rows = Some(r.clamp(1, Icp::MAX_ROWS));
+        recognised = true;
+    }
+    recognised
+}
+
+/// A filter the feedback emptied without naming a replacement widens the search silently ("drop
+/// France" → worldwide): that is asked about, unless the feedback says so ("any country").
+pub fn widened(previous: &Icp, new: &Icp, feedback: &str) -> Option<String> {
+    widened_by(previous, new, &tokenize(feedback))
+}
+
+fn widened_by(previous: &Icp, new: &Icp, tokens: &[Token]) -> Option<String> {
+    let says_any = tokens.iter().any(|t| {
+        matches!(
+            t.norm.as_str(),
+            "any" | "anywhere" | "worldwide" | "global" | "globally" | "all" | "every"
+        )
+    });
+    if says_any {
+        return None;
+    }
+    let geo = |i: &Icp| i.countries.len() + i.regions.len() + i.cities.len() + i.us_states.len();
+    let checks = [
+        (
+            geo(previous) > 0 && geo(new) == 0,
+            "place",
+            "the search would be worldwide",
+            "countries or regions",
+        ),
+        (
+            !previous.industries.is_empty() && new.industries.is_empty(),
+            "industry",
+            "every industry would match",
+            "industries",
+        ),
+        (
+            !previous.roles.is_empty() && new.roles.is_empty(),
+            "role",
+            "no one would be pulled",
+            "roles",
+        ),
+        (
+            !previous.funding_stages.is_empty() && new.funding_stages.is_empty(),
+            "funding stage",
+            "every stage would match",
+            "stages",
+        ),
+    ];
+    checks.iter().find(|c| c.0).map(|(_, what, effect, which)| {
+        format!(
+            "That removes the last {what}, so {effect}. Which {which} should I use instead? \
+             (Say \"any\" to drop the filter on purpose.)"
+        )
+    })
+}
+
+/// "any country", "any industry", "worldwide": the answer to the widening question drops a
+/// filter on purpose.
+fn drop_on_purpose(clause: &[Token], icp: &mut Icp) -> bool {
+    let w = words(clause);
+    let worldwide = w
+        .iter()
+        .any(|x| matches!(*x, "worldwide" | "anywhere" | "globally" | "global"));
+    let any = w.iter().any(|x| matches!(*x, "any" | "all" | "every"));
+    let named = |names: &[&str]| any && w.iter().any(|x| names.contains(x));
+    let mut changed = false;
+    if worldwide
+        || named(&[
+            "country",
+            "countries",
+            "place",
+            "places",
+            "location",
+            "region",
+            "regions",
+            "geo",
+            "city",
+            "cities",
+        ])
+    {
+        icp.countries.clear();
+        icp.regions.clear();
+        icp.cities.clear();
+        icp.us_states.clear();
+        changed = true;
+    }
+    if named(&[
+        "industry",
+        "industries",
+        "sector",
+        "sectors",
+        "vertical",
+        "verticals",
+    ]) {
+        icp.industries.clear();
+        changed = true;
+    }
+    if named(&["stage", "stages", "round", "rounds", "funding"]) {
+        icp.funding_stages.clear();
+        changed = true;
+    }
+    changed
+}
+
+/// Adds the sources a removal clause names to `excluded_sources`.
+fn exclude_named_sources(clause: &[Token], icp: &mut Icp) -> bool {
+    let blocked = vec![false; clause.len()];
+    let mut found = false;
+    for k in 0..clause.len() {
+        if let Some(hit) = SOURCES.match_at(clause, k, &blocked) {
+            if !icp.excluded_sources.iter().any(|s| s == hit.value) {
+                icp.excluded_sources.push(hit.value.to_string());
+            }
+            found = true;
+        }
+    }
+    found
 }
 
 fn short(s: &str) -> String {
@@ -381,111 +543,9 @@ fn remove_by_words(clause: &[Token], icp: &mut Icp) -> bool {
     changed
 }
 
-/// Shrinks the plan until its estimate fits `limit`: fewer rows first, then fewer people, then
-/// fewer deep-enrich dimensions.
-fn trim_to(icp: &mut Icp, limit: CreditLimit, notes: &mut Vec<String>) -> Result<(), Error> {
-    let fits = |c: u32| {
-        if limit.strict {
-            c < limit.credits
-        } else {
-            c <= limit.credits
-        }
-    };
-    let bound = if limit.strict {
-        format!("under {}", limit.credits)
-    } else {
-        format!("at most {}", limit.credits)
-    };
-    let current = steps::credits(icp, false);
-    if fits(current) {
-        notes.push(format!(
-            "The plan already costs {current} credits, which is {bound}."
-        ));
-        return Ok(());
-    }
-    let mut dropped: Vec<String> = Vec::new();
-    loop {
-        if let Some(rows) = max_rows_within(icp, &fits) {
-            let before = icp.target_rows();
-            icp.max_rows = Some(rows);
-            let mut note = format!(
-                "Trimmed from {before} to {rows} rows to keep the estimate {bound} credits"
-            );
-            if !dropped.is_empty() {
-                note.push_str(&format!(" (and dropped {})", dropped.join(", ")));
-            }
-            note.push('.');
-            notes.push(note);
-            return Ok(());
-        }
-        if icp.roles.len() > 1 {
-            dropped.push(icp.roles.drain(1..).collect::<Vec<_>>().join(", "));
-        } else if !icp.hiring_for.is_empty()
-            && has_audience(&Icp {
-                hiring_for: vec![],
-                ..icp.clone()
-            })
-        {
-            icp.hiring_for.clear();
-            dropped.push("the hiring check".into());
-        } else if !icp.team_size.is_empty()
-            && has_audience(&Icp {
-                team_size: Default::default(),
-                ..icp.clone()
-            })
-        {
-            icp.team_size.clear();
-            dropped.push("the team-size check".into());
-        } else if !icp.technologies.is_empty()
-            && has_audience(&Icp {
-                technologies: vec![],
-                ..icp.clone()
-            })
-        {
-            icp.technologies.clear();
-            dropped.push("the tech-stack check".into());
-        } else if !icp.roles.is_empty() {
-            dropped.push(icp.roles.join(", "));
-            icp.roles.clear();
-        } else {
-            let one = steps::credits(
-                &Icp {
-                    max_rows: Some(1),
-                    ..icp.clone()
-                },
-                false,
-            );
-            return Err(reject(format!(
-                "Even a one-row plan costs {one} credits, so it can't be {bound} credits. Raise the budget or narrow nothing further."
-            )));
-        }
-    }
-}
-
-fn max_rows_within(icp: &Icp, fits: &dyn Fn(u32) -> bool) -> Option<u32> {
-    let probe = Icp {
-        max_rows: Some(1),
-        ..icp.clone()
-    };
-    let steps = steps::draft(&probe, false).steps;
-    let model = CostModel::new(icp, &steps);
-    let (mut lo, mut hi) = (1u32, icp.target_rows());
-    if !fits(model.credits(u64::from(lo))) {
-        return None;
-    }
-    while lo < hi {
-        let mid = lo + (hi - lo).div_ceil(2);
-        if fits(model.credits(u64::from(mid))) {
-            lo = mid
-        } else {
-            hi = mid - 1
-        }
-    }
-    Some(lo)
-}
-
 #[cfg(test)]
 mod tests {
+    use super::super::steps;
     use super::*;
 
     fn base() -> Icp {

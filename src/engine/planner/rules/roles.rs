@@ -2,9 +2,11 @@
 //! and other titles ("engineering managers" → "Engineering Manager"). Each found role is marked
 //! as people to pull or as an open position ("hiring ML engineers").
 
-use super::lexicons::{C_LEVEL, ENTITIES, FUNCTIONS};
+use super::lexicons::{C_LEVEL, ENTITIES, Entity, FUNCTIONS, ROLE_ALIASES};
 use super::text::{Kind, Token, singulars};
-use crate::engine::planner::vocab::roles::{IRREGULAR_PLURALS, TITLE_NOUNS, TITLE_WORDS};
+use crate::engine::planner::vocab::roles::{
+    FILLERS, IRREGULAR_PLURALS, TITLE_NOUNS, TITLE_QUALIFIERS, TITLE_WORDS,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FoundRole {
@@ -254,6 +256,27 @@ fn is_stop(t: &Token) -> bool {
     STOP.contains(&t.norm.as_str())
 }
 
+/// Whether a word may be part of a title: a function, a title noun, a known qualifier, a fixed
+/// title spelling, or an industry/technology name. Anything else ("pls", "je", "veux") is not,
+/// so the planner never makes a role out of ordinary words (#13).
+fn known_title_word(tokens: &[Token], at: usize, blocked: &[bool]) -> bool {
+    let t = &tokens[at];
+    let norm = t.norm.as_str();
+    TITLE_QUALIFIERS.contains(&norm)
+        || TITLE_WORDS.iter().any(|w| w.eq_ignore_ascii_case(norm))
+        || title_noun(norm).is_some()
+        || is_function_word(t)
+        || ENTITIES
+            .match_at(tokens, at, blocked)
+            .is_some_and(|h| matches!(h.value, Entity::Industry { .. } | Entity::Tech { .. }))
+}
+
+fn unknown_word(t: &Token) -> bool {
+    t.kind == Kind::Word
+        && !is_glue(&t.norm)
+        && !known_title_word(std::slice::from_ref(t), 0, &[false])
+}
+
 fn is_entity(tokens: &[Token], at: usize, blocked: &[bool]) -> bool {
     ENTITIES.match_at(tokens, at, blocked).is_some()
 }
@@ -266,6 +289,16 @@ fn title_noun(word: &str) -> Option<&'static str> {
     std::iter::once(word.to_string())
         .chain(singulars(word))
         .find_map(|w| TITLE_NOUNS.iter().find(|n| **n == w).copied())
+}
+
+/// A title noun or title prefix ("manager", "head", "vp", "director"): a word that makes an
+/// unread span look like a role.
+pub fn is_title_word(norm: &str) -> bool {
+    title_noun(norm).is_some() || is_vp_word(norm)
+}
+
+fn is_vp_word(norm: &str) -> bool {
+    matches!(norm, "vp" | "vps" | "svp" | "evp" | "chief")
 }
 
 /// Title-cases one word, keeping known spellings ("ML", "iOS") and the user's own inner capitals.
@@ -320,6 +353,7 @@ fn read_function(tokens: &[Token], mut at: usize, claimed: &[bool]) -> Option<(S
         || is_stop(first)
         || claimed[at]
         || C_LEVEL.match_at(tokens, at, claimed).is_some()
+        || !known_title_word(tokens, at, claimed)
     {
         return None;
     }
@@ -339,6 +373,7 @@ fn continues(tokens: &[Token], at: usize, claimed: &[bool]) -> bool {
     !claimed[at]
         && t.kind == Kind::Word
         && !is_stop(t)
+        && known_title_word(tokens, at, claimed)
         && !is_entity(tokens, at, claimed)
         && title_noun(&t.norm).is_none()
         && C_LEVEL.match_at(tokens, at, claimed).is_none()
@@ -374,7 +409,15 @@ pub fn extract(tokens: &[Token], claimed: &mut [bool]) -> Vec<FoundRole> {
     let mut prev_end = 0;
     let mut prev_hiring = false;
     for (start, end, titles) in found {
-        let hiring = hiring_before(tokens, start, prev_end, prev_hiring);
+        let mut hiring = hiring_before(tokens, start, prev_end, prev_hiring);
+        // "hiring data analysts, Head of Product": after a comma, a leader is someone to pull,
+        // not one more opening in the hiring list.
+        let after_comma = tokens[prev_end.min(start)..start]
+            .iter()
+            .any(|t| t.is_punct(","));
+        if hiring && prev_hiring && after_comma && titles.iter().all(|t| is_leader(t)) {
+            hiring = false;
+        }
         prev_end = end;
         prev_hiring = hiring;
         for title in titles {
@@ -397,6 +440,9 @@ fn read_role_at(tokens: &[Token], i: usize, claimed: &[bool]) -> Option<(Vec<Str
         ));
     }
     if let Some(hit) = C_LEVEL.match_at(tokens, i, claimed) {
+        return Some((vec![hit.value.to_string()], i + hit.len));
+    }
+    if let Some(hit) = ROLE_ALIASES.match_at(tokens, i, claimed) {
         return Some((vec![hit.value.to_string()], i + hit.len));
     }
     if let Some(acronym) = chief_acronym(&t.raw) {
@@ -468,7 +514,14 @@ fn read_other_title(tokens: &[Token], i: usize, claimed: &[bool]) -> Option<(Vec
                 j += 1;
                 continue;
             }
-            if quals.is_empty() && NEEDS_QUALIFIER.contains(&noun) {
+            // "partners" alone is ambiguous inside a sentence, but an item of its own in a
+            // list ("…, partners", "partners and CFOs") names people to pull.
+            if quals.is_empty() && NEEDS_QUALIFIER.contains(&noun) && !list_item(tokens, j) {
+                return None;
+            }
+            // "Blorp Wrangler Manager": a title whose qualifier is an unknown word is not
+            // guessed at (neither whole nor as a bare "Manager"); it is reported instead.
+            if quals.is_empty() && j > 0 && unknown_word(&tokens[j - 1]) && !claimed[j - 1] {
                 return None;
             }
             let qual_words: Vec<&Token> = quals.iter().map(|k| &tokens[*k]).collect();
@@ -495,9 +548,25 @@ fn read_other_title(tokens: &[Token], i: usize, claimed: &[bool]) -> Option<(Vec
         if is_entity(tokens, j, claimed) && !is_function_word(t) && !noun_next {
             return None;
         }
+        if !known_title_word(tokens, j, claimed) {
+            return None;
+        }
         quals.push(j);
         j += 1;
     }
+}
+
+/// Whether the word at `at` stands alone after a list separator (a comma, "and", "+") and
+/// before another or the end ("…, partners"); a prompt of only "partners" says too little.
+fn list_item(tokens: &[Token], at: usize) -> bool {
+    let separator = |t: &Token| {
+        (t.kind == Kind::Punct
+            && matches!(t.norm.as_str(), "," | ";" | ":" | "+" | "&" | "." | "/"))
+            || matches!(t.norm.as_str(), "and" | "or" | "plus")
+    };
+    let before = at > 0 && separator(&tokens[at - 1]);
+    let after = tokens.get(at + 1).is_none_or(separator);
+    before && after
 }
 
 /// Other chief-officer acronyms typed in capitals ("CMIO", "CHROs"): C…O, three to five letters.
@@ -540,6 +609,24 @@ fn function_of(words: &[&Token]) -> Option<&'static str> {
     (hit.len == owned.len()).then_some(hit.value)
 }
 
+/// C-level, VP, Head of, Director of, Chief… and founders: the people a list is usually after.
+fn is_leader(title: &str) -> bool {
+    ["VP", "SVP ", "EVP ", "Head of ", "Director of ", "Chief "]
+        .iter()
+        .any(|p| title.starts_with(p))
+        || title == "Founder"
+        || chief_acronym(title).is_some()
+}
+
+/// Words a rule reads without taking a value from them: the English fillers and the cue words
+/// of the role grammar. Anything else left unread is "not understood".
+pub fn is_glue(word: &str) -> bool {
+    FILLERS.contains(&word)
+        || STOP.contains(&word)
+        || HIRING_CUES.contains(&word)
+        || HIRING_FILLER.contains(&word)
+}
+
 const HIRING_CUES: &[&str] = &[
     "hiring",
     "hire",
@@ -556,6 +643,7 @@ const HIRING_CUES: &[&str] = &[
     "postings",
     "reqs",
     "req",
+    "open",
 ];
 const HIRING_FILLER: &[&str] = &[
     "a",
@@ -678,6 +766,12 @@ mod tests {
         assert_eq!(people("plant managers"), ["Plant Manager"]);
         assert!(people("find leads").is_empty());
         assert!(people("partners").is_empty());
+        assert!(people("our partners in crime").is_empty());
+        assert_eq!(people("consulting firms in Benelux, partners"), ["Partner"]);
+        assert_eq!(
+            people("law firms, partners and associates"),
+            ["Partner", "Associate"]
+        );
     }
 
     #[test]

@@ -46,17 +46,100 @@ const NUMBER_WORDS: &[(&str, f64)] = &[
     ("ten", 10.0),
     ("eleven", 11.0),
     ("twelve", 12.0),
+    ("thirteen", 13.0),
+    ("fourteen", 14.0),
     ("fifteen", 15.0),
+    ("sixteen", 16.0),
+    ("seventeen", 17.0),
     ("eighteen", 18.0),
+    ("nineteen", 19.0),
     ("twenty", 20.0),
     ("thirty", 30.0),
     ("forty", 40.0),
     ("fifty", 50.0),
     ("sixty", 60.0),
+    ("seventy", 70.0),
+    ("eighty", 80.0),
     ("ninety", 90.0),
     ("hundred", 100.0),
+    ("thousand", 1000.0),
     ("dozen", 12.0),
 ];
+
+/// Multipliers that combine with the number before them ("two hundred", "10 thousand").
+const MULTIPLIERS: &[&str] = &["hundred", "thousand"];
+
+fn is_number_word(t: &Token) -> bool {
+    t.kind == Kind::Number && t.norm.chars().all(char::is_alphabetic)
+}
+
+/// Joins compound numbers into one token: "two hundred" → 200, "one thousand" → 1000, "twenty-five"
+/// → 25, "a hundred" → 100, "two hundred and fifty" → 250, "10 thousand" → 10000.
+fn join_number_words(tokens: Vec<Token>) -> Vec<Token> {
+    let mut out: Vec<Token> = Vec::with_capacity(tokens.len());
+    let mut i = 0;
+    while i < tokens.len() {
+        let t = &tokens[i];
+        let starts = t.kind == Kind::Number
+            || (t.norm == "a"
+                && tokens
+                    .get(i + 1)
+                    .is_some_and(|n| MULTIPLIERS.contains(&n.norm.as_str())));
+        if !starts {
+            out.push(t.clone());
+            i += 1;
+            continue;
+        }
+        let (mut total, mut current) = (0.0, if t.kind == Kind::Number { t.value } else { 1.0 });
+        let mut j = i + 1;
+        let mut last_was_multiplier = MULTIPLIERS.contains(&t.norm.as_str());
+        while let Some(n) = tokens.get(j) {
+            // "two hundred and fifty": "and" only joins after a multiplier.
+            let and_then_number = n.norm == "and"
+                && last_was_multiplier
+                && tokens
+                    .get(j + 1)
+                    .is_some_and(|m| is_number_word(m) && !MULTIPLIERS.contains(&m.norm.as_str()));
+            if and_then_number {
+                j += 1;
+                continue;
+            }
+            if !is_number_word(n) {
+                break;
+            }
+            match n.norm.as_str() {
+                "hundred" => current = current.max(1.0) * 100.0,
+                "thousand" => {
+                    total += current.max(1.0) * 1000.0;
+                    current = 0.0;
+                }
+                // "twenty-five" / "twenty five": a unit after a tens word; anything else ends it.
+                _ if current % 100.0 >= 20.0 && current % 10.0 == 0.0 && n.value < 10.0 => {
+                    current += n.value
+                }
+                _ if last_was_multiplier && n.value < 100.0 => current += n.value,
+                _ => break,
+            }
+            last_was_multiplier = MULTIPLIERS.contains(&n.norm.as_str());
+            j += 1;
+        }
+        if j == i + 1 || (i + 1..j).all(|k| tokens[k].norm == "and") {
+            out.push(t.clone());
+            i += 1;
+            continue;
+        }
+        let raw: Vec<&str> = tokens[i..j].iter().map(|t| t.raw.as_str()).collect();
+        out.push(Token {
+            raw: raw.join(" "),
+            norm: raw.join(" ").to_lowercase(),
+            kind: Kind::Number,
+            value: total + current,
+            hyphen_before: t.hyphen_before,
+        });
+        i = j;
+    }
+    out
+}
 
 /// Parses "20", "1,000", "1.5k", "10K", "2m" (no sign, no units beyond k/m).
 pub fn parse_number(s: &str) -> Option<f64> {
@@ -156,7 +239,7 @@ pub fn tokenize(text: &str) -> Vec<Token> {
         hyphen_pending = false;
         i += 1;
     }
-    tokens
+    join_number_words(tokens)
 }
 
 fn thousands_group(chars: &[char], comma: usize) -> bool {
@@ -395,6 +478,26 @@ mod tests {
             norms("U.S. R&D node.js C++ C# company's"),
             ["u.s.", "r&d", "node.js", "c++", "c#", "company"]
         );
+    }
+
+    #[test]
+    fn compound_number_words_are_one_number() {
+        let cases = [
+            ("two hundred leads", 200.0),
+            ("one thousand", 1000.0),
+            ("ten thousand rows", 10_000.0),
+            ("a hundred", 100.0),
+            ("twenty-five", 25.0),
+            ("two hundred and fifty", 250.0),
+            ("10 thousand", 10_000.0),
+            ("fifty", 50.0),
+            ("three thousand five hundred", 3500.0),
+        ];
+        for (text, want) in cases {
+            let t = tokenize(text);
+            assert_eq!((t[0].kind, t[0].value), (Kind::Number, want), "{text}");
+        }
+        assert_eq!(tokenize("one and two").len(), 3);
     }
 
     #[test]

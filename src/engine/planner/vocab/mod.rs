@@ -2,51 +2,20 @@
 //! read these tables, so a value the ICP carries always comes from here.
 
 pub mod countries;
+pub(crate) mod data;
 pub mod geo;
 pub mod industries;
 pub mod roles;
 pub mod tech;
 pub mod us_states;
 
+use std::sync::LazyLock;
+
 /// Research sources a user may ask to skip: canonical lower-case name, then what people type.
-pub const SOURCES: &[(&str, &[&str])] = &[
-    ("crunchbase", &["crunchbase", "cb"]),
-    (
-        "linkedin",
-        &[
-            "linkedin",
-            "linked in",
-            "sales navigator",
-            "linkedin sales navigator",
-        ],
-    ),
-    ("apollo", &["apollo", "apollo.io"]),
-    ("pitchbook", &["pitchbook", "pitch book"]),
-    ("zoominfo", &["zoominfo", "zoom info"]),
-    ("clearbit", &["clearbit"]),
-    ("hunter", &["hunter", "hunter.io"]),
-    ("lusha", &["lusha"]),
-    ("rocketreach", &["rocketreach"]),
-    ("builtwith", &["builtwith", "built with"]),
-    ("g2", &["g2", "g2 crowd"]),
-    ("glassdoor", &["glassdoor"]),
-    ("indeed", &["indeed"]),
-    (
-        "wellfound",
-        &["wellfound", "angellist", "angel list", "angel.co"],
-    ),
-    ("dealroom", &["dealroom"]),
-    ("cb insights", &["cb insights", "cbinsights"]),
-    ("owler", &["owler"]),
-    ("people data labs", &["people data labs", "pdl"]),
-    ("github", &["github"]),
-    ("twitter", &["twitter", "x.com"]),
-    ("product hunt", &["product hunt", "producthunt"]),
-    ("techcrunch", &["techcrunch"]),
-    ("google", &["google", "google search"]),
-    ("company websites", &["company websites", "websites"]),
-    ("news", &["news", "press releases"]),
-];
+pub static SOURCES: LazyLock<Vec<(&'static str, Vec<&'static str>)>> = LazyLock::new(|| {
+    let (file, text) = data::asset!("sources.tsv");
+    data::aliased(file, text)
+});
 
 /// Departments `team_size` may be keyed by (docs/planner.md, "Sizes: employees and team_size").
 pub const DEPARTMENTS: &[&str] = &[
@@ -92,32 +61,32 @@ mod tests {
             semiconductors telecom travel";
         let ours: Vec<&str> = industries::INDUSTRIES.iter().map(|(s, _)| *s).collect();
         assert_eq!(ours, contract.split_whitespace().collect::<Vec<_>>());
-        for (phrase, slug) in industries::INDUSTRY_PHRASES {
+        for (phrase, slug) in industries::INDUSTRY_PHRASES.iter() {
             assert!(ours.contains(slug), "{phrase} → {slug}");
         }
     }
 
     #[test]
     fn every_alias_points_at_a_known_value() {
-        for (code, _) in geo::COUNTRY_ALIASES {
+        for (code, _) in geo::COUNTRY_ALIASES.iter() {
             assert!(
                 countries::COUNTRIES.iter().any(|(c, _, _)| c == code),
                 "{code}"
             );
         }
-        for (code, _, _) in geo::REGIONS {
+        for (code, _, _) in geo::REGIONS.iter() {
             assert!(REGION_CODES.contains(code), "{code}");
         }
-        for (_, city) in geo::CITY_ALIASES {
+        for (_, city) in geo::CITY_ALIASES.iter() {
             assert!(geo::CITIES.iter().any(|(c, _)| c == city), "{city}");
         }
-        for (city, country) in geo::CITIES {
+        for (city, country) in geo::CITIES.iter() {
             assert!(
                 countries::COUNTRIES.iter().any(|(c, _, _)| c == country),
                 "{city}: {country}"
             );
         }
-        for (_, code) in geo::US_STATE_ALIASES {
+        for (_, code) in geo::US_STATE_ALIASES.iter() {
             assert!(
                 us_states::US_STATES.iter().any(|(c, _)| c == code),
                 "{code}"

@@ -1,61 +1,10 @@
-//! US states, DC and territories with USPS codes (from the iso-codes 3166-2 table).
+//! US states and territories: USPS code and name (assets/planner/us_states.tsv).
 
-pub const US_STATES: &[(&str, &str)] = &[
-    ("AK", "Alaska"),
-    ("AL", "Alabama"),
-    ("AR", "Arkansas"),
-    ("AS", "American Samoa"),
-    ("AZ", "Arizona"),
-    ("CA", "California"),
-    ("CO", "Colorado"),
-    ("CT", "Connecticut"),
-    ("DC", "District of Columbia"),
-    ("DE", "Delaware"),
-    ("FL", "Florida"),
-    ("GA", "Georgia"),
-    ("GU", "Guam"),
-    ("HI", "Hawaii"),
-    ("IA", "Iowa"),
-    ("ID", "Idaho"),
-    ("IL", "Illinois"),
-    ("IN", "Indiana"),
-    ("KS", "Kansas"),
-    ("KY", "Kentucky"),
-    ("LA", "Louisiana"),
-    ("MA", "Massachusetts"),
-    ("MD", "Maryland"),
-    ("ME", "Maine"),
-    ("MI", "Michigan"),
-    ("MN", "Minnesota"),
-    ("MO", "Missouri"),
-    ("MP", "Northern Mariana Islands"),
-    ("MS", "Mississippi"),
-    ("MT", "Montana"),
-    ("NC", "North Carolina"),
-    ("ND", "North Dakota"),
-    ("NE", "Nebraska"),
-    ("NH", "New Hampshire"),
-    ("NJ", "New Jersey"),
-    ("NM", "New Mexico"),
-    ("NV", "Nevada"),
-    ("NY", "New York"),
-    ("OH", "Ohio"),
-    ("OK", "Oklahoma"),
-    ("OR", "Oregon"),
-    ("PA", "Pennsylvania"),
-    ("PR", "Puerto Rico"),
-    ("RI", "Rhode Island"),
-    ("SC", "South Carolina"),
-    ("SD", "South Dakota"),
-    ("TN", "Tennessee"),
-    ("TX", "Texas"),
-    ("UM", "United States Minor Outlying Islands"),
-    ("UT", "Utah"),
-    ("VA", "Virginia"),
-    ("VI", "Virgin Islands, U.S."),
-    ("VT", "Vermont"),
-    ("WA", "Washington"),
-    ("WI", "Wisconsin"),
-    ("WV", "West Virginia"),
-    ("WY", "Wyoming"),
-];
+use std::sync::LazyLock;
+
+use super::data::{asset, pairs};
+
+pub static US_STATES: LazyLock<Vec<(&'static str, &'static str)>> = LazyLock::new(|| {
+    let (file, text) = asset!("us_states.tsv");
+    pairs(file, text)
+});

@@ -251,148 +251,40 @@ pub fn funding_stage(raw: &str) -> Option<&'static str> {
     })
 }
 
-/// Free-text industries → the slugs of docs/planner.md ("Industries"): the slug itself, its words,
-/// common phrasings.
+/// Free-text industries → the slugs of docs/planner.md ("Industries"): the slug itself or a
+/// phrasing listed in assets/import/industries.toml.
 pub fn industry(raw: &str) -> Option<&'static str> {
     let k = raw.trim().to_lowercase().replace(['-', '_', '/'], " ");
     let k = k.split_whitespace().collect::<Vec<_>>().join(" ");
-    const ALIASES: &[(&str, &[&str])] = &[
-        (
-            "fintech",
-            &["fintech", "financial technology", "fin tech", "payments"],
-        ),
-        (
-            "devtools",
-            &[
-                "devtools",
-                "dev tools",
-                "developer tools",
-                "developer tooling",
-            ],
-        ),
-        (
-            "ai_infrastructure",
-            &[
-                "ai infrastructure",
-                "ai infra",
-                "ml infrastructure",
-                "mlops",
-            ],
-        ),
-        (
-            "ai",
-            &[
-                "ai",
-                "artificial intelligence",
-                "machine learning",
-                "generative ai",
-            ],
-        ),
-        (
-            "healthcare",
-            &[
-                "healthcare",
-                "health care",
-                "digital health",
-                "healthtech",
-                "health tech",
-                "hospital & health care",
-            ],
-        ),
-        (
-            "ecommerce",
-            &["ecommerce", "e commerce", "dtc", "online retail"],
-        ),
-        (
-            "cybersecurity",
-            &[
-                "cybersecurity",
-                "cyber security",
-                "infosec",
-                "security software",
-                "computer & network security",
-            ],
-        ),
-        (
-            "crypto",
-            &["crypto", "web3", "blockchain", "cryptocurrency"],
-        ),
-        (
-            "climate",
-            &["climate", "cleantech", "climate tech", "clean tech"],
-        ),
-        (
-            "logistics",
-            &["logistics", "supply chain", "logistics & supply chain"],
-        ),
-        (
-            "hr_tech",
-            &[
-                "hr tech",
-                "hrtech",
-                "hr software",
-                "human resources software",
-            ],
-        ),
-        (
-            "martech",
-            &["martech", "marketing tech", "marketing technology"],
-        ),
-        (
-            "saas",
-            &[
-                "saas",
-                "b2b saas",
-                "software as a service",
-                "software",
-                "computer software",
-            ],
-        ),
-        (
-            "data_analytics",
-            &["data analytics", "analytics", "big data"],
-        ),
-        ("adtech", &["adtech", "ad tech", "advertising technology"]),
-        ("agtech", &["agtech", "agritech", "agriculture technology"]),
-        ("edtech", &["edtech", "education technology", "e learning"]),
-        ("insurtech", &["insurtech"]),
-        ("legaltech", &["legaltech", "legal tech"]),
-        ("proptech", &["proptech", "property technology"]),
-        ("real_estate", &["real estate"]),
-        (
-            "food_beverage",
-            &["food beverage", "food & beverage", "food and beverage"],
-        ),
-        ("semiconductors", &["semiconductors", "semiconductor"]),
-    ];
-    const SLUGS: &[&str] = &[
-        "accounting",
-        "automotive",
-        "biotech",
-        "construction",
-        "consulting",
-        "consumer",
-        "energy",
-        "gaming",
-        "government",
-        "hardware",
-        "hospitality",
-        "insurance",
-        "manufacturing",
-        "media",
-        "nonprofit",
-        "pharma",
-        "retail",
-        "robotics",
-        "telecom",
-        "travel",
-    ];
-    ALIASES
-        .iter()
-        .find(|(_, names)| names.contains(&k.as_str()))
-        .map(|(slug, _)| *slug)
-        .or_else(|| SLUGS.iter().find(|s| **s == k).copied())
+    INDUSTRY_PHRASES.get(&k).map(String::as_str)
 }
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndustryFile {
+    phrases: std::collections::BTreeMap<String, Vec<String>>,
+    plain: Vec<String>,
+}
+
+/// Phrase → slug. The table ships inside the binary and a unit test loads it, so a malformed
+/// file is a build defect and the panic names it.
+static INDUSTRY_PHRASES: std::sync::LazyLock<std::collections::HashMap<String, String>> =
+    std::sync::LazyLock::new(|| {
+        let file: IndustryFile =
+            match toml::from_str(include_str!("../../../../assets/import/industries.toml")) {
+                Ok(f) => f,
+                Err(e) => panic!("assets/import/industries.toml is malformed: {e}"),
+            };
+        let mut map = std::collections::HashMap::new();
+        let named = file.plain.into_iter().map(|slug| (slug, Vec::new()));
+        for (slug, phrases) in file.phrases.into_iter().chain(named) {
+            map.insert(slug.replace('_', " "), slug.clone());
+            for phrase in phrases {
+                map.insert(phrase, slug.clone());
+            }
+        }
+        map
+    });
 
 /// A multi-valued industries cell ("Artificial Intelligence, SaaS, Financial Services") → each
 /// item with the slug it names, if any. A cell that is one known industry as a whole stays one
@@ -492,6 +384,27 @@ pub fn fold(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_industry_table_names_only_planner_slugs_and_keeps_unstated_phrasings() {
+        let planner: std::collections::HashSet<&str> =
+            crate::engine::planner::vocab::industries::INDUSTRIES
+                .iter()
+                .map(|(slug, _)| *slug)
+                .collect();
+        assert!(INDUSTRY_PHRASES.len() > 40, "the table did not load");
+        for (phrase, slug) in INDUSTRY_PHRASES.iter() {
+            assert!(
+                planner.contains(slug.as_str()),
+                "{phrase} → {slug}: not a planner slug"
+            );
+        }
+        assert_eq!(industry("Developer-Tools"), Some("devtools"));
+        assert_eq!(industry("real_estate"), Some("real_estate"));
+        assert_eq!(industry("Travel"), Some("travel"));
+        // The file says something else: kept as written, not moved to a neighbouring slug.
+        assert_eq!(industry("Financial Services"), None);
+    }
 
     #[test]
     fn domains_lose_scheme_www_path_and_port() {

@@ -125,10 +125,9 @@ pub(super) async fn dispatch(ctx: &Ctx<'_>, command: Command) -> Outcome {
         } => super::import_cmd::import(ctx.local()?, &file, name.as_deref(), &map, format).await,
         Command::Open {
             file, map, format, ..
-        } => {
-            super::import_cmd::open(ctx.local()?, &file, &map, format).await?;
-            Ok(())
-        }
+        } => super::import_cmd::open(ctx.local()?, &file, &map, format)
+            .await
+            .map(drop),
         // `run` opens an existing FILE in the TUI before dispatching; what reaches here is not a
         // file.
         Command::File(words) => Err(not_a_file(&words).into()),

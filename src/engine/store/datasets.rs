@@ -2,7 +2,7 @@
 //! columns ICP filters need) and `dataset_fts` (FTS5 over the text columns, rowid = row id).
 
 use rusqlite::types::Value as Sql;
-use rusqlite::{Connection, Row, params, params_from_iter};
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 use serde_json::{Map, Value};
 
 use crate::engine::sources::dataset::{Record, normalise};
@@ -97,29 +97,7 @@ pub fn insert(c: &Connection, org: &OrgId, d: &NewDataset<'_>) -> Result<Replace
         records,
         now,
     } = *d;
-    let mut replaced = Replaced::default();
-    let old: Option<i64> = c
-        .query_row(
-            "SELECT id FROM datasets WHERE org_id = ?1 AND name = ?2",
-            params![org.as_str(), name],
-            |r| r.get(0),
-        )
-        .ok();
-    if let Some(id) = old {
-        delete(c, id)?;
-        replaced.same_name = true;
-    }
-    let twin: Option<(i64, String)> = c
-        .query_row(
-            "SELECT id, name FROM datasets WHERE org_id = ?1 AND fingerprint = ?2",
-            params![org.as_str(), fingerprint],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .ok();
-    if let Some((id, twin_name)) = twin {
-        delete(c, id)?;
-        replaced.same_rows = Some(twin_name);
-    }
+    let replaced = replace_earlier(c, org, name, fingerprint)?;
     c.execute(
         "INSERT INTO datasets (org_id, name, file_name, rows, mapping, imported_at, fingerprint)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -133,7 +111,46 @@ pub fn insert(c: &Connection, org: &OrgId, d: &NewDataset<'_>) -> Result<Replace
             fingerprint
         ],
     )?;
-    let dataset = c.last_insert_rowid();
+    insert_rows(c, c.last_insert_rowid(), records)?;
+    Ok(replaced)
+}
+
+/// Drops an earlier dataset of the organisation with this name or these same rows (the same
+/// export imported again, maybe in another format: one file is one source).
+fn replace_earlier(
+    c: &Connection,
+    org: &OrgId,
+    name: &str,
+    fingerprint: &str,
+) -> Result<Replaced, Error> {
+    let mut replaced = Replaced::default();
+    let old: Option<i64> = c
+        .query_row(
+            "SELECT id FROM datasets WHERE org_id = ?1 AND name = ?2",
+            params![org.as_str(), name],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = old {
+        delete(c, id)?;
+        replaced.same_name = true;
+    }
+    let twin: Option<(i64, String)> = c
+        .query_row(
+            "SELECT id, name FROM datasets WHERE org_id = ?1 AND fingerprint = ?2",
+            params![org.as_str(), fingerprint],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    if let Some((id, twin_name)) = twin {
+        delete(c, id)?;
+        replaced.same_rows = Some(twin_name);
+    }
+    Ok(replaced)
+}
+
+/// A dataset's rows and their full-text index entries.
+fn insert_rows(c: &Connection, dataset: i64, records: &[Record]) -> Result<(), Error> {
     let mut row = c.prepare_cached(
         "INSERT INTO dataset_rows (dataset_id, line, company_key, company_name, domain, full_name, title,
             email, person_linkedin, company_linkedin, city, country, us_state, industry, industry_slug,
@@ -199,7 +216,7 @@ pub fn insert(c: &Connection, org: &OrgId, d: &NewDataset<'_>) -> Result<Replace
             r.description
         ])?;
     }
-    Ok(replaced)
+    Ok(())
 }
 
 /// The `industry_slug` column: the slug, or `|a|b|` when a multi-valued cell names several (the

@@ -275,33 +275,7 @@ async fn batch(
         if let Some(email) = check_properties(&state, &kind, props) {
             return invalid_email(&email);
         }
-        let id = match op.as_str() {
-            "upsert" => {
-                if input["idProperty"] != "email" {
-                    state.violation(format!("contacts idProperty is not email: {input}"));
-                }
-                let id = input["id"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_ascii_lowercase();
-                if props
-                    .get("email")
-                    .and_then(Value::as_str)
-                    .map(str::to_ascii_lowercase)
-                    != Some(id.clone())
-                {
-                    state.violation(format!("properties.email does not match id {id}"));
-                }
-                id
-            }
-            "update" => input["id"].as_str().unwrap_or_default().to_string(),
-            _ => {
-                if input.get("id").is_some() || input.get("idProperty").is_some() {
-                    state.violation(format!("create input carries an id: {input}"));
-                }
-                domain_of(input).unwrap_or_default()
-            }
-        };
+        let id = input_id(&state, op.as_str(), input, props);
         if id.is_empty() {
             state.violation(format!("{path}: input without an id"));
         }
@@ -333,6 +307,42 @@ async fn batch(
         answer["errors"] = json!(errors);
     }
     (status, axum::Json(answer)).into_response()
+}
+
+/// The id a batch input is written under, checking it carries what its operation needs.
+fn input_id(
+    state: &State,
+    op: &str,
+    input: &Value,
+    props: &serde_json::Map<String, Value>,
+) -> String {
+    match op {
+        "upsert" => {
+            if input["idProperty"] != "email" {
+                state.violation(format!("contacts idProperty is not email: {input}"));
+            }
+            let id = input["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if props
+                .get("email")
+                .and_then(Value::as_str)
+                .map(str::to_ascii_lowercase)
+                != Some(id.clone())
+            {
+                state.violation(format!("properties.email does not match id {id}"));
+            }
+            id
+        }
+        "update" => input["id"].as_str().unwrap_or_default().to_string(),
+        _ => {
+            if input.get("id").is_some() || input.get("idProperty").is_some() {
+                state.violation(format!("create input carries an id: {input}"));
+            }
+            domain_of(input).unwrap_or_default()
+        }
+    }
 }
 
 /// Stores the inputs; results in reverse order, as HubSpot may answer them.

@@ -292,3 +292,103 @@ fn an_unreachable_server_shows_disconnected_with_the_host_and_no_log_text() {
     assert!(!logged.is_empty(), "nothing logged to {}", log.display());
     s.keys(&["q"]);
 }
+
+/// `leadline serve` on `port` with its own data dir, paced so a job runs for a while.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(dir: &Path, port: u16) -> (Server, String) {
+    let config = dir.join("server.toml");
+    std::fs::write(&config, "[engine]\npace_ms = 400\n").expect("config written");
+    let run = |args: &[&str]| {
+        let mut c = Command::new(binary());
+        c.arg("--data-dir")
+            .arg(dir.join("server-data"))
+            .arg("--config")
+            .arg(&config)
+            .env_remove("RUST_LOG")
+            .args(args);
+        c
+    };
+    let out = run(&[
+        "api-keys", "create", "--name", "tmux", "--scopes", "read,run",
+    ])
+    .output()
+    .expect("api-keys runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let child = run(&["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let server = Server(child);
+    let start_at = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start_at.elapsed() < Duration::from_secs(20),
+            "serve did not listen"
+        );
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    (server, key)
+}
+
+#[test]
+fn a_server_going_away_mid_job_prints_no_log_line_over_the_screen() {
+    if !have_tmux() {
+        return;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let (server, key) = serve(dir.path(), port);
+    // Library warnings (eventsource's transport errors) are what used to land on the screen.
+    let s = start_with(
+        dir.path(),
+        "gone",
+        &format!("RUST_LOG=warn LEADEX_API_KEY={key}"),
+        &format!("--remote http://127.0.0.1:{port}/v1"),
+    );
+    s.wait_for("No threads yet", Duration::from_secs(20));
+    s.keys(&["n"]);
+    s.wait_for("Enter send", Duration::from_secs(5));
+    s.literal(PROMPT);
+    s.keys(&["Enter"]);
+    s.wait_for("Audience", Duration::from_secs(20));
+    s.keys(&["a"]);
+    s.wait_for("Credit ceiling", Duration::from_secs(5));
+    s.keys(&["Enter"]);
+    s.wait_for("streaming", Duration::from_secs(20));
+    drop(server);
+    let screen = s.wait_for("reconnecting", Duration::from_secs(30));
+    // A few more failed attempts, each of which logs a warning.
+    std::thread::sleep(Duration::from_secs(3));
+    let screen = format!("{screen}\n{}", s.screen());
+    for log_text in ["eventsource_client", " WARN ", "transport error:"] {
+        assert!(
+            !screen
+                .lines()
+                .any(|l| l.contains(log_text) && !l.contains("Reconnecting")),
+            "log text `{log_text}` on screen:\n{screen}"
+        );
+    }
+    assert!(
+        screen.contains(&format!("REMOTE 127.0.0.1:{port}")),
+        "{screen}"
+    );
+    assert!(!screen.contains(&key), "the key is never drawn:\n{screen}");
+    s.keys(&["q"]);
+}

@@ -32,7 +32,7 @@ fn frame(c: &mut Criterion) {
     // Mid-table, sorted by confidence, filtered: the window is still all that is drawn.
     s.leads.move_by(5_000);
     s.leads.scroll_into_view(s.table_height());
-    s.leads.column = 5;
+    s.leads.column = 4;
     s.leads.toggle_sort();
     c.bench_function("leads_frame_10k_140x40_sorted_mid", |b| {
         b.iter(|| {

@@ -96,7 +96,7 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let (config, _) = Config::load(cli.global.config.as_deref())?;
+    let (config, config_source) = Config::load(cli.global.config.as_deref())?;
     let remote_url = cli.global.remote.clone().or_else(|| {
         (config.backend.kind == crate::config::BackendKind::Remote)
             .then(|| config.backend.url.clone())
@@ -124,9 +124,21 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
     };
     let result = match cli.command {
-        None => crate::tui::run(backend.clone(), tui_config(&config))
-            .await
-            .map_err(Failure::from),
+        None => {
+            let mut tui = tui_config(&config);
+            // The column picker saves to the config file in use, else the usual place.
+            tui.config_file = match config_source {
+                crate::config::ConfigSource::File(p) => Some(p),
+                crate::config::ConfigSource::Defaults => {
+                    crate::config::project_dirs().map(|d| d.config_dir().join("config.toml"))
+                }
+            };
+            let data_dir = crate::config::data_dir(cli.global.data_dir.as_deref());
+            tui.export_dir = Some(data_dir.join("exports"));
+            crate::tui::run(backend.clone(), tui)
+                .await
+                .map_err(Failure::from)
+        }
         Some(command) => {
             let ctx = commands::Ctx {
                 config: &config,
@@ -162,6 +174,8 @@ pub(crate) fn tui_config(config: &Config) -> crate::tui::TuiConfig {
         keys: config.keys.clone(),
         theme: config.theme.clone(),
         no_color: crate::tui::TuiConfig::no_color_from_env(),
+        tui: config.tui.clone(),
+        ..Default::default()
     }
 }
 

@@ -150,27 +150,33 @@ fn p_opens_the_push_picker_and_e_exports() {
     key(&mut s, KeyCode::Esc);
     ch(&mut s, 'e');
     assert!(matches!(s.overlay, Some(Overlay::Export(_))));
-    let fx = ch(&mut s, 'j');
-    assert_eq!(
-        requests(&fx),
-        [&Request::Export {
-            job: job_id(1),
-            format: ExportFormat::Json
+    // The format follows the path's extension.
+    for _ in 0..3 {
+        key(&mut s, KeyCode::Backspace);
+    }
+    typ(&mut s, "json");
+    let fx = key(&mut s, KeyCode::Enter);
+    assert!(matches!(
+        requests(&fx)[..],
+        [Request::Export {
+            format: ExportFormat::Json,
+            rows: 3,
+            ..
         }]
-    );
+    ));
     reply(
         &mut s,
         Slot::Action,
         Reply::Exported {
             path: "/tmp/x.json".into(),
-            bytes: 10,
+            rows: 3,
         },
     );
     assert!(
         s.toasts
             .items
             .iter()
-            .any(|t| t.text.contains("/tmp/x.json"))
+            .any(|t| t.text.contains("Wrote 3 rows to /tmp/x.json"))
     );
 }
 

@@ -20,6 +20,8 @@ pub fn dispatch(s: &mut AppState, action: Action) -> Effects {
         Action::Down => move_selection(s, 1),
         Action::PageUp => move_selection(s, -1000),
         Action::PageDown => move_selection(s, 1000),
+        Action::HalfPageUp => move_selection(s, -500),
+        Action::HalfPageDown => move_selection(s, 500),
         Action::Top => move_selection(s, isize::MIN),
         Action::Bottom => bottom(s),
         Action::Left => scroll_columns(s, -1),
@@ -27,7 +29,9 @@ pub fn dispatch(s: &mut AppState, action: Action) -> Effects {
         Action::Open => open(s),
         Action::Back => back(s),
         Action::Filter => filter(s),
+        Action::NewThread if searching_leads(s) => next_match(s, true),
         Action::NewThread => new_thread(s),
+        Action::PrevMatch => next_match(s, false),
         Action::Input => focus_input(s),
         Action::Rename => rename(s),
         Action::Delete => delete(s),
@@ -40,6 +44,8 @@ pub fn dispatch(s: &mut AppState, action: Action) -> Effects {
         Action::Sort => sort(s),
         Action::MinConfidence => min_confidence(s),
         Action::Copy => copy(s),
+        Action::CopyRow => copy_row(s),
+        Action::Columns => columns(s),
         Action::OpenUrl => open_url(s),
         Action::Follow => follow(s),
     }
@@ -89,12 +95,13 @@ fn bottom(s: &mut AppState) -> Effects {
 /// Left/right scroll the leads table a column at a time; elsewhere they do nothing.
 fn scroll_columns(s: &mut AppState, delta: isize) -> Effects {
     if s.focus == Pane::Leads && s.leads.detail.is_none() {
-        let last = Column::ALL.len() - 1;
+        let last = s.leads.columns.len().saturating_sub(1);
         s.leads.column = if delta < 0 {
             s.leads.column.saturating_sub(1)
         } else {
             (s.leads.column + 1).min(last)
         };
+        s.leads.col_offset = s.table_layout().first;
     }
     vec![]
 }
@@ -125,7 +132,7 @@ fn back(s: &mut AppState) -> Effects {
         s.leads.detail = None;
     } else if s.focus == Pane::Leads && !s.leads.filter.text.is_empty() {
         s.leads.filter = LineInput::default();
-        s.leads.rebuild();
+        s.leads.set_query();
     } else if s.focus == Pane::Threads && !s.threads.filter.text.is_empty() {
         s.threads.filter = LineInput::default();
         return vec![list_threads(s)];
@@ -142,6 +149,25 @@ fn filter(s: &mut AppState) -> Effects {
             Level::Info,
             "Filter works in the thread list and the leads table",
         ),
+    }
+    vec![]
+}
+
+/// The leads table has a search whose matches `n`/`N` step through (as in less).
+fn searching_leads(s: &AppState) -> bool {
+    s.focus == Pane::Leads && s.leads.detail.is_none() && !s.leads.query.is_empty()
+}
+
+fn next_match(s: &mut AppState, forward: bool) -> Effects {
+    if !searching_leads(s) {
+        toast(s, Level::Info, "Search the leads table with / first");
+        return vec![];
+    }
+    if s.leads.next_match(forward) {
+        s.leads.scroll_into_view(s.table_height());
+        s.leads.col_offset = s.table_layout().first;
+    } else {
+        toast(s, Level::Info, "No match in the shown columns");
     }
     vec![]
 }
@@ -365,7 +391,14 @@ fn enrich(s: &mut AppState) -> Effects {
 fn export(s: &mut AppState) -> Effects {
     match s.log.job.as_ref() {
         Some(j) if j.status != JobStatus::Pending => {
-            s.overlay = Some(Overlay::Export(j.id.clone()))
+            let path = s.export_dir.join(format!("leadline-{}.csv", j.id));
+            s.overlay = Some(Overlay::Export(ExportDialog {
+                job: j.id.clone(),
+                path: LineInput::with_text(path.display().to_string()),
+                all: false,
+                overwrite: false,
+                error: None,
+            }))
         }
         Some(_) => toast(
             s,
@@ -410,6 +443,7 @@ pub(super) fn move_selection(s: &mut AppState, delta: isize) -> Effects {
         isize::MIN => -(1 << 30),
         isize::MAX => 1 << 30,
         d if d.abs() == 1000 => d.signum() * page,
+        d if d.abs() == 500 => d.signum() * (page / 2).max(1),
         d => d,
     };
     match s.focus {
@@ -467,10 +501,11 @@ fn copy(s: &mut AppState) -> Effects {
     let text = if s.leads.detail.is_some() {
         detail_selection(s).and_then(|(l, path)| l.field_text(&path))
     } else {
-        let col = Column::ALL[s.leads.column.min(Column::ALL.len() - 1)];
+        let col = s.leads.current_column();
         s.leads
             .selected_lead()
-            .map(|(_, l)| cell(l, col).into_owned())
+            .zip(col)
+            .map(|((_, l), col)| cell(l, col).into_owned())
     };
     match text.filter(|t| !t.is_empty()) {
         Some(t) => {
@@ -486,6 +521,27 @@ fn copy(s: &mut AppState) -> Effects {
             vec![]
         }
     }
+}
+
+fn copy_row(s: &mut AppState) -> Effects {
+    if s.focus != Pane::Leads {
+        return vec![];
+    }
+    let table = s.leads.selected_lead().map(|(_, l)| row_table(&s.leads, l));
+    match table {
+        Some(t) => s.overlay = Some(Overlay::CopyRow(t)),
+        None => toast(s, Level::Warn, "No lead selected to copy"),
+    }
+    vec![]
+}
+
+fn columns(s: &mut AppState) -> Effects {
+    s.focus = Pane::Leads;
+    s.overlay = Some(Overlay::Columns(ColumnPicker::new(
+        &s.leads.columns,
+        &s.leads.field_keys,
+    )));
+    vec![]
 }
 
 fn open_url(s: &mut AppState) -> Effects {

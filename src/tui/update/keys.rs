@@ -59,7 +59,7 @@ pub(super) fn on_paste(s: &mut AppState, text: &str) -> Effects {
             }
             Pane::Leads if s.leads.filter.active => {
                 s.leads.filter.text.push_str(&line);
-                s.leads.rebuild();
+                s.leads.set_query();
                 s.leads.scroll_into_view(s.table_height());
                 return vec![];
             }
@@ -130,7 +130,7 @@ fn on_filter_key(s: &mut AppState, key: &KeyEvent) -> Option<Effects> {
                 InputOutcome::Submit => s.leads.filter.active = false,
                 InputOutcome::Cancel => s.leads.filter = LineInput::default(),
             }
-            s.leads.rebuild();
+            s.leads.set_query();
             s.leads.scroll_into_view(s.table_height());
             Some(vec![])
         }

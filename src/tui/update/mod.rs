@@ -238,6 +238,13 @@ fn threads_listed(s: &mut AppState, page: Page<Thread>) -> Effects {
     if first_load && s.chat.thread.is_none() && !s.chat.input_focused {
         return select_thread(s);
     }
+    // A filter that hides the open thread: show the selected match instead, so the chat pane
+    // and `d` are about the thread the list shows as selected.
+    let filtering = !s.threads.filter.text.trim().is_empty();
+    let hidden = keep.is_some_and(|k| !s.threads.items.iter().any(|t| t.id == k));
+    if filtering && hidden && !s.chat.input_focused {
+        return select_thread(s);
+    }
     vec![]
 }
 

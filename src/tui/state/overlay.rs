@@ -52,6 +52,8 @@ pub struct PaletteState {
 pub enum Overlay {
     Help {
         scroll: u16,
+        /// `/` in help: only the keys matching this are listed.
+        search: LineInput,
     },
     Palette(PaletteState),
     Confirm(Confirm),

@@ -126,8 +126,15 @@ fn filtering_the_threads_shows_the_selected_match_and_d_deletes_it() {
     let mut only = fixtures::threads();
     only.data.retain(|t| t.id == thread_id(2));
     let fx = reply(&mut s, Slot::Threads, Reply::Threads(only));
-    assert_eq!(s.chat.thread, Some(thread_id(2)), "the chat follows the selection");
-    assert!(requests(&fx).contains(&&Request::Messages(thread_id(2))), "{fx:?}");
+    assert_eq!(
+        s.chat.thread,
+        Some(thread_id(2)),
+        "the chat follows the selection"
+    );
+    assert!(
+        requests(&fx).contains(&&Request::Messages(thread_id(2))),
+        "{fx:?}"
+    );
     key(&mut s, KeyCode::Enter);
     ch(&mut s, 'd');
     assert!(

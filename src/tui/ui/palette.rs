@@ -14,7 +14,7 @@ use crate::tui::update::palette_matches;
 pub fn draw_overlay(frame: &mut Frame, area: Rect, s: &AppState) {
     let Some(overlay) = &s.overlay else { return };
     match overlay {
-        Overlay::Help { scroll } => super::help::draw(frame, area, s, *scroll),
+        Overlay::Help { scroll, search } => super::help::draw(frame, area, s, *scroll, search),
         Overlay::Palette(p) => {
             let matches = palette_matches(&p.input.text);
             let r = popup(

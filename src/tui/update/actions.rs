@@ -7,7 +7,13 @@ use super::*;
 pub fn dispatch(s: &mut AppState, action: Action) -> Effects {
     match action {
         Action::Quit => quit(s),
-        Action::Help => open_overlay(s, Overlay::Help { scroll: 0 }),
+        Action::Help => open_overlay(
+            s,
+            Overlay::Help {
+                scroll: 0,
+                search: LineInput::default(),
+            },
+        ),
         Action::Palette => open_palette(s),
         Action::NextPane => focus(s, s.focus.cycle(1)),
         Action::PrevPane => focus(s, s.focus.cycle(-1)),
@@ -48,6 +54,75 @@ pub fn dispatch(s: &mut AppState, action: Action) -> Effects {
         Action::Columns => columns(s),
         Action::OpenUrl => open_url(s),
         Action::Follow => follow(s),
+    }
+}
+
+/// A palette command with an argument (`:sort confidence`, `:filter city:lyon`,
+/// `:export ~/x.csv`, `:rename Q3 list`, `:replan add CTOs`, `:approve 500`).
+pub fn dispatch_with(s: &mut AppState, action: Action, arg: &str) -> Effects {
+    match action {
+        Action::Filter => {
+            if s.leads.job.is_some() {
+                s.focus = Pane::Leads;
+                s.leads.detail = None;
+                s.leads.filter = LineInput::with_text(arg);
+                s.leads.filter.active = false;
+                s.leads.set_query();
+                s.leads.scroll_into_view(s.table_height());
+                vec![]
+            } else {
+                s.focus = Pane::Threads;
+                s.threads.filter = LineInput::with_text(arg);
+                s.threads.filter.active = false;
+                vec![list_threads(s)]
+            }
+        }
+        Action::Sort | Action::Left | Action::Right => {
+            let keys = &s.leads.field_keys;
+            let col = Column::parse(arg, |k| keys.iter().any(|f| f.eq_ignore_ascii_case(k)));
+            match col.and_then(|c| s.leads.columns.iter().position(|x| x.column == c)) {
+                Some(i) => {
+                    s.focus = Pane::Leads;
+                    s.leads.column = i;
+                    s.leads.col_offset = s.table_layout().first;
+                    if action == Action::Sort {
+                        s.leads.toggle_sort();
+                        s.leads.scroll_into_view(s.table_height());
+                    }
+                }
+                None => toast(
+                    s,
+                    Level::Warn,
+                    format!("`{arg}` is not a shown column: add it with the column picker (C)"),
+                ),
+            }
+            vec![]
+        }
+        Action::Export => {
+            let fx = export(s);
+            if let Some(Overlay::Export(d)) = s.overlay.as_mut() {
+                d.path = LineInput::with_text(arg);
+            }
+            fx
+        }
+        Action::Rename | Action::Replan | Action::Approve => {
+            let fx = dispatch(s, action);
+            if let Some(Overlay::Prompt(p)) = s.overlay.as_mut() {
+                p.input = LineInput::with_text(arg);
+            }
+            fx
+        }
+        other => {
+            toast(
+                s,
+                Level::Warn,
+                format!(
+                    "`{}` takes no argument; ran it without `{arg}`",
+                    other.name()
+                ),
+            );
+            dispatch(s, other)
+        }
     }
 }
 

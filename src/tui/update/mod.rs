@@ -37,7 +37,7 @@ use super::state::columns::{MAX_WIDTH, MIN_WIDTH};
 use super::state::connection::{Connection, host_of, is_connection_error};
 use super::state::input::{InputOutcome, LineInput};
 use super::state::joblog::ConnState;
-use super::state::leads::{MIN_CONFIDENCE_STEPS, cell, detail_paths};
+use super::state::leads::{Column, MIN_CONFIDENCE_STEPS, cell, detail_paths};
 use super::state::overlay::{
     ColumnPicker, Confirm, Confirmed, ExportDialog, Overlay, PaletteState, Prompt, PromptPurpose,
     PushFlow, PushStage,

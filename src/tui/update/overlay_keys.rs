@@ -8,7 +8,28 @@ pub(super) fn on_overlay_key(s: &mut AppState, key: KeyEvent) -> Effects {
     };
     let action = s.keymap.action_for(&key);
     match overlay {
-        Overlay::Help { scroll } => {
+        Overlay::Help { scroll, mut search } => {
+            if search.active {
+                match search.handle(&key) {
+                    InputOutcome::Cancel => search = LineInput::default(),
+                    InputOutcome::Submit => search.active = false,
+                    InputOutcome::Changed | InputOutcome::Ignored => {}
+                }
+                s.overlay = Some(Overlay::Help { scroll: 0, search });
+                return vec![];
+            }
+            if key.code == KeyCode::Char('/') {
+                search.active = true;
+                s.overlay = Some(Overlay::Help { scroll: 0, search });
+                return vec![];
+            }
+            if key.code == KeyCode::Esc && !search.text.is_empty() {
+                s.overlay = Some(Overlay::Help {
+                    scroll: 0,
+                    search: LineInput::default(),
+                });
+                return vec![];
+            }
             let scroll = match action {
                 Some(Action::Down) => scroll.saturating_add(1),
                 Some(Action::Up) => scroll.saturating_sub(1),
@@ -18,7 +39,7 @@ pub(super) fn on_overlay_key(s: &mut AppState, key: KeyEvent) -> Effects {
                 Some(Action::Help | Action::Back | Action::Quit) => return vec![],
                 _ => scroll,
             };
-            s.overlay = Some(Overlay::Help { scroll });
+            s.overlay = Some(Overlay::Help { scroll, search });
             vec![]
         }
         Overlay::Palette(mut p) => {
@@ -26,7 +47,14 @@ pub(super) fn on_overlay_key(s: &mut AppState, key: KeyEvent) -> Effects {
             match p.input.handle(&key) {
                 InputOutcome::Cancel => vec![],
                 InputOutcome::Submit => match matches.get(p.selected) {
-                    Some(&a) => dispatch(s, a),
+                    Some(&a) => {
+                        let (_, arg) = keys::palette_split(&p.input.text);
+                        if arg.is_empty() {
+                            dispatch(s, a)
+                        } else {
+                            actions::dispatch_with(s, a, &arg)
+                        }
+                    }
                     None => vec![],
                 },
                 InputOutcome::Changed => {

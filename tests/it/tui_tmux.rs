@@ -392,3 +392,116 @@ fn a_server_going_away_mid_job_prints_no_log_line_over_the_screen() {
     assert!(!screen.contains(&key), "the key is never drawn:\n{screen}");
     s.keys(&["q"]);
 }
+
+/// The number before ` of ` in the leads title, `5 Leads (37 of 200)`.
+fn shown_count(screen: &str) -> usize {
+    let at = screen.find("5 Leads (").expect("the leads title") + "5 Leads (".len();
+    let rest = &screen[at..];
+    let end = rest.find(' ').expect("a count");
+    rest[..end].replace(',', "").parse().expect("a number")
+}
+
+#[test]
+fn search_n_and_shift_n_column_picker_and_export_of_the_filtered_view_in_tmux() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let s = start_with(dir.path(), "viewer", "", "");
+    s.wait_for("No threads yet", Duration::from_secs(20));
+    s.keys(&["n"]);
+    s.wait_for("Enter send", Duration::from_secs(5));
+    s.literal(PROMPT);
+    s.keys(&["Enter"]);
+    s.wait_for("Audience", Duration::from_secs(20));
+    s.keys(&["a"]);
+    s.wait_for("Credit ceiling", Duration::from_secs(5));
+    s.keys(&["Enter"]);
+    s.wait_for("✓ succeeded", Duration::from_secs(60));
+    s.keys(&["5"]);
+    s.wait_for("[Company]", Duration::from_secs(10));
+
+    // A typed filter; n/N walk the matching cells (the Confidence column), row by row.
+    s.keys(&["/"]);
+    s.literal("confidence>0.8");
+    s.keys(&["Enter"]);
+    let screen = s.wait_for("row 1 of", Duration::from_secs(5));
+    let shown = shown_count(&screen);
+    assert!(
+        shown > 1 && screen.contains(&format!("{shown} of 200")),
+        "{screen}"
+    );
+    s.keys(&["n"]);
+    let screen = s.wait_for("[Conf", Duration::from_secs(5));
+    assert!(
+        screen.contains("row 1 of"),
+        "the first match is on the first row:\n{screen}"
+    );
+    s.keys(&["n"]);
+    s.wait_for("row 2 of", Duration::from_secs(5));
+    s.keys(&["N"]);
+    s.wait_for("row 1 of", Duration::from_secs(5));
+    s.keys(&["N"]);
+    s.wait_for(&format!("row {shown} of"), Duration::from_secs(5));
+
+    // Export what is shown: the default path is in the data dir's exports folder.
+    s.keys(&["e"]);
+    let dialog = s.wait_for("Export leads", Duration::from_secs(5));
+    assert!(dialog.contains("exports/leadline-job_"), "{dialog}");
+    assert!(
+        dialog.contains(&format!("the {shown} rows shown")),
+        "{dialog}"
+    );
+    let out = dir.path().join("view.csv");
+    s.keys(&["C-u"]);
+    s.literal(&out.display().to_string());
+    s.keys(&["Enter"]);
+    s.wait_for(&format!("Wrote {shown} rows to"), Duration::from_secs(10));
+    let mut csv = csv::Reader::from_path(&out).expect("the export is CSV");
+    let headers = csv.headers().expect("a header").clone();
+    assert_eq!(headers.get(0), Some("company"));
+    assert!(headers.iter().any(|h| h == "email"));
+    let rows: Vec<csv::StringRecord> = csv.records().map(|r| r.expect("a row")).collect();
+    assert_eq!(rows.len(), shown, "exactly the visible rows");
+    let conf = headers
+        .iter()
+        .position(|h| h == "confidence")
+        .expect("confidence");
+    for r in &rows {
+        let c: f64 = r[conf].parse().expect("a number");
+        assert!(c > 0.8, "a row the filter hides was exported: {r:?}");
+    }
+    // Again to the same path: nothing is replaced without asking.
+    let before = std::fs::read(&out).unwrap();
+    s.keys(&["e"]);
+    s.wait_for("Export leads", Duration::from_secs(5));
+    s.keys(&["C-u"]);
+    s.literal(&out.display().to_string());
+    s.keys(&["Enter"]);
+    s.wait_for("exists: Enter replaces it", Duration::from_secs(10));
+    s.keys(&["Escape"]);
+    s.wait_for("5 Leads (", Duration::from_secs(5));
+    assert_eq!(std::fs::read(&out).unwrap(), before);
+
+    // The column picker: hide Person, saved into the config file next to what was there.
+    assert!(s.screen().contains("Person"));
+    s.keys(&["C"]);
+    s.wait_for("Columns ·", Duration::from_secs(5));
+    s.keys(&["Down"]);
+    s.keys(&["Space"]);
+    s.keys(&["Enter"]);
+    s.wait_for("Columns saved to", Duration::from_secs(10));
+    let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    assert!(config.contains("pace_ms = 0"), "{config}");
+    assert!(
+        config.contains("[tui]") && config.contains("\"company\", \"title\""),
+        "{config}"
+    );
+    let screen = s.screen();
+    let header = screen
+        .lines()
+        .find(|l| l.contains("Company"))
+        .unwrap_or_default();
+    assert!(!header.contains("Person"), "{screen}");
+    s.keys(&["q"]);
+}

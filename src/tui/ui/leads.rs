@@ -66,6 +66,17 @@ fn draw_info(frame: &mut Frame, area: Rect, s: &AppState) {
             st.filter.text.clone()
         };
         info.push(Span::raw(format!("{text}  ")));
+        if !st.view.is_empty() {
+            // Where n/N have got to.
+            info.push(Span::styled(
+                format!(
+                    "row {} of {}  ",
+                    st.selected.min(st.view.len() - 1) + 1,
+                    st.view.len()
+                ),
+                s.theme.muted,
+            ));
+        }
     }
     if st.min_confidence() > 0.0 {
         info.push(Span::raw(format!(

@@ -41,11 +41,20 @@ pub fn view_table(st: &LeadsState) -> ViewTable {
     }
 }
 
-/// One lead with the shown columns.
+/// The marked leads in view order (else the selected one) with the shown columns.
 pub fn row_table(st: &LeadsState, lead: &Lead) -> ViewTable {
+    let rows = if st.marked.is_empty() {
+        vec![row(lead, &st.columns)]
+    } else {
+        st.view
+            .iter()
+            .filter(|i| st.marked.contains(i))
+            .map(|&i| row(&st.leads[i as usize], &st.columns))
+            .collect()
+    };
     ViewTable {
         headers: headers(&st.columns),
-        rows: vec![row(lead, &st.columns)],
+        rows,
     }
 }
 

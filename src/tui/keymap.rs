@@ -102,7 +102,8 @@ actions! {
     Sort, sort, ["o"], "Sort by the selected column (again: reverse)";
     MinConfidence, min_confidence, ["c"], "Cycle the minimum confidence";
     Copy, copy, ["y"], "Copy the selected cell (OSC 52)";
-    CopyRow, copy_row, ["Y"], "Copy the selected row as CSV / Markdown / JSON";
+    CopyRow, copy_row, ["Y"], "Copy the marked rows (else the selected one) as CSV / Markdown / JSON";
+    Mark, mark, ["v"], "Leads: mark / unmark the row for copying";
     Columns, columns, ["C"], "Leads: pick, order and size the columns";
     OpenUrl, open_url, ["x"], "Open the selected source URL";
     Follow, follow, ["f"], "Toggle follow mode in the job log";

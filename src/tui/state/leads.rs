@@ -55,6 +55,8 @@ pub struct LeadsState {
     /// The total the backend reported, when only a page was loaded.
     pub total: Option<u64>,
     pub loaded: bool,
+    /// Leads marked with `v` (indices into `leads`), copied together with `Y`.
+    pub marked: std::collections::BTreeSet<u32>,
     /// An export sent and not yet answered: reopened if the file turns out to exist.
     pub export_pending: Option<super::overlay::ExportDialog>,
 }
@@ -80,6 +82,7 @@ impl Default for LeadsState {
             total: None,
             loaded: false,
             export_pending: None,
+            marked: Default::default(),
         }
     }
 }
@@ -173,6 +176,8 @@ impl LeadsState {
         self.leads.clear();
         self.haystack.clear();
         self.field_keys.clear();
+        // Marks are positions in the old list.
+        self.marked.clear();
         self.total = total;
         self.loaded = true;
         self.append(leads);

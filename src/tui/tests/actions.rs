@@ -224,7 +224,7 @@ fn help_and_palette_overlays() {
 fn help_is_searchable_and_lists_the_dialog_keys_too() {
     let mut s = loaded(1, JobStatus::Succeeded, 3);
     ch(&mut s, '?');
-    let all = render_text(&s, 140, 60).unwrap();
+    let all = render_text(&s, 140, 90).unwrap();
     for needle in [
         "half_page_down",
         "Column picker",

@@ -324,3 +324,41 @@ fn the_cursor_cell_is_marked_without_colour() {
             .all(|&x| !buf[(x, row_y)].modifier.contains(Modifier::REVERSED))
     );
 }
+
+#[test]
+fn marked_rows_copy_together_as_markdown_csv_or_json() {
+    let mut s = loaded(1, JobStatus::Succeeded, 10);
+    ch(&mut s, '5');
+    // No marks: Y copies the selected row.
+    ch(&mut s, 'Y');
+    let fx = ch(&mut s, 'c');
+    let [Effect::Copy(csv)] = &fx[..] else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+    assert!(csv.starts_with("company,person,title,email"), "{csv}");
+    // v marks and moves down: rows 0 and 1 marked, row 2 skipped, row 3 marked.
+    ch(&mut s, 'v');
+    ch(&mut s, 'v');
+    ch(&mut s, 'j');
+    ch(&mut s, 'v');
+    assert_eq!(s.leads.marked.len(), 3);
+    ch(&mut s, 'Y');
+    let fx = ch(&mut s, 'm');
+    let [Effect::Copy(md)] = &fx[..] else {
+        panic!("{fx:?}")
+    };
+    assert_eq!(md.lines().count(), 2 + 3, "{md}");
+    assert!(md.starts_with("| company | person |"), "{md}");
+    ch(&mut s, 'Y');
+    let fx = ch(&mut s, 'j');
+    let [Effect::Copy(json)] = &fx[..] else {
+        panic!("{fx:?}")
+    };
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    assert_eq!(v.as_array().map(Vec::len), Some(3));
+    // Unmarking: v on a marked row.
+    ch(&mut s, 'g');
+    ch(&mut s, 'v');
+    assert_eq!(s.leads.marked.len(), 2);
+}

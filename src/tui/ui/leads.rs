@@ -84,6 +84,12 @@ fn draw_info(frame: &mut Frame, area: Rect, s: &AppState) {
             st.min_confidence()
         )));
     }
+    if !st.marked.is_empty() {
+        info.push(Span::styled(
+            format!("{} marked (Y copies)  ", st.marked.len()),
+            s.theme.key,
+        ));
+    }
     for note in &st.query.notes {
         info.push(Span::styled(format!("({note})  "), s.theme.warn));
     }
@@ -216,6 +222,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
         match (is_selected, focused) {
             (true, true) => row.style(s.theme.selected),
             (true, false) => row.style(s.theme.title),
+            _ if st.marked.contains(&idx) => row.style(s.theme.key),
             _ => row,
         }
     });

@@ -51,6 +51,7 @@ pub fn dispatch(s: &mut AppState, action: Action) -> Effects {
         Action::MinConfidence => min_confidence(s),
         Action::Copy => copy(s),
         Action::CopyRow => copy_row(s),
+        Action::Mark => mark(s),
         Action::Columns => columns(s),
         Action::OpenUrl => open_url(s),
         Action::Follow => follow(s),
@@ -606,6 +607,21 @@ fn copy_row(s: &mut AppState) -> Effects {
     match table {
         Some(t) => s.overlay = Some(Overlay::CopyRow(t)),
         None => toast(s, Level::Warn, "No lead selected to copy"),
+    }
+    vec![]
+}
+
+fn mark(s: &mut AppState) -> Effects {
+    if s.focus != Pane::Leads || s.leads.detail.is_some() {
+        return vec![];
+    }
+    if let Some(&i) = s.leads.view.get(s.leads.selected) {
+        if !s.leads.marked.remove(&i) {
+            s.leads.marked.insert(i);
+        }
+        // Marking walks down, so a run of rows is v v v.
+        s.leads.move_by(1);
+        s.leads.scroll_into_view(s.table_height());
     }
     vec![]
 }

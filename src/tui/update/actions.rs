@@ -1,6 +1,7 @@
 //! What each key-map action does, given where the focus is: `dispatch` hands every action to one
 //! named function (television's `handle_action` style). The single place keys get their meaning.
 
+use super::leads_actions::*;
 use super::*;
 
 /// What an action does, given where the focus is.
@@ -168,20 +169,6 @@ fn bottom(s: &mut AppState) -> Effects {
     move_selection(s, isize::MAX)
 }
 
-/// Left/right scroll the leads table a column at a time; elsewhere they do nothing.
-fn scroll_columns(s: &mut AppState, delta: isize) -> Effects {
-    if s.focus == Pane::Leads && s.leads.detail.is_none() {
-        let last = s.leads.columns.len().saturating_sub(1);
-        s.leads.column = if delta < 0 {
-            s.leads.column.saturating_sub(1)
-        } else {
-            (s.leads.column + 1).min(last)
-        };
-        s.leads.col_offset = s.table_layout().first;
-    }
-    vec![]
-}
-
 fn open(s: &mut AppState) -> Effects {
     match s.focus {
         Pane::Threads => {
@@ -225,25 +212,6 @@ fn filter(s: &mut AppState) -> Effects {
             Level::Info,
             "Filter works in the thread list and the leads table",
         ),
-    }
-    vec![]
-}
-
-/// The leads table has a search whose matches `n`/`N` step through (as in less).
-fn searching_leads(s: &AppState) -> bool {
-    s.focus == Pane::Leads && s.leads.detail.is_none() && !s.leads.query.is_empty()
-}
-
-fn next_match(s: &mut AppState, forward: bool) -> Effects {
-    if !searching_leads(s) {
-        toast(s, Level::Info, "Search the leads table with / first");
-        return vec![];
-    }
-    if s.leads.next_match(forward) {
-        s.leads.scroll_into_view(s.table_height());
-        s.leads.col_offset = s.table_layout().first;
-    } else {
-        toast(s, Level::Info, "No match in the shown columns");
     }
     vec![]
 }
@@ -486,23 +454,6 @@ fn export(s: &mut AppState) -> Effects {
     vec![]
 }
 
-fn sort(s: &mut AppState) -> Effects {
-    if s.focus == Pane::Leads {
-        s.leads.toggle_sort();
-        s.leads.scroll_into_view(s.table_height());
-    }
-    vec![]
-}
-
-fn min_confidence(s: &mut AppState) -> Effects {
-    if s.focus == Pane::Leads {
-        s.leads.min_conf_step = (s.leads.min_conf_step + 1) % MIN_CONFIDENCE_STEPS.len();
-        s.leads.rebuild();
-        s.leads.scroll_into_view(s.table_height());
-    }
-    vec![]
-}
-
 fn follow(s: &mut AppState) -> Effects {
     if s.focus == Pane::Log {
         s.log.follow = !s.log.follow;
@@ -561,108 +512,4 @@ pub(super) fn move_selection(s: &mut AppState, delta: isize) -> Effects {
         },
     }
     vec![]
-}
-
-fn detail_selection(s: &AppState) -> Option<(&crate::model::Lead, String)> {
-    let d = s.leads.detail.as_ref()?;
-    let lead = s.leads.leads.get(d.lead)?;
-    let path = detail_paths(lead).into_iter().nth(d.selected)?;
-    Some((lead, path))
-}
-
-fn copy(s: &mut AppState) -> Effects {
-    if s.focus != Pane::Leads {
-        return vec![];
-    }
-    let text = if s.leads.detail.is_some() {
-        detail_selection(s).and_then(|(l, path)| l.field_text(&path))
-    } else {
-        let col = s.leads.current_column();
-        s.leads
-            .selected_lead()
-            .zip(col)
-            .map(|((_, l), col)| cell(l, col).into_owned())
-    };
-    match text.filter(|t| !t.is_empty()) {
-        Some(t) => {
-            toast(
-                s,
-                Level::Info,
-                format!("Copied {} chars", t.chars().count()),
-            );
-            vec![Effect::Copy(t)]
-        }
-        None => {
-            toast(s, Level::Warn, "Nothing to copy here");
-            vec![]
-        }
-    }
-}
-
-fn copy_row(s: &mut AppState) -> Effects {
-    if s.focus != Pane::Leads {
-        return vec![];
-    }
-    let table = s.leads.selected_lead().map(|(_, l)| row_table(&s.leads, l));
-    match table {
-        Some(t) => s.overlay = Some(Overlay::CopyRow(t)),
-        None => toast(s, Level::Warn, "No lead selected to copy"),
-    }
-    vec![]
-}
-
-fn mark(s: &mut AppState) -> Effects {
-    if s.focus != Pane::Leads || s.leads.detail.is_some() {
-        return vec![];
-    }
-    if let Some(&i) = s.leads.view.get(s.leads.selected) {
-        if !s.leads.marked.remove(&i) {
-            s.leads.marked.insert(i);
-        }
-        // Marking walks down, so a run of rows is v v v.
-        s.leads.move_by(1);
-        s.leads.scroll_into_view(s.table_height());
-    }
-    vec![]
-}
-
-fn columns(s: &mut AppState) -> Effects {
-    s.focus = Pane::Leads;
-    s.overlay = Some(Overlay::Columns(ColumnPicker::new(
-        &s.leads.columns,
-        &s.leads.field_keys,
-    )));
-    vec![]
-}
-
-fn open_url(s: &mut AppState) -> Effects {
-    if s.focus != Pane::Leads {
-        return vec![];
-    }
-    let url = if s.leads.detail.is_some() {
-        detail_selection(s)
-            .and_then(|(l, path)| l.sources_for(&path).find_map(|src| src.url.clone()))
-    } else {
-        s.leads
-            .selected_lead()
-            .and_then(|(_, l)| l.sources.iter().find_map(|src| src.url.clone()))
-    };
-    match url {
-        Some(u) if is_web_url(&u) => {
-            toast(s, Level::Info, format!("Opening {u}"));
-            vec![Effect::OpenUrl(u)]
-        }
-        Some(u) => {
-            toast(
-                s,
-                Level::Warn,
-                format!("Not opening {u}: only http(s) links are opened"),
-            );
-            vec![]
-        }
-        None => {
-            toast(s, Level::Warn, "No source URL for this field");
-            vec![]
-        }
-    }
 }

@@ -3,6 +3,7 @@
 
 mod actions;
 mod keys;
+mod leads_actions;
 mod mouse;
 mod overlay_keys;
 

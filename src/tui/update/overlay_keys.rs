@@ -1,6 +1,7 @@
 //! Keys while an overlay is open: help, palette, confirm, prompt, push and export dialogs.
 
 use super::*;
+use crate::tui::export_view::ViewTable;
 
 pub(super) fn on_overlay_key(s: &mut AppState, key: KeyEvent) -> Effects {
     let Some(overlay) = s.overlay.take() else {
@@ -8,40 +9,7 @@ pub(super) fn on_overlay_key(s: &mut AppState, key: KeyEvent) -> Effects {
     };
     let action = s.keymap.action_for(&key);
     match overlay {
-        Overlay::Help { scroll, mut search } => {
-            if search.active {
-                match search.handle(&key) {
-                    InputOutcome::Cancel => search = LineInput::default(),
-                    InputOutcome::Submit => search.active = false,
-                    InputOutcome::Changed | InputOutcome::Ignored => {}
-                }
-                s.overlay = Some(Overlay::Help { scroll: 0, search });
-                return vec![];
-            }
-            if key.code == KeyCode::Char('/') {
-                search.active = true;
-                s.overlay = Some(Overlay::Help { scroll: 0, search });
-                return vec![];
-            }
-            if key.code == KeyCode::Esc && !search.text.is_empty() {
-                s.overlay = Some(Overlay::Help {
-                    scroll: 0,
-                    search: LineInput::default(),
-                });
-                return vec![];
-            }
-            let scroll = match action {
-                Some(Action::Down) => scroll.saturating_add(1),
-                Some(Action::Up) => scroll.saturating_sub(1),
-                Some(Action::PageDown) => scroll.saturating_add(10),
-                Some(Action::PageUp) => scroll.saturating_sub(10),
-                Some(Action::Top) => 0,
-                Some(Action::Help | Action::Back | Action::Quit) => return vec![],
-                _ => scroll,
-            };
-            s.overlay = Some(Overlay::Help { scroll, search });
-            vec![]
-        }
+        Overlay::Help { scroll, search } => help_key(s, scroll, search, &key, action),
         Overlay::Palette(mut p) => {
             let matches = palette_matches(&p.input.text);
             match p.input.handle(&key) {
@@ -94,30 +62,75 @@ pub(super) fn on_overlay_key(s: &mut AppState, key: KeyEvent) -> Effects {
         },
         Overlay::Push(flow) => push_key(s, flow, key),
         Overlay::Export(dialog) => export_key(s, dialog, key),
-        Overlay::CopyRow(table) => {
-            let format = match key.code {
-                KeyCode::Char('c' | 'C') | KeyCode::Enter => CopyFormat::Csv,
-                KeyCode::Char('m' | 'M') => CopyFormat::Markdown,
-                KeyCode::Char('j' | 'J') => CopyFormat::Json,
-                KeyCode::Esc | KeyCode::Char('q') => return vec![],
-                _ => {
-                    s.overlay = Some(Overlay::CopyRow(table));
-                    return vec![];
-                }
-            };
-            match table.copy_text(format) {
-                Ok(text) => {
-                    let n = table.rows.len();
-                    toast(s, Level::Info, format!("Copied {n} row(s) as {format:?}"));
-                    vec![Effect::Copy(text)]
-                }
-                Err(e) => {
-                    toast_error(s, &e);
-                    vec![]
-                }
-            }
-        }
+        Overlay::CopyRow(table) => copy_row_key(s, table, &key),
         Overlay::Columns(picker) => columns_key(s, picker, key),
+    }
+}
+
+/// Help: `/` searches, Esc clears the search then closes, the movement keys scroll.
+fn help_key(
+    s: &mut AppState,
+    scroll: u16,
+    mut search: LineInput,
+    key: &KeyEvent,
+    action: Option<Action>,
+) -> Effects {
+    if search.active {
+        match search.handle(key) {
+            InputOutcome::Cancel => search = LineInput::default(),
+            InputOutcome::Submit => search.active = false,
+            InputOutcome::Changed | InputOutcome::Ignored => {}
+        }
+        s.overlay = Some(Overlay::Help { scroll: 0, search });
+        return vec![];
+    }
+    if key.code == KeyCode::Char('/') {
+        search.active = true;
+        s.overlay = Some(Overlay::Help { scroll: 0, search });
+        return vec![];
+    }
+    if key.code == KeyCode::Esc && !search.text.is_empty() {
+        s.overlay = Some(Overlay::Help {
+            scroll: 0,
+            search: LineInput::default(),
+        });
+        return vec![];
+    }
+    let scroll = match action {
+        Some(Action::Down) => scroll.saturating_add(1),
+        Some(Action::Up) => scroll.saturating_sub(1),
+        Some(Action::PageDown) => scroll.saturating_add(10),
+        Some(Action::PageUp) => scroll.saturating_sub(10),
+        Some(Action::Top) => 0,
+        Some(Action::Help | Action::Back | Action::Quit) => return vec![],
+        _ => scroll,
+    };
+    s.overlay = Some(Overlay::Help { scroll, search });
+    vec![]
+}
+
+/// The copy-row dialog: a format key copies the rows, anything else keeps it open.
+fn copy_row_key(s: &mut AppState, table: ViewTable, key: &KeyEvent) -> Effects {
+    let format = match key.code {
+        KeyCode::Char('c' | 'C') | KeyCode::Enter => CopyFormat::Csv,
+        KeyCode::Char('m' | 'M') => CopyFormat::Markdown,
+        KeyCode::Char('j' | 'J') => CopyFormat::Json,
+        KeyCode::Esc | KeyCode::Char('q') => return vec![],
+        _ => {
+            s.overlay = Some(Overlay::CopyRow(table));
+            return vec![];
+        }
+    };
+    match table.copy_text(format) {
+        Ok(text) => {
+            let n = table.rows.len();
+            toast(s, Level::Info, format!("Copied {n} row(s) as {format:?}"));
+            vec![Effect::Copy(text)]
+        }
+        Err(e) => {
+            toast_error(s, &e);
+            vec![]
+        }
     }
 }
 

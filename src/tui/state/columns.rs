@@ -106,7 +106,9 @@ impl Column {
             other => {
                 let key = other.strip_prefix("fields.").unwrap_or(other);
                 let well_known = KNOWN_FIELDS.iter().any(|(k, _)| *k == key);
+                // A name with control characters would be drawn in the header: never a column.
                 if key.is_empty()
+                    || key.chars().any(char::is_control)
                     || !(other.starts_with("fields.") || well_known || known_field(key))
                 {
                     return None;

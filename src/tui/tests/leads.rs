@@ -362,3 +362,42 @@ fn marked_rows_copy_together_as_markdown_csv_or_json() {
     ch(&mut s, 'v');
     assert_eq!(s.leads.marked.len(), 2);
 }
+
+#[test]
+fn search_matches_are_highlighted_in_the_cells_without_colour() {
+    use ratatui::style::Modifier;
+    let mut s = loaded(1, JobStatus::Succeeded, 30);
+    ch(&mut s, '5');
+    ch(&mut s, '/');
+    typ(&mut s, "yon");
+    key(&mut s, KeyCode::Enter);
+    s.size = (160, 20);
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(160, 20)).unwrap();
+    t.draw(|f| crate::tui::ui::draw(f, &s)).unwrap();
+    let buf = t.backend().buffer();
+    // On a row that is not the selected one, "yon" of "Lyon" is marked and "L" is not.
+    let mut checked = 0;
+    for y in 0..20u16 {
+        for x in 0..157u16 {
+            let sym = |dx: u16| buf[(x + dx, y)].symbol().to_string();
+            if sym(0) == "L" && sym(1) == "y" && sym(2) == "o" && sym(3) == "n" {
+                let reversed = buf[(x, y)].modifier.contains(Modifier::REVERSED);
+                if reversed {
+                    continue; // the selected row
+                }
+                assert!(
+                    !buf[(x, y)].modifier.contains(Modifier::UNDERLINED),
+                    "row {y}"
+                );
+                for dx in 1..4 {
+                    assert!(
+                        buf[(x + dx, y)].modifier.contains(Modifier::UNDERLINED),
+                        "row {y}"
+                    );
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 2, "no highlighted match found");
+}

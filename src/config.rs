@@ -20,6 +20,8 @@ pub struct Config {
     pub keys: crate::tui::keymap::KeysConfig,
     /// TUI colours.
     pub theme: crate::tui::theme::ThemeConfig,
+    /// TUI leads table columns.
+    pub tui: crate::tui::config::TuiSection,
 }
 
 /// `[backend] kind`: the same type the backends report, so the config and the status bar agree.

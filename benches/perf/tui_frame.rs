@@ -32,19 +32,30 @@ fn frame(c: &mut Criterion) {
     // Mid-table, sorted by confidence, filtered: the window is still all that is drawn.
     s.leads.move_by(5_000);
     s.leads.scroll_into_view(s.table_height());
-    s.leads.column = 5;
+    s.leads.column = 4;
     s.leads.toggle_sort();
     c.bench_function("leads_frame_10k_140x40_sorted_mid", |b| {
         b.iter(|| {
             terminal.draw(|f| ui::draw(f, black_box(&s))).expect("draw");
         })
     });
+    // A search that highlights cells, the cursor scrolled to a far column.
+    s.leads.filter.text = "country=FR a".into();
+    s.leads.set_query();
+    s.leads.column = s.leads.columns.len() - 1;
+    c.bench_function("leads_frame_10k_140x40_searched_scrolled", |b| {
+        b.iter(|| {
+            terminal.draw(|f| ui::draw(f, black_box(&s))).expect("draw");
+        })
+    });
+    s.leads.filter.text.clear();
+    s.leads.set_query();
     c.bench_function("leads_filter_rebuild_10k", |b| {
         b.iter(|| {
             s.leads.filter.text = "qonto".into();
-            s.leads.rebuild();
+            s.leads.set_query();
             s.leads.filter.text.clear();
-            s.leads.rebuild();
+            s.leads.set_query();
         })
     });
 }

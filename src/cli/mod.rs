@@ -97,7 +97,7 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> Result<(), Failure> {
-    let (config, _) = Config::load(cli.global.config.as_deref())?;
+    let (config, config_source) = Config::load(cli.global.config.as_deref())?;
     let remote_url = cli.global.remote.clone().or_else(|| {
         (config.backend.kind == crate::config::BackendKind::Remote)
             .then(|| config.backend.url.clone())
@@ -132,7 +132,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             format,
         }) => {
             open_in_tui(
-                &config,
+                session_tui_config(&config, config_source, &cli.global),
                 backend.clone(),
                 engine.as_ref(),
                 &file,
@@ -143,7 +143,7 @@ async fn run(cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::File(words)) if words.len() == 1 && Path::new(&words[0]).is_file() => {
             open_in_tui(
-                &config,
+                session_tui_config(&config, config_source, &cli.global),
                 backend.clone(),
                 engine.as_ref(),
                 Path::new(&words[0]),
@@ -152,9 +152,12 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             )
             .await
         }
-        None => crate::tui::run(backend.clone(), tui_config(&config))
-            .await
-            .map_err(Failure::from),
+        None => {
+            let tui = session_tui_config(&config, config_source, &cli.global);
+            crate::tui::run(backend.clone(), tui)
+                .await
+                .map_err(Failure::from)
+        }
         Some(command) => {
             let ctx = commands::Ctx {
                 config: &config,
@@ -190,7 +193,29 @@ pub(crate) fn tui_config(config: &Config) -> crate::tui::TuiConfig {
         keys: config.keys.clone(),
         theme: config.theme.clone(),
         no_color: crate::tui::TuiConfig::no_color_from_env(),
-        open_job: None,
+        tui: config.tui.clone(),
+        ..Default::default()
+    }
+}
+
+/// The TUI's config for an interactive session: the column picker saves to the config file in
+/// use (else the usual place), and exports go to the data dir's `exports/`.
+fn session_tui_config(
+    config: &Config,
+    source: crate::config::ConfigSource,
+    global: &args::Global,
+) -> crate::tui::TuiConfig {
+    let config_file = match source {
+        crate::config::ConfigSource::File(p) => Some(p),
+        crate::config::ConfigSource::Defaults => {
+            crate::config::project_dirs().map(|d| d.config_dir().join("config.toml"))
+        }
+    };
+    let data_dir = crate::config::data_dir(global.data_dir.as_deref());
+    crate::tui::TuiConfig {
+        config_file,
+        export_dir: Some(data_dir.join("exports")),
+        ..tui_config(config)
     }
 }
 
@@ -207,7 +232,7 @@ fn runs_tui(cli: &Cli) -> bool {
 /// `leadline open FILE` / `leadline FILE`: the file becomes a job, then the TUI opens on its
 /// leads.
 async fn open_in_tui(
-    config: &Config,
+    tui: crate::tui::TuiConfig,
     backend: Arc<dyn Backend>,
     engine: Option<&Engine>,
     file: &std::path::Path,
@@ -220,8 +245,10 @@ async fn open_in_tui(
         ))
     })?;
     let job = import_cmd::open(engine, file, map, format).await?;
-    let mut tui = tui_config(config);
-    tui.open_job = Some(job.id);
+    let tui = crate::tui::TuiConfig {
+        open_job: Some(job.id),
+        ..tui
+    };
     crate::tui::run(backend, tui).await.map_err(Failure::from)
 }
 

@@ -55,9 +55,19 @@ pub enum Request {
         thread: ThreadId,
         force: bool,
     },
+    /// Writes `table` (the view), or with `None` the job's full export, to `path`.
     Export {
         job: JobId,
+        path: std::path::PathBuf,
         format: ExportFormat,
+        table: Option<crate::tui::export_view::ViewTable>,
+        overwrite: bool,
+        rows: usize,
+    },
+    /// Writes `[tui] columns` into the config file, keeping everything else in it.
+    SaveColumns {
+        path: std::path::PathBuf,
+        entries: Vec<String>,
     },
     Push {
         job: JobId,
@@ -148,7 +158,38 @@ pub async fn execute_with_progress(
             backend.delete_thread(&thread, force).await?;
             Reply::Deleted(thread)
         }
-        Request::Export { job, format } => export(backend, job, format).await?,
+        Request::Export {
+            job,
+            path,
+            format,
+            table,
+            overwrite,
+            rows,
+        } => {
+            let bytes = match table {
+                Some(t) => t.render(format)?,
+                None => backend.export(&job, format).await?,
+            };
+            let target = path.clone();
+            let written = tokio::task::spawn_blocking(move || {
+                crate::tui::export_view::write(&target, &bytes, overwrite)
+            })
+            .await
+            .map_err(|e| Error::internal(format!("the export task failed: {e}")))??;
+            let path = path.display().to_string();
+            match written {
+                crate::tui::export_view::Written::Done => Reply::Exported { path, rows },
+                crate::tui::export_view::Written::Exists => Reply::ExportExists { path },
+            }
+        }
+        Request::SaveColumns { path, entries } => {
+            let shown = path.display().to_string();
+            tokio::task::spawn_blocking(move || crate::tui::config::save_columns(&path, &entries))
+                .await
+                .map_err(|e| Error::internal(format!("the save task failed: {e}")))?
+                .map_err(Error::internal)?;
+            Reply::ColumnsSaved { path: shown }
+        }
     })
 }
 
@@ -246,22 +287,6 @@ async fn post(
         )
         .await;
     Ok(Reply::Posted { thread, result })
-}
-
-/// Writes the export to `leadline-<job>.<ext>` in the working directory.
-async fn export(backend: &dyn Backend, job: JobId, format: ExportFormat) -> Result<Reply, Error> {
-    let bytes = backend.export(&job, format).await?;
-    let path = format!("leadline-{job}.{}", format.extension());
-    tokio::fs::write(&path, &bytes)
-        .await
-        .map_err(|e| Error::internal(format!("could not write {path}: {e}")))?;
-    let shown = std::env::current_dir()
-        .map(|d| d.join(&path).display().to_string())
-        .unwrap_or(path);
-    Ok(Reply::Exported {
-        path: shown,
-        bytes: bytes.len(),
-    })
 }
 
 /// Owns the running tasks; lives in the app loop next to the state.

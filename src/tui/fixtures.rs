@@ -257,6 +257,8 @@ pub fn lead(job: &JobId, i: usize) -> Lead {
     let mut fields = Map::new();
     fields.insert("funding_stage".into(), json!("series_a"));
     fields.insert("engineers".into(), json!(20 + i % 40));
+    fields.insert("employees".into(), json!(50 + (i * 13) % 400));
+    fields.insert("industry".into(), json!("fintech"));
     Lead {
         id: LeadId::from_db(format!("lead_{i:05}")),
         object: "lead".into(),
@@ -265,7 +267,7 @@ pub fn lead(job: &JobId, i: usize) -> Lead {
             name: company,
             domain: Some(domain.clone()),
             linkedin: None,
-            hq_city: Some("Paris".into()),
+            hq_city: Some(if i % 7 == 3 { "Lyon" } else { "Paris" }.into()),
             hq_country: Some("FR".into()),
         },
         person: Some(Person {

@@ -81,12 +81,15 @@ actions! {
     Bottom, bottom, ["G", "end"], "Go to bottom";
     PageUp, page_up, ["pgup", "ctrl-b"], "Page up";
     PageDown, page_down, ["pgdn", "ctrl-f"], "Page down";
+    HalfPageUp, half_page_up, ["ctrl-u"], "Half a page up";
+    HalfPageDown, half_page_down, ["ctrl-d"], "Half a page down";
     Left, left, ["h", "left"], "Previous column / scroll left";
     Right, right, ["l", "right"], "Next column / scroll right";
     Open, open, ["enter"], "Open / select";
     Back, back, ["esc"], "Back / close";
     Filter, filter, ["/"], "Filter the list";
-    NewThread, new_thread, ["n"], "New thread (focus the input)";
+    NewThread, new_thread, ["n"], "New thread (focus the input); leads with a search: next match";
+    PrevMatch, prev_match, ["N"], "Leads with a search: previous match";
     Rename, rename, ["R"], "Rename the thread";
     Delete, delete, ["d"], "Delete the thread";
     Input, input, ["i"], "Type a message";
@@ -94,11 +97,14 @@ actions! {
     Stop, stop, ["s"], "Stop the running job";
     Replan, replan, ["r"], "Replan with feedback";
     Push, push, ["p"], "Push leads to a CRM / outreach tool";
-    Export, export, ["e"], "Export leads (CSV / JSON)";
+    Export, export, ["e"], "Export the leads as shown (CSV / JSON / XLSX)";
     Enrich, enrich, ["E"], "Enrich leads (Modern Leads)";
     Sort, sort, ["o"], "Sort by the selected column (again: reverse)";
     MinConfidence, min_confidence, ["c"], "Cycle the minimum confidence";
     Copy, copy, ["y"], "Copy the selected cell (OSC 52)";
+    CopyRow, copy_row, ["Y"], "Copy the marked rows (else the selected one) as CSV / Markdown / JSON";
+    Mark, mark, ["v"], "Leads: mark / unmark the row for copying";
+    Columns, columns, ["C"], "Leads: pick, order and size the columns";
     OpenUrl, open_url, ["x"], "Open the selected source URL";
     Follow, follow, ["f"], "Toggle follow mode in the job log";
 }

@@ -80,7 +80,14 @@ pub enum Reply {
     Deleted(ThreadId),
     Exported {
         path: String,
-        bytes: usize,
+        rows: usize,
+    },
+    /// Nothing was written: the file is there and replacing it was not agreed.
+    ExportExists {
+        path: String,
+    },
+    ColumnsSaved {
+        path: String,
     },
     Pushed(PushResult),
     Integrations(Vec<IntegrationStatus>),

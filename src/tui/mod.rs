@@ -6,6 +6,7 @@ pub mod app;
 pub mod config;
 pub mod effect;
 pub mod event;
+pub mod export_view;
 pub mod keymap;
 pub mod layout;
 pub mod message;
@@ -68,7 +69,15 @@ fn build_state(
     )
     .map_err(anyhow::Error::msg)
     .context("invalid [theme]")?;
-    Ok(AppState::new(backend.info(), keymap, theme, now))
+    let mut state = AppState::new(backend.info(), keymap, theme, now);
+    state.leads.columns = state::columns::from_config(&config.tui.columns)
+        .map_err(anyhow::Error::msg)
+        .context("invalid [tui]")?;
+    state.config_file = config.config_file.clone();
+    if let Some(dir) = &config.export_dir {
+        state.export_dir = dir.clone();
+    }
+    Ok(state)
 }
 
 /// The app. The terminal is restored on every exit: quit, error, SIGTERM/SIGHUP (a message that

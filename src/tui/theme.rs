@@ -61,6 +61,10 @@ pub struct Theme {
     pub error: Style,
     pub status: Style,
     pub key: Style,
+    /// The leads table's cell cursor (and its column's header): set off from the selected row.
+    pub cursor: Style,
+    /// Text a search matched.
+    pub highlight: Style,
 }
 
 impl Default for Theme {
@@ -140,6 +144,14 @@ impl Theme {
             error: Style::new().fg(error).add_modifier(Modifier::BOLD),
             status: Style::new().bg(status_bg),
             key: Style::new().fg(accent).add_modifier(Modifier::BOLD),
+            cursor: Style::new()
+                .fg(Color::Black)
+                .bg(accent)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            highlight: Style::new()
+                .fg(Color::Black)
+                .bg(warn)
+                .add_modifier(Modifier::BOLD),
         })
     }
 
@@ -160,6 +172,11 @@ impl Theme {
             error: s.add_modifier(Modifier::BOLD),
             status: s,
             key: s.add_modifier(Modifier::BOLD),
+            // Un-reversed in the reversed row, underlined: visible with no colour at all.
+            cursor: s
+                .remove_modifier(Modifier::REVERSED)
+                .add_modifier(Modifier::BOLD | Modifier::UNDERLINED),
+            highlight: s.add_modifier(Modifier::UNDERLINED | Modifier::BOLD),
         }
     }
 }

@@ -94,7 +94,10 @@ fn ours(l: &Lead) -> Vec<&leadline::model::Source> {
         .collect()
 }
 
-#[expect(clippy::too_many_lines, reason = "one scenario: what was sent, then every field, source and score it wrote")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one scenario: what was sent, then every field, source and score it wrote"
+)]
 #[tokio::test]
 async fn verify_writes_fields_sources_and_confidence_and_sends_what_the_reference_asks() {
     let dir = tempfile::tempdir().unwrap();
@@ -393,7 +396,10 @@ async fn not_configured_names_the_keys_to_set() {
     }
 }
 
-#[expect(clippy::too_many_lines, reason = "a table of every documented error code, one case each")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "a table of every documented error code, one case each"
+)]
 #[tokio::test]
 async fn every_documented_error_code_gets_a_plain_message() {
     let fake = Fake::start(TEST_KEY).await;

@@ -267,12 +267,14 @@ fn an_unreachable_server_shows_disconnected_with_the_host_and_no_log_text() {
         &format!("--remote http://127.0.0.1:{port}/v1"),
     );
     let host = format!("127.0.0.1:{port}");
-    let screen = s.wait_for(
+    s.wait_for(
         &format!("Disconnected from {host}"),
         Duration::from_secs(60),
     );
+    // The status bar is written after the panes: capture-pane can land between the two, so
+    // wait for it too rather than assert on the first capture.
+    let screen = s.wait_for("✗ disconnected", Duration::from_secs(10));
     assert!(screen.contains(&format!("REMOTE {host}")), "{screen}");
-    assert!(screen.contains("disconnected"), "{screen}");
     assert!(!screen.contains("Loading…"), "{screen}");
     assert!(
         !screen.contains("0123456789abcdef"),
@@ -290,5 +292,218 @@ fn an_unreachable_server_shows_disconnected_with_the_host_and_no_log_text() {
     let log = dir.path().join("data").join("leadline.log");
     let logged = std::fs::read_to_string(&log).unwrap_or_default();
     assert!(!logged.is_empty(), "nothing logged to {}", log.display());
+    s.keys(&["q"]);
+}
+
+/// `leadline serve` on `port` with its own data dir, paced so a job runs for a while.
+struct Server(std::process::Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(dir: &Path, port: u16) -> (Server, String) {
+    let config = dir.join("server.toml");
+    std::fs::write(&config, "[engine]\npace_ms = 400\n").expect("config written");
+    let run = |args: &[&str]| {
+        let mut c = Command::new(binary());
+        c.arg("--data-dir")
+            .arg(dir.join("server-data"))
+            .arg("--config")
+            .arg(&config)
+            .env_remove("RUST_LOG")
+            .args(args);
+        c
+    };
+    let out = run(&[
+        "api-keys", "create", "--name", "tmux", "--scopes", "read,run",
+    ])
+    .output()
+    .expect("api-keys runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let key = String::from_utf8_lossy(&out.stdout).trim().to_string();
+    let child = run(&["serve", "--addr", &format!("127.0.0.1:{port}")])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("serve starts");
+    let server = Server(child);
+    let start_at = Instant::now();
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            start_at.elapsed() < Duration::from_secs(20),
+            "serve did not listen"
+        );
+        std::thread::sleep(Duration::from_millis(25));
+    }
+    (server, key)
+}
+
+#[test]
+fn a_server_going_away_mid_job_prints_no_log_line_over_the_screen() {
+    if !have_tmux() {
+        return;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let dir = tempfile::tempdir().unwrap();
+    let (server, key) = serve(dir.path(), port);
+    // Library warnings (eventsource's transport errors) are what used to land on the screen.
+    let s = start_with(
+        dir.path(),
+        "gone",
+        &format!("RUST_LOG=warn LEADEX_API_KEY={key}"),
+        &format!("--remote http://127.0.0.1:{port}/v1"),
+    );
+    s.wait_for("No threads yet", Duration::from_secs(20));
+    s.keys(&["n"]);
+    s.wait_for("Enter send", Duration::from_secs(5));
+    s.literal(PROMPT);
+    s.keys(&["Enter"]);
+    s.wait_for("Audience", Duration::from_secs(20));
+    s.keys(&["a"]);
+    s.wait_for("Credit ceiling", Duration::from_secs(5));
+    s.keys(&["Enter"]);
+    s.wait_for("streaming", Duration::from_secs(20));
+    drop(server);
+    let screen = s.wait_for("reconnecting", Duration::from_secs(30));
+    // A few more failed attempts, each of which logs a warning.
+    std::thread::sleep(Duration::from_secs(3));
+    let screen = format!("{screen}\n{}", s.screen());
+    for log_text in ["eventsource_client", " WARN ", "transport error:"] {
+        assert!(
+            !screen
+                .lines()
+                .any(|l| l.contains(log_text) && !l.contains("Reconnecting")),
+            "log text `{log_text}` on screen:\n{screen}"
+        );
+    }
+    assert!(
+        screen.contains(&format!("REMOTE 127.0.0.1:{port}")),
+        "{screen}"
+    );
+    assert!(!screen.contains(&key), "the key is never drawn:\n{screen}");
+    s.keys(&["q"]);
+}
+
+/// The number before ` of ` in the leads title, `5 Leads (37 of 200)`.
+fn shown_count(screen: &str) -> usize {
+    let at = screen.find("5 Leads (").expect("the leads title") + "5 Leads (".len();
+    let rest = &screen[at..];
+    let end = rest.find(' ').expect("a count");
+    rest[..end].replace(',', "").parse().expect("a number")
+}
+
+#[test]
+fn search_n_and_shift_n_column_picker_and_export_of_the_filtered_view_in_tmux() {
+    if !have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let s = start_with(dir.path(), "viewer", "", "");
+    s.wait_for("No threads yet", Duration::from_secs(20));
+    s.keys(&["n"]);
+    s.wait_for("Enter send", Duration::from_secs(5));
+    s.literal(PROMPT);
+    s.keys(&["Enter"]);
+    s.wait_for("Audience", Duration::from_secs(20));
+    s.keys(&["a"]);
+    s.wait_for("Credit ceiling", Duration::from_secs(5));
+    s.keys(&["Enter"]);
+    s.wait_for("✓ succeeded", Duration::from_secs(60));
+    s.keys(&["5"]);
+    s.wait_for("[Company]", Duration::from_secs(10));
+
+    // A typed filter; n/N walk the matching cells (the Confidence column), row by row.
+    s.keys(&["/"]);
+    s.literal("confidence>0.8");
+    s.keys(&["Enter"]);
+    let screen = s.wait_for("row 1 of", Duration::from_secs(5));
+    let shown = shown_count(&screen);
+    assert!(
+        shown > 1 && screen.contains(&format!("{shown} of 200")),
+        "{screen}"
+    );
+    s.keys(&["n"]);
+    let screen = s.wait_for("[Conf", Duration::from_secs(5));
+    assert!(
+        screen.contains("row 1 of"),
+        "the first match is on the first row:\n{screen}"
+    );
+    s.keys(&["n"]);
+    s.wait_for("row 2 of", Duration::from_secs(5));
+    s.keys(&["N"]);
+    s.wait_for("row 1 of", Duration::from_secs(5));
+    s.keys(&["N"]);
+    s.wait_for(&format!("row {shown} of"), Duration::from_secs(5));
+
+    // Export what is shown: the default path is in the data dir's exports folder.
+    s.keys(&["e"]);
+    let dialog = s.wait_for("Export leads", Duration::from_secs(5));
+    assert!(dialog.contains("exports/leadline-job_"), "{dialog}");
+    assert!(
+        dialog.contains(&format!("the {shown} rows shown")),
+        "{dialog}"
+    );
+    let out = dir.path().join("view.csv");
+    s.keys(&["C-u"]);
+    s.literal(&out.display().to_string());
+    s.keys(&["Enter"]);
+    s.wait_for(&format!("Wrote {shown} rows to"), Duration::from_secs(10));
+    let mut csv = csv::Reader::from_path(&out).expect("the export is CSV");
+    let headers = csv.headers().expect("a header").clone();
+    assert_eq!(headers.get(0), Some("company"));
+    assert!(headers.iter().any(|h| h == "email"));
+    let rows: Vec<csv::StringRecord> = csv.records().map(|r| r.expect("a row")).collect();
+    assert_eq!(rows.len(), shown, "exactly the visible rows");
+    let conf = headers
+        .iter()
+        .position(|h| h == "confidence")
+        .expect("confidence");
+    for r in &rows {
+        let c: f64 = r[conf].parse().expect("a number");
+        assert!(c > 0.8, "a row the filter hides was exported: {r:?}");
+    }
+    // Again to the same path: nothing is replaced without asking.
+    let before = std::fs::read(&out).unwrap();
+    s.keys(&["e"]);
+    s.wait_for("Export leads", Duration::from_secs(5));
+    s.keys(&["C-u"]);
+    s.literal(&out.display().to_string());
+    s.keys(&["Enter"]);
+    s.wait_for("exists: Enter replaces it", Duration::from_secs(10));
+    s.keys(&["Escape"]);
+    s.wait_for("5 Leads (", Duration::from_secs(5));
+    assert_eq!(std::fs::read(&out).unwrap(), before);
+
+    // The column picker: hide Person, saved into the config file next to what was there.
+    assert!(s.screen().contains("Person"));
+    s.keys(&["C"]);
+    s.wait_for("Columns ·", Duration::from_secs(5));
+    s.keys(&["Down"]);
+    s.keys(&["Space"]);
+    s.keys(&["Enter"]);
+    s.wait_for("Columns saved to", Duration::from_secs(10));
+    let config = std::fs::read_to_string(dir.path().join("config.toml")).unwrap();
+    assert!(config.contains("pace_ms = 0"), "{config}");
+    assert!(
+        config.contains("[tui]") && config.contains("\"company\", \"title\""),
+        "{config}"
+    );
+    let screen = s.screen();
+    let header = screen
+        .lines()
+        .find(|l| l.contains("Company"))
+        .unwrap_or_default();
+    assert!(!header.contains("Person"), "{screen}");
     s.keys(&["q"]);
 }

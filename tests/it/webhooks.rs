@@ -154,7 +154,10 @@ async fn log_until(s: &Served, webhook: &str, done: impl Fn(&[Value]) -> bool) -
     panic!("the delivery log never got there: {log:?}");
 }
 
-#[expect(clippy::too_many_lines, reason = "one lifecycle read top to bottom: register, list, deliver, delete, across two organisations")]
+#[expect(
+    clippy::too_many_lines,
+    reason = "one lifecycle read top to bottom: register, list, deliver, delete, across two organisations"
+)]
 #[tokio::test]
 async fn endpoints_are_registered_listed_and_deleted_within_their_organisation() {
     let s = server().await;

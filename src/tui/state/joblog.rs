@@ -175,10 +175,7 @@ impl JobLogState {
                 self.push_line(
                     ev.created_at,
                     "artifact".into(),
-                    format!(
-                        "artifact {} — {rows} rows, {bytes} bytes",
-                        text(d, "artifact_id")
-                    ),
+                    format!("{} — {rows} rows, {bytes} bytes", text(d, "artifact_id")),
                 );
             }
             EventKind::Error => {

@@ -2,74 +2,19 @@
 //! index changes on sort/filter; drawing reads a window of it (virtualised).
 
 use std::cmp::Ordering;
+use std::sync::Arc;
 
-use crate::model::{JobId, Lead, Person};
+use crate::model::{JobId, Lead};
 use crate::text::sanitize_inline;
 
+pub use super::columns::{Column, ColumnSpec, cell, default_columns, number};
 use super::input::LineInput;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Column {
-    Company,
-    Domain,
-    Person,
-    Title,
-    Email,
-    Confidence,
-    Sources,
-}
-
-impl Column {
-    pub const ALL: [Column; 7] = [
-        Self::Company,
-        Self::Domain,
-        Self::Person,
-        Self::Title,
-        Self::Email,
-        Self::Confidence,
-        Self::Sources,
-    ];
-
-    pub fn header(self) -> &'static str {
-        match self {
-            Self::Company => "Company",
-            Self::Domain => "Domain",
-            Self::Person => "Person",
-            Self::Title => "Title",
-            Self::Email => "Email",
-            Self::Confidence => "Confidence",
-            Self::Sources => "Src",
-        }
-    }
-
-    /// The narrowest the column is still useful at: when every column fits at this, the table
-    /// shows them all (no horizontal scroll), sharing the room out towards [`Column::width`].
-    pub fn min_width(self) -> u16 {
-        match self {
-            Self::Company | Self::Domain | Self::Person | Self::Title => 14,
-            Self::Email => 18,
-            Self::Confidence => 10,
-            Self::Sources => 3,
-        }
-    }
-
-    pub fn width(self) -> u16 {
-        match self {
-            Self::Company => 24,
-            Self::Domain => 22,
-            Self::Person => 20,
-            Self::Title => 24,
-            Self::Email => 30,
-            Self::Confidence => 17,
-            Self::Sources => 4,
-        }
-    }
-}
+use super::search::{self, Query};
 
 /// The minimum-confidence steps `c` cycles through.
 pub const MIN_CONFIDENCE_STEPS: [f64; 4] = [0.0, 0.5, 0.7, 0.9];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Sort {
     pub column: Column,
     pub descending: bool,
@@ -82,25 +27,64 @@ pub struct DetailState {
     pub selected: usize,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct LeadsState {
     pub job: Option<JobId>,
     /// Sanitised once on arrival.
     pub leads: Vec<Lead>,
-    /// Lower-cased text of each lead for the `/` filter, parallel to `leads`.
+    /// Lower-cased text of every field of each lead for the `/` search, parallel to `leads`.
     haystack: Vec<String>,
+    /// `fields` keys seen in the loaded leads, first-seen order (columns the picker offers).
+    pub field_keys: Vec<Arc<str>>,
     /// Indices into `leads` after filtering and sorting.
     pub view: Vec<u32>,
     pub selected: usize,
     pub offset: usize,
+    /// The shown columns, in order; the first stays put while the others scroll sideways.
+    pub columns: Vec<ColumnSpec>,
+    /// The cell cursor's column: an index into `columns`.
     pub column: usize,
+    /// The first column after the frozen one, when the table scrolls sideways.
+    pub col_offset: usize,
     pub sort: Option<Sort>,
     pub filter: LineInput,
+    /// `filter` parsed.
+    pub query: Query,
     pub min_conf_step: usize,
     pub detail: Option<DetailState>,
     /// The total the backend reported, when only a page was loaded.
     pub total: Option<u64>,
     pub loaded: bool,
+    /// Leads marked with `v` (indices into `leads`), copied together with `Y`.
+    pub marked: std::collections::BTreeSet<u32>,
+    /// An export sent and not yet answered: reopened if the file turns out to exist.
+    pub export_pending: Option<super::overlay::ExportDialog>,
+}
+
+impl Default for LeadsState {
+    fn default() -> Self {
+        Self {
+            job: None,
+            leads: Vec::new(),
+            haystack: Vec::new(),
+            field_keys: Vec::new(),
+            view: Vec::new(),
+            selected: 0,
+            offset: 0,
+            columns: default_columns(),
+            column: 0,
+            col_offset: 1,
+            sort: None,
+            filter: LineInput::default(),
+            query: Query::default(),
+            min_conf_step: 0,
+            detail: None,
+            total: None,
+            loaded: false,
+            export_pending: None,
+            marked: Default::default(),
+        }
+    }
 }
 
 fn clean_opt(v: &mut Option<String>) {
@@ -141,31 +125,47 @@ pub fn sanitize_lead(l: &mut Lead) {
     }
 }
 
-fn person_field(p: &Option<Person>, f: impl Fn(&Person) -> Option<&str>) -> &str {
-    p.as_ref().and_then(f).unwrap_or("")
-}
-
-pub fn cell(l: &Lead, col: Column) -> std::borrow::Cow<'_, str> {
-    match col {
-        Column::Company => l.company.name.as_str().into(),
-        Column::Domain => l.company.domain.as_deref().unwrap_or("").into(),
-        Column::Person => person_field(&l.person, |p| Some(p.full_name.as_str())).into(),
-        Column::Title => person_field(&l.person, |p| p.title.as_deref()).into(),
-        Column::Email => person_field(&l.person, |p| p.email.as_deref()).into(),
-        Column::Confidence => format!("{:.2}", l.confidence).into(),
-        Column::Sources => l.sources.len().to_string().into(),
+/// Everything a lead says, lower-cased, for searching across all fields.
+fn haystack(l: &Lead) -> String {
+    let mut out = String::with_capacity(256);
+    let mut push = |v: &str| {
+        if !v.is_empty() {
+            out.push_str(&v.to_lowercase());
+            out.push('\u{1f}');
+        }
+    };
+    let c = &l.company;
+    push(&c.name);
+    for v in [&c.domain, &c.hq_city, &c.hq_country, &c.linkedin] {
+        push(v.as_deref().unwrap_or(""));
     }
+    if let Some(p) = &l.person {
+        push(&p.full_name);
+        for v in [&p.title, &p.email, &p.linkedin] {
+            push(v.as_deref().unwrap_or(""));
+        }
+    }
+    for v in l.fields.values() {
+        push(&crate::model::lead::value_text(v));
+    }
+    out
 }
 
 impl LeadsState {
     /// Starts over for another job.
     pub fn reset(&mut self, job: Option<JobId>) {
         let filter = std::mem::take(&mut self.filter);
+        let query = std::mem::take(&mut self.query);
+        let columns = std::mem::take(&mut self.columns);
         let min_conf_step = self.min_conf_step;
-        let sort = self.sort;
+        let sort = self.sort.take();
+        let column = self.column;
         *self = Self {
             job,
             filter,
+            query,
+            columns,
+            column,
             min_conf_step,
             sort,
             ..Self::default()
@@ -175,6 +175,9 @@ impl LeadsState {
     pub fn set(&mut self, leads: Vec<Lead>, total: Option<u64>) {
         self.leads.clear();
         self.haystack.clear();
+        self.field_keys.clear();
+        // Marks are positions in the old list.
+        self.marked.clear();
         self.total = total;
         self.loaded = true;
         self.append(leads);
@@ -185,16 +188,58 @@ impl LeadsState {
         self.leads.reserve(leads.len());
         for mut l in leads {
             sanitize_lead(&mut l);
-            self.haystack.push(
-                Column::ALL[..5]
-                    .iter()
-                    .map(|c| cell(&l, *c).to_lowercase())
-                    .collect::<Vec<_>>()
-                    .join("\u{1f}"),
-            );
+            self.haystack.push(haystack(&l));
+            for k in l.fields.keys() {
+                if !self.field_keys.iter().any(|f| **f == **k) {
+                    self.field_keys.push(Arc::from(k.as_str()));
+                }
+            }
             self.leads.push(l);
         }
         self.rebuild();
+    }
+
+    /// Parses the filter text again (after it changed) and rebuilds the view.
+    pub fn set_query(&mut self) {
+        let keys = &self.field_keys;
+        self.query = search::parse(&self.filter.text, |k| {
+            keys.iter().any(|f| f.eq_ignore_ascii_case(k))
+        });
+        self.rebuild();
+    }
+
+    /// Moves the cell cursor to the next (or previous) cell the search matches, row by row,
+    /// wrapping around; `false` when no shown column of any row matches.
+    pub fn next_match(&mut self, forward: bool) -> bool {
+        let (rows, cols) = (self.view.len(), self.columns.len());
+        if self.query.is_empty() || rows == 0 || cols == 0 {
+            return false;
+        }
+        let cells = rows * cols;
+        let here = self.selected.min(rows - 1) * cols + self.column.min(cols - 1);
+        for step in 1..=cells {
+            let at = if forward {
+                (here + step) % cells
+            } else {
+                (here + cells - step % cells) % cells
+            };
+            let (r, c) = (at / cols, at % cols);
+            let lead = &self.leads[self.view[r] as usize];
+            let col = &self.columns[c].column;
+            if self.query.highlight(col, lead, &cell(lead, col)).is_some() {
+                self.selected = r;
+                self.column = c;
+                return true;
+            }
+        }
+        false
+    }
+
+    /// The column under the cell cursor.
+    pub fn current_column(&self) -> Option<&Column> {
+        self.columns
+            .get(self.column.min(self.columns.len().saturating_sub(1)))
+            .map(|c| &c.column)
     }
 
     pub fn min_confidence(&self) -> f64 {
@@ -204,29 +249,47 @@ impl LeadsState {
     /// Recomputes the view after data, filter or sort changed, keeping the selected lead.
     pub fn rebuild(&mut self) {
         let keep = self.view.get(self.selected).copied();
-        let needle = self.filter.text.to_lowercase();
         let min = self.min_confidence();
+        let query = &self.query;
         self.view = (0..self.leads.len() as u32)
             .filter(|&i| {
                 let i = i as usize;
                 self.leads[i].confidence >= min
-                    && (needle.is_empty() || self.haystack[i].contains(&needle))
+                    && (query.is_empty() || query.matches(&self.leads[i], &self.haystack[i]))
             })
             .collect();
-        if let Some(sort) = self.sort {
+        if let Some(sort) = &self.sort {
             let leads = &self.leads;
-            self.view.sort_by(|&a, &b| {
-                let (a, b) = (&leads[a as usize], &leads[b as usize]);
-                let ord = match sort.column {
-                    Column::Confidence => a
-                        .confidence
-                        .partial_cmp(&b.confidence)
-                        .unwrap_or(Ordering::Equal),
-                    Column::Sources => a.sources.len().cmp(&b.sources.len()),
-                    c => cell(a, c).to_lowercase().cmp(&cell(b, c).to_lowercase()),
-                };
-                if sort.descending { ord.reverse() } else { ord }
-            });
+            let col = &sort.column;
+            if col.numeric() {
+                // Leads without a number sort last either way.
+                let key = |i: u32| number(&leads[i as usize], col);
+                self.view.sort_by(|&a, &b| match (key(a), key(b)) {
+                    (Some(x), Some(y)) => {
+                        let o = x.partial_cmp(&y).unwrap_or(Ordering::Equal);
+                        if sort.descending { o.reverse() } else { o }
+                    }
+                    (Some(_), None) => Ordering::Less,
+                    (None, Some(_)) => Ordering::Greater,
+                    (None, None) => Ordering::Equal,
+                });
+            } else {
+                // Lower-cased once per lead, not once per comparison.
+                let mut keyed: Vec<(String, u32)> = self
+                    .view
+                    .iter()
+                    .map(|&i| (cell(&leads[i as usize], col).to_lowercase(), i))
+                    .collect();
+                keyed.sort_by(|a, b| {
+                    let o = match (a.0.is_empty(), b.0.is_empty()) {
+                        (false, true) => return Ordering::Less,
+                        (true, false) => return Ordering::Greater,
+                        _ => a.0.cmp(&b.0),
+                    };
+                    if sort.descending { o.reverse() } else { o }
+                });
+                self.view = keyed.into_iter().map(|(_, i)| i).collect();
+            }
         }
         self.selected = keep
             .and_then(|k| self.view.iter().position(|&i| i == k))
@@ -259,17 +322,21 @@ impl LeadsState {
     }
 
     pub fn toggle_sort(&mut self) {
-        let column = Column::ALL[self.column.min(Column::ALL.len() - 1)];
-        self.sort = match self.sort {
-            Some(s) if s.column == column && !s.descending => Some(Sort {
+        let Some(column) = self.current_column().cloned() else {
+            return;
+        };
+        let numeric = column.numeric();
+        self.sort = match self.sort.take() {
+            // Second press reverses, third turns the sort off.
+            Some(s) if s.column == column && s.descending == numeric => Some(Sort {
                 column,
-                descending: true,
+                descending: !numeric,
             }),
             Some(s) if s.column == column => None,
             // Numbers read best highest first; text A→Z.
             _ => Some(Sort {
                 column,
-                descending: matches!(column, Column::Confidence | Column::Sources),
+                descending: numeric,
             }),
         };
         self.rebuild();

@@ -2,6 +2,7 @@
 //! Only the app task owns it; drawing reads it; `update` changes it.
 
 pub mod chat;
+pub mod columns;
 pub mod connection;
 pub mod input;
 pub mod joblog;
@@ -9,6 +10,8 @@ pub mod leads;
 pub mod overlay;
 pub mod plan;
 pub mod requests;
+pub mod search;
+pub mod table;
 pub mod threads;
 pub mod toast;
 
@@ -93,6 +96,10 @@ pub struct AppState {
     pub lead_page_limit: Option<u32>,
     /// Threads loaded per listing (the API allows at most 100 per page).
     pub thread_page: u32,
+    /// Where `e` proposes to write (the data dir's `exports/`).
+    pub export_dir: std::path::PathBuf,
+    /// The config file the column picker saves `[tui] columns` to; `None`: not saved.
+    pub config_file: Option<std::path::PathBuf>,
     pub quit: bool,
 }
 
@@ -118,6 +125,8 @@ impl AppState {
             theme,
             lead_page_limit: None,
             thread_page: 100,
+            export_dir: std::path::PathBuf::from("exports"),
+            config_file: None,
             quit: false,
         }
     }
@@ -136,5 +145,19 @@ impl AppState {
     /// the filter line and the header), for paging.
     pub fn table_height(&self) -> usize {
         usize::from(self.size.1.saturating_sub(6)).max(1)
+    }
+
+    /// Cells across the leads table (the content area less its borders).
+    pub fn table_width(&self) -> u16 {
+        let area = ratatui::layout::Rect::new(0, 0, self.size.0, self.size.1);
+        super::layout::areas(area)
+            .map(|a| a.content.width.saturating_sub(2))
+            .unwrap_or(self.size.0)
+    }
+
+    /// The leads table's columns as they fit now.
+    pub fn table_layout(&self) -> table::TableLayout {
+        let st = &self.leads;
+        table::fit(&st.columns, self.table_width(), st.column, st.col_offset)
     }
 }

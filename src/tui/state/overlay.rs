@@ -52,13 +52,62 @@ pub struct PaletteState {
 pub enum Overlay {
     Help {
         scroll: u16,
+        /// `/` in help: only the keys matching this are listed.
+        search: LineInput,
     },
     Palette(PaletteState),
     Confirm(Confirm),
     Prompt(Prompt),
     /// Push: provider picker → dry-run preview → confirm → progress → result.
     Push(PushFlow),
-    Export(JobId),
+    Export(ExportDialog),
+    /// The selected row, waiting for a format to copy it in.
+    CopyRow(crate::tui::export_view::ViewTable),
+    Columns(ColumnPicker),
+}
+
+/// `e`: where to write, the view or everything, and whether replacing a file is agreed.
+#[derive(Debug)]
+pub struct ExportDialog {
+    pub job: JobId,
+    pub path: LineInput,
+    /// Every lead with every column (the engine's full export) instead of the view.
+    pub all: bool,
+    /// The file exists and the user pressed Enter again to replace it.
+    pub overwrite: bool,
+    pub error: Option<String>,
+}
+
+/// `C`: every column the leads could show, ticked when shown, in table order then the rest.
+#[derive(Debug)]
+pub struct ColumnPicker {
+    pub items: Vec<(super::columns::ColumnSpec, bool)>,
+    pub selected: usize,
+}
+
+impl ColumnPicker {
+    pub fn new(shown: &[super::columns::ColumnSpec], field_keys: &[std::sync::Arc<str>]) -> Self {
+        use super::columns::{Column, ColumnSpec};
+        let mut items: Vec<(ColumnSpec, bool)> = shown.iter().map(|c| (c.clone(), true)).collect();
+        let more = Column::catalogue()
+            .into_iter()
+            .chain(field_keys.iter().map(|k| Column::Field(k.clone())));
+        for col in more {
+            if !items.iter().any(|(c, _)| c.column == col) {
+                items.push((ColumnSpec::new(col), false));
+            }
+        }
+        Self { items, selected: 0 }
+    }
+
+    /// The shown columns, in the picker's order.
+    pub fn shown(&self) -> Vec<super::columns::ColumnSpec> {
+        self.items
+            .iter()
+            .filter(|(_, on)| *on)
+            .map(|(c, _)| c.clone())
+            .collect()
+    }
 }
 
 /// The push dialog's state.

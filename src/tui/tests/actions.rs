@@ -150,27 +150,33 @@ fn p_opens_the_push_picker_and_e_exports() {
     key(&mut s, KeyCode::Esc);
     ch(&mut s, 'e');
     assert!(matches!(s.overlay, Some(Overlay::Export(_))));
-    let fx = ch(&mut s, 'j');
-    assert_eq!(
-        requests(&fx),
-        [&Request::Export {
-            job: job_id(1),
-            format: ExportFormat::Json
+    // The format follows the path's extension.
+    for _ in 0..3 {
+        key(&mut s, KeyCode::Backspace);
+    }
+    typ(&mut s, "json");
+    let fx = key(&mut s, KeyCode::Enter);
+    assert!(matches!(
+        requests(&fx)[..],
+        [Request::Export {
+            format: ExportFormat::Json,
+            rows: 3,
+            ..
         }]
-    );
+    ));
     reply(
         &mut s,
         Slot::Action,
         Reply::Exported {
             path: "/tmp/x.json".into(),
-            bytes: 10,
+            rows: 3,
         },
     );
     assert!(
         s.toasts
             .items
             .iter()
-            .any(|t| t.text.contains("/tmp/x.json"))
+            .any(|t| t.text.contains("Wrote 3 rows to /tmp/x.json"))
     );
 }
 
@@ -199,9 +205,9 @@ fn quit_asks_only_while_a_job_runs_and_ctrl_c_always_works() {
 fn help_and_palette_overlays() {
     let mut s = loaded(1, JobStatus::Succeeded, 3);
     ch(&mut s, '?');
-    assert!(matches!(s.overlay, Some(Overlay::Help { scroll: 0 })));
+    assert!(matches!(s.overlay, Some(Overlay::Help { scroll: 0, .. })));
     ch(&mut s, 'j');
-    assert!(matches!(s.overlay, Some(Overlay::Help { scroll: 1 })));
+    assert!(matches!(s.overlay, Some(Overlay::Help { scroll: 1, .. })));
     ch(&mut s, '?');
     assert!(s.overlay.is_none());
     ch(&mut s, ':');
@@ -212,4 +218,53 @@ fn help_and_palette_overlays() {
         matches!(s.overlay, Some(Overlay::Export(_))),
         "the palette ran `export`"
     );
+}
+
+#[test]
+fn help_is_searchable_and_lists_the_dialog_keys_too() {
+    let mut s = loaded(1, JobStatus::Succeeded, 3);
+    ch(&mut s, '?');
+    let all = render_text(&s, 140, 90).unwrap();
+    for needle in [
+        "half_page_down",
+        "Column picker",
+        "prev_match",
+        "CSV / JSON / XLSX",
+    ] {
+        assert!(all.contains(needle), "help lacks {needle}:\n{all}");
+    }
+    ch(&mut s, '/');
+    typ(&mut s, "picker");
+    let found = render_text(&s, 140, 60).unwrap();
+    assert!(found.contains("Column picker: move"), "{found}");
+    assert!(!found.contains("Half a page"), "{found}");
+    // Esc clears the search first, then closes.
+    key(&mut s, KeyCode::Esc);
+    assert!(matches!(&s.overlay, Some(Overlay::Help { search, .. }) if search.text.is_empty()));
+    key(&mut s, KeyCode::Esc);
+    assert!(s.overlay.is_none());
+}
+
+#[test]
+fn palette_commands_take_arguments() {
+    let mut s = loaded(1, JobStatus::Succeeded, 20);
+    ch(&mut s, ':');
+    typ(&mut s, "sort confidence");
+    key(&mut s, KeyCode::Enter);
+    let sort = s.leads.sort.clone().expect("sorted");
+    assert_eq!(sort.column, crate::tui::state::leads::Column::Confidence);
+    assert_eq!(s.focus, Pane::Leads);
+    ch(&mut s, ':');
+    typ(&mut s, "filter city:lyon");
+    key(&mut s, KeyCode::Enter);
+    assert_eq!(s.leads.view.len(), (0..20).filter(|i| i % 7 == 3).count());
+    ch(&mut s, ':');
+    typ(&mut s, "export /tmp/out.json");
+    key(&mut s, KeyCode::Enter);
+    assert!(matches!(&s.overlay, Some(Overlay::Export(d)) if d.path.text == "/tmp/out.json"));
+    key(&mut s, KeyCode::Esc);
+    ch(&mut s, ':');
+    typ(&mut s, "rename Q3 list");
+    key(&mut s, KeyCode::Enter);
+    assert!(matches!(&s.overlay, Some(Overlay::Prompt(p)) if p.input.text == "Q3 list"));
 }

@@ -115,3 +115,31 @@ fn thread_filter_asks_the_server_and_esc_clears_it() {
         [Request::ListThreads { q: None, .. }]
     ));
 }
+
+#[test]
+fn filtering_the_threads_shows_the_selected_match_and_d_deletes_it() {
+    let mut s = loaded(1, JobStatus::Succeeded, 3);
+    assert_eq!(s.chat.thread, Some(thread_id(1)));
+    ch(&mut s, '/');
+    ch(&mut s, 'd');
+    // The server answers with thread 2 only: the open thread 1 is filtered out.
+    let mut only = fixtures::threads();
+    only.data.retain(|t| t.id == thread_id(2));
+    let fx = reply(&mut s, Slot::Threads, Reply::Threads(only));
+    assert_eq!(
+        s.chat.thread,
+        Some(thread_id(2)),
+        "the chat follows the selection"
+    );
+    assert!(
+        requests(&fx).contains(&&Request::Messages(thread_id(2))),
+        "{fx:?}"
+    );
+    key(&mut s, KeyCode::Enter);
+    ch(&mut s, 'd');
+    assert!(
+        matches!(&s.overlay, Some(Overlay::Confirm(c)) if matches!(&c.on_yes, Confirmed::Delete { thread, .. } if *thread == thread_id(2))),
+        "{:?}",
+        s.overlay
+    );
+}

@@ -122,3 +122,38 @@ fn push_is_refused_while_the_job_runs_and_enrich_asks_first() {
     let fx = ch(&mut s, 'y');
     assert!(matches!(requests(&fx)[..], [Request::Enrich { .. }]));
 }
+
+#[test]
+fn the_enrich_not_configured_toast_names_the_variable_in_full() {
+    let mut s = loaded(1, JobStatus::Succeeded, 3);
+    let e = crate::model::Error::new(
+        crate::model::ErrorCode::InvalidRequest,
+        "Modern Leads is not configured: set api_key_env, base_url under [providers.modernleads] \
+         (api_key_env names the environment variable holding the key, default \
+         MODERNLEADS_API_KEY; base_url defaults to https://app.modernleads.io), and set \
+         MODERNLEADS_API_KEY to an ml_live_… or ml_test_… key",
+    );
+    let fx = ch(&mut s, 'E');
+    assert!(fx.is_empty());
+    let fx = ch(&mut s, 'y');
+    let tag = match &fx[..] {
+        [Effect::Request { tag, .. }] => *tag,
+        other => panic!("{other:?}"),
+    };
+    update(
+        &mut s,
+        Msg::Reply {
+            tag,
+            result: Err(e),
+        },
+    );
+    for (w, h) in [(100u16, 30u16), (140, 40)] {
+        let text = render_text(&s, w, h).unwrap();
+        let flat: String = text
+            .lines()
+            .map(|l| l.trim_matches(['│', ' ']))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(flat.contains("ml_test_… key"), "cut at {w}:\n{text}");
+    }
+}

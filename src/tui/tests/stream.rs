@@ -101,7 +101,7 @@ fn every_stream_event_type_updates_the_log() {
         s.log
             .lines
             .last()
-            .is_some_and(|l| l.message.contains("5 rows"))
+            .is_some_and(|l| l.message.contains("5 rows") && l.message.starts_with("art_1"))
     );
     drops_and_reconnects(&mut s, &j);
     let mut done_job = fixtures::job(2, JobStatus::Succeeded);
@@ -232,4 +232,30 @@ fn backend_errors_become_toasts_with_code_and_request_id() {
             .text
             .contains("internal_error: disk full (request req_42)")
     );
+}
+
+#[test]
+fn a_stopped_jobs_unfinished_step_loses_its_spinner() {
+    let mut s = loaded(2, JobStatus::Running, 30);
+    for ev in log_events(2).into_iter().map(|mut e| {
+        e.id.0 += 10;
+        e
+    }) {
+        update(
+            &mut s,
+            Msg::Stream {
+                job: job_id(2),
+                item: StreamItem::Event(ev),
+            },
+        );
+    }
+    ch(&mut s, '4');
+    let spinning = render_text(&s, 140, 40).unwrap();
+    assert!(spinning.contains("Find people"), "{spinning}");
+    assert!(!spinning.contains("■ Find people"), "{spinning}");
+    let mut stopped = s.log.job.clone().expect("a job");
+    stopped.status = JobStatus::Stopped;
+    s.log.set_job(stopped);
+    let text = render_text(&s, 140, 40).unwrap();
+    assert!(text.contains("■ Find people"), "{text}");
 }

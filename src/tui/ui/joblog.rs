@@ -92,6 +92,8 @@ fn draw_steps(frame: &mut Frame, area: Rect, s: &AppState, steps_h: u16) {
         .map(|st| {
             let (g, style) = match st.status {
                 StepStatus::Pending => ("·", s.theme.muted),
+                // A job that stopped, failed or was interrupted mid-step: that step no longer runs.
+                StepStatus::Started if !s.log.is_running() => ("■", s.theme.warn),
                 StepStatus::Started => (spinner(s), s.theme.accent),
                 StepStatus::Completed => ("✓", s.theme.ok),
                 StepStatus::Failed => ("✗", s.theme.error),

@@ -6,10 +6,11 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Row, Table};
 
-use super::{pane_block, thousands};
+use super::{fit, pane_block, thousands};
 use crate::model::Lead;
 use crate::tui::keymap::Action;
 use crate::tui::state::leads::{Column, cell};
+use crate::tui::state::table;
 use crate::tui::state::{AppState, Pane};
 
 /// `███████░░░ 0.72`
@@ -22,66 +23,6 @@ pub fn confidence_bar_sized(c: f64, cells: usize) -> String {
     let c = c.clamp(0.0, 1.0);
     let full = (c * cells as f64).round() as usize;
     format!("{}{} {:.2}", "█".repeat(full), "░".repeat(cells - full), c)
-}
-
-/// Column widths that show every column in `width`, or `None` when even their minimums do not
-/// fit (then the table scrolls horizontally). Room beyond the minimums goes to each column in
-/// proportion to how much it would still like, up to its natural width.
-pub fn fitted_widths(width: u16) -> Option<Vec<u16>> {
-    let gaps = Column::ALL.len() as u16 - 1;
-    let min: u16 = Column::ALL.iter().map(|c| c.min_width()).sum::<u16>() + gaps;
-    if width < min {
-        return None;
-    }
-    let wants: Vec<u16> = Column::ALL
-        .iter()
-        .map(|c| c.width() - c.min_width())
-        .collect();
-    let wanted: u16 = wants.iter().sum();
-    let extra = (width - min).min(wanted);
-    let mut out: Vec<u16> = Column::ALL
-        .iter()
-        .zip(&wants)
-        .map(|(c, want)| {
-            let share = u32::from(extra) * u32::from(*want) / u32::from(wanted.max(1));
-            c.min_width() + share as u16
-        })
-        .collect();
-    // What rounding left over, a cell at a time to the columns still short of their width.
-    let mut left = extra - (out.iter().sum::<u16>() + gaps - min);
-    while left > 0 {
-        let before = left;
-        for (w, c) in out.iter_mut().zip(Column::ALL) {
-            if left > 0 && *w < c.width() {
-                *w += 1;
-                left -= 1;
-            }
-        }
-        if left == before {
-            break;
-        }
-    }
-    Some(out)
-}
-
-/// The first column to show so `selected` fits in `width` (horizontal scroll).
-pub fn first_visible_column(selected: usize, width: u16) -> usize {
-    let mut first = selected.min(Column::ALL.len() - 1);
-    let mut used = Column::ALL[first].width();
-    while first > 0 && used + 1 + Column::ALL[first - 1].width() <= width {
-        first -= 1;
-        used += 1 + Column::ALL[first].width();
-    }
-    first
-}
-
-fn row_cells<'a>(l: &'a Lead, cols: &[Column], bar: usize) -> Vec<Cell<'a>> {
-    cols.iter()
-        .map(|c| match c {
-            Column::Confidence => Cell::from(confidence_bar_sized(l.confidence, bar)),
-            c => Cell::from(cell(l, *c)),
-        })
-        .collect()
 }
 
 /// How many leads the title counts: shown of loaded of all, as far as each differs.
@@ -118,9 +59,24 @@ fn draw_info(frame: &mut Frame, area: Rect, s: &AppState) {
     let st = &s.leads;
     let mut info = vec![];
     if st.filter.active || !st.filter.text.is_empty() {
-        let cursor = if st.filter.active { "▏" } else { "" };
         info.push(Span::styled("/", s.theme.key));
-        info.push(Span::raw(format!("{}{cursor}  ", st.filter.text)));
+        let text = if st.filter.active {
+            st.filter.display()
+        } else {
+            st.filter.text.clone()
+        };
+        info.push(Span::raw(format!("{text}  ")));
+        if !st.view.is_empty() {
+            // Where n/N have got to.
+            info.push(Span::styled(
+                format!(
+                    "row {} of {}  ",
+                    st.selected.min(st.view.len() - 1) + 1,
+                    st.view.len()
+                ),
+                s.theme.muted,
+            ));
+        }
     }
     if st.min_confidence() > 0.0 {
         info.push(Span::raw(format!(
@@ -128,11 +84,20 @@ fn draw_info(frame: &mut Frame, area: Rect, s: &AppState) {
             st.min_confidence()
         )));
     }
-    if let Some(sort) = st.sort {
+    if !st.marked.is_empty() {
+        info.push(Span::styled(
+            format!("{} marked (Y copies)  ", st.marked.len()),
+            s.theme.key,
+        ));
+    }
+    for note in &st.query.notes {
+        info.push(Span::styled(format!("({note})  "), s.theme.warn));
+    }
+    if let Some(sort) = &st.sort {
         info.push(Span::raw(format!(
             "sort {} {}  ",
             sort.column.header(),
-            if sort.descending { "↓" } else { "↑" }
+            if sort.descending { "▼" } else { "▲" }
         )));
     }
     if info.is_empty() {
@@ -151,6 +116,38 @@ fn draw_info(frame: &mut Frame, area: Rect, s: &AppState) {
         ));
     }
     frame.render_widget(Paragraph::new(Line::from(info)), area);
+}
+
+/// A cell's text cut to `width` with `…`, the search's match in it highlighted.
+fn text_cell<'a>(s: &AppState, lead: &Lead, col: &Column, text: &str, width: u16) -> Line<'a> {
+    let shown = fit(text, usize::from(width));
+    let Some((a, b)) = s.leads.query.highlight(col, lead, &shown) else {
+        return Line::raw(shown);
+    };
+    // The cut may have split the match: clamp to what is shown.
+    let (a, b) = (a.min(shown.len()), b.min(shown.len()));
+    Line::from(vec![
+        Span::raw(shown[..a].to_string()),
+        Span::styled(shown[a..b].to_string(), s.theme.highlight),
+        Span::raw(shown[b..].to_string()),
+    ])
+}
+
+fn header_cell<'a>(s: &AppState, col: &Column, at_cursor: bool, width: u16) -> Cell<'a> {
+    let arrow = match s.leads.sort.as_ref().filter(|x| &x.column == col) {
+        Some(sort) if sort.descending => "▼",
+        Some(_) => "▲",
+        None => "",
+    };
+    // Brackets as well as the style: the cursor's column shows even where styles do not. The
+    // name is cut first so the sort arrow always shows.
+    let marks = usize::from(at_cursor) * 2 + usize::from(!arrow.is_empty());
+    let name = fit(&col.header(), usize::from(width).saturating_sub(marks));
+    if at_cursor {
+        Cell::from(format!("[{name}{arrow}]")).style(s.theme.cursor)
+    } else {
+        Cell::from(format!("{name}{arrow}")).style(s.theme.title)
+    }
 }
 
 pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
@@ -180,41 +177,8 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
         return;
     }
 
-    let fitted = fitted_widths(table_area.width);
-    let first = if fitted.is_some() {
-        0
-    } else {
-        first_visible_column(st.column, table_area.width)
-    };
-    // Every column when they fit; otherwise only those that fit at full width (horizontal
-    // scroll shows the rest), the last one taking whatever room is left.
-    let mut cols: Vec<Column> = Vec::new();
-    let mut widths: Vec<Constraint> = Vec::new();
-    let mut used = 0u16;
-    if let Some(fitted) = &fitted {
-        cols = Column::ALL.to_vec();
-        widths = fitted.iter().map(|w| Constraint::Length(*w)).collect();
-    }
-    for c in Column::ALL[first..].iter().filter(|_| fitted.is_none()) {
-        let room = table_area
-            .width
-            .saturating_sub(used + u16::from(!cols.is_empty()));
-        if room == 0 || (room < c.width() && room < 6) {
-            break;
-        }
-        used += c.width().min(room) + u16::from(!cols.is_empty());
-        widths.push(Constraint::Length(c.width().min(room)));
-        cols.push(*c);
-    }
-    // The bar fills its column, less the space and the value.
-    let bar = cols
-        .iter()
-        .position(|c| *c == Column::Confidence)
-        .and_then(|i| match widths[i] {
-            Constraint::Length(w) => Some(usize::from(w).saturating_sub(5).clamp(1, 10)),
-            _ => None,
-        })
-        .unwrap_or(10);
+    let layout = table::fit(&st.columns, table_area.width, st.column, st.col_offset);
+    let cursor = st.column.min(st.columns.len().saturating_sub(1));
     let height = usize::from(table_area.height.saturating_sub(1)).max(1);
     // The window: keep the selection visible even if the terminal shrank since update ran.
     let selected = st.selected.min(shown - 1);
@@ -225,54 +189,66 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
         offset = selected + 1 - height;
     }
     let end = (offset + height).min(shown);
-    let header = Row::new(cols.iter().enumerate().map(|(i, c)| {
-        let mut h = c.header().to_string();
-        if let Some(sort) = st.sort.filter(|x| x.column == *c) {
-            h.push(if sort.descending { '↓' } else { '↑' });
-        }
-        let style = if first + i == st.column && focused {
-            s.theme.key
-        } else {
-            s.theme.title
-        };
-        Cell::from(h).style(style)
-    }));
-    let rows = st.view[offset..end].iter().enumerate().map(|(i, &idx)| {
-        let row = Row::new(row_cells(&st.leads[idx as usize], &cols, bar));
-        if offset + i == selected {
-            row.style(if focused {
-                s.theme.selected
+    let header = Row::new(
+        layout
+            .cols
+            .iter()
+            .map(|&(i, w)| header_cell(s, &st.columns[i].column, focused && i == cursor, w)),
+    );
+    let rows = st.view[offset..end].iter().enumerate().map(|(r, &idx)| {
+        let lead = &st.leads[idx as usize];
+        let is_selected = offset + r == selected;
+        let cells = layout.cols.iter().map(|&(i, w)| {
+            let col = &st.columns[i].column;
+            let cell = if *col == Column::Confidence {
+                let bar = usize::from(w).saturating_sub(5).clamp(1, 10);
+                let text = confidence_bar_sized(lead.confidence, bar);
+                let c = Cell::from(fit(&text, usize::from(w)));
+                if st.query.highlight(col, lead, &text).is_some() {
+                    c.style(s.theme.highlight)
+                } else {
+                    c
+                }
             } else {
-                s.theme.title
-            })
-        } else {
-            row
+                Cell::from(text_cell(s, lead, col, &cell(lead, col), w))
+            };
+            if is_selected && focused && i == cursor {
+                cell.style(s.theme.cursor)
+            } else {
+                cell
+            }
+        });
+        let row = Row::new(cells);
+        match (is_selected, focused) {
+            (true, true) => row.style(s.theme.selected),
+            (true, false) => row.style(s.theme.title),
+            _ if st.marked.contains(&idx) => row.style(s.theme.key),
+            _ => row,
         }
     });
+    let widths = layout.cols.iter().map(|&(_, w)| Constraint::Length(w));
     frame.render_widget(
         Table::new(rows, widths).header(header).column_spacing(1),
         table_area,
     );
+    // Off-screen markers on the header line: `‹` in the gap after the frozen column, `›` at the
+    // right edge.
+    let buf = frame.buffer_mut();
+    if layout.more_left
+        && let Some(&(_, w0)) = layout.cols.first()
+        && w0 < table_area.width
+    {
+        buf.set_string(table_area.x + w0, table_area.y, "‹", s.theme.key);
+    }
+    if layout.more_right {
+        let x = table_area.right().saturating_sub(1);
+        buf.set_string(x, table_area.y, "›", s.theme.key);
+    }
 }
 
 #[cfg(test)]
 mod width_tests {
     use super::*;
-
-    #[test]
-    fn every_column_fits_a_wide_pane_and_narrow_ones_scroll() {
-        // The leads pane of a 140-column terminal is about 104 wide: all seven columns.
-        let w = fitted_widths(104).expect("fits");
-        assert_eq!(w.len(), Column::ALL.len());
-        assert_eq!(w.iter().sum::<u16>() + 6, 104, "the whole width is used");
-        for (c, w) in Column::ALL.iter().zip(&w) {
-            assert!(*w >= c.min_width() && *w <= c.width(), "{c:?}: {w}");
-        }
-        // Room to spare: every column at its natural width, no more.
-        let wide = fitted_widths(400).unwrap();
-        assert!(Column::ALL.iter().zip(&wide).all(|(c, w)| *w == c.width()));
-        assert_eq!(fitted_widths(60), None);
-    }
 
     #[test]
     fn the_bar_scales_to_its_cells() {

@@ -1,6 +1,7 @@
 //! Drawing: reads `AppState`, never mutates it, never awaits. One file per pane.
 
 pub mod chat;
+pub mod columns;
 pub mod detail;
 pub mod help;
 pub mod joblog;

@@ -8,13 +8,13 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{pane_block, popup};
 use crate::tui::state::AppState;
-use crate::tui::state::overlay::Overlay;
+use crate::tui::state::overlay::{ExportDialog, Overlay};
 use crate::tui::update::palette_matches;
 
 pub fn draw_overlay(frame: &mut Frame, area: Rect, s: &AppState) {
     let Some(overlay) = &s.overlay else { return };
     match overlay {
-        Overlay::Help { scroll } => super::help::draw(frame, area, s, *scroll),
+        Overlay::Help { scroll, search } => super::help::draw(frame, area, s, *scroll, search),
         Overlay::Palette(p) => {
             let matches = palette_matches(&p.input.text);
             let r = popup(
@@ -30,7 +30,7 @@ pub fn draw_overlay(frame: &mut Frame, area: Rect, s: &AppState) {
             frame.render_widget(block, r);
             let mut lines = vec![Line::from(vec![
                 Span::styled(": ", s.theme.key),
-                Span::raw(format!("{}▏", p.input.text)),
+                Span::raw(p.input.display()),
             ])];
             let visible = usize::from(inner.height.saturating_sub(1));
             let skip = (p.selected + 1).saturating_sub(visible);
@@ -78,7 +78,7 @@ pub fn draw_overlay(frame: &mut Frame, area: Rect, s: &AppState) {
             let mut lines = vec![
                 Line::from(vec![
                     Span::styled("› ", s.theme.key),
-                    Span::raw(format!("{}▏", p.input.text)),
+                    Span::raw(p.input.display()),
                 ]),
                 Line::styled(p.hint.clone(), s.theme.muted),
             ];
@@ -88,27 +88,65 @@ pub fn draw_overlay(frame: &mut Frame, area: Rect, s: &AppState) {
             frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         }
         Overlay::Push(flow) => super::push::draw(frame, area, s, flow),
-        Overlay::Export(job) => {
-            let r = popup(frame, area, 60, 6);
-            let block = pane_block(s, " Export leads ", true);
+        Overlay::Export(d) => draw_export(frame, area, s, d),
+        Overlay::CopyRow(_) => {
+            let r = popup(frame, area, 56, 5);
+            let block = pane_block(s, " Copy the row ", true);
             let inner = block.inner(r);
             frame.render_widget(block, r);
+            let line = Line::from(vec![
+                Span::styled("c", s.theme.key),
+                Span::raw(" CSV   "),
+                Span::styled("m", s.theme.key),
+                Span::raw(" Markdown   "),
+                Span::styled("j", s.theme.key),
+                Span::raw(" JSON   "),
+                Span::styled("Esc", s.theme.key),
+                Span::raw(" cancel"),
+            ]);
             let lines = vec![
-                Line::raw(format!(
-                    "Write {job}'s leads to a file in the current directory:"
-                )),
-                Line::from(vec![
-                    Span::styled("c", s.theme.key),
-                    Span::raw(" CSV   "),
-                    Span::styled("j", s.theme.key),
-                    Span::raw(" JSON   "),
-                    Span::styled("x", s.theme.key),
-                    Span::raw(" XLSX   "),
-                    Span::styled("Esc", s.theme.key),
-                    Span::raw(" cancel"),
-                ]),
+                Line::raw("The selected row with the shown columns, via OSC 52:"),
+                line,
             ];
-            frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+            frame.render_widget(Paragraph::new(lines), inner);
         }
+        Overlay::Columns(p) => super::columns::draw(frame, area, s, p),
     }
+}
+
+fn draw_export(frame: &mut Frame, area: Rect, s: &AppState, d: &ExportDialog) {
+    let r = popup(frame, area, 76, 8);
+    let block = pane_block(s, " Export leads ", true);
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let what = if d.all {
+        format!(
+            "all {} leads, every column",
+            s.leads.total.unwrap_or(s.leads.leads.len() as u64)
+        )
+    } else {
+        format!(
+            "the {} rows shown, {} columns, filter and sort applied",
+            s.leads.view.len(),
+            s.leads.columns.len()
+        )
+    };
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("› ", s.theme.key),
+            Span::raw(d.path.display()),
+        ]),
+        Line::from(vec![
+            Span::raw("Writes "),
+            Span::styled(what, s.theme.title),
+        ]),
+        Line::styled(
+            "Enter write · Tab view/all · .csv .json .xlsx picks the format · Esc cancel",
+            s.theme.muted,
+        ),
+    ];
+    if let Some(e) = &d.error {
+        lines.push(Line::styled(e.clone(), s.theme.warn));
+    }
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

@@ -22,11 +22,14 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
     let [filter_area, list_area] =
         Layout::vertical([Constraint::Length(filter_h), Constraint::Fill(1)]).areas(inner);
     if filter_h > 0 {
-        let cursor = if s.threads.filter.active { "▏" } else { "" };
         frame.render_widget(
             Paragraph::new(Line::from(vec![
                 Span::styled("/", s.theme.key),
-                Span::raw(format!("{}{cursor}", s.threads.filter.text)),
+                Span::raw(if s.threads.filter.active {
+                    s.threads.filter.display()
+                } else {
+                    s.threads.filter.text.clone()
+                }),
             ])),
             filter_area,
         );

@@ -9,7 +9,7 @@ use crate::tui::state::AppState;
 use crate::tui::state::toast::Level;
 
 /// Lines a toast may take: long errors (with their request id) wrap instead of being cut.
-const MAX_LINES: usize = 3;
+const MAX_LINES: usize = 8;
 
 pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
     let width = area.width.saturating_sub(4).min(72);

@@ -1,13 +1,20 @@
 //! What each key-map action does, given where the focus is: `dispatch` hands every action to one
 //! named function (television's `handle_action` style). The single place keys get their meaning.
 
+use super::leads_actions::*;
 use super::*;
 
 /// What an action does, given where the focus is.
 pub fn dispatch(s: &mut AppState, action: Action) -> Effects {
     match action {
         Action::Quit => quit(s),
-        Action::Help => open_overlay(s, Overlay::Help { scroll: 0 }),
+        Action::Help => open_overlay(
+            s,
+            Overlay::Help {
+                scroll: 0,
+                search: LineInput::default(),
+            },
+        ),
         Action::Palette => open_palette(s),
         Action::NextPane => focus(s, s.focus.cycle(1)),
         Action::PrevPane => focus(s, s.focus.cycle(-1)),
@@ -20,6 +27,8 @@ pub fn dispatch(s: &mut AppState, action: Action) -> Effects {
         Action::Down => move_selection(s, 1),
         Action::PageUp => move_selection(s, -1000),
         Action::PageDown => move_selection(s, 1000),
+        Action::HalfPageUp => move_selection(s, -500),
+        Action::HalfPageDown => move_selection(s, 500),
         Action::Top => move_selection(s, isize::MIN),
         Action::Bottom => bottom(s),
         Action::Left => scroll_columns(s, -1),
@@ -27,7 +36,9 @@ pub fn dispatch(s: &mut AppState, action: Action) -> Effects {
         Action::Open => open(s),
         Action::Back => back(s),
         Action::Filter => filter(s),
+        Action::NewThread if searching_leads(s) => next_match(s, true),
         Action::NewThread => new_thread(s),
+        Action::PrevMatch => next_match(s, false),
         Action::Input => focus_input(s),
         Action::Rename => rename(s),
         Action::Delete => delete(s),
@@ -40,8 +51,80 @@ pub fn dispatch(s: &mut AppState, action: Action) -> Effects {
         Action::Sort => sort(s),
         Action::MinConfidence => min_confidence(s),
         Action::Copy => copy(s),
+        Action::CopyRow => copy_row(s),
+        Action::Mark => mark(s),
+        Action::Columns => columns(s),
         Action::OpenUrl => open_url(s),
         Action::Follow => follow(s),
+    }
+}
+
+/// A palette command with an argument (`:sort confidence`, `:filter city:lyon`,
+/// `:export ~/x.csv`, `:rename Q3 list`, `:replan add CTOs`, `:approve 500`).
+pub fn dispatch_with(s: &mut AppState, action: Action, arg: &str) -> Effects {
+    match action {
+        Action::Filter => {
+            if s.leads.job.is_some() {
+                s.focus = Pane::Leads;
+                s.leads.detail = None;
+                s.leads.filter = LineInput::with_text(arg);
+                s.leads.filter.active = false;
+                s.leads.set_query();
+                s.leads.scroll_into_view(s.table_height());
+                vec![]
+            } else {
+                s.focus = Pane::Threads;
+                s.threads.filter = LineInput::with_text(arg);
+                s.threads.filter.active = false;
+                vec![list_threads(s)]
+            }
+        }
+        Action::Sort | Action::Left | Action::Right => {
+            let keys = &s.leads.field_keys;
+            let col = Column::parse(arg, |k| keys.iter().any(|f| f.eq_ignore_ascii_case(k)));
+            match col.and_then(|c| s.leads.columns.iter().position(|x| x.column == c)) {
+                Some(i) => {
+                    s.focus = Pane::Leads;
+                    s.leads.column = i;
+                    s.leads.col_offset = s.table_layout().first;
+                    if action == Action::Sort {
+                        s.leads.toggle_sort();
+                        s.leads.scroll_into_view(s.table_height());
+                    }
+                }
+                None => toast(
+                    s,
+                    Level::Warn,
+                    format!("`{arg}` is not a shown column: add it with the column picker (C)"),
+                ),
+            }
+            vec![]
+        }
+        Action::Export => {
+            let fx = export(s);
+            if let Some(Overlay::Export(d)) = s.overlay.as_mut() {
+                d.path = LineInput::with_text(arg);
+            }
+            fx
+        }
+        Action::Rename | Action::Replan | Action::Approve => {
+            let fx = dispatch(s, action);
+            if let Some(Overlay::Prompt(p)) = s.overlay.as_mut() {
+                p.input = LineInput::with_text(arg);
+            }
+            fx
+        }
+        other => {
+            toast(
+                s,
+                Level::Warn,
+                format!(
+                    "`{}` takes no argument; ran it without `{arg}`",
+                    other.name()
+                ),
+            );
+            dispatch(s, other)
+        }
     }
 }
 
@@ -86,19 +169,6 @@ fn bottom(s: &mut AppState) -> Effects {
     move_selection(s, isize::MAX)
 }
 
-/// Left/right scroll the leads table a column at a time; elsewhere they do nothing.
-fn scroll_columns(s: &mut AppState, delta: isize) -> Effects {
-    if s.focus == Pane::Leads && s.leads.detail.is_none() {
-        let last = Column::ALL.len() - 1;
-        s.leads.column = if delta < 0 {
-            s.leads.column.saturating_sub(1)
-        } else {
-            (s.leads.column + 1).min(last)
-        };
-    }
-    vec![]
-}
-
 fn open(s: &mut AppState) -> Effects {
     match s.focus {
         Pane::Threads => {
@@ -125,7 +195,7 @@ fn back(s: &mut AppState) -> Effects {
         s.leads.detail = None;
     } else if s.focus == Pane::Leads && !s.leads.filter.text.is_empty() {
         s.leads.filter = LineInput::default();
-        s.leads.rebuild();
+        s.leads.set_query();
     } else if s.focus == Pane::Threads && !s.threads.filter.text.is_empty() {
         s.threads.filter = LineInput::default();
         return vec![list_threads(s)];
@@ -365,7 +435,14 @@ fn enrich(s: &mut AppState) -> Effects {
 fn export(s: &mut AppState) -> Effects {
     match s.log.job.as_ref() {
         Some(j) if j.status != JobStatus::Pending => {
-            s.overlay = Some(Overlay::Export(j.id.clone()))
+            let path = s.export_dir.join(format!("leadline-{}.csv", j.id));
+            s.overlay = Some(Overlay::Export(ExportDialog {
+                job: j.id.clone(),
+                path: LineInput::with_text(path.display().to_string()),
+                all: false,
+                overwrite: false,
+                error: None,
+            }))
         }
         Some(_) => toast(
             s,
@@ -373,23 +450,6 @@ fn export(s: &mut AppState) -> Effects {
             "Nothing to export yet: approve the plan first",
         ),
         None => toast(s, Level::Warn, "No job to export"),
-    }
-    vec![]
-}
-
-fn sort(s: &mut AppState) -> Effects {
-    if s.focus == Pane::Leads {
-        s.leads.toggle_sort();
-        s.leads.scroll_into_view(s.table_height());
-    }
-    vec![]
-}
-
-fn min_confidence(s: &mut AppState) -> Effects {
-    if s.focus == Pane::Leads {
-        s.leads.min_conf_step = (s.leads.min_conf_step + 1) % MIN_CONFIDENCE_STEPS.len();
-        s.leads.rebuild();
-        s.leads.scroll_into_view(s.table_height());
     }
     vec![]
 }
@@ -410,6 +470,7 @@ pub(super) fn move_selection(s: &mut AppState, delta: isize) -> Effects {
         isize::MIN => -(1 << 30),
         isize::MAX => 1 << 30,
         d if d.abs() == 1000 => d.signum() * page,
+        d if d.abs() == 500 => d.signum() * (page / 2).max(1),
         d => d,
     };
     match s.focus {
@@ -451,71 +512,4 @@ pub(super) fn move_selection(s: &mut AppState, delta: isize) -> Effects {
         },
     }
     vec![]
-}
-
-fn detail_selection(s: &AppState) -> Option<(&crate::model::Lead, String)> {
-    let d = s.leads.detail.as_ref()?;
-    let lead = s.leads.leads.get(d.lead)?;
-    let path = detail_paths(lead).into_iter().nth(d.selected)?;
-    Some((lead, path))
-}
-
-fn copy(s: &mut AppState) -> Effects {
-    if s.focus != Pane::Leads {
-        return vec![];
-    }
-    let text = if s.leads.detail.is_some() {
-        detail_selection(s).and_then(|(l, path)| l.field_text(&path))
-    } else {
-        let col = Column::ALL[s.leads.column.min(Column::ALL.len() - 1)];
-        s.leads
-            .selected_lead()
-            .map(|(_, l)| cell(l, col).into_owned())
-    };
-    match text.filter(|t| !t.is_empty()) {
-        Some(t) => {
-            toast(
-                s,
-                Level::Info,
-                format!("Copied {} chars", t.chars().count()),
-            );
-            vec![Effect::Copy(t)]
-        }
-        None => {
-            toast(s, Level::Warn, "Nothing to copy here");
-            vec![]
-        }
-    }
-}
-
-fn open_url(s: &mut AppState) -> Effects {
-    if s.focus != Pane::Leads {
-        return vec![];
-    }
-    let url = if s.leads.detail.is_some() {
-        detail_selection(s)
-            .and_then(|(l, path)| l.sources_for(&path).find_map(|src| src.url.clone()))
-    } else {
-        s.leads
-            .selected_lead()
-            .and_then(|(_, l)| l.sources.iter().find_map(|src| src.url.clone()))
-    };
-    match url {
-        Some(u) if is_web_url(&u) => {
-            toast(s, Level::Info, format!("Opening {u}"));
-            vec![Effect::OpenUrl(u)]
-        }
-        Some(u) => {
-            toast(
-                s,
-                Level::Warn,
-                format!("Not opening {u}: only http(s) links are opened"),
-            );
-            vec![]
-        }
-        None => {
-            toast(s, Level::Warn, "No source URL for this field");
-            vec![]
-        }
-    }
 }

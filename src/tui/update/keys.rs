@@ -59,7 +59,7 @@ pub(super) fn on_paste(s: &mut AppState, text: &str) -> Effects {
             }
             Pane::Leads if s.leads.filter.active => {
                 s.leads.filter.text.push_str(&line);
-                s.leads.rebuild();
+                s.leads.set_query();
                 s.leads.scroll_into_view(s.table_height());
                 return vec![];
             }
@@ -130,7 +130,7 @@ fn on_filter_key(s: &mut AppState, key: &KeyEvent) -> Option<Effects> {
                 InputOutcome::Submit => s.leads.filter.active = false,
                 InputOutcome::Cancel => s.leads.filter = LineInput::default(),
             }
-            s.leads.rebuild();
+            s.leads.set_query();
             s.leads.scroll_into_view(s.table_height());
             Some(vec![])
         }
@@ -138,14 +138,27 @@ fn on_filter_key(s: &mut AppState, key: &KeyEvent) -> Option<Effects> {
     }
 }
 
-/// Palette entries matching the typed text, in key-map order.
+/// The palette's text split into the command and its argument (`sort confidence`).
+pub fn palette_split(query: &str) -> (String, String) {
+    let q = query.trim_start();
+    match q.split_once(char::is_whitespace) {
+        Some((name, arg)) => (name.to_lowercase(), arg.trim().to_string()),
+        None => (q.trim().to_lowercase(), String::new()),
+    }
+}
+
+/// Palette entries matching the typed text, in key-map order. With an argument typed, only
+/// commands whose name starts with the first word are offered.
 pub fn palette_matches(query: &str) -> Vec<Action> {
-    let q = query.trim().to_lowercase();
+    let (q, arg) = palette_split(query);
     Action::ALL
         .iter()
         .copied()
         .filter(|a| *a != Action::Palette)
         .filter(|a| {
+            if !arg.is_empty() {
+                return a.name().starts_with(&q);
+            }
             q.is_empty() || a.name().contains(&q) || a.description().to_lowercase().contains(&q)
         })
         .collect()

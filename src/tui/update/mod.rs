@@ -3,6 +3,7 @@
 
 mod actions;
 mod keys;
+mod leads_actions;
 mod mouse;
 mod overlay_keys;
 
@@ -23,21 +24,24 @@ use crate::model::push::{
     EnrichProvider, EnrichRequest, EnrichResult, IntegrationStatus, PushMode, PushProvider,
     PushResult,
 };
-use crate::model::requests::{ExportFormat, PostedMessage};
+use crate::model::requests::PostedMessage;
 use crate::model::{
     Error, ErrorCode, Event, EventKind, Job, JobId, JobStatus, Lead, Message, Page, Plan, Thread,
     ThreadId, Usage,
 };
 
 use super::effect::{Effect, Request, is_web_url};
+use super::export_view::{CopyFormat, format_of, row_table, view_table};
 use super::keymap::Action;
 use super::message::{Msg, Reply};
+use super::state::columns::{MAX_WIDTH, MIN_WIDTH};
 use super::state::connection::{Connection, host_of, is_connection_error};
 use super::state::input::{InputOutcome, LineInput};
 use super::state::joblog::ConnState;
 use super::state::leads::{Column, MIN_CONFIDENCE_STEPS, cell, detail_paths};
 use super::state::overlay::{
-    Confirm, Confirmed, Overlay, PaletteState, Prompt, PromptPurpose, PushFlow, PushStage,
+    ColumnPicker, Confirm, Confirmed, ExportDialog, Overlay, PaletteState, Prompt, PromptPurpose,
+    PushFlow, PushStage,
 };
 use super::state::requests::Slot;
 use super::state::toast::Level;
@@ -87,6 +91,7 @@ pub fn update(s: &mut AppState, msg: Msg) -> Effects {
         Msg::Resize { width, height } => {
             s.size = (width, height);
             s.leads.scroll_into_view(s.table_height());
+            s.leads.col_offset = s.table_layout().first;
             vec![]
         }
         Msg::Tick(now) => {
@@ -215,7 +220,12 @@ fn on_reply(s: &mut AppState, reply: Reply) -> Effects {
         Reply::Stopped(job) => stopped(s, job),
         Reply::Renamed(_) => vec![list_threads(s)],
         Reply::Deleted(id) => deleted(s, &id),
-        Reply::Exported { path, bytes } => exported(s, &path, bytes),
+        Reply::Exported { path, rows } => exported(s, &path, rows),
+        Reply::ExportExists { path } => export_exists(s, &path),
+        Reply::ColumnsSaved { path } => {
+            toast(s, Level::Info, format!("Columns saved to {path}"));
+            vec![]
+        }
         Reply::Pushed(result) => pushed(s, result),
         Reply::Integrations(list) => integrations_listed(s, list),
         Reply::Enriched(result) => enriched(s, &result),
@@ -227,6 +237,13 @@ fn threads_listed(s: &mut AppState, page: Page<Thread>) -> Effects {
     let keep = s.chat.thread.clone();
     s.threads.set(page.data, page.has_more, keep.as_ref());
     if first_load && s.chat.thread.is_none() && !s.chat.input_focused {
+        return select_thread(s);
+    }
+    // A filter that hides the open thread: show the selected match instead, so the chat pane
+    // and `d` are about the thread the list shows as selected.
+    let filtering = !s.threads.filter.text.trim().is_empty();
+    let hidden = keep.is_some_and(|k| !s.threads.items.iter().any(|t| t.id == k));
+    if filtering && hidden && !s.chat.input_focused {
         return select_thread(s);
     }
     vec![]
@@ -341,8 +358,24 @@ fn deleted(s: &mut AppState, id: &ThreadId) -> Effects {
     vec![Effect::Unsubscribe, list_threads(s)]
 }
 
-fn exported(s: &mut AppState, path: &str, bytes: usize) -> Effects {
-    toast(s, Level::Info, format!("Exported {bytes} bytes to {path}"));
+fn exported(s: &mut AppState, path: &str, rows: usize) -> Effects {
+    s.leads.export_pending = None;
+    toast(s, Level::Info, format!("Wrote {rows} rows to {path}"));
+    vec![]
+}
+
+/// The file is there: the dialog comes back asking whether to replace it.
+fn export_exists(s: &mut AppState, path: &str) -> Effects {
+    match s.leads.export_pending.take() {
+        Some(mut d) if s.overlay.is_none() => {
+            d.overwrite = true;
+            d.error = Some(format!(
+                "{path} exists: Enter replaces it, or edit the path"
+            ));
+            s.overlay = Some(Overlay::Export(d));
+        }
+        _ => toast(s, Level::Warn, format!("Not exported: {path} exists")),
+    }
     vec![]
 }
 

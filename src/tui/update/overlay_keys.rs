@@ -1,6 +1,7 @@
 //! Keys while an overlay is open: help, palette, confirm, prompt, push and export dialogs.
 
 use super::*;
+use crate::tui::export_view::ViewTable;
 
 pub(super) fn on_overlay_key(s: &mut AppState, key: KeyEvent) -> Effects {
     let Some(overlay) = s.overlay.take() else {
@@ -8,25 +9,20 @@ pub(super) fn on_overlay_key(s: &mut AppState, key: KeyEvent) -> Effects {
     };
     let action = s.keymap.action_for(&key);
     match overlay {
-        Overlay::Help { scroll } => {
-            let scroll = match action {
-                Some(Action::Down) => scroll.saturating_add(1),
-                Some(Action::Up) => scroll.saturating_sub(1),
-                Some(Action::PageDown) => scroll.saturating_add(10),
-                Some(Action::PageUp) => scroll.saturating_sub(10),
-                Some(Action::Top) => 0,
-                Some(Action::Help | Action::Back | Action::Quit) => return vec![],
-                _ => scroll,
-            };
-            s.overlay = Some(Overlay::Help { scroll });
-            vec![]
-        }
+        Overlay::Help { scroll, search } => help_key(s, scroll, search, &key, action),
         Overlay::Palette(mut p) => {
             let matches = palette_matches(&p.input.text);
             match p.input.handle(&key) {
                 InputOutcome::Cancel => vec![],
                 InputOutcome::Submit => match matches.get(p.selected) {
-                    Some(&a) => dispatch(s, a),
+                    Some(&a) => {
+                        let (_, arg) = keys::palette_split(&p.input.text);
+                        if arg.is_empty() {
+                            dispatch(s, a)
+                        } else {
+                            actions::dispatch_with(s, a, &arg)
+                        }
+                    }
                     None => vec![],
                 },
                 InputOutcome::Changed => {
@@ -65,19 +61,200 @@ pub(super) fn on_overlay_key(s: &mut AppState, key: KeyEvent) -> Effects {
             }
         },
         Overlay::Push(flow) => push_key(s, flow, key),
-        Overlay::Export(job) => {
-            let format = match key.code {
-                KeyCode::Char('c' | 'C') | KeyCode::Enter => ExportFormat::Csv,
-                KeyCode::Char('j' | 'J') => ExportFormat::Json,
-                KeyCode::Char('x' | 'X') => ExportFormat::Xlsx,
-                KeyCode::Esc | KeyCode::Char('q') => return vec![],
-                _ => {
-                    s.overlay = Some(Overlay::Export(job));
-                    return vec![];
-                }
+        Overlay::Export(dialog) => export_key(s, dialog, key),
+        Overlay::CopyRow(table) => copy_row_key(s, table, &key),
+        Overlay::Columns(picker) => columns_key(s, picker, key),
+    }
+}
+
+/// Help: `/` searches, Esc clears the search then closes, the movement keys scroll.
+fn help_key(
+    s: &mut AppState,
+    scroll: u16,
+    mut search: LineInput,
+    key: &KeyEvent,
+    action: Option<Action>,
+) -> Effects {
+    if search.active {
+        match search.handle(key) {
+            InputOutcome::Cancel => search = LineInput::default(),
+            InputOutcome::Submit => search.active = false,
+            InputOutcome::Changed | InputOutcome::Ignored => {}
+        }
+        s.overlay = Some(Overlay::Help { scroll: 0, search });
+        return vec![];
+    }
+    if key.code == KeyCode::Char('/') {
+        search.active = true;
+        s.overlay = Some(Overlay::Help { scroll: 0, search });
+        return vec![];
+    }
+    if key.code == KeyCode::Esc && !search.text.is_empty() {
+        s.overlay = Some(Overlay::Help {
+            scroll: 0,
+            search: LineInput::default(),
+        });
+        return vec![];
+    }
+    let scroll = match action {
+        Some(Action::Down) => scroll.saturating_add(1),
+        Some(Action::Up) => scroll.saturating_sub(1),
+        Some(Action::PageDown) => scroll.saturating_add(10),
+        Some(Action::PageUp) => scroll.saturating_sub(10),
+        Some(Action::Top) => 0,
+        Some(Action::Help | Action::Back | Action::Quit) => return vec![],
+        _ => scroll,
+    };
+    s.overlay = Some(Overlay::Help { scroll, search });
+    vec![]
+}
+
+/// The copy-row dialog: a format key copies the rows, anything else keeps it open.
+fn copy_row_key(s: &mut AppState, table: ViewTable, key: &KeyEvent) -> Effects {
+    let format = match key.code {
+        KeyCode::Char('c' | 'C') | KeyCode::Enter => CopyFormat::Csv,
+        KeyCode::Char('m' | 'M') => CopyFormat::Markdown,
+        KeyCode::Char('j' | 'J') => CopyFormat::Json,
+        KeyCode::Esc | KeyCode::Char('q') => return vec![],
+        _ => {
+            s.overlay = Some(Overlay::CopyRow(table));
+            return vec![];
+        }
+    };
+    match table.copy_text(format) {
+        Ok(text) => {
+            let n = table.rows.len();
+            toast(s, Level::Info, format!("Copied {n} row(s) as {format:?}"));
+            vec![Effect::Copy(text)]
+        }
+        Err(e) => {
+            toast_error(s, &e);
+            vec![]
+        }
+    }
+}
+
+/// The export dialog: the path is a one-line input; Tab toggles view/all; Enter writes.
+fn export_key(s: &mut AppState, mut d: ExportDialog, key: KeyEvent) -> Effects {
+    if key.code == KeyCode::Tab {
+        d.all = !d.all;
+        d.overwrite = false;
+        d.error = None;
+        s.overlay = Some(Overlay::Export(d));
+        return vec![];
+    }
+    match d.path.handle(&key) {
+        InputOutcome::Cancel => vec![],
+        InputOutcome::Submit => {
+            let raw = d.path.text.trim().to_string();
+            let Some(format) = format_of(&raw) else {
+                d.error = Some("End the path with .csv, .json or .xlsx to pick the format.".into());
+                s.overlay = Some(Overlay::Export(d));
+                return vec![];
             };
-            toast(s, Level::Info, format!("Exporting {}…", format.extension()));
-            vec![request(s, Slot::Action, Request::Export { job, format })]
+            let (table, rows) = if d.all {
+                let rows = s.leads.total.unwrap_or(s.leads.leads.len() as u64) as usize;
+                (None, rows)
+            } else {
+                let t = view_table(&s.leads);
+                let rows = t.rows.len();
+                (Some(t), rows)
+            };
+            let request = Request::Export {
+                job: d.job.clone(),
+                path: expand_home(&raw),
+                format,
+                table,
+                overwrite: d.overwrite,
+                rows,
+            };
+            toast(s, Level::Info, format!("Exporting {rows} rows…"));
+            // Kept open (hidden) only in state: the reply says whether it was written.
+            s.leads.export_pending = Some(d);
+            vec![super::request(s, Slot::Action, request)]
+        }
+        InputOutcome::Changed | InputOutcome::Ignored => {
+            d.overwrite = false;
+            d.error = None;
+            s.overlay = Some(Overlay::Export(d));
+            vec![]
+        }
+    }
+}
+
+/// `~/x.csv` → the home directory's `x.csv`, as a shell would.
+fn expand_home(raw: &str) -> std::path::PathBuf {
+    match (raw.strip_prefix("~/"), std::env::var_os("HOME")) {
+        (Some(rest), Some(home)) => std::path::PathBuf::from(home).join(rest),
+        _ => std::path::PathBuf::from(raw),
+    }
+}
+
+/// The column picker: Space shows/hides, J/K (Shift) move, +/- widen/narrow, Enter applies and
+/// saves, Esc cancels.
+fn columns_key(s: &mut AppState, mut p: ColumnPicker, key: KeyEvent) -> Effects {
+    let n = p.items.len();
+    let i = p.selected.min(n.saturating_sub(1));
+    match key.code {
+        KeyCode::Esc | KeyCode::Char('q') => return vec![],
+        KeyCode::Up | KeyCode::Char('k') => p.selected = i.saturating_sub(1),
+        KeyCode::Down | KeyCode::Char('j') => p.selected = (i + 1).min(n.saturating_sub(1)),
+        KeyCode::Char(' ') | KeyCode::Char('x') => {
+            let on = p.items[i].1;
+            if on && p.items.iter().filter(|(_, v)| *v).count() == 1 {
+                toast(s, Level::Warn, "Keep at least one column");
+            } else {
+                p.items[i].1 = !on;
+            }
+        }
+        KeyCode::Char('K') if i > 0 => {
+            p.items.swap(i, i - 1);
+            p.selected = i - 1;
+        }
+        KeyCode::Char('J') if i + 1 < n => {
+            p.items.swap(i, i + 1);
+            p.selected = i + 1;
+        }
+        KeyCode::Char('+' | '>' | 'l') | KeyCode::Right => {
+            let w = &mut p.items[i].0.width;
+            *w = (*w + 2).min(MAX_WIDTH);
+        }
+        KeyCode::Char('-' | '<' | 'h') | KeyCode::Left => {
+            let w = &mut p.items[i].0.width;
+            *w = w.saturating_sub(2).max(MIN_WIDTH);
+        }
+        KeyCode::Enter => return apply_columns(s, p.shown()),
+        _ => {}
+    }
+    s.overlay = Some(Overlay::Columns(p));
+    vec![]
+}
+
+fn apply_columns(
+    s: &mut AppState,
+    columns: Vec<crate::tui::state::columns::ColumnSpec>,
+) -> Effects {
+    let current = s.leads.current_column().cloned();
+    s.leads.columns = columns;
+    // The cursor stays on its column if still shown.
+    s.leads.column = current
+        .and_then(|c| s.leads.columns.iter().position(|x| x.column == c))
+        .unwrap_or(0);
+    s.leads.col_offset = s.table_layout().first;
+    let entries: Vec<String> = s.leads.columns.iter().map(|c| c.config_entry()).collect();
+    match s.config_file.clone() {
+        Some(path) => vec![super::request(
+            s,
+            Slot::Action,
+            Request::SaveColumns { path, entries },
+        )],
+        None => {
+            toast(
+                s,
+                Level::Info,
+                "Columns changed for this session (no config file to save to)",
+            );
+            vec![]
         }
     }
 }

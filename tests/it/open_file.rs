@@ -2,12 +2,12 @@
 //! becomes a job of kind `import` whose leads are the file's rows with the import mapping; the
 //! TUI opens on its leads. Through the real binary on a temp data dir, and in tmux.
 
-use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::common::cli::{CliEnv, stderr};
+use crate::common::tmux;
 
 fn fixture(name: &str) -> String {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -308,92 +308,13 @@ fn reopening_and_pushing_an_opened_file_again_creates_nothing_new() {
     );
 }
 
-/// A tmux session running `leadline open FILE` (killed on drop).
-struct Tmux(String);
-
-impl Tmux {
-    fn screen(&self) -> String {
-        let out = Command::new("tmux")
-            .args(["capture-pane", "-p", "-t", &self.0])
-            .output()
-            .expect("tmux runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, needle: &str, within: Duration) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(needle) {
-                return screen;
-            }
-            assert!(
-                start.elapsed() < within,
-                "`{needle}` did not appear within {within:?}:\n{screen}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = Command::new("tmux")
-            .args(["kill-session", "-t", &self.0])
-            .output();
-    }
-}
-
 #[test]
 fn open_starts_the_tui_on_the_files_leads_in_tmux() {
-    if Command::new("tmux")
-        .arg("-V")
-        .output()
-        .map(|o| !o.status.success())
-        .unwrap_or(true)
-    {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI must install tmux (.ci/run does)"
-        );
-        eprintln!("SKIPPED: tmux is not installed (.ci/run installs it)");
+    if !tmux::have_tmux() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let config = dir.path().join("config.toml");
-    std::fs::write(&config, "[engine]\npace_ms = 0\n").unwrap();
-    let bin = match std::env::var("LEADLINE_E2E_BIN") {
-        Ok(p) if !p.is_empty() => p,
-        _ => env!("CARGO_BIN_EXE_leadline").to_string(),
-    };
-    let name = format!("leadline-open-{}", std::process::id());
-    let cmd = format!(
-        "cd {home} && env NO_COLOR=1 HOME={home} XDG_CONFIG_HOME={home} XDG_DATA_HOME={home} {bin} --config {config} --data-dir {data} {file}; sleep 5",
-        home = dir.path().display(),
-        config = config.display(),
-        data = dir.path().join("data").display(),
-        file = fixture("crunchbase.csv"),
-    );
-    let out = Command::new("tmux")
-        .args([
-            "new-session",
-            "-d",
-            "-s",
-            &name,
-            "-x",
-            "140",
-            "-y",
-            "40",
-            &cmd,
-        ])
-        .output()
-        .expect("tmux starts");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let s = Tmux(name);
+    let s = tmux::start_with(dir.path(), "open", "", &fixture("crunchbase.csv"));
     let screen = s.wait_for("Lumora AI", Duration::from_secs(20));
     assert!(
         screen.contains("Leads ("),
@@ -401,13 +322,7 @@ fn open_starts_the_tui_on_the_files_leads_in_tmux() {
     );
     assert!(screen.contains("Corvid Health"), "{screen}");
     // The opened file's leads push like a job's: the push picker opens on them.
-    let key = |k: &str| {
-        let _ = Command::new("tmux")
-            .args(["send-keys", "-t", &s.0, k])
-            .output();
-    };
-    key("p");
+    s.keys(&["p"]);
     s.wait_for("Push the leads of", Duration::from_secs(5));
-    key("Escape");
-    key("q");
+    s.keys(&["Escape", "q"]);
 }

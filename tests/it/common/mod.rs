@@ -117,3 +117,4 @@ pub fn comparable(leads: Vec<leadline::model::Lead>) -> Vec<serde_json::Value> {
 pub mod cli;
 pub mod planner;
 pub mod server;
+pub mod tmux;

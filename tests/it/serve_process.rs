@@ -1,42 +1,14 @@
 //! `leadline serve` as a real process: the reference Quickstart against it, and a client stream
 //! that survives the server being killed and restarted mid-job.
 
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use crate::common::process::{Server, free_port, leadline};
 use futures::StreamExt;
 use leadline::backend::{Backend, RemoteBackend, StreamItem};
 use leadline::model::requests::{Approve, CreateThread, PostMessage};
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn leadline(data: &Path, config: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_leadline"));
-    c.arg("--data-dir")
-        .arg(data)
-        .arg("--config")
-        .arg(config)
-        .env_remove("LEADLINE_CONFIG")
-        .env_remove("RUST_LOG");
-    c
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn start(data: &Path, config: &Path, port: u16) -> Server {
     let server = Server(

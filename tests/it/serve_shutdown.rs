@@ -2,45 +2,16 @@
 //! streams at once, halts running jobs as interrupted (failed, `job_halted`, not charged) and the
 //! process exits within 5 s — on a running job or a pending one, subscribed or not.
 
-use std::net::TcpListener;
-use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Command, ExitStatus, Stdio};
 use std::time::Duration;
 
+use crate::common::process::{Server, free_port, leadline};
 use leadline::backend::{Backend, RemoteBackend};
 use leadline::model::JobId;
 use leadline::model::requests::{Approve, CreateThread, PostMessage};
 
 const PROMPT: &str =
     "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.";
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-fn leadline(data: &Path, config: &Path) -> Command {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_leadline"));
-    c.arg("--data-dir")
-        .arg(data)
-        .arg("--config")
-        .arg(config)
-        .env_remove("LEADLINE_CONFIG")
-        .env_remove("RUST_LOG");
-    c
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 struct Setup {
     _dir: tempfile::TempDir,

@@ -116,5 +116,6 @@ pub fn comparable(leads: Vec<leadline::model::Lead>) -> Vec<serde_json::Value> {
 
 pub mod cli;
 pub mod planner;
+pub mod process;
 pub mod server;
 pub mod tmux;

@@ -5,8 +5,21 @@ use serde_json::Value;
 
 use super::{EventId, JobId, Timestamp};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum EventKind {
     /// `{message, level}`: a free-text progress line.
     Log,
@@ -27,30 +40,15 @@ pub const STOPPED: &str = "stopped";
 
 impl EventKind {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Log => "log",
-            Self::Step => "step",
-            Self::Result => "result",
-            Self::Artifact => "artifact",
-            Self::Error => "error",
-            Self::Done => "done",
-        }
+        self.into()
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [
-            Self::Log,
-            Self::Step,
-            Self::Result,
-            Self::Artifact,
-            Self::Error,
-            Self::Done,
-        ]
-        .into_iter()
-        .find(|k| k.as_str() == raw)
-        // A stopped job's stream ends with `event: stopped` (the reference closes streams "on
-        // done, error, or stopped"); its data is the `done` payload with `status: "stopped"`.
-        .or((raw == STOPPED).then_some(Self::Done))
+        raw.parse()
+            .ok()
+            // A stopped job's stream ends with `event: stopped` (the reference closes streams "on
+            // done, error, or stopped"); its data is the `done` payload with `status: "stopped"`.
+            .or((raw == STOPPED).then_some(Self::Done))
     }
 
     /// The SSE event name: `stopped` for the end of a stopped job, else [`Self::as_str`].

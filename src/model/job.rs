@@ -5,8 +5,21 @@ use serde_json::{Map, Value};
 
 use super::{ArtifactId, Error, ErrorCode, JobId, PlanId, ThreadId, Timestamp};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum JobStatus {
     Pending,
     Running,
@@ -29,26 +42,15 @@ pub enum Transition {
 }
 
 impl JobStatus {
-    pub const ALL: [JobStatus; 5] = [
-        Self::Pending,
-        Self::Running,
-        Self::Succeeded,
-        Self::Failed,
-        Self::Stopped,
-    ];
+    /// Every status, in lifecycle order.
+    pub const ALL: &'static [JobStatus] = <Self as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Pending => "pending",
-            Self::Running => "running",
-            Self::Succeeded => "succeeded",
-            Self::Failed => "failed",
-            Self::Stopped => "stopped",
-        }
+        self.into()
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|s| s.as_str() == raw.trim())
+        raw.trim().parse().ok()
     }
 
     pub fn is_terminal(self) -> bool {
@@ -165,7 +167,7 @@ mod tests {
             (Running, Succeed, Succeeded),
             (Running, Fail, Failed),
         ];
-        for from in JobStatus::ALL {
+        for &from in JobStatus::ALL {
             for t in [Approve, Stop, Supersede, Succeed, Fail, Halt] {
                 let expected = allowed
                     .iter()

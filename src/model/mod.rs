@@ -30,3 +30,37 @@ pub use plan::{Intent, Plan, Step};
 pub use thread::Thread;
 pub use time::Timestamp;
 pub use usage::Usage;
+
+#[cfg(test)]
+mod tests {
+    use strum::VariantArray;
+
+    use super::push::PushProvider;
+    use super::{EventKind, Intent, JobStatus};
+
+    /// The enums' names are derived twice (serde for the wire, strum for `as_str`/`parse`): they
+    /// must agree for every variant, and a name must read back as its variant.
+    fn same_names<T>(all: &[T], as_str: fn(T) -> &'static str, parse: fn(&str) -> Option<T>)
+    where
+        T: Copy + PartialEq + std::fmt::Debug + serde::Serialize,
+    {
+        for &v in all {
+            assert_eq!(serde_json::to_value(v).unwrap(), as_str(v), "{v:?}");
+            assert_eq!(parse(as_str(v)), Some(v), "{v:?}");
+        }
+    }
+
+    #[test]
+    fn wire_names_and_derived_names_agree() {
+        same_names(JobStatus::ALL, JobStatus::as_str, JobStatus::parse);
+        same_names(EventKind::VARIANTS, EventKind::as_str, EventKind::parse);
+        same_names(Intent::VARIANTS, Intent::as_str, |s| s.parse().ok());
+        same_names(PushProvider::ALL, PushProvider::as_str, |s| s.parse().ok());
+        assert_eq!(JobStatus::parse(" running "), Some(JobStatus::Running));
+        assert_eq!(
+            JobStatus::parse("Running"),
+            None,
+            "names are exact, as on the wire"
+        );
+    }
+}

@@ -4,8 +4,21 @@ use serde::{Deserialize, Serialize};
 
 use super::{Icp, JobId, PlanId, ThreadId, Timestamp};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Intent {
     Discover,
     Enrich,
@@ -16,13 +29,7 @@ pub enum Intent {
 
 impl Intent {
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Discover => "discover",
-            Self::Enrich => "enrich",
-            Self::Verify => "verify",
-            Self::Score => "score",
-            Self::Dedupe => "dedupe",
-        }
+        self.into()
     }
 }
 

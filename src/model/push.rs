@@ -14,8 +14,20 @@ use serde_json::Value;
 use super::{EnrichmentId, Error, ErrorCode, Job, JobId, JobStatus, Lead, PushId, Timestamp};
 
 /// Where leads can be pushed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum PushProvider {
     Magnetite,
     Autoreach,
@@ -25,22 +37,11 @@ pub enum PushProvider {
 }
 
 impl PushProvider {
-    pub const ALL: [PushProvider; 5] = [
-        Self::Magnetite,
-        Self::Autoreach,
-        Self::Hubspot,
-        Self::Webhook,
-        Self::File,
-    ];
+    /// Every provider, in the order pickers list them.
+    pub const ALL: &'static [PushProvider] = <Self as strum::VariantArray>::VARIANTS;
 
     pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Magnetite => "magnetite",
-            Self::Autoreach => "autoreach",
-            Self::Hubspot => "hubspot",
-            Self::Webhook => "webhook",
-            Self::File => "file",
-        }
+        self.into()
     }
 
     /// One line for pickers and help.
@@ -71,7 +72,8 @@ impl FromStr for PushProvider {
     fn from_str(raw: &str) -> Result<Self, Error> {
         let wanted = raw.trim().to_ascii_lowercase();
         Self::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .find(|p| p.as_str() == wanted)
             .ok_or_else(|| {
                 Error::invalid(format!(

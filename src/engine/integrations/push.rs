@@ -210,7 +210,8 @@ impl Engine {
             },
         };
         let mut out: Vec<IntegrationStatus> = PushProvider::ALL
-            .into_iter()
+            .iter()
+            .copied()
             .map(|p| {
                 let result = if p == PushProvider::File {
                     Ok("CSV, JSON or XLSX on this machine".to_string())

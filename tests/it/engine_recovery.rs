@@ -25,7 +25,12 @@ fn a_job_cut_off_mid_run_is_recovered_as_interrupted_with_its_leads() {
         wait_for_rows(&engine, &posted.job.id, 8).await;
         posted.job.id
     });
-    rt.shutdown_timeout(Duration::ZERO);
+    // Every task (the runner among them) is dropped where it stands, without running another
+    // step. The wait is only for threads that are mid-poll or inside a database call: until they
+    // let go, the runner's task still holds the job's lock (and a transaction ends atomically
+    // either way). With no wait, under load, the second engine could find the lock still held by
+    // this process and rightly leave the job alone as someone else's running job.
+    rt.shutdown_timeout(Duration::from_secs(10));
 
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {

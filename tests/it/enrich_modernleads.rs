@@ -615,9 +615,10 @@ async fn the_limiter_keeps_requests_per_window_within_the_rate() {
     let took = started.elapsed();
     let peak = fake.max_in_window(Duration::from_secs(1));
     eprintln!("40 calls at 1,200/min: {took:?}, at most {peak} in any 1 s window");
-    // Slots are 50 ms apart when they leave; arrival jitter on loopback can fit one more into
-    // a window measured at the server.
-    assert!(peak <= 21, "{peak} requests in one second");
+    // Slots are 50 ms apart when they leave; arrival jitter on a loaded machine (one client
+    // task stalled, then two sends landing together) can fit up to two more into a window
+    // measured at the server. A limiter that fails lets all 40 through at once.
+    assert!(peak <= 22, "{peak} requests in one second");
     assert!(took >= Duration::from_millis(39 * 50), "{took:?}");
 }
 

@@ -36,6 +36,23 @@ impl Session {
             .success()
     }
 
+    /// Polls the screen until one of `needles` shows (bounded); panics with the last screen
+    /// otherwise.
+    pub fn wait_for_any(&self, needles: &[&str], within: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if needles.iter().any(|n| screen.contains(n)) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < within,
+                "none of {needles:?} appeared within {within:?}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Polls the screen until `needle` shows (bounded); panics with the last screen otherwise.
     pub fn wait_for(&self, needle: &str, within: Duration) -> String {
         let start = Instant::now();

@@ -76,16 +76,7 @@ async fn missing_invalid_and_revoked_keys_are_401_with_the_envelope() {
 #[tokio::test]
 async fn a_key_without_the_scope_gets_403() {
     let s = serve(0).await;
-    let reader = keys::mint(
-        s.engine.store(),
-        &OrgId::local(),
-        "reader",
-        &[Scope::Read],
-        false,
-        None,
-    )
-    .unwrap()
-    .secret;
+    let reader = common::server::key_of(&s, "org_local", &[Scope::Read]);
     let (status, _, body) = call(
         &s,
         &reader,
@@ -105,16 +96,7 @@ async fn a_key_without_the_scope_gets_403() {
 #[tokio::test]
 async fn another_organisation_gets_404_for_everything() {
     let s = serve(0).await;
-    let other = keys::mint(
-        s.engine.store(),
-        &OrgId::parse("org_rival").unwrap(),
-        "rival",
-        &Scope::ALL,
-        false,
-        None,
-    )
-    .unwrap()
-    .secret;
+    let other = common::server::key_of(&s, "org_rival", &Scope::ALL);
     let (job, plan) = plan_job(&s, &s.key).await;
     for (method, path) in [
         (reqwest::Method::GET, format!("/jobs/{job}")),

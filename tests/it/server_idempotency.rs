@@ -9,7 +9,7 @@ use std::time::Duration;
 use common::server::{serve, serve_engine};
 use leadline::engine::store::idempotency;
 use leadline::model::{OrgId, Timestamp};
-use leadline::server::{Scope, ServerOptions, keys};
+use leadline::server::{Scope, ServerOptions};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -102,16 +102,7 @@ async fn keys_left_in_flight_by_a_crash_are_released_at_start_up() {
 #[tokio::test]
 async fn a_replay_rechecks_scope_and_refusals_are_not_cached() {
     let s = serve(0).await;
-    let reader = keys::mint(
-        s.engine.store(),
-        &OrgId::local(),
-        "reader",
-        &[Scope::Read],
-        false,
-        None,
-    )
-    .unwrap()
-    .secret;
+    let reader = common::server::key_of(&s, "org_local", &[Scope::Read]);
     let body = r#"{"title":"scoped"}"#;
     let refused = post(&s.base, "/threads", &reader, "scope-1", body)
         .send()

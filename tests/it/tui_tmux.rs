@@ -34,15 +34,8 @@ fn new_thread_prompt_approve_leads_filter_detail_help_quit_in_tmux() {
     );
     s.wait_for("No threads yet", Duration::from_secs(10));
 
-    s.keys(&["n"]);
-    s.wait_for("Enter send", Duration::from_secs(5));
-    s.literal(PROMPT);
-    s.keys(&["Enter"]);
-    let screen = s.wait_for("Audience", Duration::from_secs(20));
+    let screen = s.plan_and_approve(PROMPT);
     assert!(screen.contains("Steps ("), "{screen}");
-    s.keys(&["a"]);
-    s.wait_for("Credit ceiling", Duration::from_secs(5));
-    s.keys(&["Enter"]);
     s.wait_for("✓ succeeded", Duration::from_secs(60));
 
     s.keys(&["5"]);
@@ -240,14 +233,7 @@ fn a_server_going_away_mid_job_prints_no_log_line_over_the_screen() {
         &format!("--remote http://127.0.0.1:{port}/v1"),
     );
     s.wait_for("No threads yet", Duration::from_secs(20));
-    s.keys(&["n"]);
-    s.wait_for("Enter send", Duration::from_secs(5));
-    s.literal(PROMPT);
-    s.keys(&["Enter"]);
-    s.wait_for("Audience", Duration::from_secs(20));
-    s.keys(&["a"]);
-    s.wait_for("Credit ceiling", Duration::from_secs(5));
-    s.keys(&["Enter"]);
+    s.plan_and_approve(PROMPT);
     s.wait_for("streaming", Duration::from_secs(20));
     drop(server);
     // The event stream says it is reconnecting, or (when the periodic refresh notices first)
@@ -288,14 +274,7 @@ fn search_n_and_shift_n_column_picker_and_export_of_the_filtered_view_in_tmux() 
     let dir = tempfile::tempdir().unwrap();
     let s = start_with(dir.path(), "viewer", "", "");
     s.wait_for("No threads yet", Duration::from_secs(20));
-    s.keys(&["n"]);
-    s.wait_for("Enter send", Duration::from_secs(5));
-    s.literal(PROMPT);
-    s.keys(&["Enter"]);
-    s.wait_for("Audience", Duration::from_secs(20));
-    s.keys(&["a"]);
-    s.wait_for("Credit ceiling", Duration::from_secs(5));
-    s.keys(&["Enter"]);
+    s.plan_and_approve(PROMPT);
     s.wait_for("✓ succeeded", Duration::from_secs(60));
     s.keys(&["5"]);
     s.wait_for("[Company]", Duration::from_secs(10));

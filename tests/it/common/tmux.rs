@@ -36,6 +36,20 @@ impl Session {
             .success()
     }
 
+    /// From the empty thread list: a new thread, `prompt` sent, the plan shown (its screen is
+    /// returned) and approved with no credit ceiling.
+    pub fn plan_and_approve(&self, prompt: &str) -> String {
+        self.keys(&["n"]);
+        self.wait_for("Enter send", Duration::from_secs(5));
+        self.literal(prompt);
+        self.keys(&["Enter"]);
+        let plan = self.wait_for("Audience", Duration::from_secs(20));
+        self.keys(&["a"]);
+        self.wait_for("Credit ceiling", Duration::from_secs(5));
+        self.keys(&["Enter"]);
+        plan
+    }
+
     /// Polls the screen until one of `needles` shows (bounded); panics with the last screen
     /// otherwise.
     pub fn wait_for_any(&self, needles: &[&str], within: Duration) -> String {

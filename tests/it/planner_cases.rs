@@ -509,7 +509,8 @@ fn replan_feedback_in_other_languages() {
         let got = replan(feedback).unwrap_or_else(|m| panic!("{feedback}: {m}"));
         assert!(ok(&got), "{feedback}: {got:?}");
     }
-    // Widening is asked about in any language.
+    // Widening is asked about, in the feedback's language.
     let m = replan("retire la France").expect_err("widens");
-    assert!(m.contains("worldwide"), "{m}");
+    assert!(m.contains("monde entier"), "{m}");
+    assert!(!m.contains("worldwide"), "{m}");
 }

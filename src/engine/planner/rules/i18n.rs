@@ -294,7 +294,17 @@ mod tests {
                     panic!("{file}: {} is listed twice", row[0]);
                 }
             }
-            for m in ["rejected", "unknown_roles", "plan", "not_understood"] {
+            for m in [
+                "rejected",
+                "unknown_roles",
+                "plan",
+                "not_understood",
+                "widen_place",
+                "widen_industry",
+                "widen_role",
+                "widen_stage",
+                "widen_any",
+            ] {
                 assert!(lang.message(m).is_some(), "{file}: @{m}");
             }
         }

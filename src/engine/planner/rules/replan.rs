@@ -227,8 +227,8 @@ pub fn apply(previous: &Icp, feedback: &str) -> Result<Edit, Error> {
             "That change would leave the plan with no audience. Keep at least one industry, place, size, stage, role or technology.",
         ));
     }
-    if let Some(question) = widened_by(previous, &icp, &tokens) {
-        return Err(reject(question));
+    if let Some(widening) = widened_by(previous, &icp, &tokens) {
+        return Err(reject(widening.question(translated.lang)));
     }
     if let Some(limit) = limit {
         trim_to(&mut icp, limit, &mut notes)?;
@@ -314,12 +314,58 @@ fn edit_sizes(icp: &mut Icp, found: &Icp, op: Op, w: &[&str], clause: &[Token]) 
 }
 
 /// A filter the feedback emptied without naming a replacement widens the search silently ("drop
-/// France" → worldwide): that is asked about, unless the feedback says so ("any country").
+/// France" → worldwide): that is asked about, unless the feedback says so ("any country"). The
+/// question is in the feedback's language.
 pub fn widened(previous: &Icp, new: &Icp, feedback: &str) -> Option<String> {
-    widened_by(previous, new, &tokenize(feedback))
+    let translated = i18n::translate(&crate::text::sanitize_multiline(feedback));
+    widened_by(previous, new, &tokenize(&translated.text)).map(|w| w.question(translated.lang))
 }
 
-fn widened_by(previous: &Icp, new: &Icp, tokens: &[Token]) -> Option<String> {
+/// The filter a replan emptied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Widening {
+    Place,
+    Industry,
+    Role,
+    Stage,
+}
+
+impl Widening {
+    /// The message's name in a language file (`@widen_place`…) and its English text.
+    fn message(self) -> (&'static str, &'static str) {
+        match self {
+            Self::Place => (
+                "widen_place",
+                "That removes the last place, so the search would be worldwide. Which countries or regions should I use instead?",
+            ),
+            Self::Industry => (
+                "widen_industry",
+                "That removes the last industry, so every industry would match. Which industries should I use instead?",
+            ),
+            Self::Role => (
+                "widen_role",
+                "That removes the last role, so no one would be pulled. Which roles should I use instead?",
+            ),
+            Self::Stage => (
+                "widen_stage",
+                "That removes the last funding stage, so every stage would match. Which stages should I use instead?",
+            ),
+        }
+    }
+
+    fn question(self, lang: Option<&str>) -> String {
+        let (name, english) = self.message();
+        let localised = lang
+            .and_then(i18n::language)
+            .and_then(|l| Some((l.message(name)?, l.message("widen_any")?)));
+        match localised {
+            Some((question, hint)) => format!("{question} {hint}"),
+            None => format!("{english} (Say \"any\" to drop the filter on purpose.)"),
+        }
+    }
+}
+
+fn widened_by(previous: &Icp, new: &Icp, tokens: &[Token]) -> Option<Widening> {
     let says_any = tokens.iter().any(|t| {
         matches!(
             t.norm.as_str(),
@@ -331,37 +377,21 @@ fn widened_by(previous: &Icp, new: &Icp, tokens: &[Token]) -> Option<String> {
     }
     let geo = |i: &Icp| i.countries.len() + i.regions.len() + i.cities.len() + i.us_states.len();
     let checks = [
-        (
-            geo(previous) > 0 && geo(new) == 0,
-            "place",
-            "the search would be worldwide",
-            "countries or regions",
-        ),
+        (geo(previous) > 0 && geo(new) == 0, Widening::Place),
         (
             !previous.industries.is_empty() && new.industries.is_empty(),
-            "industry",
-            "every industry would match",
-            "industries",
+            Widening::Industry,
         ),
         (
             !previous.roles.is_empty() && new.roles.is_empty(),
-            "role",
-            "no one would be pulled",
-            "roles",
+            Widening::Role,
         ),
         (
             !previous.funding_stages.is_empty() && new.funding_stages.is_empty(),
-            "funding stage",
-            "every stage would match",
-            "stages",
+            Widening::Stage,
         ),
     ];
-    checks.iter().find(|c| c.0).map(|(_, what, effect, which)| {
-        format!(
-            "That removes the last {what}, so {effect}. Which {which} should I use instead? \
-             (Say \"any\" to drop the filter on purpose.)"
-        )
-    })
+    checks.iter().find(|c| c.0).map(|c| c.1)
 }
 
 /// "any country", "any industry", "worldwide": the answer to the widening question drops a
@@ -632,6 +662,43 @@ mod tests {
         assert!(steps::credits(&e.icp, false) < 2);
         let err = apply(&base(), "under 1 credit").unwrap_err();
         assert_eq!(err.code, ErrorCode::PlanRejected);
+    }
+
+    #[test]
+    fn widening_is_asked_in_the_feedbacks_language_and_any_answers_it() {
+        let two = Icp {
+            countries: vec!["FR".into()],
+            industries: vec!["fintech".into()],
+            ..Icp::default()
+        };
+        let asked = |feedback: &str| match apply(&two, feedback) {
+            Err(e) if e.code == ErrorCode::PlanRejected => e.message,
+            other => panic!("{feedback}: expected a question, got {other:?}"),
+        };
+        let cases = [
+            ("remove France", "Which countries or regions"),
+            ("retire la France", "Quels pays ou régions"),
+            ("entferne Frankreich", "Welche Länder oder Regionen"),
+            ("quita Francia", "¿Qué países o regiones"),
+        ];
+        for (feedback, question) in cases {
+            let message = asked(feedback);
+            assert!(message.contains(question), "{feedback}: {message}");
+        }
+        // The answer the question suggests, in each language, drops the filter on purpose.
+        for answer in [
+            "remove France, any country",
+            "retire la France, peu importe le pays",
+            "entferne Frankreich, Land egal",
+            "quita Francia, cualquier país",
+            "retire la France, monde entier",
+            "entferne Frankreich, weltweit",
+            "quita Francia, todo el mundo",
+        ] {
+            let e = apply(&two, answer).map(|e| e.icp).expect(answer);
+            assert!(e.countries.is_empty(), "{answer}: {:?}", e.countries);
+            assert_eq!(e.industries, two.industries, "{answer}");
+        }
     }
 
     #[test]

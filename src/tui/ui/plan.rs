@@ -2,6 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -109,6 +110,86 @@ fn review_lines(s: &AppState, p: &crate::model::Plan, lines: &mut Vec<Line<'stat
     }
 }
 
+/// Where a step's text starts, under its title.
+const STEP_INDENT: usize = 7;
+
+/// `text` after the styled `prefix`, word-wrapped to `width` with every further line indented by
+/// `indent` columns, so a long step or audience value stays in its column instead of running back
+/// to the pane's edge as ratatui's own wrapping would (it has no hanging indent).
+fn hanging(
+    prefix: Vec<Span<'static>>,
+    text: &str,
+    style: Style,
+    indent: usize,
+    width: u16,
+) -> Vec<Line<'static>> {
+    let first = prefix.iter().map(Span::width).sum::<usize>();
+    // Too narrow to indent usefully: let the text run on, ratatui wraps it.
+    let width = usize::from(width);
+    if width < indent.max(first) + 8 {
+        let mut spans = prefix;
+        spans.push(Span::styled(text.to_string(), style));
+        return vec![Line::from(spans)];
+    }
+    let (lead, rest) = (" ".repeat(first), " ".repeat(indent));
+    let options = textwrap::Options::new(width)
+        .initial_indent(&lead)
+        .subsequent_indent(&rest);
+    let mut prefix = Some(prefix);
+    textwrap::wrap(text, options)
+        .into_iter()
+        .map(|piece| match prefix.take() {
+            Some(mut spans) => {
+                spans.push(Span::styled(tail(&piece, first), style));
+                Line::from(spans)
+            }
+            None => Line::from(vec![
+                Span::raw(rest.clone()),
+                Span::styled(tail(&piece, indent), style),
+            ]),
+        })
+        .collect()
+}
+
+/// A wrapped line without the indent textwrap put in front of it (ASCII spaces, so a byte
+/// offset); an empty text comes back without any indent.
+fn tail(piece: &str, indent: usize) -> String {
+    piece.get(indent..).unwrap_or_default().to_string()
+}
+
+/// Each step: number, intent and title, then its task and expected columns under it.
+fn step_lines(s: &AppState, p: &crate::model::Plan, width: u16, lines: &mut Vec<Line<'static>>) {
+    for (i, step) in p.steps.iter().enumerate() {
+        let number = Span::raw(format!("  {}. ", i + 1));
+        let intent = Span::styled(format!("[{}] ", step.intent.as_str()), s.theme.accent);
+        lines.extend(hanging(
+            vec![number, intent],
+            &step.title,
+            s.theme.text,
+            STEP_INDENT,
+            width,
+        ));
+        let pad = Span::raw(" ".repeat(STEP_INDENT));
+        lines.extend(hanging(
+            vec![pad],
+            &step.task,
+            Style::default(),
+            STEP_INDENT,
+            width,
+        ));
+        if !step.expected_columns.is_empty() {
+            let arrow = Span::styled(format!("{:STEP_INDENT$}→ ", ""), s.theme.muted);
+            lines.extend(hanging(
+                vec![arrow],
+                &step.expected_columns.join(", "),
+                s.theme.muted,
+                STEP_INDENT + 2,
+                width,
+            ));
+        }
+    }
+}
+
 pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
     let block = pane_block(s, " 3 Plan ", s.focus == Pane::Plan);
     let inner = block.inner(area);
@@ -151,11 +232,10 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
     lines.push(Line::from(credits));
     lines.push(Line::raw(""));
     lines.push(Line::styled("Audience", s.theme.title));
+    let width = inner.width;
     for (label, value) in icp_rows(&p.icp) {
-        lines.push(Line::from(vec![
-            Span::styled(format!("  {label:<14}"), s.theme.muted),
-            Span::raw(value),
-        ]));
+        let label = Span::styled(format!("  {label:<14}"), s.theme.muted);
+        lines.extend(hanging(vec![label], &value, Style::default(), 16, width));
     }
     review_lines(s, p, &mut lines);
     lines.push(Line::raw(""));
@@ -163,28 +243,18 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
         format!("Steps ({})", p.steps.len()),
         s.theme.title,
     ));
-    for (i, step) in p.steps.iter().enumerate() {
-        lines.push(Line::from(vec![
-            Span::raw(format!("  {}. ", i + 1)),
-            Span::styled(format!("[{}] ", step.intent.as_str()), s.theme.accent),
-            Span::styled(step.title.clone(), s.theme.text),
-        ]));
-        lines.push(Line::from(vec![
-            Span::raw("       "),
-            Span::raw(step.task.clone()),
-        ]));
-        if !step.expected_columns.is_empty() {
-            lines.push(Line::from(vec![
-                Span::styled("       → ", s.theme.muted),
-                Span::styled(step.expected_columns.join(", "), s.theme.muted),
-            ]));
-        }
-    }
+    step_lines(s, p, width, &mut lines);
     if !p.notes.is_empty() {
         lines.push(Line::raw(""));
         lines.push(Line::styled("Notes", s.theme.title));
         for n in &p.notes {
-            lines.push(Line::raw(format!("  • {n}")));
+            lines.extend(hanging(
+                vec![Span::raw("  • ")],
+                n,
+                Style::default(),
+                4,
+                width,
+            ));
         }
     }
     if status == Some(JobStatus::Pending) {
@@ -204,4 +274,51 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
             .scroll((s.plan.scroll, 0)),
         inner,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(line: &Line) -> String {
+        line.spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    #[test]
+    fn hanging_lines_fit_and_keep_their_indent() {
+        let task = "Search fintech companies in FR at Series A with 20+ engineers and a \
+                    hiring page that names a backend role";
+        let lines = hanging(vec![Span::raw("  1. ")], task, Style::default(), 7, 40);
+        assert!(lines.len() > 2, "{lines:?}");
+        assert!(text(&lines[0]).starts_with("  1. Search"));
+        for l in &lines {
+            assert!(l.width() <= 40, "{:?}", text(l));
+        }
+        for l in &lines[1..] {
+            let t = text(l);
+            assert!(
+                t.starts_with("       ") && !t[7..].starts_with(' '),
+                "{t:?}"
+            );
+        }
+        let words: Vec<String> = lines
+            .iter()
+            .flat_map(|l| {
+                text(l)
+                    .split_whitespace()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(words.join(" "), format!("1. {task}").replace("  ", " "));
+        // Nothing to wrap, or no room to indent: no panic, the prefix stays.
+        assert_eq!(
+            text(&hanging(vec![Span::raw("  • ")], "", Style::default(), 4, 40)[0]),
+            "  • "
+        );
+        assert_eq!(
+            hanging(vec![Span::raw("  • ")], task, Style::default(), 4, 6).len(),
+            1
+        );
+    }
 }

@@ -324,5 +324,7 @@ fn open_starts_the_tui_on_the_files_leads_in_tmux() {
     // The opened file's leads push like a job's: the push picker opens on them.
     s.keys(&["p"]);
     s.wait_for("Push the leads of", Duration::from_secs(5));
-    s.keys(&["Escape", "q"]);
+    s.keys(&["Escape"]);
+    s.wait_gone("Push the leads of", Duration::from_secs(5));
+    s.keys(&["q"]);
 }

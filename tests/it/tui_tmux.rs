@@ -61,7 +61,7 @@ fn new_thread_prompt_approve_leads_filter_detail_help_quit_in_tmux() {
     s.keys(&["?"]);
     s.wait_for("Keys (from the key map", Duration::from_secs(5));
     s.keys(&["Escape"]);
-    s.wait_for("5 Leads (", Duration::from_secs(5));
+    s.wait_gone("Keys (from the key map", Duration::from_secs(5));
 
     // Push to a file: picker → dry run (nothing written) → confirm → result.
     s.keys(&["p"]);
@@ -263,7 +263,10 @@ fn shown_count(screen: &str) -> usize {
     let at = screen.find("5 Leads (").expect("the leads title") + "5 Leads (".len();
     let rest = &screen[at..];
     let end = rest.find(' ').expect("a count");
-    rest[..end].replace(',', "").parse().expect("a number")
+    rest[..end]
+        .replace(',', "")
+        .parse()
+        .unwrap_or_else(|e| panic!("{e}: no count in the leads title:\n{screen}"))
 }
 
 #[test]
@@ -283,7 +286,8 @@ fn search_n_and_shift_n_column_picker_and_export_of_the_filtered_view_in_tmux() 
     s.keys(&["/"]);
     s.literal("confidence>0.8");
     s.keys(&["Enter"]);
-    let screen = s.wait_for("row 1 of", Duration::from_secs(5));
+    // "row 1 of 200" is on screen before the filter lands: wait for the filtered title.
+    let screen = s.wait_for(" of 200)", Duration::from_secs(5));
     let shown = shown_count(&screen);
     assert!(
         shown > 1 && screen.contains(&format!("{shown} of 200")),
@@ -338,7 +342,7 @@ fn search_n_and_shift_n_column_picker_and_export_of_the_filtered_view_in_tmux() 
     s.keys(&["Enter"]);
     s.wait_for("exists: Enter replaces it", Duration::from_secs(10));
     s.keys(&["Escape"]);
-    s.wait_for("5 Leads (", Duration::from_secs(5));
+    s.wait_gone("Export leads", Duration::from_secs(5));
     assert_eq!(std::fs::read(&out).unwrap(), before);
 
     // The column picker: hide Person, saved into the config file next to what was there.

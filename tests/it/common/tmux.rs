@@ -82,6 +82,24 @@ impl Session {
             std::thread::sleep(Duration::from_millis(50));
         }
     }
+
+    /// Waits until `needle` is no longer on the screen (an overlay closed). Keys sent before that
+    /// can land in the overlay; an Escape followed at once by a letter even reaches the app as
+    /// one Alt-chord.
+    pub fn wait_gone(&self, needle: &str, within: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if !screen.contains(needle) {
+                return screen;
+            }
+            assert!(
+                start.elapsed() < within,
+                "`{needle}` was still on screen after {within:?}:\n{screen}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
 }
 
 impl Drop for Session {

@@ -1,6 +1,7 @@
 //! The Leadex v1 object model: the exact wire shapes of docs/api.md ("Objects"), plus the additive
 //! fields leadline adds (`icp` on plans, `livemode` on jobs and leads, …).
 
+pub mod confidence;
 pub mod error;
 pub mod event;
 pub mod icp;

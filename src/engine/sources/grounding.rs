@@ -18,27 +18,7 @@ use serde_json::Value;
 
 use crate::model::{Source, SourceKind, Timestamp};
 
-/// How much a kind of evidence is worth on its own.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Strength {
-    PatternGuess,
-    Dataset,
-    Provider,
-    Page,
-    VerifiedEmail,
-}
-
-impl Strength {
-    pub fn weight(self) -> f64 {
-        match self {
-            Strength::VerifiedEmail => 0.95,
-            Strength::Page => 0.80,
-            Strength::Provider => 0.70,
-            Strength::Dataset => 0.60,
-            Strength::PatternGuess => 0.30,
-        }
-    }
-}
+pub use crate::model::confidence::{Strength, combined, contested};
 
 /// Where a fact was read: one source entry of the lead.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,19 +94,6 @@ fn agreement_key(v: &Value) -> String {
 
 fn support(origins: &[Origin], backers: &[usize]) -> f64 {
     combined(backers.iter().map(|&i| origins[i].strength))
-}
-
-/// The support of distinct sources stating the same value: `1 − Π(1 − strength)`.
-pub fn combined(strengths: impl IntoIterator<Item = Strength>) -> f64 {
-    1.0 - strengths
-        .into_iter()
-        .map(|s| 1.0 - s.weight())
-        .product::<f64>()
-}
-
-/// A value's score when a rival with support `rival` contradicts it: `support × (1 − rival / 2)`.
-pub fn contested(support: f64, rival: f64) -> f64 {
-    support * (1.0 - rival / 2.0)
 }
 
 /// One candidate value of a field: (agreement key, first spelling, backing origins).

@@ -11,42 +11,7 @@ use crate::model::{JobStatus, MessageKind, Role};
 use crate::tui::keymap::Action;
 use crate::tui::state::{AppState, Pane};
 
-/// Word-wraps to `width` columns; words longer than a line are split.
-pub fn wrap(text: &str, width: usize) -> Vec<String> {
-    let width = width.max(1);
-    let mut out = Vec::new();
-    for para in text.split('\n') {
-        let mut line = String::new();
-        let mut used = 0;
-        for word in para.split(' ') {
-            let w = Span::raw(word).width();
-            if used > 0 && used + 1 + w > width {
-                out.push(std::mem::take(&mut line));
-                used = 0;
-            }
-            if used > 0 {
-                line.push(' ');
-                used += 1;
-            }
-            if w > width {
-                for c in word.chars() {
-                    let cw = Span::raw(c.to_string()).width();
-                    if used + cw > width && used > 0 {
-                        out.push(std::mem::take(&mut line));
-                        used = 0;
-                    }
-                    line.push(c);
-                    used += cw;
-                }
-            } else {
-                line.push_str(word);
-                used += w;
-            }
-        }
-        out.push(line);
-    }
-    out
-}
+pub use super::wrap::wrap;
 
 fn push_wrapped<'a>(
     lines: &mut Vec<Line<'a>>,
@@ -89,7 +54,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
             super::loading_text(s)
         } else {
             format!(
-                "Describe the audience you are looking for, e.g.\n  \"50 fintech CTOs in France, Series A, hiring engineers\"\nPress {} to type, Enter to send.",
+                "Describe the audience you are looking for, e.g.\n\"50 fintech CTOs in France, Series A, hiring engineers\"\nPress {} to type, Enter to send.",
                 s.keymap.short_label(Action::Input)
             )
         };

@@ -13,6 +13,7 @@ pub mod statusbar;
 pub mod threads;
 pub mod toast;
 pub mod too_small;
+pub mod wrap;
 
 use ratatui::Frame;
 use ratatui::layout::Rect;

@@ -18,6 +18,7 @@ use test_mode::{Companies, TestWork};
 use super::credits::CostModel;
 use super::sources::LeadDraft;
 use super::sources::synthetic::SyntheticSource;
+use super::webhooks::publish;
 use super::{Engine, store};
 use crate::model::job::Transition;
 use crate::model::{
@@ -60,6 +61,10 @@ pub(crate) struct Runner {
     duplicates: u64,
     step: u32,
     started: std::time::Instant,
+    /// Whether `job.started` went out (with the first step's start).
+    announced_start: std::sync::atomic::AtomicBool,
+    /// The progress last published as `job.progress` (every 10 %).
+    published_percent: u32,
 }
 
 impl Runner {
@@ -79,6 +84,8 @@ impl Runner {
             duplicates: 0,
             step: 0,
             started: std::time::Instant::now(),
+            announced_start: std::sync::atomic::AtomicBool::new(false),
+            published_percent: 0,
         }
     }
 
@@ -356,6 +363,10 @@ impl Runner {
         let credits = self.cost.credits(rows);
         let progress = self.progress(rows);
         let data = json!({"rows_captured": rows, "credits_used": credits, "progress": progress});
+        let tenth = publish::crosses_a_tenth(self.published_percent, progress.percent);
+        if tenth {
+            self.published_percent = progress.percent;
+        }
         let jid = self.job.clone();
         let batch = self
             .engine
@@ -370,6 +381,9 @@ impl Runner {
                     )?;
                     store::leads::insert_batch(tx, &jid, &batch, first, seq)?;
                     store::jobs::set_progress(tx, &jid, progress, rows, credits)?;
+                    if tenth {
+                        publish::publish_job_state(tx, &jid, "job.progress")?;
+                    }
                     Ok(batch)
                 })
             })
@@ -382,12 +396,30 @@ impl Runner {
     async fn emit(&self, kind: EventKind, data: Value) -> Result<(), Halt> {
         let jid = self.job.clone();
         let progress = self.progress(self.captured.len() as u64);
+        let status = data.get("status").and_then(Value::as_str).unwrap_or("");
+        let step_event = (kind == EventKind::Step)
+            .then(|| publish::step_event(status))
+            .flatten();
+        // The first step's start is the job's.
+        let first_start = step_event == Some("job.step.started")
+            && !self
+                .announced_start
+                .swap(true, std::sync::atomic::Ordering::SeqCst);
         self.engine
             .db(move |s| {
                 s.write(|tx| {
                     store::events::append(tx, &jid, kind, &data, Timestamp::now())?;
                     if kind == EventKind::Step {
                         store::jobs::set_step(tx, &jid, progress)?;
+                    }
+                    if first_start {
+                        publish::publish_job_state(tx, &jid, "job.started")?;
+                    }
+                    if let Some(event) = step_event {
+                        let mut object = data.clone();
+                        object["object"] = json!("job_step");
+                        object["job_id"] = json!(jid);
+                        publish::publish_job(tx, &jid, event, &object)?;
                     }
                     Ok(())
                 })

@@ -180,12 +180,11 @@ async fn one_invalid_email_is_split_out_and_the_rest_of_the_batch_is_stored() {
     leads.retain(|l| l.person.as_ref().and_then(|p| p.email.as_ref()).is_some());
     let bad = 17.min(leads.len() - 1);
     leads[bad].person.as_mut().unwrap().email = Some("ada@@example".into());
-    let target =
-        leadline::engine::integrations::target(
-            &settings(&fake.url, CompanyMatch::Search),
-            PushProvider::Hubspot,
-        )
-            .unwrap();
+    let target = leadline::engine::integrations::target(
+        &settings(&fake.url, CompanyMatch::Search),
+        PushProvider::Hubspot,
+    )
+    .unwrap();
     let job_row = engine.get_job(&job).await.unwrap();
     let ctx = PushContext {
         job: &job_row,
@@ -296,7 +295,11 @@ async fn upsert_matching_writes_companies_by_domain_on_a_portal_that_made_domain
     let (fake, engine, job, _dir) = rig_matching(6, CompanyMatch::Upsert).await;
     fakes::hubspot::unique_domain(&fake.state);
     let leads = engine.all_leads(&job).await.unwrap();
-    let domain = leads[0].company.domain.clone().expect("test leads have domains");
+    let domain = leads[0]
+        .company
+        .domain
+        .clone()
+        .expect("test leads have domains");
     let known = fakes::hubspot::seed_company(&fake.state, &domain);
 
     let result = engine.push(&job, both(), None).await.expect("push");
@@ -340,7 +343,10 @@ async fn upsert_matching_writes_companies_by_domain_on_a_portal_that_made_domain
     // Contacts are linked to the companies the upsert answered with.
     let links = fakes::hubspot::links(&fake.state);
     assert_eq!(links.len(), with_email(&leads).len());
-    assert!(links.iter().any(|(_, company)| *company == known), "{links:?}");
+    assert!(
+        links.iter().any(|(_, company)| *company == known),
+        "{links:?}"
+    );
 }
 
 #[tokio::test]
@@ -361,7 +367,10 @@ async fn upsert_matching_on_a_portal_without_a_unique_domain_stops_and_says_to_s
     }
     // One refused request and nothing after it: no split into halves, no contacts sent.
     let paths = paths(&fake);
-    assert_eq!(paths, vec!["/crm/v3/objects/companies/batch/upsert".to_string()]);
+    assert_eq!(
+        paths,
+        vec!["/crm/v3/objects/companies/batch/upsert".to_string()]
+    );
     assert!(fake.stored().is_empty());
 
     // Switched to search (the default), the same job's push goes through on the same portal.

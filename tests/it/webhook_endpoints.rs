@@ -25,26 +25,33 @@ async fn receiver_for(secret: &str) -> (String, Shared) {
 }
 
 async fn new_thread(s: &Served) -> String {
-    let (status, t) = call(s, &s.key, Method::POST, "/threads", Some(json!({"title": "t"}))).await;
+    let (status, t) = call(
+        s,
+        &s.key,
+        Method::POST,
+        "/threads",
+        Some(json!({"title": "t"})),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{t}");
     t["id"].as_str().unwrap().to_string()
 }
 
 fn rival(s: &Served, name: &str, scopes: &[Scope], org: &OrgId) -> String {
-    keys::mint(
-        s.engine.store(),
-        org,
-        name,
-        scopes,
-        false,
-        None,
-    )
-    .unwrap()
-    .secret
+    keys::mint(s.engine.store(), org, name, scopes, false, None)
+        .unwrap()
+        .secret
 }
 
 async fn patch(s: &Served, id: &str, body: Value) -> (StatusCode, Value) {
-    call(s, &s.key, Method::PATCH, &format!("/webhooks/{id}"), Some(body)).await
+    call(
+        s,
+        &s.key,
+        Method::PATCH,
+        &format!("/webhooks/{id}"),
+        Some(body),
+    )
+    .await
 }
 
 fn thread_ids(events: &[Value]) -> Vec<String> {
@@ -126,7 +133,12 @@ async fn patch_changes_what_an_endpoint_receives_and_is_checked_like_a_registrat
     assert_eq!(log.len(), 1, "no delivery queued while disabled: {log:?}");
 
     // Re-enabled with a filter that leaves threads out: still nothing.
-    let (status, _) = patch(&s, &id, json!({"enabled": true, "events": ["job.succeeded"]})).await;
+    let (status, _) = patch(
+        &s,
+        &id,
+        json!({"enabled": true, "events": ["job.succeeded"]}),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
     let third = new_thread(&s).await;
     inbox_until(&inbox_b, |e| thread_ids(e).contains(&third)).await;
@@ -135,7 +147,10 @@ async fn patch_changes_what_an_endpoint_receives_and_is_checked_like_a_registrat
     // Checked like a registration; a refused change changes nothing.
     for (body, param) in [
         (json!({"url": "http://hooks.example.com/x"}), Some("url")),
-        (json!({"url": "https://u:p@hooks.example.com/x"}), Some("url")),
+        (
+            json!({"url": "https://u:p@hooks.example.com/x"}),
+            Some("url"),
+        ),
         (json!({"events": ["job.exploded"]}), Some("events")),
         (json!({"events": []}), Some("events")),
         (json!({"description": "x".repeat(501)}), Some("description")),
@@ -155,7 +170,12 @@ async fn patch_changes_what_an_endpoint_receives_and_is_checked_like_a_registrat
     assert_eq!(unchanged["events"], json!(["job.succeeded"]));
 
     // Another organisation's id is not found, whatever the method; a non-admin key is refused.
-    let theirs = rival(&s, "rival", &Scope::ALL, &OrgId::parse("org_rival").unwrap());
+    let theirs = rival(
+        &s,
+        "rival",
+        &Scope::ALL,
+        &OrgId::parse("org_rival").unwrap(),
+    );
     for (method, path, body) in [
         (Method::GET, format!("/webhooks/{id}"), None),
         (
@@ -203,7 +223,14 @@ async fn rotate_and_deliver(s: &Served) -> (String, String, HeaderMap, Vec<u8>) 
     let e = register(s, json!({"url": url, "events": ["thread.created"]})).await;
     let id = e["id"].as_str().unwrap().to_string();
     let old = e["signing_secret"].as_str().unwrap().to_string();
-    let (status, rotated) = call(s, &s.key, Method::POST, &format!("/webhooks/{id}/rotate"), None).await;
+    let (status, rotated) = call(
+        s,
+        &s.key,
+        Method::POST,
+        &format!("/webhooks/{id}/rotate"),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{rotated}");
     let new = rotated["signing_secret"].as_str().unwrap().to_string();
     assert!(new.starts_with("whsec_") && new != old, "{rotated}");
@@ -317,7 +344,10 @@ async fn a_test_delivery_is_sent_at_once_answered_with_its_outcome_and_logged() 
     // All three are in the endpoint's log, newest first, as they ended.
     let log = log_until(&s, &id, |l| l.len() == 3).await;
     let statuses: Vec<&Value> = log.iter().map(|d| &d["status"]).collect();
-    assert_eq!(statuses, [&json!("failed"), &json!("failed"), &json!("delivered")]);
+    assert_eq!(
+        statuses,
+        [&json!("failed"), &json!("failed"), &json!("delivered")]
+    );
     assert!(log.iter().all(|d| d["type"] == "webhook.test"));
     assert_eq!(inbox.lock().unwrap().received.len(), 2, "no retries");
 }

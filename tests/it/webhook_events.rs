@@ -38,7 +38,14 @@ async fn a_prompt_publishes_its_thread_messages_and_plan_or_rejection_and_a_dele
     let e = register(&s, json!({"url": url})).await;
     inbox.lock().unwrap().secret = e["signing_secret"].as_str().unwrap().to_string();
 
-    let (_, thread) = call(&s, &s.key, Method::POST, "/threads", Some(json!({"title": "t"}))).await;
+    let (_, thread) = call(
+        &s,
+        &s.key,
+        Method::POST,
+        "/threads",
+        Some(json!({"title": "t"})),
+    )
+    .await;
     let tid = thread["id"].as_str().unwrap().to_string();
     let (status, posted) = call(
         &s,
@@ -75,7 +82,11 @@ async fn a_prompt_publishes_its_thread_messages_and_plan_or_rejection_and_a_dele
         .iter()
         .map(|m| m["data"]["object"]["role"].as_str().unwrap())
         .collect();
-    assert_eq!(roles.iter().filter(|r| **r == "user").count(), 2, "{roles:?}");
+    assert_eq!(
+        roles.iter().filter(|r| **r == "user").count(),
+        2,
+        "{roles:?}"
+    );
     assert!(
         messages
             .iter()
@@ -102,15 +113,18 @@ async fn a_prompt_publishes_its_thread_messages_and_plan_or_rejection_and_a_dele
     );
 
     let deleted = of_type(&events, "thread.deleted");
-    assert_eq!(deleted[0]["data"]["object"], json!({"id": tid, "object": "thread", "deleted": true}));
+    assert_eq!(
+        deleted[0]["data"]["object"],
+        json!({"id": tid, "object": "thread", "deleted": true})
+    );
     // Nothing was approved, so no job event went out.
-    assert!(!events.iter().any(|e| e["type"].as_str().unwrap().starts_with("job.")));
+    assert!(
+        !events
+            .iter()
+            .any(|e| e["type"].as_str().unwrap().starts_with("job."))
+    );
 }
 
-#[expect(
-    clippy::too_many_lines,
-    reason = "one job's events checked in order of its life: approval to result message"
-)]
 #[tokio::test]
 async fn an_approved_job_publishes_its_whole_life() {
     // Paced, so every lead is committed on its own and progress passes each tenth.
@@ -119,9 +133,19 @@ async fn an_approved_job_publishes_its_whole_life() {
     let e = register(&s, json!({"url": url})).await;
     inbox.lock().unwrap().secret = e["signing_secret"].as_str().unwrap().to_string();
     let job = pending_job(&s).await;
-    let (status, _) = call(&s, &s.key, Method::POST, &format!("/jobs/{job}/approve"), None).await;
+    let (status, _) = call(
+        &s,
+        &s.key,
+        Method::POST,
+        &format!("/jobs/{job}/approve"),
+        None,
+    )
+    .await;
     assert_eq!(status, StatusCode::OK);
-    let events = inbox_until(&inbox, |e| has(e, "job.succeeded") && has(e, "message.created") && has(e, "artifact.created")).await;
+    let events = inbox_until(&inbox, |e| {
+        has(e, "job.succeeded") && has(e, "message.created") && has(e, "artifact.created")
+    })
+    .await;
     let (_, finished) = call(&s, &s.key, Method::GET, &format!("/jobs/{job}"), None).await;
     assert_eq!(finished["status"], "succeeded");
     for once in [
@@ -131,10 +155,21 @@ async fn an_approved_job_publishes_its_whole_life() {
         "leads.delivered",
         "job.succeeded",
     ] {
-        assert_eq!(of_type(&events, once).len(), 1, "{once}: {:?}", types(&events));
+        assert_eq!(
+            of_type(&events, once).len(),
+            1,
+            "{once}: {:?}",
+            types(&events)
+        );
     }
-    assert_eq!(of_type(&events, "job.approved")[0]["data"]["object"]["status"], "running");
-    assert_eq!(of_type(&events, "job.started")[0]["data"]["object"]["id"], job.as_str());
+    assert_eq!(
+        of_type(&events, "job.approved")[0]["data"]["object"]["status"],
+        "running"
+    );
+    assert_eq!(
+        of_type(&events, "job.started")[0]["data"]["object"]["id"],
+        job.as_str()
+    );
 
     // Each step's start and end, with the step's id and the job's.
     let (_, plan) = call(
@@ -149,8 +184,11 @@ async fn an_approved_job_publishes_its_whole_life() {
     for kind in ["job.step.started", "job.step.completed"] {
         let got = of_type(&events, kind);
         assert_eq!(got.len(), steps, "{kind}: {:?}", types(&events));
-        assert!(got.iter().all(|e| e["data"]["object"]["job_id"] == job.as_str()
-            && e["data"]["object"]["object"] == "job_step"));
+        assert!(
+            got.iter()
+                .all(|e| e["data"]["object"]["job_id"] == job.as_str()
+                    && e["data"]["object"]["object"] == "job_step")
+        );
     }
     assert!(of_type(&events, "job.step.failed").is_empty());
 
@@ -170,11 +208,22 @@ async fn an_approved_job_publishes_its_whole_life() {
     assert_eq!(artifact["rows"], finished["rows_captured"]);
     let delivered = &of_type(&events, "leads.delivered")[0]["data"]["object"];
     assert_eq!(
-        (&delivered["job_id"], &delivered["rows"], &delivered["artifact_id"]),
-        (&json!(job), &finished["rows_captured"], &finished["artifact"]["id"])
+        (
+            &delivered["job_id"],
+            &delivered["rows"],
+            &delivered["artifact_id"]
+        ),
+        (
+            &json!(job),
+            &finished["rows_captured"],
+            &finished["artifact"]["id"]
+        )
     );
     let done = &of_type(&events, "job.succeeded")[0]["data"]["object"];
-    assert_eq!((&done["id"], &done["status"]), (&json!(job), &json!("succeeded")));
+    assert_eq!(
+        (&done["id"], &done["status"]),
+        (&json!(job), &json!("succeeded"))
+    );
     assert_eq!(done["rows_captured"], finished["rows_captured"]);
     let result = of_type(&events, "message.created")
         .into_iter()
@@ -190,20 +239,52 @@ async fn an_approved_job_publishes_its_whole_life() {
 async fn a_job_stopped_before_or_while_it_runs_publishes_job_stopped() {
     let s = server_tuned(20, |_| {}).await;
     let (url, inbox) = receiver().await;
-    let e = register(&s, json!({"url": url, "events": ["job.stopped", "job.step.started"]})).await;
+    let e = register(
+        &s,
+        json!({"url": url, "events": ["job.stopped", "job.step.started"]}),
+    )
+    .await;
     inbox.lock().unwrap().secret = e["signing_secret"].as_str().unwrap().to_string();
 
     let pending = pending_job(&s).await;
-    let (status, j) = call(&s, &s.key, Method::POST, &format!("/jobs/{pending}/stop"), None).await;
+    let (status, j) = call(
+        &s,
+        &s.key,
+        Method::POST,
+        &format!("/jobs/{pending}/stop"),
+        None,
+    )
+    .await;
     assert_eq!((status, &j["status"]), (StatusCode::OK, &json!("stopped")));
     let events = inbox_until(&inbox, |e| has(e, "job.stopped")).await;
-    assert_eq!(of_type(&events, "job.stopped")[0]["data"]["object"]["id"], pending.as_str());
+    assert_eq!(
+        of_type(&events, "job.stopped")[0]["data"]["object"]["id"],
+        pending.as_str()
+    );
 
     let running = pending_job(&s).await;
-    call(&s, &s.key, Method::POST, &format!("/jobs/{running}/approve"), None).await;
+    call(
+        &s,
+        &s.key,
+        Method::POST,
+        &format!("/jobs/{running}/approve"),
+        None,
+    )
+    .await;
     inbox_until(&inbox, |e| has(e, "job.step.started")).await;
-    let (status, j) = call(&s, &s.key, Method::POST, &format!("/jobs/{running}/stop"), None).await;
-    assert_eq!((status, &j["status"]), (StatusCode::OK, &json!("stopped")), "{j}");
+    let (status, j) = call(
+        &s,
+        &s.key,
+        Method::POST,
+        &format!("/jobs/{running}/stop"),
+        None,
+    )
+    .await;
+    assert_eq!(
+        (status, &j["status"]),
+        (StatusCode::OK, &json!("stopped")),
+        "{j}"
+    );
     let events = inbox_until(&inbox, |e| of_type(e, "job.stopped").len() == 2).await;
     let stopped = of_type(&events, "job.stopped");
     assert_eq!(stopped[1]["data"]["object"]["id"], running.as_str());
@@ -240,7 +321,14 @@ async fn a_push_publishes_integration_push_completed_and_a_failed_one_integratio
     .await;
     inbox.lock().unwrap().secret = e["signing_secret"].as_str().unwrap().to_string();
     let job = pending_job(&s).await;
-    call(&s, &s.key, Method::POST, &format!("/jobs/{job}/approve"), None).await;
+    call(
+        &s,
+        &s.key,
+        Method::POST,
+        &format!("/jobs/{job}/approve"),
+        None,
+    )
+    .await;
     for _ in 0..200 {
         let (_, j) = call(&s, &s.key, Method::GET, &format!("/jobs/{job}"), None).await;
         if j["status"] == "succeeded" {
@@ -249,7 +337,14 @@ async fn a_push_publishes_integration_push_completed_and_a_failed_one_integratio
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
     let push = json!({"provider": "webhook", "allow_test_data": true});
-    let (status, result) = call(&s, &s.key, Method::POST, &format!("/jobs/{job}/push"), Some(push.clone())).await;
+    let (status, result) = call(
+        &s,
+        &s.key,
+        Method::POST,
+        &format!("/jobs/{job}/push"),
+        Some(push.clone()),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{result}");
     let events = inbox_until(&inbox, |e| has(e, "integration.push.completed")).await;
     let done = &of_type(&events, "integration.push.completed")[0]["data"]["object"];
@@ -260,8 +355,18 @@ async fn a_push_publishes_integration_push_completed_and_a_failed_one_integratio
     // The receiver now refuses the secret: the forced push stops, and says so.
     fake.set_default(fakes::Answer::Status(401));
     let forced = json!({"provider": "webhook", "allow_test_data": true, "force": true});
-    let (status, e) = call(&s, &s.key, Method::POST, &format!("/jobs/{job}/push"), Some(forced)).await;
-    assert!(status.is_client_error() || status.is_server_error(), "{status}: {e}");
+    let (status, e) = call(
+        &s,
+        &s.key,
+        Method::POST,
+        &format!("/jobs/{job}/push"),
+        Some(forced),
+    )
+    .await;
+    assert!(
+        status.is_client_error() || status.is_server_error(),
+        "{status}: {e}"
+    );
     let events = inbox_until(&inbox, |e| has(e, "integration.push.failed")).await;
     let failed = &of_type(&events, "integration.push.failed")[0]["data"]["object"];
     assert_eq!(failed["job_id"], job.as_str());
@@ -311,7 +416,13 @@ async fn jobs_approved_from_the_cli_deliver_to_the_organisation_s_endpoints() {
             .any(|e| e["type"] == "job.succeeded" && e["data"]["object"]["id"] == job.as_str())
     })
     .await;
-    for t in ["plan.created", "job.approved", "job.started", "leads.delivered", "artifact.created"] {
+    for t in [
+        "plan.created",
+        "job.approved",
+        "job.started",
+        "leads.delivered",
+        "artifact.created",
+    ] {
         assert!(has(&events, t), "{t}: {:?}", types(&events));
     }
 

@@ -145,7 +145,11 @@ pub(crate) async fn register(s: &Served, body: Value) -> Value {
 }
 
 /// Polls the endpoint's delivery log until `done` holds (at most ~10 s).
-pub(crate) async fn log_until(s: &Served, webhook: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+pub(crate) async fn log_until(
+    s: &Served,
+    webhook: &str,
+    done: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
     let mut log = Vec::new();
     for _ in 0..200 {
         let (status, page) = call(

@@ -9,8 +9,8 @@ use futures::StreamExt;
 
 use super::{ItemKey, ItemOutcome, PushContext, UnitResult, file};
 use crate::engine::Engine;
-use crate::engine::webhooks::publish;
 use crate::engine::store::{self, pushes::ItemRecord, scope::Scope};
+use crate::engine::webhooks::publish;
 pub use crate::model::push::check_pushable;
 use crate::model::push::{
     IntegrationProgress, IntegrationStatus, ProgressSender, PushItemIssue, PushMode, PushProvider,

@@ -107,10 +107,7 @@ impl Engine {
     async fn delivery_pass(&self) -> Duration {
         for _ in 0..4 {
             let now = Timestamp::now();
-            let next = match self
-                .db(|s| s.read(store::webhooks::next_due))
-                .await
-            {
+            let next = match self.db(|s| s.read(store::webhooks::next_due)).await {
                 Ok(next) => next,
                 Err(e) => {
                     tracing::warn!("webhook outbox not readable: {}", e.message);

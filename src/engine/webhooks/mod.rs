@@ -14,8 +14,8 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::Value;
 
-pub(crate) use deliver::Outbox;
 pub use deliver::DELIVERY_RETRY;
+pub(crate) use deliver::Outbox;
 
 use crate::engine::Engine;
 use crate::engine::store::{self, webhooks::EndpointRow};

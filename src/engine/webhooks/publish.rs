@@ -63,18 +63,40 @@ pub fn publish_job(
     event_type: &str,
     object: &Value,
 ) -> Result<(), Error> {
-    let org = store::jobs::org(c, job)?;
-    let livemode = store::jobs::get(c, job)?.livemode;
-    let also = store::webhooks::job_endpoint(c, job)?;
-    publish(c, &org, livemode, event_type, object, also.as_deref())
+    publish_job_with(c, job, event_type, |_| Ok(object.clone()))
 }
 
 /// A job's event whose object is the job as it now stands (`job.approved`, `job.progress`, how
 /// it ended).
 pub fn publish_job_state(c: &Connection, job: &JobId, event_type: &str) -> Result<(), Error> {
-    let object = serde_json::to_value(store::jobs::get(c, job)?)
-        .map_err(|e| Error::internal(format!("cannot encode a job: {e}")))?;
-    publish_job(c, job, event_type, &object)
+    publish_job_with(c, job, event_type, |j| {
+        serde_json::to_value(j).map_err(|e| Error::internal(format!("cannot encode a job: {e}")))
+    })
+}
+
+/// The job's event with the object `object` makes of the job; nothing is read or built beyond
+/// the endpoint list when the organisation has no endpoint (the common case, on every step).
+fn publish_job_with(
+    c: &Connection,
+    job: &JobId,
+    event_type: &str,
+    object: impl FnOnce(&crate::model::Job) -> Result<Value, Error>,
+) -> Result<(), Error> {
+    let org = store::jobs::org(c, job)?;
+    if store::webhooks::list(c, &org)?.is_empty() {
+        return Ok(());
+    }
+    let current = store::jobs::get(c, job)?;
+    let also = store::webhooks::job_endpoint(c, job)?;
+    let object = object(&current)?;
+    publish(
+        c,
+        &org,
+        current.livemode,
+        event_type,
+        &object,
+        also.as_deref(),
+    )
 }
 
 /// The catalogue type of a step event (`{step_id, status, title}`).

@@ -404,7 +404,9 @@ fn write(
             "upsert" if kind == "companies" => {
                 let existing = stored
                     .iter()
-                    .find(|(k, r)| k.starts_with("companies:") && domain_of(r).as_ref() == Some(&named))
+                    .find(|(k, r)| {
+                        k.starts_with("companies:") && domain_of(r).as_ref() == Some(&named)
+                    })
                     .map(|(k, r)| (k.clone(), r["id"].as_str().unwrap_or_default().to_string()));
                 match existing {
                     Some((key, id)) => (key, id, false),

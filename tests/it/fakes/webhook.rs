@@ -39,7 +39,8 @@ pub fn verify(headers: &HeaderMap, body: &[u8], secret: &str) -> Result<(), Stri
     mac.update(signed.as_bytes());
     let want = hex::encode(mac.finalize().into_bytes());
     // timingSafeEqual throws on a length mismatch; either way it is not a match.
-    let matches = |v1: &String| want.len() == v1.len() && bool::from(want.as_bytes().ct_eq(v1.as_bytes()));
+    let matches =
+        |v1: &String| want.len() == v1.len() && bool::from(want.as_bytes().ct_eq(v1.as_bytes()));
     if !v1s.iter().any(matches) {
         return Err(format!("signature mismatch for t={t}"));
     }

@@ -1,8 +1,9 @@
 //! Every catalogue event the engine produces reaches the endpoints that subscribe to it, over
 //! real HTTP to loopback receivers that verify each signature: a prompt (thread, messages, plan
 //! or its rejection), a thread's deletion, a job's whole life, a stop, a push (completed and
-//! failed), and jobs approved from the CLI, in the foreground and in a background worker. A
-//! delivery a dead process left queued is made by the next process that opens the data dir.
+//! failed), and jobs approved from the CLI (in the foreground and in a background worker) and in
+//! the TUI (in tmux). A delivery a dead process left queued is made by the next process that
+//! opens the data dir.
 
 use crate::common;
 use crate::fakes;
@@ -480,4 +481,38 @@ async fn a_delivery_a_dead_process_left_queued_is_made_by_the_next_process() {
     }
     assert_eq!(log.len(), 1);
     assert_eq!((log[0].status.as_str(), log[0].attempts), ("delivered", 1));
+}
+
+#[test]
+fn a_job_approved_in_the_tui_delivers_to_the_organisation_s_endpoints() {
+    use crate::common::tmux::{have_tmux, start_with};
+    if !have_tmux() {
+        return;
+    }
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .enable_all()
+        .build()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    std::fs::create_dir_all(&data).unwrap();
+    let (url, inbox) = rt.block_on(receiver());
+    let (_, secret) = rt.block_on(register_in(&data, &url));
+    inbox.lock().unwrap().secret = secret;
+
+    let s = start_with(dir.path(), "webhooks", "", "");
+    s.wait_for("No threads yet", Duration::from_secs(20));
+    s.plan_and_approve(PROMPT);
+    s.wait_for("✓ succeeded", Duration::from_secs(60));
+    let events = rt.block_on(inbox_until(&inbox, |e| has(e, "job.succeeded")));
+    for t in [
+        "thread.created",
+        "plan.created",
+        "job.approved",
+        "artifact.created",
+    ] {
+        assert!(has(&events, t), "{t}: {:?}", types(&events));
+    }
+    s.keys(&["q"]);
 }

@@ -391,3 +391,139 @@ pub fn abandon_pending(c: &Connection, now: Timestamp) -> Result<usize, Error> {
         [now.millis()],
     )?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::store::Store;
+
+    fn endpoint(id: &str) -> EndpointRow {
+        EndpointRow {
+            id: id.into(),
+            url: "http://127.0.0.1:9/hook".into(),
+            events: vec!["*".into()],
+            description: None,
+            enabled: true,
+            secret: "whsec_a".into(),
+            created_at: Timestamp::from_millis(1),
+            previous_secret: None,
+            previous_secret_until: None,
+        }
+    }
+
+    fn queue(s: &Store, org: &OrgId, n: usize, now: Timestamp) {
+        s.write(|c| {
+            let targets = targets(c, org, "thread.created", None)?;
+            for i in 0..n {
+                let id = format!("evt_{i}");
+                let event = Outgoing {
+                    event_id: &id,
+                    event_type: "thread.created",
+                    body: "{}",
+                };
+                enqueue(c, org, &targets, &event, now)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    }
+
+    #[test]
+    fn a_claimed_delivery_is_leased_and_claimable_again_only_when_the_lease_ends() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let org = OrgId::local();
+        s.write(|c| insert(c, &org, &endpoint("whk_1"))).unwrap();
+        let t0 = Timestamp::from_millis(1_000_000);
+        queue(&s, &org, 2, t0);
+        let lease = Timestamp::from_millis(t0.millis() + 30_000);
+        let first = s.write(|c| claim_due(c, t0, lease, 10)).unwrap();
+        assert_eq!(first.len(), 2);
+        assert_eq!(first[0].endpoint.id, "whk_1");
+        // Another process looking meanwhile gets nothing: both are leased.
+        let again = s.write(|c| claim_due(c, t0, lease, 10)).unwrap();
+        assert!(again.is_empty());
+        assert_eq!(s.read(next_due).unwrap(), Some(lease));
+        // One is tried and scheduled for later; the other's process dies holding it.
+        let mut row = first[0].row.clone();
+        row.attempts = 1;
+        row.response_status = Some(503);
+        let later = Timestamp::from_millis(t0.millis() + 60_000);
+        s.write(|c| settle_delivery(c, &row, Some(later))).unwrap();
+        let after_lease = Timestamp::from_millis(lease.millis() + 1);
+        let orphan = s
+            .write(|c| {
+                claim_due(
+                    c,
+                    after_lease,
+                    Timestamp::from_millis(after_lease.millis() + 30_000),
+                    10,
+                )
+            })
+            .unwrap();
+        assert_eq!(orphan.len(), 1);
+        assert_eq!(orphan[0].row.id, first[1].row.id);
+        let retry = s
+            .write(|c| {
+                claim_due(
+                    c,
+                    later,
+                    Timestamp::from_millis(later.millis() + 30_000),
+                    10,
+                )
+            })
+            .unwrap();
+        assert_eq!(retry.len(), 1);
+        assert_eq!(
+            (retry[0].row.id.as_str(), retry[0].row.attempts),
+            (row.id.as_str(), 1)
+        );
+    }
+
+    #[test]
+    fn a_delivery_whose_endpoint_was_deleted_ends_failed_when_it_falls_due() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let org = OrgId::local();
+        s.write(|c| insert(c, &org, &endpoint("whk_1"))).unwrap();
+        let t0 = Timestamp::from_millis(1_000_000);
+        queue(&s, &org, 1, t0);
+        assert!(s.write(|c| delete(c, &org, "whk_1")).unwrap());
+        let lease = Timestamp::from_millis(t0.millis() + 30_000);
+        assert!(s.write(|c| claim_due(c, t0, lease, 10)).unwrap().is_empty());
+        let log = s.read(|c| deliveries(c, &org, None, 10)).unwrap();
+        assert_eq!(log[0].status, "failed");
+        assert!(log[0].error.as_deref().unwrap().contains("deleted"));
+        assert_eq!(s.read(next_due).unwrap(), None);
+    }
+
+    #[test]
+    fn only_enabled_endpoints_that_subscribe_get_an_event_and_a_named_one_gets_all() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let org = OrgId::local();
+        let mut jobs_only = endpoint("whk_jobs");
+        jobs_only.events = vec!["job.succeeded".into()];
+        let mut off = endpoint("whk_off");
+        off.enabled = false;
+        s.write(|c| {
+            insert(c, &org, &endpoint("whk_all"))?;
+            insert(c, &org, &jobs_only)?;
+            insert(c, &org, &off)
+        })
+        .unwrap();
+        let other = OrgId::parse("org_other").unwrap();
+        s.write(|c| insert(c, &other, &endpoint("whk_theirs")))
+            .unwrap();
+        let got = s
+            .read(|c| targets(c, &org, "thread.created", None))
+            .unwrap();
+        assert_eq!(got, vec!["whk_all".to_string()]);
+        let got = s.read(|c| targets(c, &org, "job.succeeded", None)).unwrap();
+        assert_eq!(got, vec!["whk_all".to_string(), "whk_jobs".to_string()]);
+        let got = s
+            .read(|c| targets(c, &org, "thread.created", Some("whk_off")))
+            .unwrap();
+        assert_eq!(got, vec!["whk_all".to_string(), "whk_off".to_string()]);
+    }
+}

@@ -56,6 +56,14 @@ impl Engine {
         if req.max_credits == Some(0) {
             return Err(Error::invalid("max_credits must be at least 1.").with_param("max_credits"));
         }
+        let webhook_url = req
+            .webhook_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(webhooks::check_url)
+            .transpose()
+            .map_err(|e| e.with_param("webhook_url"))?;
         let Some(lock) = JobLock::try_acquire(self.data_dir(), id)? else {
             // Someone holds the job: say what it is doing, through the state machine.
             let job = self.get_job(id).await?;
@@ -65,14 +73,6 @@ impl Engine {
                     .with_param("job_id"),
             );
         };
-        let webhook_url = req
-            .webhook_url
-            .as_deref()
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-            .map(webhooks::check_url)
-            .transpose()
-            .map_err(|e| e.with_param("webhook_url"))?;
         let (jid, live, included, org) = (
             id.clone(),
             self.mode == Mode::Live,

@@ -455,7 +455,8 @@ impl Engine {
 }
 
 /// The start of the current calendar month (UTC): the billing period.
-fn month_start() -> Timestamp {
+/// The start of this calendar month (UTC): live credits are counted from it.
+pub(super) fn month_start() -> Timestamp {
     use chrono::{Datelike, TimeZone, Utc};
     let now = Utc::now();
     let start = Utc

@@ -507,6 +507,8 @@ impl Runner {
         .await?;
         let jid = self.job.clone();
         let now = Timestamp::now();
+        let included = self.engine.inner.options.credits_included;
+        let since = super::jobs::month_start();
         self.engine
             .db(move |s| {
                 s.write(|tx| {
@@ -528,7 +530,11 @@ impl Runner {
                         progress,
                         &written,
                         now,
-                    )
+                    )?;
+                    if job.livemode {
+                        publish::publish_budget(tx, &jid, included, u64::from(credits), since)?;
+                    }
+                    Ok(())
                 })
             })
             .await

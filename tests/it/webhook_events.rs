@@ -516,3 +516,132 @@ fn a_job_approved_in_the_tui_delivers_to_the_organisation_s_endpoints() {
     }
     s.keys(&["q"]);
 }
+
+/// `jobs` live jobs, one after the other (over the imported test datasets, each capped at
+/// `max_credits`), in a fresh data dir whose live allowance is `included` credits, with an
+/// endpoint at a receiver: the jobs, the events received once the last ended, and the error
+/// approving one more gives (if it is refused).
+async fn live_jobs_with_allowance(
+    included: u64,
+    jobs: usize,
+    max_credits: Option<u32>,
+) -> (
+    Vec<leadline::model::Job>,
+    Vec<Value>,
+    Option<leadline::model::Error>,
+) {
+    use leadline::model::Icp;
+    use leadline::model::requests::Approve;
+    let dir = tempfile::tempdir().unwrap();
+    let mut options = EngineOptions::new(dir.path());
+    options.mode = leadline::engine::Mode::Live;
+    options.credits_included = included;
+    options.planner = std::sync::Arc::new(common::planner::FixedPlanner(Icp {
+        industries: vec!["fintech".into()],
+        countries: vec!["FR".into()],
+        roles: vec!["VP Engineering".into()],
+        max_rows: Some(10),
+        ..Icp::default()
+    }));
+    let engine = Engine::open(options).await.unwrap();
+    let data = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/live");
+    for (file, alias) in [
+        ("companies.csv", None),
+        ("people.csv", Some("crm")),
+        ("companies.json", Some("extra")),
+    ] {
+        engine
+            .import_dataset(&data.join(file), alias)
+            .await
+            .unwrap();
+    }
+    let (url, inbox) = receiver().await;
+    let e = engine
+        .register_webhook(NewEndpoint {
+            url,
+            events: Some(vec![
+                "usage.budget.warning".into(),
+                "usage.budget.exceeded".into(),
+                "job.succeeded".into(),
+            ]),
+            ..NewEndpoint::default()
+        })
+        .await
+        .unwrap();
+    inbox.lock().unwrap().secret = e.signing_secret.unwrap();
+    let prompt = "Fintechs in France, VP Engineering";
+    let approve = || Approve {
+        max_credits,
+        webhook_url: None,
+    };
+    let mut finished = Vec::new();
+    for _ in 0..jobs {
+        let posted = common::post_with(&engine, prompt, None).await;
+        engine.approve(&posted.job.id, approve()).await.unwrap();
+        common::events_until_end(&engine, &posted.job.id).await;
+        finished.push(engine.get_job(&posted.job.id).await.unwrap());
+    }
+    let one_more = common::post_with(&engine, prompt, None).await;
+    let refused = engine.approve(&one_more.job.id, approve()).await.err();
+    if refused.is_none() {
+        engine.stop(&one_more.job.id).await.unwrap();
+    }
+    // Budget events are queued in the transaction that ends a job, with its job.succeeded; once
+    // the last of those arrived, the shutdown's drain sends whatever else is due.
+    inbox_until(&inbox, |e| of_type(e, "job.succeeded").len() >= jobs).await;
+    engine
+        .shutdown(Duration::from_secs(5), leadline::engine::Halting::Stopped)
+        .await;
+    let i = inbox.lock().unwrap();
+    assert!(i.failures.is_empty(), "{:?}", i.failures);
+    let events = i.received.iter().map(|(_, e)| e.clone()).collect();
+    (finished, events, refused)
+}
+
+#[tokio::test]
+async fn live_credits_crossing_80_percent_and_the_allowance_publish_the_budget_events_once() {
+    use leadline::model::JobStatus;
+    // A roomy allowance: no budget event.
+    let (jobs, events, _) = live_jobs_with_allowance(5_000, 1, None).await;
+    assert_eq!(jobs[0].status, JobStatus::Succeeded, "{:?}", jobs[0]);
+    let c = u64::from(jobs[0].credits_used);
+    assert!(c >= 2, "the test needs a job that costs credits: {c}");
+    assert!(!has(&events, "usage.budget.warning") && !has(&events, "usage.budget.exceeded"));
+    let cap = Some(u32::try_from(c).unwrap());
+
+    // Two such jobs in an allowance of 2.5 jobs: the first stays under 80 %, the second
+    // crosses it: one warning, from the second, and no ceiling.
+    let included = c * 5 / 2;
+    let (jobs, events, _) = live_jobs_with_allowance(included, 2, cap).await;
+    assert!(
+        jobs.iter().all(|j| u64::from(j.credits_used) == c),
+        "{jobs:?}"
+    );
+    let warning = of_type(&events, "usage.budget.warning");
+    assert_eq!(warning.len(), 1, "{:?}", types(&events));
+    assert!(!has(&events, "usage.budget.exceeded"));
+    let object = &warning[0]["data"]["object"];
+    assert_eq!(object["credits"]["included"], included);
+    assert_eq!(object["credits"]["used"], 2 * c);
+    assert_eq!(object["job_id"], jobs[1].id.as_str());
+    assert_eq!(warning[0]["livemode"], true);
+
+    // An allowance of exactly two jobs: the second hits the ceiling (warning and exceeded) and
+    // the next live job is refused.
+    let (jobs, events, refused) = live_jobs_with_allowance(2 * c, 2, cap).await;
+    assert!(
+        jobs.iter().all(|j| u64::from(j.credits_used) == c),
+        "{jobs:?}"
+    );
+    assert_eq!(of_type(&events, "usage.budget.warning").len(), 1);
+    let exceeded = of_type(&events, "usage.budget.exceeded");
+    assert_eq!(exceeded.len(), 1, "{:?}", types(&events));
+    assert_eq!(exceeded[0]["data"]["object"]["job_id"], jobs[1].id.as_str());
+    assert_eq!(exceeded[0]["data"]["object"]["credits"]["remaining"], 0);
+    let refused = refused.expect("the ceiling blocks new live jobs");
+    assert_eq!(
+        refused.code,
+        leadline::model::ErrorCode::InsufficientCredits,
+        "{refused:?}"
+    );
+}

@@ -99,6 +99,39 @@ fn publish_job_with(
     )
 }
 
+/// After a live job charged `charged` credits: `usage.budget.warning` when the organisation's
+/// live credits this month (`since`) cross 80 % of the `included` allowance, and
+/// `usage.budget.exceeded` when they reach it (new live jobs are then refused with
+/// `insufficient_credits`). Each goes out once, from the job that crossed the line.
+pub fn publish_budget(
+    c: &Connection,
+    job: &JobId,
+    included: u64,
+    charged: u64,
+    since: Timestamp,
+) -> Result<(), Error> {
+    if included == 0 || charged == 0 {
+        return Ok(());
+    }
+    let org = store::jobs::org(c, job)?;
+    let used = store::jobs::credits_since(c, &org, since, true)?;
+    let before = used.saturating_sub(charged);
+    let object = json!({
+        "object": "usage_budget",
+        "period_start": since,
+        "credits": {"included": included, "used": used, "remaining": included.saturating_sub(used)},
+        "job_id": job,
+    });
+    let warn = |n: u64| n.saturating_mul(5) >= included.saturating_mul(4);
+    if !warn(before) && warn(used) {
+        publish(c, &org, true, "usage.budget.warning", &object, None)?;
+    }
+    if before < included && used >= included {
+        publish(c, &org, true, "usage.budget.exceeded", &object, None)?;
+    }
+    Ok(())
+}
+
 /// The catalogue type of a step event (`{step_id, status, title}`).
 pub fn step_event(status: &str) -> Option<&'static str> {
     match status {

@@ -255,6 +255,9 @@ impl Engine {
     /// Stops every job this process is running (each halts at its next checkpoint and writes its
     /// partial artifact, ending as `halting` says) and waits for them, up to `timeout`.
     pub async fn shutdown(&self, timeout: Duration, halting: Halting) {
+        let started = tokio::time::Instant::now();
+        // A second call (the CLI's, after `serve` shut down on a signal) has nothing left to do.
+        let again = self.inner.shutdown.is_cancelled();
         self.inner.interrupting.store(
             halting == Halting::Interrupted,
             std::sync::atomic::Ordering::SeqCst,
@@ -269,9 +272,12 @@ impl Engine {
             let _ = rx.wait_for(|done| *done).await;
         }));
         let _ = tokio::time::timeout(timeout, all).await;
-        // The events of how those jobs ended go out before the process does (bounded: what
-        // is still queued is delivered by the next process that opens the data dir).
-        self.drain_deliveries(timeout.min(Duration::from_secs(5)))
-            .await;
+        // The events of how those jobs ended go out before the process does, within what is
+        // left of `timeout` (what is still queued is delivered by the next process that opens
+        // the data dir).
+        if !again {
+            self.drain_deliveries(timeout.saturating_sub(started.elapsed()))
+                .await;
+        }
     }
 }

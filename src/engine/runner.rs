@@ -509,6 +509,7 @@ impl Runner {
         let now = Timestamp::now();
         let included = self.engine.inner.options.credits_included;
         let since = super::jobs::month_start();
+        let step_failed = self.failed_step(error.as_ref().map(|(_, m)| m.as_str()));
         self.engine
             .db(move |s| {
                 s.write(|tx| {
@@ -531,6 +532,9 @@ impl Runner {
                         &written,
                         now,
                     )?;
+                    if let Some(step) = &step_failed {
+                        publish::publish_job(tx, &jid, "job.step.failed", step)?;
+                    }
                     if job.livemode {
                         publish::publish_budget(tx, &jid, included, u64::from(credits), since)?;
                     }
@@ -538,6 +542,22 @@ impl Runner {
                 })
             })
             .await
+    }
+
+    /// For a job that failed (`error`) while a step ran: that step, as `job.step.failed`
+    /// carries it (the stream has no such event: its `error` ends the job).
+    fn failed_step(&self, error: Option<&str>) -> Option<Value> {
+        let message = error?;
+        let index = usize::try_from(self.step).ok()?.checked_sub(1)?;
+        let step = self.plan.as_ref()?.steps.get(index)?;
+        Some(json!({
+            "object": "job_step",
+            "job_id": self.job,
+            "step_id": step.id,
+            "status": "failed",
+            "title": step.title,
+            "error": message,
+        }))
     }
 
     fn success_summary(&self) -> String {

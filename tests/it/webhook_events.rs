@@ -645,3 +645,61 @@ async fn live_credits_crossing_80_percent_and_the_allowance_publish_the_budget_e
         "{refused:?}"
     );
 }
+
+#[tokio::test]
+async fn a_job_halted_mid_step_publishes_job_step_failed_and_job_failed() {
+    let s = server_tuned(20, |_| {}).await;
+    let (url, inbox) = receiver().await;
+    let e = register(
+        &s,
+        json!({"url": url, "events": ["job.step.started", "job.step.failed", "job.failed"]}),
+    )
+    .await;
+    inbox.lock().unwrap().secret = e["signing_secret"].as_str().unwrap().to_string();
+    let job = pending_job(&s).await;
+    call(
+        &s,
+        &s.key,
+        Method::POST,
+        &format!("/jobs/{job}/approve"),
+        None,
+    )
+    .await;
+    inbox_until(&inbox, |e| has(e, "job.step.started")).await;
+    // The server going away under the job: it fails as interrupted, in the step it was in.
+    s.engine
+        .shutdown(
+            Duration::from_secs(3),
+            leadline::engine::Halting::Interrupted,
+        )
+        .await;
+    let events = inbox_until(&inbox, |e| {
+        has(e, "job.failed") && has(e, "job.step.failed")
+    })
+    .await;
+    let failed = of_type(&events, "job.step.failed");
+    assert_eq!(failed.len(), 1, "{:?}", types(&events));
+    let step = &failed[0]["data"]["object"];
+    assert_eq!(
+        (&step["job_id"], &step["status"]),
+        (&json!(job), &json!("failed"))
+    );
+    assert!(
+        step["error"].as_str().unwrap().contains("interrupted"),
+        "{step}"
+    );
+    let started: Vec<&Value> = of_type(&events, "job.step.started")
+        .iter()
+        .map(|e| &e["data"]["object"]["step_id"])
+        .collect();
+    assert!(
+        started.contains(&&step["step_id"]),
+        "{step} not in {started:?}"
+    );
+    let done = &of_type(&events, "job.failed")[0]["data"]["object"];
+    assert_eq!(
+        (&done["id"], &done["status"]),
+        (&json!(job), &json!("failed"))
+    );
+    assert_eq!(done["error"]["code"], "job_halted", "{done}");
+}

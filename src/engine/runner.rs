@@ -460,24 +460,7 @@ impl Runner {
         };
         let rows = self.captured.len() as u64;
         let elapsed = self.started.elapsed();
-        let (status, summary, error) = match &outcome {
-            Ok(()) => (JobStatus::Succeeded, self.success_summary(), None),
-            Err(Halt::Requested) => (
-                JobStatus::Stopped,
-                format!("Stopped on request after {rows} of {} leads.", self.target),
-                None,
-            ),
-            Err(Halt::CreditCeiling(max)) => (
-                JobStatus::Stopped,
-                format!("Stopped at the credit ceiling of {max} credits after {rows} leads."),
-                None,
-            ),
-            Err(Halt::Failed(e)) => (
-                JobStatus::Failed,
-                format!("Failed after {rows} leads: {}", e.message),
-                Some((ErrorCode::JobHalted, e.message.clone())),
-            ),
-        };
+        let (status, summary, error) = self.ending(&outcome, rows);
         let credits = if status == JobStatus::Failed {
             0
         } else {
@@ -542,6 +525,32 @@ impl Runner {
                 })
             })
             .await
+    }
+
+    /// How a run that captured `rows` leads ends: its status, summary and error.
+    fn ending(
+        &self,
+        outcome: &Result<(), Halt>,
+        rows: u64,
+    ) -> (JobStatus, String, Option<(ErrorCode, String)>) {
+        match outcome {
+            Ok(()) => (JobStatus::Succeeded, self.success_summary(), None),
+            Err(Halt::Requested) => (
+                JobStatus::Stopped,
+                format!("Stopped on request after {rows} of {} leads.", self.target),
+                None,
+            ),
+            Err(Halt::CreditCeiling(max)) => (
+                JobStatus::Stopped,
+                format!("Stopped at the credit ceiling of {max} credits after {rows} leads."),
+                None,
+            ),
+            Err(Halt::Failed(e)) => (
+                JobStatus::Failed,
+                format!("Failed after {rows} leads: {}", e.message),
+                Some((ErrorCode::JobHalted, e.message.clone())),
+            ),
+        }
     }
 
     /// For a job that failed (`error`) while a step ran: that step, as `job.step.failed`

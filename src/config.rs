@@ -122,6 +122,29 @@ pub struct ServiceConfig {
     pub workflow_id: Option<String>,
 }
 
+/// `[integrations.hubspot]`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct HubSpotConfig {
+    pub base_url: Option<String>,
+    pub api_key_env: Option<String>,
+    /// How companies are matched to the portal's records.
+    pub company_match: CompanyMatch,
+}
+
+/// How a HubSpot push matches companies by domain.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CompanyMatch {
+    /// Search the portal by domain, then update the record found by id or create one: works on
+    /// every portal (HubSpot's `domain` is not a unique property unless a portal makes it so).
+    #[default]
+    Search,
+    /// Batch upsert with `idProperty=domain`: one request instead of two, for portals that
+    /// made `domain` unique (others refuse it).
+    Upsert,
+}
+
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct WebhookConfig {
@@ -134,7 +157,7 @@ pub struct WebhookConfig {
 pub struct IntegrationsConfig {
     pub magnetite: ServiceConfig,
     pub autoreach: ServiceConfig,
-    pub hubspot: ServiceConfig,
+    pub hubspot: HubSpotConfig,
     pub webhook: WebhookConfig,
 }
 

@@ -10,6 +10,7 @@ use tokio::sync::watch;
 use super::locks::JobLock;
 use super::runner::Runner;
 use super::store::scope::Scope;
+use super::webhooks::{self, publish};
 use super::{Engine, Mode, RunHandle, artifacts, store};
 use crate::model::job::Transition;
 use crate::model::requests::{Approve, ExportFormat, JobQuery, LeadQuery};
@@ -55,6 +56,14 @@ impl Engine {
         if req.max_credits == Some(0) {
             return Err(Error::invalid("max_credits must be at least 1.").with_param("max_credits"));
         }
+        let webhook_url = req
+            .webhook_url
+            .as_deref()
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+            .map(webhooks::check_url)
+            .transpose()
+            .map_err(|e| e.with_param("webhook_url"))?;
         let Some(lock) = JobLock::try_acquire(self.data_dir(), id)? else {
             // Someone holds the job: say what it is doing, through the state machine.
             let job = self.get_job(id).await?;
@@ -87,6 +96,15 @@ impl Engine {
                             ));
                         }
                     }
+                    if let Some(url) = &webhook_url {
+                        let endpoint = store::webhooks::list(tx, &org)?
+                            .into_iter()
+                            .find(|e| &e.url == url)
+                            .ok_or_else(|| Error::invalid(
+                                "webhook_url is not a registered endpoint: register it with POST /v1/webhooks (it returns the signing secret its deliveries carry), then approve with it.",
+                            ).with_param("webhook_url"))?;
+                        store::webhooks::set_job_endpoint(tx, &jid, &endpoint.id)?;
+                    }
                     let now = Timestamp::now();
                     store::jobs::mark_started(tx, &jid, now, req.max_credits, plan.steps.len() as u32)?;
                     store::events::append(
@@ -97,6 +115,7 @@ impl Engine {
                         now,
                     )?;
                     store::threads::touch(tx, &job.thread_id, 0, None, now)?;
+                    publish::publish_job_state(tx, &jid, "job.approved")?;
                     store::jobs::get(tx, &jid)
                 })
             })
@@ -150,6 +169,7 @@ impl Engine {
                                 now: Timestamp::now(),
                             },
                         )?;
+                        publish::publish_job_state(tx, &jid, "job.stopped")?;
                     } else {
                         store::jobs::request_stop(tx, &jid)?;
                     }
@@ -435,7 +455,8 @@ impl Engine {
 }
 
 /// The start of the current calendar month (UTC): the billing period.
-fn month_start() -> Timestamp {
+/// The start of this calendar month (UTC): live credits are counted from it.
+pub(super) fn month_start() -> Timestamp {
     use chrono::{Datelike, TimeZone, Utc};
     let now = Utc::now();
     let start = Utc

@@ -1,9 +1,10 @@
 //! Threads, messages and plans: everything before a job runs.
 
-use serde_json::Map;
+use serde_json::{Map, json};
 
 use super::planner::{MAX_PROMPT_CHARS, PlanDraft, PlanRequest};
 use super::store::scope::Scope;
+use super::webhooks::publish;
 use super::{Engine, store};
 use crate::model::job::Transition;
 use crate::model::requests::{
@@ -164,9 +165,15 @@ impl Engine {
             metadata,
             last_job_status: None,
         };
-        let (t, org) = (thread.clone(), self.scope_org());
-        self.db(move |s| s.write(|tx| store::threads::insert(tx, &org, &t)))
-            .await?;
+        let (t, org, live) = (thread.clone(), self.scope_org(), self.livemode());
+        self.db(move |s| {
+            s.write(|tx| {
+                store::threads::insert(tx, &org, &t)?;
+                publish::publish(tx, &org, live, "thread.created", &json!(t), None)
+            })
+        })
+        .await?;
+        self.wake_deliveries();
         Ok(thread)
     }
 
@@ -238,16 +245,19 @@ impl Engine {
                 }
             }
         }
-        let tid = id.clone();
+        let (tid, org, live) = (id.clone(), self.scope_org(), self.livemode());
         let paths = self
             .db(move |s| {
                 s.write(|tx| {
                     let paths = store::jobs::artifact_paths_in_thread(tx, &tid)?;
                     store::threads::delete(tx, &tid)?;
+                    let gone = json!({"id": tid, "object": "thread", "deleted": true});
+                    publish::publish(tx, &org, live, "thread.deleted", &gone, None)?;
                     Ok(paths)
                 })
             })
             .await?;
+        self.wake_deliveries();
         // Files after the rows: a crash in between leaves orphan files, never rows without files.
         for path in paths {
             if let Some(dir) = std::path::Path::new(&path).parent() {
@@ -356,6 +366,7 @@ impl Engine {
                 );
                 let seed = self.inner.options.seed;
                 let (p, j, u, c) = (plan.clone(), job.clone(), user.clone(), card);
+                let (org, live) = (self.scope_org(), self.livemode());
                 let job = self
                     .db(move |s| {
                         s.write(|tx| {
@@ -378,10 +389,14 @@ impl Engine {
                                 store::threads::update(tx, &tid, Some(title), None, now)?;
                             }
                             store::threads::touch(tx, &tid, 2, Some(&j.id), now)?;
+                            publish::publish(tx, &org, live, "message.created", &json!(u), None)?;
+                            publish::publish(tx, &org, live, "plan.created", &json!(p), None)?;
+                            publish::publish(tx, &org, live, "message.created", &json!(c), None)?;
                             store::jobs::get(tx, &j.id)
                         })
                     })
                     .await?;
+                self.wake_deliveries();
                 Ok(PostedMessage {
                     message: user,
                     plan,
@@ -398,6 +413,13 @@ impl Engine {
                     None,
                     now,
                 );
+                let (org, live) = (self.scope_org(), self.livemode());
+                let rejected = json!({
+                    "object": "plan_rejection",
+                    "thread_id": tid,
+                    "message_id": reply.id,
+                    "reason": e.message,
+                });
                 self.db(move |s| {
                     s.write(|tx| {
                         store::messages::insert(tx, &user)?;
@@ -405,10 +427,19 @@ impl Engine {
                         if let Some(title) = &retitle {
                             store::threads::update(tx, &tid, Some(title), None, now)?;
                         }
-                        store::threads::touch(tx, &tid, 2, None, now)
+                        store::threads::touch(tx, &tid, 2, None, now)?;
+                        for (event, object) in [
+                            ("message.created", json!(user)),
+                            ("plan.rejected", rejected),
+                            ("message.created", json!(reply)),
+                        ] {
+                            publish::publish(tx, &org, live, event, &object, None)?;
+                        }
+                        Ok(())
                     })
                 })
                 .await?;
+                self.wake_deliveries();
                 Err(e)
             }
             Err(e) => Err(e),

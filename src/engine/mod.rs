@@ -106,6 +106,8 @@ struct Inner {
     shutdown: CancellationToken,
     /// How the jobs cut off by `shutdown` end (set just before it is cancelled).
     interrupting: std::sync::atomic::AtomicBool,
+    /// The webhook delivery worker's wake-up and in-flight count.
+    outbox: Arc<webhooks::Outbox>,
 }
 
 /// How jobs still running when the engine shuts down end.
@@ -155,12 +157,14 @@ impl Engine {
                 running: Mutex::new(HashMap::new()),
                 shutdown: CancellationToken::new(),
                 interrupting: std::sync::atomic::AtomicBool::new(false),
+                outbox: Arc::default(),
             }),
             org: OrgId::local(),
             mode: options_mode,
             mode_bound: false,
         };
         engine.recover_interrupted().await?;
+        engine.start_delivery_worker();
         Ok(engine)
     }
 
@@ -228,8 +232,11 @@ impl Engine {
             .map_err(|e| Error::internal(format!("a database task failed: {e}")))?
     }
 
+    /// After every committed change: wakes subscribers, and the delivery worker for whatever
+    /// webhook events the change queued.
     fn announce(&self) {
         self.inner.changes.send_modify(|n| *n = n.wrapping_add(1));
+        self.wake_deliveries();
     }
 
     /// True once a shutdown that counts as an interruption (not a user's stop) has begun.
@@ -248,6 +255,9 @@ impl Engine {
     /// Stops every job this process is running (each halts at its next checkpoint and writes its
     /// partial artifact, ending as `halting` says) and waits for them, up to `timeout`.
     pub async fn shutdown(&self, timeout: Duration, halting: Halting) {
+        let started = tokio::time::Instant::now();
+        // A second call (the CLI's, after `serve` shut down on a signal) has nothing left to do.
+        let again = self.inner.shutdown.is_cancelled();
         self.inner.interrupting.store(
             halting == Halting::Interrupted,
             std::sync::atomic::Ordering::SeqCst,
@@ -262,5 +272,12 @@ impl Engine {
             let _ = rx.wait_for(|done| *done).await;
         }));
         let _ = tokio::time::timeout(timeout, all).await;
+        // The events of how those jobs ended go out before the process does, within what is
+        // left of `timeout` (what is still queued is delivered by the next process that opens
+        // the data dir).
+        if !again {
+            self.drain_deliveries(timeout.saturating_sub(started.elapsed()))
+                .await;
+        }
     }
 }

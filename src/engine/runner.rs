@@ -18,6 +18,7 @@ use test_mode::{Companies, TestWork};
 use super::credits::CostModel;
 use super::sources::LeadDraft;
 use super::sources::synthetic::SyntheticSource;
+use super::webhooks::publish;
 use super::{Engine, store};
 use crate::model::job::Transition;
 use crate::model::{
@@ -60,6 +61,10 @@ pub(crate) struct Runner {
     duplicates: u64,
     step: u32,
     started: std::time::Instant,
+    /// Whether `job.started` went out (with the first step's start).
+    announced_start: std::sync::atomic::AtomicBool,
+    /// The progress last published as `job.progress` (every 10 %).
+    published_percent: u32,
 }
 
 impl Runner {
@@ -79,6 +84,8 @@ impl Runner {
             duplicates: 0,
             step: 0,
             started: std::time::Instant::now(),
+            announced_start: std::sync::atomic::AtomicBool::new(false),
+            published_percent: 0,
         }
     }
 
@@ -356,6 +363,10 @@ impl Runner {
         let credits = self.cost.credits(rows);
         let progress = self.progress(rows);
         let data = json!({"rows_captured": rows, "credits_used": credits, "progress": progress});
+        let tenth = publish::crosses_a_tenth(self.published_percent, progress.percent);
+        if tenth {
+            self.published_percent = progress.percent;
+        }
         let jid = self.job.clone();
         let batch = self
             .engine
@@ -370,6 +381,9 @@ impl Runner {
                     )?;
                     store::leads::insert_batch(tx, &jid, &batch, first, seq)?;
                     store::jobs::set_progress(tx, &jid, progress, rows, credits)?;
+                    if tenth {
+                        publish::publish_job_state(tx, &jid, "job.progress")?;
+                    }
                     Ok(batch)
                 })
             })
@@ -382,12 +396,30 @@ impl Runner {
     async fn emit(&self, kind: EventKind, data: Value) -> Result<(), Halt> {
         let jid = self.job.clone();
         let progress = self.progress(self.captured.len() as u64);
+        let status = data.get("status").and_then(Value::as_str).unwrap_or("");
+        let step_event = (kind == EventKind::Step)
+            .then(|| publish::step_event(status))
+            .flatten();
+        // The first step's start is the job's.
+        let first_start = step_event == Some("job.step.started")
+            && !self
+                .announced_start
+                .swap(true, std::sync::atomic::Ordering::SeqCst);
         self.engine
             .db(move |s| {
                 s.write(|tx| {
                     store::events::append(tx, &jid, kind, &data, Timestamp::now())?;
                     if kind == EventKind::Step {
                         store::jobs::set_step(tx, &jid, progress)?;
+                    }
+                    if first_start {
+                        publish::publish_job_state(tx, &jid, "job.started")?;
+                    }
+                    if let Some(event) = step_event {
+                        let mut object = data.clone();
+                        object["object"] = json!("job_step");
+                        object["job_id"] = json!(jid);
+                        publish::publish_job(tx, &jid, event, &object)?;
                     }
                     Ok(())
                 })
@@ -428,24 +460,7 @@ impl Runner {
         };
         let rows = self.captured.len() as u64;
         let elapsed = self.started.elapsed();
-        let (status, summary, error) = match &outcome {
-            Ok(()) => (JobStatus::Succeeded, self.success_summary(), None),
-            Err(Halt::Requested) => (
-                JobStatus::Stopped,
-                format!("Stopped on request after {rows} of {} leads.", self.target),
-                None,
-            ),
-            Err(Halt::CreditCeiling(max)) => (
-                JobStatus::Stopped,
-                format!("Stopped at the credit ceiling of {max} credits after {rows} leads."),
-                None,
-            ),
-            Err(Halt::Failed(e)) => (
-                JobStatus::Failed,
-                format!("Failed after {rows} leads: {}", e.message),
-                Some((ErrorCode::JobHalted, e.message.clone())),
-            ),
-        };
+        let (status, summary, error) = self.ending(&outcome, rows);
         let credits = if status == JobStatus::Failed {
             0
         } else {
@@ -475,6 +490,9 @@ impl Runner {
         .await?;
         let jid = self.job.clone();
         let now = Timestamp::now();
+        let included = self.engine.inner.options.credits_included;
+        let since = super::jobs::month_start();
+        let step_failed = self.failed_step(error.as_ref().map(|(_, m)| m.as_str()));
         self.engine
             .db(move |s| {
                 s.write(|tx| {
@@ -496,10 +514,59 @@ impl Runner {
                         progress,
                         &written,
                         now,
-                    )
+                    )?;
+                    if let Some(step) = &step_failed {
+                        publish::publish_job(tx, &jid, "job.step.failed", step)?;
+                    }
+                    if job.livemode {
+                        publish::publish_budget(tx, &jid, included, u64::from(credits), since)?;
+                    }
+                    Ok(())
                 })
             })
             .await
+    }
+
+    /// How a run that captured `rows` leads ends: its status, summary and error.
+    fn ending(
+        &self,
+        outcome: &Result<(), Halt>,
+        rows: u64,
+    ) -> (JobStatus, String, Option<(ErrorCode, String)>) {
+        match outcome {
+            Ok(()) => (JobStatus::Succeeded, self.success_summary(), None),
+            Err(Halt::Requested) => (
+                JobStatus::Stopped,
+                format!("Stopped on request after {rows} of {} leads.", self.target),
+                None,
+            ),
+            Err(Halt::CreditCeiling(max)) => (
+                JobStatus::Stopped,
+                format!("Stopped at the credit ceiling of {max} credits after {rows} leads."),
+                None,
+            ),
+            Err(Halt::Failed(e)) => (
+                JobStatus::Failed,
+                format!("Failed after {rows} leads: {}", e.message),
+                Some((ErrorCode::JobHalted, e.message.clone())),
+            ),
+        }
+    }
+
+    /// For a job that failed (`error`) while a step ran: that step, as `job.step.failed`
+    /// carries it (the stream has no such event: its `error` ends the job).
+    fn failed_step(&self, error: Option<&str>) -> Option<Value> {
+        let message = error?;
+        let index = usize::try_from(self.step).ok()?.checked_sub(1)?;
+        let step = self.plan.as_ref()?.steps.get(index)?;
+        Some(json!({
+            "object": "job_step",
+            "job_id": self.job,
+            "step_id": step.id,
+            "status": "failed",
+            "title": step.title,
+            "error": message,
+        }))
     }
 
     fn success_summary(&self) -> String {

@@ -42,5 +42,7 @@ mod stream_stop;
 mod terminal_safety;
 mod tui_local;
 mod tui_tmux;
+mod webhook_endpoints;
+mod webhook_events;
 mod webhooks;
 mod wire_shapes;

@@ -7,7 +7,7 @@ use crate::fakes;
 
 use std::collections::HashSet;
 
-use leadline::config::{IntegrationsConfig, ProvidersConfig, ServiceConfig};
+use leadline::config::{CompanyMatch, HubSpotConfig, IntegrationsConfig, ProvidersConfig};
 use leadline::engine::integrations::{
     IntegrationSettings, ItemKey, ItemOutcome, PushContext, Secrets,
 };
@@ -20,13 +20,12 @@ use fakes::{Answer, Fake};
 
 const KEY: &str = "pat-na1-fake-token";
 
-fn settings(url: &str) -> IntegrationSettings {
+fn settings(url: &str, company_match: CompanyMatch) -> IntegrationSettings {
     let config = IntegrationsConfig {
-        hubspot: ServiceConfig {
+        hubspot: HubSpotConfig {
             base_url: Some(url.to_string()),
             api_key_env: None,
-            campaign_id: None,
-            workflow_id: None,
+            company_match,
         },
         ..IntegrationsConfig::default()
     };
@@ -35,9 +34,16 @@ fn settings(url: &str) -> IntegrationSettings {
 }
 
 async fn rig(rows: u32) -> (Fake, Engine, JobId, tempfile::TempDir) {
+    rig_matching(rows, CompanyMatch::Search).await
+}
+
+async fn rig_matching(
+    rows: u32,
+    company_match: CompanyMatch,
+) -> (Fake, Engine, JobId, tempfile::TempDir) {
     let fake = Fake::start(KEY, fakes::hubspot::router).await;
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut integrations = settings(&fake.url);
+    let mut integrations = settings(&fake.url, company_match);
     integrations.concurrency = 1;
     let engine = Engine::open(EngineOptions {
         integrations,
@@ -174,9 +180,11 @@ async fn one_invalid_email_is_split_out_and_the_rest_of_the_batch_is_stored() {
     leads.retain(|l| l.person.as_ref().and_then(|p| p.email.as_ref()).is_some());
     let bad = 17.min(leads.len() - 1);
     leads[bad].person.as_mut().unwrap().email = Some("ada@@example".into());
-    let target =
-        leadline::engine::integrations::target(&settings(&fake.url), PushProvider::Hubspot)
-            .unwrap();
+    let target = leadline::engine::integrations::target(
+        &settings(&fake.url, CompanyMatch::Search),
+        PushProvider::Hubspot,
+    )
+    .unwrap();
     let job_row = engine.get_job(&job).await.unwrap();
     let ctx = PushContext {
         job: &job_row,
@@ -280,4 +288,130 @@ async fn after_a_207_the_retry_resends_only_what_failed_even_in_both_mode() {
         with_email(&leads).len()
     );
     assert_clean(&fake);
+}
+
+#[tokio::test]
+async fn upsert_matching_writes_companies_by_domain_on_a_portal_that_made_domain_unique() {
+    let (fake, engine, job, _dir) = rig_matching(6, CompanyMatch::Upsert).await;
+    fakes::hubspot::unique_domain(&fake.state);
+    let leads = engine.all_leads(&job).await.unwrap();
+    let domain = leads[0]
+        .company
+        .domain
+        .clone()
+        .expect("test leads have domains");
+    let known = fakes::hubspot::seed_company(&fake.state, &domain);
+
+    let result = engine.push(&job, both(), None).await.expect("push");
+    assert_clean(&fake);
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    let paths = paths(&fake);
+    // No search and no create/update: one upsert of the companies, keyed by domain.
+    assert!(
+        paths.iter().all(|p| !p.ends_with("/companies/search")
+            && !p.ends_with("/companies/batch/create")
+            && !p.ends_with("/companies/batch/update")),
+        "{paths:?}"
+    );
+    let upsert = fake
+        .requests()
+        .into_iter()
+        .find(|r| r.path.ends_with("/companies/batch/upsert"))
+        .expect("companies are upserted");
+    let inputs = upsert.json().unwrap()["inputs"].clone();
+    let companies: HashSet<ItemKey> = leads.iter().map(ItemKey::company).collect();
+    assert_eq!(inputs.as_array().unwrap().len(), companies.len());
+    assert!(
+        inputs
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["idProperty"] == "domain" && i["id"] == i["properties"]["domain"]),
+        "{inputs}"
+    );
+    // The company already there is updated in place (its id kept), the others created.
+    assert_eq!(result.updated as usize, 1, "{result:?}");
+    assert_eq!(
+        result.created as usize,
+        with_email(&leads).len() + companies.len() - 1
+    );
+    let stored = fake.stored();
+    assert_eq!(
+        stored[&format!("companies:{known}")]["properties"]["domain"],
+        domain.as_str()
+    );
+    // Contacts are linked to the companies the upsert answered with.
+    let links = fakes::hubspot::links(&fake.state);
+    assert_eq!(links.len(), with_email(&leads).len());
+    assert!(
+        links.iter().any(|(_, company)| *company == known),
+        "{links:?}"
+    );
+}
+
+#[tokio::test]
+async fn upsert_matching_on_a_portal_without_a_unique_domain_stops_and_says_to_switch_to_search() {
+    let (fake, engine, job, dir) = rig_matching(6, CompanyMatch::Upsert).await;
+    let e = engine
+        .push(&job, both(), None)
+        .await
+        .expect_err("the portal refuses upserts by domain");
+    assert_eq!(e.code, leadline::model::ErrorCode::Integration, "{e:?}");
+    for needed in [
+        "non-unique",
+        "company_match = \"search\"",
+        "[integrations.hubspot]",
+        "unique property",
+    ] {
+        assert!(e.message.contains(needed), "{needed}: {}", e.message);
+    }
+    // One refused request and nothing after it: no split into halves, no contacts sent.
+    let paths = paths(&fake);
+    assert_eq!(
+        paths,
+        vec!["/crm/v3/objects/companies/batch/upsert".to_string()]
+    );
+    assert!(fake.stored().is_empty());
+
+    // Switched to search (the default), the same job's push goes through on the same portal.
+    let searching = HubSpotConfig {
+        base_url: Some(fake.url.clone()),
+        api_key_env: None,
+        company_match: CompanyMatch::Search,
+    };
+    let settings = IntegrationSettings::new(
+        IntegrationsConfig {
+            hubspot: searching,
+            ..IntegrationsConfig::default()
+        },
+        ProvidersConfig::default(),
+    )
+    .with_secrets(Secrets::fixed([("HUBSPOT_TOKEN", KEY)]));
+    drop(engine);
+    let engine = Engine::open(EngineOptions {
+        integrations: settings,
+        ..EngineOptions::new(dir.path())
+    })
+    .await
+    .expect("engine reopens");
+    let result = engine.push(&job, both(), None).await.expect("push");
+    assert!(result.errors.is_empty(), "{:?}", result.errors);
+    assert!(result.created > 0, "{result:?}");
+    assert_clean(&fake);
+}
+
+#[test]
+fn company_match_is_read_from_the_config_and_a_wrong_value_is_named() {
+    let parsed: IntegrationsConfig =
+        toml::from_str("[hubspot]\ncompany_match = \"upsert\"\n").expect("parses");
+    assert_eq!(parsed.hubspot.company_match, CompanyMatch::Upsert);
+    let default: IntegrationsConfig = toml::from_str("[hubspot]\n").expect("parses");
+    assert_eq!(default.hubspot.company_match, CompanyMatch::Search);
+    let e = toml::from_str::<IntegrationsConfig>("[hubspot]\ncompany_match = \"domain\"\n")
+        .expect_err("unknown value");
+    let text = e.to_string();
+    assert!(
+        text.contains("search") && text.contains("upsert") && text.contains("domain"),
+        "{text}"
+    );
 }

@@ -54,7 +54,12 @@ fn config(provider: PushProvider, url: &str, workflow: bool) -> IntegrationsConf
         PushProvider::Autoreach => {
             c.autoreach = service(None, workflow.then_some(fakes::autoreach::WORKFLOW))
         }
-        PushProvider::Hubspot => c.hubspot = service(None, None),
+        PushProvider::Hubspot => {
+            c.hubspot = leadline::config::HubSpotConfig {
+                base_url: Some(url.to_string()),
+                ..Default::default()
+            }
+        }
         PushProvider::Webhook => {
             c.webhook = WebhookConfig {
                 url: Some(format!("{url}{}", fakes::webhook::PATH)),

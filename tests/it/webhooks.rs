@@ -20,22 +20,24 @@ use leadline::server::{Scope, ServerOptions, keys};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 
-const PROMPT: &str =
+pub(crate) const PROMPT: &str =
     "Find Series A fintechs in France with 20+ engineers. Pull VP Eng and Head of Growth.";
 
 /// What the receiver holds: the secret to verify with, what arrived, and answers to give first.
 #[derive(Default)]
-struct Inbox {
-    secret: String,
-    received: Vec<(HeaderMap, Value)>,
-    failures: Vec<String>,
+pub(crate) struct Inbox {
+    pub secret: String,
+    pub received: Vec<(HeaderMap, Value)>,
+    /// The raw bodies of `received`, in the same order.
+    pub bodies: Vec<Bytes>,
+    pub failures: Vec<String>,
     /// Statuses to answer with before answering 200.
-    script: Vec<u16>,
+    pub script: Vec<u16>,
     /// Answer 500 to everything.
-    down: bool,
+    pub down: bool,
 }
 
-type Shared = Arc<Mutex<Inbox>>;
+pub(crate) type Shared = Arc<Mutex<Inbox>>;
 
 async fn receive(State(inbox): State<Shared>, headers: HeaderMap, body: Bytes) -> AxStatus {
     let mut i = inbox.lock().unwrap();
@@ -48,6 +50,7 @@ async fn receive(State(inbox): State<Shared>, headers: HeaderMap, body: Bytes) -
         return AxStatus::BAD_REQUEST;
     };
     i.received.push((headers, event));
+    i.bodies.push(body);
     if i.down {
         return AxStatus::INTERNAL_SERVER_ERROR;
     }
@@ -59,7 +62,7 @@ async fn receive(State(inbox): State<Shared>, headers: HeaderMap, body: Bytes) -
 }
 
 /// A receiver on a loopback port: its URL and its inbox.
-async fn receiver() -> (String, Shared) {
+pub(crate) async fn receiver() -> (String, Shared) {
     let inbox: Shared = Arc::default();
     let app = Router::new()
         .route("/hook", post(receive))
@@ -71,19 +74,28 @@ async fn receiver() -> (String, Shared) {
 }
 
 /// A server whose deliveries retry fast (3 tries, 50 ms apart, doubling).
-async fn server() -> Served {
-    serve_engine(0, ServerOptions::default(), |eo| {
+pub(crate) async fn server() -> Served {
+    server_tuned(0, |_| {}).await
+}
+
+/// [`server`] with a lead pace and engine options `tune` adjusts further.
+pub(crate) async fn server_tuned(
+    pace_ms: u64,
+    tune: impl FnOnce(&mut leadline::engine::EngineOptions),
+) -> Served {
+    serve_engine(pace_ms, ServerOptions::default(), |eo| {
         eo.integrations.deliveries = RetryPolicy {
             max_attempts: 3,
             backoff: Duration::from_millis(50),
             max_wait: Duration::from_millis(200),
             jitter: false,
         };
+        tune(eo);
     })
     .await
 }
 
-async fn call(
+pub(crate) async fn call(
     s: &Served,
     key: &str,
     method: Method,
@@ -105,7 +117,7 @@ async fn call(
     )
 }
 
-async fn pending_job(s: &Served) -> String {
+pub(crate) async fn pending_job(s: &Served) -> String {
     let (_, thread) = call(
         s,
         &s.key,
@@ -126,14 +138,18 @@ async fn pending_job(s: &Served) -> String {
     posted["job"]["id"].as_str().unwrap().to_string()
 }
 
-async fn register(s: &Served, body: Value) -> Value {
+pub(crate) async fn register(s: &Served, body: Value) -> Value {
     let (status, endpoint) = call(s, &s.key, Method::POST, "/webhooks", Some(body)).await;
     assert_eq!(status, StatusCode::CREATED, "{endpoint}");
     endpoint
 }
 
 /// Polls the endpoint's delivery log until `done` holds (at most ~10 s).
-async fn log_until(s: &Served, webhook: &str, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+pub(crate) async fn log_until(
+    s: &Served,
+    webhook: &str,
+    done: impl Fn(&[Value]) -> bool,
+) -> Vec<Value> {
     let mut log = Vec::new();
     for _ in 0..200 {
         let (status, page) = call(
@@ -437,12 +453,13 @@ async fn a_failing_receiver_is_retried_with_backoff_and_the_log_says_how_it_ende
 }
 
 #[tokio::test]
-async fn a_delivery_left_pending_by_a_killed_server_is_marked_failed_at_the_next_start() {
+async fn a_delivery_an_older_leadline_left_pending_in_memory_is_marked_failed_at_the_next_start() {
     use leadline::engine::store::webhooks::{DeliveryRow, insert_delivery};
     let s = server().await;
     let endpoint = register(&s, json!({"url": "https://hooks.example.com/x"})).await;
     let whk = endpoint["id"].as_str().unwrap().to_string();
-    // What a process killed between two tries leaves behind.
+    // What a leadline from before the outbox (retries in memory, no body stored) left behind
+    // when it was killed between two tries.
     let now = leadline::model::Timestamp::now();
     let row = DeliveryRow {
         id: "dlv_left_behind".into(),
@@ -485,4 +502,27 @@ async fn a_delivery_left_pending_by_a_killed_server_is_marked_failed_at_the_next
         d["error"].as_str().unwrap().contains("server stopped"),
         "{d}"
     );
+}
+
+/// Polls the receiver until `done` holds for what it verified (at most ~10 s); the events.
+pub(crate) async fn inbox_until(inbox: &Shared, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
+    let mut events = Vec::new();
+    for _ in 0..200 {
+        {
+            let i = inbox.lock().unwrap();
+            assert!(i.failures.is_empty(), "{:?}", i.failures);
+            events = i.received.iter().map(|(_, e)| e.clone()).collect();
+        }
+        if done(&events) {
+            return events;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let types: Vec<&Value> = events.iter().map(|e| &e["type"]).collect();
+    panic!("the receiver never got there: {types:?}");
+}
+
+/// The events of `event_type` among `events`.
+pub(crate) fn of_type<'a>(events: &'a [Value], event_type: &str) -> Vec<&'a Value> {
+    events.iter().filter(|e| e["type"] == event_type).collect()
 }

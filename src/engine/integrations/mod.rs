@@ -77,6 +77,8 @@ pub struct IntegrationSettings {
     pub modernleads: modernleads::Tuning,
     /// How hard a Leadex webhook delivery tries (`crate::engine::webhooks`).
     pub deliveries: crate::net::retry::RetryPolicy,
+    /// How long a rotated-out webhook secret still signs deliveries.
+    pub secret_grace: std::time::Duration,
 }
 
 impl Default for IntegrationSettings {
@@ -94,6 +96,7 @@ impl IntegrationSettings {
             concurrency: DEFAULT_CONCURRENCY,
             modernleads: modernleads::Tuning::default(),
             deliveries: crate::engine::webhooks::DELIVERY_RETRY,
+            secret_grace: crate::engine::webhooks::ROTATION_GRACE,
         }
     }
 

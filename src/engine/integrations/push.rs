@@ -10,6 +10,7 @@ use futures::StreamExt;
 use super::{ItemKey, ItemOutcome, PushContext, UnitResult, file};
 use crate::engine::Engine;
 use crate::engine::store::{self, pushes::ItemRecord, scope::Scope};
+use crate::engine::webhooks::publish;
 pub use crate::model::push::check_pushable;
 use crate::model::push::{
     IntegrationProgress, IntegrationStatus, ProgressSender, PushItemIssue, PushMode, PushProvider,
@@ -179,8 +180,24 @@ impl Engine {
     ) -> Result<PushResult, Error> {
         result.skipped = result.skips.len() as u64;
         let stored = result.clone();
-        self.db(move |s| s.write(|c| store::pushes::finish(c, &stored)))
-            .await?;
+        let failure = fatal.as_ref().map(|e| (e.code, e.message.clone()));
+        self.db(move |s| {
+            s.write(|c| {
+                store::pushes::finish(c, &stored)?;
+                let mut object = serde_json::to_value(&stored)
+                    .map_err(|e| Error::internal(format!("cannot encode a push: {e}")))?;
+                let event = match failure {
+                    Some((code, message)) => {
+                        object["error"] = serde_json::json!({"code": code, "message": message});
+                        "integration.push.failed"
+                    }
+                    None => "integration.push.completed",
+                };
+                publish::publish_job(c, &stored.job_id, event, &object)
+            })
+        })
+        .await?;
+        self.wake_deliveries();
         match fatal {
             Some(e) => {
                 let sent = result.created + result.updated;

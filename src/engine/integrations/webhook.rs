@@ -99,6 +99,11 @@ impl Webhook {
         })
     }
 
+    /// The hex HMAC-SHA256 of `"{t}.{body}"` with `secret`: one `v1=` value.
+    pub fn mac_hex(secret: &str, timestamp: i64, body: &[u8]) -> String {
+        hex::encode(mac(secret, timestamp, body))
+    }
+
     /// `t=<ts>,v1=<hex hmac>` over `"{t}.{body}"`.
     pub fn signature(secret: &str, timestamp: i64, body: &[u8]) -> String {
         format!(

@@ -4,6 +4,7 @@
 
 use serde_json::json;
 
+use super::super::webhooks::publish;
 use super::super::{Engine, artifacts, store};
 use crate::model::{
     Artifact, ArtifactId, Error, ErrorCode, EventKind, JobId, JobStatus, Lead, Message, MessageId,
@@ -87,6 +88,18 @@ pub(crate) fn record_end(
         &json!({"artifact_id": a.id, "rows": a.rows, "bytes": a.bytes}),
         now,
     )?;
+    publish::publish_job(tx, &job.id, "artifact.created", &json!(a))?;
+    if rows > 0 {
+        let delivered = json!({
+            "object": "lead_delivery",
+            "job_id": job.id,
+            "rows": rows,
+            "artifact_id": a.id,
+            "partial": a.partial,
+        });
+        publish::publish_job(tx, &job.id, "leads.delivered", &delivered)?;
+    }
+    publish::publish_job_state(tx, &job.id, publish::end_event(status))?;
     let finished = store::jobs::get(tx, &job.id)?;
     match error {
         Some((code, message)) => store::events::append(
@@ -104,19 +117,18 @@ pub(crate) fn record_end(
             now,
         )?,
     };
-    store::messages::insert(
-        tx,
-        &Message {
-            id: MessageId::generate(),
-            object: "message".into(),
-            thread_id: job.thread_id.clone(),
-            role: Role::Assistant,
-            kind: MessageKind::Result,
-            content: summary.to_string(),
-            plan_id: Some(job.plan_id.clone()),
-            job_id: Some(job.id.clone()),
-            created_at: now,
-        },
-    )?;
+    let result = Message {
+        id: MessageId::generate(),
+        object: "message".into(),
+        thread_id: job.thread_id.clone(),
+        role: Role::Assistant,
+        kind: MessageKind::Result,
+        content: summary.to_string(),
+        plan_id: Some(job.plan_id.clone()),
+        job_id: Some(job.id.clone()),
+        created_at: now,
+    };
+    store::messages::insert(tx, &result)?;
+    publish::publish_job(tx, &job.id, "message.created", &json!(result))?;
     store::threads::touch(tx, &job.thread_id, 1, None, now)
 }

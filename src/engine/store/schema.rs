@@ -212,4 +212,17 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 10: the spans of a prompt the planner could not use (#13).
     "ALTER TABLE plans ADD COLUMN not_understood TEXT NOT NULL DEFAULT '[]';",
+    // 11: webhooks as an outbox (#16): a delivery keeps its signed body and when it is next due,
+    // so any process on the data dir delivers it, and a lease so only one tries it at a time;
+    // an endpoint keeps its previous secret through a rotation's grace period; a job remembers
+    // the endpoint its approval named (`webhook_url`).
+    r#"
+    ALTER TABLE webhooks ADD COLUMN previous_secret TEXT;
+    ALTER TABLE webhooks ADD COLUMN previous_secret_until INTEGER;
+    ALTER TABLE webhook_deliveries ADD COLUMN body TEXT;
+    ALTER TABLE webhook_deliveries ADD COLUMN next_attempt_at INTEGER;
+    ALTER TABLE webhook_deliveries ADD COLUMN lease_until INTEGER;
+    CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
+    ALTER TABLE jobs ADD COLUMN webhook_id TEXT;
+    "#,
 ];

@@ -1,20 +1,27 @@
-//! Signed deliveries: the reference's envelope (`{"id": "evt_…", "type", "created_at",
-//! "livemode", "data": {"object"}}`) and headers (`Leadex-Event`, `Leadex-Delivery: dlv_…`,
-//! `Leadex-Timestamp`, `Leadex-Signature: t=<ts>,v1=<hex HMAC-SHA256 of "{ts}.{body}">`, signed
-//! afresh on each try). Any answer but a 2xx, or none within 10 s, is tried again after the
-//! shared backoff ([`crate::net::retry`]) until the policy's tries are used; every delivery is
-//! logged with its attempts and last answer.
+//! The delivery worker: every process that opens the data dir runs one. It claims queued
+//! deliveries that are due (leasing each, so two processes never try one at once), sends each
+//! signed in the reference's headers (`Leadex-Event`, `Leadex-Delivery: dlv_…`,
+//! `Leadex-Timestamp`, `Leadex-Signature: t=<ts>,v1=<hex HMAC-SHA256 of "{ts}.{body}">`, with a
+//! second `v1=` during a secret rotation's grace period, signed afresh on each try), and
+//! records the answer. Any answer but a 2xx, or none within 10 s, is tried again after the
+//! shared backoff ([`crate::net::retry`]) until the policy's tries are used. A delivery waiting
+//! for its next try is in the store, not in memory: whichever process has the data dir open
+//! when it falls due makes it.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-use futures::StreamExt;
-use serde_json::{Value, json};
+use tokio::sync::Notify;
 
-use super::{ATTEMPT_TIMEOUT, check_url};
-use crate::engine::Engine;
+use super::ATTEMPT_TIMEOUT;
 use crate::engine::integrations::webhook::Webhook;
-use crate::engine::store::{self, webhooks::DeliveryRow};
-use crate::model::{Error, EventKind, Job, Timestamp};
+use crate::engine::store::{
+    self,
+    webhooks::{DeliveryRow, Due, EndpointRow},
+};
+use crate::engine::{Engine, Inner};
+use crate::model::Timestamp;
 use crate::net::retry::RetryPolicy;
 
 /// The reference retries for a day (5 s, 30 s, 2 min … 24 h, 9 tries); exponential from 5 s,
@@ -26,216 +33,222 @@ pub const DELIVERY_RETRY: RetryPolicy = RetryPolicy {
     jitter: true,
 };
 
-/// Where one event goes.
-#[derive(Debug, Clone)]
-struct Target {
-    webhook_id: String,
-    url: String,
-    secret: String,
-    events: Vec<String>,
-    /// The job's own `webhook_url`: every event of the job, whatever the endpoint subscribes to.
-    job_only: bool,
+/// How long a claimed delivery is ours: the attempt's 10 s timeout with room to record it. A
+/// process that dies mid-attempt holds it no longer than this.
+const LEASE: Duration = Duration::from_secs(30);
+/// The longest the worker sleeps without looking: deliveries queued by another process (a
+/// background worker, a CLI command next to a server) are noticed within this.
+const POLL: Duration = Duration::from_secs(1);
+/// Deliveries claimed per look.
+const CLAIM: u32 = 32;
+
+/// The worker's shared state (in the engine's `Inner`).
+#[derive(Default)]
+pub(crate) struct Outbox {
+    wake: Notify,
+    in_flight: AtomicUsize,
+    client: OnceLock<reqwest::Client>,
 }
 
-impl Target {
-    fn wants(&self, event: &str) -> bool {
-        self.job_only || self.events.iter().any(|e| e == "*" || e == event)
+fn millis(d: Duration) -> i64 {
+    i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
+}
+
+fn later(t: Timestamp, d: Duration) -> Timestamp {
+    Timestamp::from_millis(t.millis().saturating_add(millis(d)))
+}
+
+/// `t=<ts>` and one `v1=` per secret (the current one first).
+fn signature(secrets: &[String], ts: i64, body: &[u8]) -> String {
+    let mut header = format!("t={ts}");
+    for secret in secrets {
+        header.push_str(",v1=");
+        header.push_str(&Webhook::mac_hex(secret, ts, body));
     }
-}
-
-/// The endpoints a job's events go to, found before the job is approved (so a bad
-/// `webhook_url` refuses the approval instead of being ignored).
-#[derive(Debug, Default)]
-pub struct JobWebhooks {
-    targets: Vec<Target>,
+    header
 }
 
 impl Engine {
-    /// The organisation's enabled endpoints, plus the one registered at `webhook_url`. A
-    /// `webhook_url` must be a registered endpoint: its signing secret is what receivers verify,
-    /// and only an admin key can register one.
-    pub async fn job_webhooks(&self, webhook_url: Option<&str>) -> Result<JobWebhooks, Error> {
-        let wanted = webhook_url
-            .map(str::trim)
-            .filter(|u| !u.is_empty())
-            .map(check_url)
-            .transpose()
-            .map_err(|e| e.with_param("webhook_url"))?;
-        let org = self.org.clone();
-        let rows = self
-            .db(move |s| s.read(|c| store::webhooks::list(c, &org)))
-            .await?;
-        let mut targets = Vec::new();
-        let mut matched = false;
-        for r in rows {
-            let job_only = wanted.as_deref() == Some(r.url.as_str());
-            matched |= job_only;
-            if r.enabled || job_only {
-                targets.push(Target {
-                    webhook_id: r.id,
-                    url: r.url,
-                    secret: r.secret,
-                    events: r.events,
-                    job_only,
-                });
-            }
-        }
-        if wanted.is_some() && !matched {
-            return Err(Error::invalid(
-                "webhook_url is not a registered endpoint: register it with POST /v1/webhooks (it returns the signing secret its deliveries carry), then approve with it.",
-            )
-            .with_param("webhook_url"));
-        }
-        Ok(JobWebhooks { targets })
-    }
-
-    /// Delivers `job`'s events from now on: `job.approved`, each step's start and end,
-    /// `artifact.created`, and how it ended (`job.succeeded`, `job.failed` or `job.stopped`).
-    pub fn watch_job(&self, hooks: JobWebhooks, job: &Job) {
-        if hooks.targets.is_empty() {
-            return;
-        }
-        let engine = self.clone();
-        let job = job.clone();
+    /// Starts this process's delivery worker. It holds the engine weakly: it ends when the last
+    /// handle is dropped (or the runtime stops).
+    pub(crate) fn start_delivery_worker(&self) {
+        let weak = Arc::downgrade(&self.inner);
+        let outbox = self.inner.outbox.clone();
         tokio::spawn(async move {
-            let object = serde_json::to_value(&job).unwrap_or(Value::Null);
-            engine
-                .emit(&hooks.targets, "job.approved", object, job.livemode)
-                .await;
-            let Ok(mut events) = engine.subscribe(&job.id, None).await else {
-                return;
-            };
-            while let Some(Ok(e)) = events.next().await {
-                let status = e.data.get("status").and_then(Value::as_str).unwrap_or("");
-                let kind = match (e.kind, status) {
-                    (EventKind::Step, "started") => "job.step.started",
-                    (EventKind::Step, "completed") => "job.step.completed",
-                    (EventKind::Step, "failed") => "job.step.failed",
-                    (EventKind::Artifact, _) => "artifact.created",
-                    (EventKind::Done, "stopped") => "job.stopped",
-                    (EventKind::Done, _) => "job.succeeded",
-                    (EventKind::Error, _) => "job.failed",
-                    _ => continue,
+            loop {
+                let wait = {
+                    let Some(inner) = weak.upgrade() else { return };
+                    Engine::worker_handle(inner).delivery_pass().await
                 };
-                // Terminal events carry the finished job; the others what the stream carried.
-                let object = if e.kind.is_terminal() {
-                    match engine.get_job(&job.id).await {
-                        Ok(j) => serde_json::to_value(&j).unwrap_or(Value::Null),
-                        Err(_) => e.data.clone(),
-                    }
-                } else {
-                    e.data.clone()
-                };
-                engine
-                    .emit(&hooks.targets, kind, object, job.livemode)
-                    .await;
-                if e.kind.is_terminal() {
-                    break;
+                tokio::select! {
+                    () = outbox.wake.notified() => {}
+                    () = tokio::time::sleep(wait) => {}
                 }
             }
         });
     }
 
-    /// One event to every target that wants it: logged as pending, then sent in its own task.
-    async fn emit(&self, targets: &[Target], kind: &str, object: Value, livemode: bool) {
-        let event_id = format!("evt_{}", ulid::Ulid::generate());
-        let body = json!({
-            "id": event_id,
-            "type": kind,
-            "created_at": Timestamp::now(),
-            "livemode": livemode,
-            "data": {"object": object},
-        });
-        let Ok(body) = serde_json::to_vec(&body) else {
-            return;
-        };
-        for t in targets.iter().filter(|t| t.wants(kind)) {
+    fn worker_handle(inner: Arc<Inner>) -> Engine {
+        let mode = inner.options.mode;
+        Engine {
+            inner,
+            org: crate::model::OrgId::local(),
+            mode,
+            mode_bound: false,
+        }
+    }
+
+    /// Tells the worker to look now (something was queued, or a try is due).
+    pub(crate) fn wake_deliveries(&self) {
+        self.inner.outbox.wake.notify_one();
+    }
+
+    /// Claims what is due and starts sending it; returns how long to sleep before looking again.
+    async fn delivery_pass(&self) -> Duration {
+        for _ in 0..4 {
             let now = Timestamp::now();
-            let row = DeliveryRow {
-                id: format!("dlv_{}", ulid::Ulid::generate()),
-                webhook_id: Some(t.webhook_id.clone()),
-                event_id: event_id.clone(),
-                event_type: kind.to_string(),
-                status: "pending".into(),
-                attempts: 0,
-                response_status: None,
-                error: None,
-                created_at: now,
-                updated_at: now,
+            let next = match self.db(|s| s.read(store::webhooks::next_due)).await {
+                Ok(next) => next,
+                Err(e) => {
+                    tracing::warn!("webhook outbox not readable: {}", e.message);
+                    return POLL;
+                }
             };
-            let (org, logged) = (self.org.clone(), row.clone());
-            if let Err(e) = self
-                .db(move |s| s.write(|c| store::webhooks::insert_delivery(c, &org, &logged)))
-                .await
-            {
-                tracing::warn!("webhook delivery not logged: {}", e.message);
-                continue;
+            match next {
+                None => return POLL,
+                Some(at) if at > now => {
+                    let ms = u64::try_from(at.millis() - now.millis()).unwrap_or(0);
+                    return Duration::from_millis(ms).min(POLL);
+                }
+                Some(_) => {}
             }
-            let engine = self.clone();
-            let (target, body) = (t.clone(), body.clone());
-            tokio::spawn(async move { engine.deliver(&target, row, &body).await });
-        }
-    }
-
-    /// Tries one delivery until a 2xx or the policy's last try, logging each attempt.
-    async fn deliver(&self, t: &Target, mut row: DeliveryRow, body: &[u8]) {
-        let policy = self.inner.options.integrations.deliveries;
-        let client = match crate::engine::integrations::http::client(ATTEMPT_TIMEOUT) {
-            Ok(c) => c,
-            Err(e) => {
-                row.error = Some(e.message);
-                row.status = "failed".into();
-                self.settle(row).await;
-                return;
-            }
-        };
-        let mut previous = None;
-        loop {
-            row.attempts += 1;
-            let ts = chrono::Utc::now().timestamp();
-            let sent = client
-                .post(&t.url)
-                .header(reqwest::header::CONTENT_TYPE, "application/json")
-                .header("Leadex-Event", &row.event_type)
-                .header("Leadex-Delivery", &row.id)
-                .header("Leadex-Timestamp", ts.to_string())
-                .header("Leadex-Signature", Webhook::signature(&t.secret, ts, body))
-                .body(body.to_vec())
-                .send()
+            let lease = later(now, LEASE);
+            let claimed = self
+                .db(move |s| s.write(|c| store::webhooks::claim_due(c, now, lease, CLAIM)))
                 .await;
-            let (status, error) = match sent {
-                Ok(resp) => (Some(resp.status().as_u16()), None),
-                Err(e) => (
-                    None,
-                    Some(crate::text::sanitize_inline(&e.without_url().to_string())),
-                ),
-            };
-            row.response_status = status;
-            row.error = error;
-            row.updated_at = Timestamp::now();
-            if status.is_some_and(|s| (200..300).contains(&s)) {
-                row.status = "delivered".into();
-                self.settle(row).await;
-                return;
+            match claimed {
+                Ok(due) => {
+                    for d in due {
+                        self.inner.outbox.in_flight.fetch_add(1, Ordering::SeqCst);
+                        let engine = self.clone();
+                        tokio::spawn(async move {
+                            engine.attempt(d).await;
+                            engine.inner.outbox.in_flight.fetch_sub(1, Ordering::SeqCst);
+                        });
+                    }
+                }
+                Err(e) => {
+                    tracing::warn!("webhook deliveries not claimed: {}", e.message);
+                    return POLL;
+                }
             }
-            if row.attempts >= policy.max_attempts {
-                row.status = "failed".into();
-                self.settle(row).await;
-                return;
-            }
-            self.settle(row.clone()).await;
-            let wait = policy.wait(row.attempts, None, previous);
-            previous = Some(wait);
-            tokio::time::sleep(wait).await;
         }
+        Duration::ZERO
     }
 
-    async fn settle(&self, row: DeliveryRow) {
+    /// One try of a claimed delivery, and what follows from its answer.
+    async fn attempt(&self, due: Due) {
+        let policy = self.inner.options.integrations.deliveries;
+        let Due {
+            mut row,
+            body,
+            endpoint,
+        } = due;
+        let (status, error) = self.send_once(&endpoint, &row, body.as_bytes()).await;
+        row.attempts += 1;
+        row.response_status = status;
+        row.error = error;
+        row.updated_at = Timestamp::now();
+        let next = if status.is_some_and(|s| (200..300).contains(&s)) {
+            row.status = "delivered".into();
+            None
+        } else if row.attempts >= policy.max_attempts {
+            row.status = "failed".into();
+            None
+        } else {
+            Some(later(row.updated_at, policy.wait(row.attempts, None, None)))
+        };
+        let retry = next.is_some();
         if let Err(e) = self
-            .db(move |s| s.write(|c| store::webhooks::settle_delivery(c, &row)))
+            .db(move |s| s.write(|c| store::webhooks::settle_delivery(c, &row, next)))
             .await
         {
             tracing::warn!("webhook delivery log not updated: {}", e.message);
         }
+        if retry {
+            self.wake_deliveries();
+        }
     }
+
+    /// Sends one signed delivery: the answer's status, or what went wrong.
+    pub(super) async fn send_once(
+        &self,
+        endpoint: &EndpointRow,
+        row: &DeliveryRow,
+        body: &[u8],
+    ) -> (Option<u16>, Option<String>) {
+        let client = match self.inner.outbox.client.get() {
+            Some(c) => c.clone(),
+            None => match crate::engine::integrations::http::client(ATTEMPT_TIMEOUT) {
+                Ok(c) => self.inner.outbox.client.get_or_init(|| c).clone(),
+                Err(e) => return (None, Some(e.message)),
+            },
+        };
+        let ts = chrono::Utc::now().timestamp();
+        let secrets = endpoint.signing_secrets(Timestamp::now());
+        let sent = client
+            .post(&endpoint.url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header("Leadex-Event", &row.event_type)
+            .header("Leadex-Delivery", &row.id)
+            .header("Leadex-Timestamp", ts.to_string())
+            .header("Leadex-Signature", signature(&secrets, ts, body))
+            .body(body.to_vec())
+            .send()
+            .await;
+        match sent {
+            Ok(resp) => (Some(resp.status().as_u16()), None),
+            Err(e) => (
+                None,
+                Some(crate::text::sanitize_inline(&e.without_url().to_string())),
+            ),
+        }
+    }
+
+    /// Waits (up to `timeout`) until nothing this process could deliver now is left: no try in
+    /// flight, no queued delivery due. Deliveries waiting for a later retry stay queued for the
+    /// next process that opens the data dir.
+    pub async fn drain_deliveries(&self, timeout: Duration) {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let busy = self.inner.outbox.in_flight.load(Ordering::SeqCst) > 0;
+            let due = matches!(
+                self.db(|s| s.read(store::webhooks::next_due)).await,
+                Ok(Some(at)) if at <= Timestamp::now()
+            );
+            if (!busy && !due) || tokio::time::Instant::now() >= deadline {
+                return;
+            }
+            self.wake_deliveries();
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+}
+
+/// The outcome of a test delivery, logged like any other.
+pub(super) fn settled_test(
+    mut row: DeliveryRow,
+    status: Option<u16>,
+    error: Option<String>,
+) -> DeliveryRow {
+    row.attempts = 1;
+    row.response_status = status;
+    row.error = error;
+    row.updated_at = Timestamp::now();
+    row.status = if status.is_some_and(|s| (200..300).contains(&s)) {
+        "delivered".into()
+    } else {
+        "failed".into()
+    };
+    row
 }

@@ -60,10 +60,9 @@ pub async fn approve(c: Caller, Id(id): Id<JobId>, body: Body) -> ApiResult<Json
     c.require(Scope::Run)?;
     c.engine.get_job(&id).await?;
     let req: Approve = body.parse()?;
-    let hooks = c.engine.job_webhooks(req.webhook_url.as_deref()).await?;
-    let job = c.engine.approve(&id, req).await?;
-    c.engine.watch_job(hooks, &job);
-    Ok(Json(job))
+    // The engine checks `webhook_url` and publishes the job's events (as it does for jobs
+    // approved from the CLI or the TUI).
+    Ok(Json(c.engine.approve(&id, req).await?))
 }
 
 pub async fn stop(c: Caller, Id(id): Id<JobId>) -> ApiResult<Json<Job>> {

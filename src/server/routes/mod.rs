@@ -60,7 +60,12 @@ pub(crate) fn authed() -> Router<AppState> {
             axum::routing::delete(account::revoke_key),
         )
         .route("/v1/webhooks", post(wh::create).get(wh::index))
-        .route("/v1/webhooks/{id}", axum::routing::delete(wh::delete))
+        .route(
+            "/v1/webhooks/{id}",
+            get(wh::get).patch(wh::update).delete(wh::delete),
+        )
+        .route("/v1/webhooks/{id}/rotate", post(wh::rotate))
+        .route("/v1/webhooks/{id}/test", post(wh::test))
         .route("/v1/webhooks/{id}/deliveries", get(wh::deliveries))
         .route("/v1/webhook_deliveries", get(wh::all_deliveries))
         .route("/v1/webhook_events", get(wh::events))

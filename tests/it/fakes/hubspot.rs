@@ -5,7 +5,8 @@
 //! - `POST /crm/v3/objects/{contacts|companies}/batch/upsert` with `{"inputs": [{"idProperty",
 //!   "id", "properties", "objectWriteTraceId"?}]}`: contacts by `email`; companies by `domain`
 //!   are refused with 400 ("Unable to perform update/upsert by non-unique … property domain"),
-//!   as on any portal that did not make `domain` unique.
+//!   as on any portal that did not make `domain` unique, unless the fake's portal did
+//!   ([`unique_domain`]): then the company with that domain is updated, or one created.
 //! - `POST /crm/v3/objects/companies/batch/create` (`inputs[{properties, objectWriteTraceId?}]`,
 //!   answers 201) and `…/batch/update` (`inputs[{id, properties, objectWriteTraceId?}]`).
 //! - `POST /crm/v4/associations/contacts/companies/batch/associate/default` with
@@ -71,6 +72,13 @@ pub fn seed_company(state: &State, domain: &str) -> String {
         json!({"id": id, "properties": {"domain": domain, "name": domain}}),
     );
     id
+}
+
+/// Makes the portal's company `domain` property unique: upserts by domain are accepted.
+pub fn unique_domain(state: &State) {
+    state
+        .unique_domain
+        .store(true, std::sync::atomic::Ordering::SeqCst);
 }
 
 /// The (contact id, company id) links made.
@@ -241,14 +249,18 @@ async fn batch(
         Err(r) => return *r,
     };
     match (kind.as_str(), op.as_str()) {
-        ("companies", "upsert") => {
+        ("companies", "upsert")
+            if !state
+                .unique_domain
+                .load(std::sync::atomic::Ordering::SeqCst) =>
+        {
             return hubspot_error(
                 400,
                 "VALIDATION_ERROR",
                 "Unable to perform update/upsert by non-unique property domain. Make the property unique or use the record ID.",
             );
         }
-        ("contacts", "upsert") | ("companies", "create" | "update") => {}
+        ("contacts" | "companies", "upsert") | ("companies", "create" | "update") => {}
         _ => return error(404, "Unknown object type or operation"),
     }
     let Some(inputs) = top.get("inputs").and_then(Value::as_array) else {
@@ -275,7 +287,7 @@ async fn batch(
         if let Some(email) = check_properties(&state, &kind, props) {
             return invalid_email(&email);
         }
-        let id = input_id(&state, op.as_str(), input, props);
+        let id = input_id(&state, &kind, op.as_str(), input, props);
         if id.is_empty() {
             state.violation(format!("{path}: input without an id"));
         }
@@ -288,7 +300,7 @@ async fn batch(
             );
         }
     }
-    let (results, errors) = write(&state, &op, inputs, answer == Answer::Partial);
+    let (results, errors) = write(&state, &kind, &op, inputs, answer == Answer::Partial);
     let status = if !errors.is_empty() {
         StatusCode::MULTI_STATUS
     } else if op == "create" {
@@ -312,11 +324,25 @@ async fn batch(
 /// The id a batch input is written under, checking it carries what its operation needs.
 fn input_id(
     state: &State,
+    kind: &str,
     op: &str,
     input: &Value,
     props: &serde_json::Map<String, Value>,
 ) -> String {
     match op {
+        "upsert" if kind == "companies" => {
+            if input["idProperty"] != "domain" {
+                state.violation(format!("companies idProperty is not domain: {input}"));
+            }
+            let id = input["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_ascii_lowercase();
+            if domain_of(input) != Some(id.clone()) {
+                state.violation(format!("properties.domain does not match id {id}"));
+            }
+            id
+        }
         "upsert" => {
             if input["idProperty"] != "email" {
                 state.violation(format!("contacts idProperty is not email: {input}"));
@@ -346,7 +372,13 @@ fn input_id(
 }
 
 /// Stores the inputs; results in reverse order, as HubSpot may answer them.
-fn write(state: &State, op: &str, inputs: &[Value], fail_first: bool) -> (Vec<Value>, Vec<Value>) {
+fn write(
+    state: &State,
+    kind: &str,
+    op: &str,
+    inputs: &[Value],
+    fail_first: bool,
+) -> (Vec<Value>, Vec<Value>) {
     let mut results = Vec::new();
     let mut errors = Vec::new();
     for (i, input) in inputs.iter().enumerate() {
@@ -369,6 +401,21 @@ fn write(state: &State, op: &str, inputs: &[Value], fail_first: bool) -> (Vec<Va
         }
         let mut stored = lock(&state.stored);
         let (key, record_id, new) = match op {
+            "upsert" if kind == "companies" => {
+                let existing = stored
+                    .iter()
+                    .find(|(k, r)| {
+                        k.starts_with("companies:") && domain_of(r).as_ref() == Some(&named)
+                    })
+                    .map(|(k, r)| (k.clone(), r["id"].as_str().unwrap_or_default().to_string()));
+                match existing {
+                    Some((key, id)) => (key, id, false),
+                    None => {
+                        let id = numeric_id(state);
+                        (format!("companies:{id}"), id, true)
+                    }
+                }
+            }
             "upsert" => {
                 let key = format!("contacts:{named}");
                 match stored.get(&key).and_then(|r| r["id"].as_str()) {

@@ -69,6 +69,8 @@ pub struct State {
     next_id: AtomicUsize,
     /// Links between records (HubSpot associations: contact id, company id).
     pub links: Mutex<Vec<(String, String)>>,
+    /// HubSpot: the portal made the company `domain` property unique, so upserts by it work.
+    pub unique_domain: std::sync::atomic::AtomicBool,
 }
 
 impl State {

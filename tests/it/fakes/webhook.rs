@@ -1,7 +1,8 @@
 //! A webhook receiver that verifies deliveries exactly as the reference's Node snippet does
 //! (docs/integrations.md, "Signed webhook"): split `Leadex-Signature` on `,` then `=`,
 //! HMAC-SHA256 the string `"{t}.{raw body}"` with the secret, compare hex with `v1` in constant
-//! time, and require `t` within 300 s of now. It also holds deliveries to the 256 KB limit and
+//! time (any of the `v1` values: there are two during a secret rotation), and require `t`
+//! within 300 s of now. It also holds deliveries to the 256 KB limit and
 //! deduplicates them by `Leadex-Delivery`, as the reference tells receivers to.
 
 use std::collections::HashMap;
@@ -26,28 +27,21 @@ pub fn router(state: Arc<State>) -> Router {
     Router::new().route(PATH, post(deliver)).with_state(state)
 }
 
-/// The Node snippet's `verify(req, secret)`, in Rust.
+/// The Node snippet's `verify(req, secret)`, in Rust, accepting any of the `v1=` values as the
+/// reference says to during a secret rotation ("Multiple v1= values … accept either").
 pub fn verify(headers: &HeaderMap, body: &[u8], secret: &str) -> Result<(), String> {
-    let header = headers
-        .get("leadex-signature")
-        .and_then(|v| v.to_str().ok())
-        .ok_or("no Leadex-Signature header")?;
-    // Object.fromEntries(header.split(",").map(p => p.split("="))): later keys win.
-    let parts: HashMap<&str, &str> = header
-        .split(',')
-        .filter_map(|p| {
-            let mut kv = p.split('=');
-            Some((kv.next()?, kv.next().unwrap_or("")))
-        })
-        .collect();
-    let t = parts.get("t").ok_or("no t= in the signature")?;
-    let v1 = parts.get("v1").ok_or("no v1= in the signature")?;
+    let (t, v1s) = signatures(headers)?;
+    if v1s.is_empty() {
+        return Err("no v1= in the signature".into());
+    }
     let signed = format!("{t}.{}", String::from_utf8_lossy(body));
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(|e| e.to_string())?;
     mac.update(signed.as_bytes());
     let want = hex::encode(mac.finalize().into_bytes());
     // timingSafeEqual throws on a length mismatch; either way it is not a match.
-    if want.len() != v1.len() || !bool::from(want.as_bytes().ct_eq(v1.as_bytes())) {
+    let matches =
+        |v1: &String| want.len() == v1.len() && bool::from(want.as_bytes().ct_eq(v1.as_bytes()));
+    if !v1s.iter().any(matches) {
         return Err(format!("signature mismatch for t={t}"));
     }
     let t: f64 = t.parse().map_err(|_| "t is not a number")?;
@@ -59,6 +53,24 @@ pub fn verify(headers: &HeaderMap, body: &[u8], secret: &str) -> Result<(), Stri
         return Err(format!("stale timestamp {t}"));
     }
     Ok(())
+}
+
+/// `Leadex-Signature` split: its `t=` and every `v1=`, in order.
+pub fn signatures(headers: &HeaderMap) -> Result<(String, Vec<String>), String> {
+    let header = headers
+        .get("leadex-signature")
+        .and_then(|v| v.to_str().ok())
+        .ok_or("no Leadex-Signature header")?;
+    let mut t = None;
+    let mut v1s = Vec::new();
+    for part in header.split(',') {
+        match part.split_once('=') {
+            Some(("t", v)) => t = Some(v.to_string()),
+            Some(("v1", v)) => v1s.push(v.to_string()),
+            _ => {}
+        }
+    }
+    Ok((t.ok_or("no t= in the signature")?, v1s))
 }
 
 async fn deliver(Extract(state): Extract<Arc<State>>, headers: HeaderMap, body: Bytes) -> Response {

@@ -12,6 +12,10 @@
 //!    `from`/`to` ids show the contact's email and the company's domain: HubSpot's ids are only
 //!    known once the records exist.
 //!
+//! With `company_match = "upsert"` under `[integrations.hubspot]` (for portals that made
+//! `domain` unique), steps 1 and 2 are one `POST …/companies/batch/upsert` with
+//! `idProperty=domain`; a portal that refuses it stops the push with what to change.
+//!
 //! Every write input carries `objectWriteTraceId` (the item key). Results are matched to inputs
 //! by it or by the id property they echo, never by position: HubSpot does not keep order. One
 //! invalid value (HubSpot answers 400 `VALIDATION_ERROR`, e.g. `INVALID_EMAIL`, for the whole
@@ -33,7 +37,7 @@ use tokio::sync::Mutex;
 
 use super::support::{self, Service, put};
 use super::{ItemKey, Planned, PushContext, PushTarget, Secrets, Unit, UnitResult};
-use crate::config::ServiceConfig;
+use crate::config::{CompanyMatch, HubSpotConfig};
 use crate::model::push::{PlannedRequest, PushProvider};
 use crate::model::{Error, Lead};
 
@@ -50,10 +54,11 @@ pub struct HubSpot {
     /// company step of a unit so two units never both create one company (the search index lags
     /// behind writes, so a second search would not see the first unit's company).
     companies: Mutex<HashMap<String, String>>,
+    company_match: CompanyMatch,
 }
 
 impl HubSpot {
-    pub fn from_config(config: &ServiceConfig, secrets: &Secrets) -> Result<Self, Error> {
+    pub fn from_config(config: &HubSpotConfig, secrets: &Secrets) -> Result<Self, Error> {
         let (key_env, key) = support::secret(
             secrets,
             config.api_key_env.as_deref(),
@@ -76,6 +81,7 @@ impl HubSpot {
             },
             )?,
             companies: Mutex::new(HashMap::new()),
+            company_match: config.company_match,
         })
     }
 
@@ -122,14 +128,25 @@ impl HubSpot {
         };
         let inputs = |list: &[&(ItemKey, Value)]| json!({"inputs": list.iter().map(|(_, v)| v.clone()).collect::<Vec<_>>()});
         let mut requests = Vec::new();
-        if !domains.is_empty() {
+        let upsert = self.company_match == CompanyMatch::Upsert;
+        if !domains.is_empty() && !upsert {
             requests.push(request(
                 wire::SEARCH,
                 items.iter().collect(),
                 wire::search_body(&domains, None),
             ));
         }
-        if !companies.is_empty() {
+        if !companies.is_empty() && upsert {
+            let keyed: Vec<Value> = companies
+                .iter()
+                .map(|(_, v)| wire::company_upsert_input(v))
+                .collect();
+            requests.push(request(
+                wire::COMPANY_UPSERT,
+                companies.iter().map(|(i, _)| i).collect(),
+                json!({ "inputs": keyed }),
+            ));
+        } else if !companies.is_empty() {
             requests.push(request(
                 wire::CREATE,
                 companies.iter().map(|(i, _)| i).collect(),

@@ -62,6 +62,17 @@ fn trace(input: &Value) -> ItemKey {
     )
 }
 
+/// What a portal's refusal to upsert companies by domain means, and what to do.
+fn non_unique(resp: &crate::engine::integrations::http::HttpResponse) -> Error {
+    Error::new(
+        crate::model::ErrorCode::Integration,
+        format!(
+            "HubSpot refused to upsert companies by domain (400: {}): this portal's domain property is not unique. Set company_match = \"search\" under [integrations.hubspot] (the default: find each company by domain, then update it or create it), or make domain a unique property in HubSpot.",
+            support::provider_message(resp)
+        ),
+    )
+}
+
 impl HubSpot {
     pub(super) async fn run(&self, unit: &Unit) -> UnitResult {
         let requests: Vec<&PlannedRequest> =
@@ -86,6 +97,13 @@ impl HubSpot {
                         Ok(found) => known.extend(found),
                         Err(failed) => return failed,
                     }
+                }
+            }
+            if let Some(upsert) = find(wire::COMPANY_UPSERT) {
+                self.companies_upsert_step(upsert, &mut known, &mut steps)
+                    .await;
+                if steps.fatal.is_some() {
+                    return steps.finish();
                 }
             }
             if let Some(create) = find(wire::CREATE) {
@@ -224,6 +242,34 @@ impl HubSpot {
         }
     }
 
+    /// `company_match = "upsert"`: the companies upserted by domain in one batch; their ids
+    /// join `known` for the links.
+    async fn companies_upsert_step(
+        &self,
+        upsert: &PlannedRequest,
+        known: &mut HashMap<String, String>,
+        steps: &mut Steps,
+    ) {
+        let inputs: Vec<Input> = inputs_of(upsert)
+            .into_iter()
+            .map(|body| Input {
+                item: trace(&body),
+                key: wire::echo_domain(&body).unwrap_or_default(),
+                body,
+            })
+            .collect();
+        let written = self
+            .write(wire::COMPANY_UPSERT, inputs, wire::echo_domain, steps)
+            .await;
+        for (input, result) in written {
+            let outcome = wire::upsert_outcome(&result);
+            if let Some(id) = wire::id_text(result.get("id")) {
+                known.insert(input.key.clone(), id);
+            }
+            steps.outcomes.push((input.item, outcome));
+        }
+    }
+
     /// Sends `inputs` to `path` as one batch; a batch-wide `VALIDATION_ERROR` (one bad value
     /// fails them all) is split in halves until the bad inputs are alone. Returns the accepted
     /// inputs with their results; failures go to `steps`.
@@ -249,6 +295,13 @@ impl HubSpot {
             }
             let body = json!({"inputs": part.iter().map(|i| &i.body).collect::<Vec<_>>()});
             let sent = support::post_json(&ep.client, &url, &ep.key, &body, &ep.policy).await;
+            if let Ok(resp) = &sent
+                && wire::is_non_unique(resp)
+            {
+                // No split or retry helps: the portal refuses the whole way of matching.
+                steps.fatal.get_or_insert(non_unique(resp));
+                break;
+            }
             if let Ok(resp) = &sent
                 && part.len() > 1
                 && wire::is_validation(resp)

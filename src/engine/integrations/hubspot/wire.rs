@@ -14,6 +14,8 @@ pub const SEARCH: &str = "/crm/v3/objects/companies/search";
 pub const CREATE: &str = "/crm/v3/objects/companies/batch/create";
 pub const UPDATE: &str = "/crm/v3/objects/companies/batch/update";
 pub const UPSERT: &str = "/crm/v3/objects/contacts/batch/upsert";
+/// Only with `company_match = "upsert"`: portals that made `domain` unique accept it.
+pub const COMPANY_UPSERT: &str = "/crm/v3/objects/companies/batch/upsert";
 pub const ASSOCIATE: &str = "/crm/v4/associations/contacts/companies/batch/associate/default";
 /// Search pages read for one unit at most. A unit has at most 100 domains and a page holds 200
 /// companies, so more pages mean a portal with many companies on one domain; the ones beyond
@@ -81,6 +83,24 @@ pub fn norm(s: &str) -> String {
 
 /// A 400 that names bad property values (`VALIDATION_ERROR`: `INVALID_EMAIL` and the like),
 /// which HubSpot returns for a whole batch when one record is bad: worth splitting the batch.
+/// A company create input (`{properties, objectWriteTraceId}`) as an upsert keyed by domain.
+pub fn company_upsert_input(create: &Value) -> Value {
+    let mut input = create.clone();
+    input["idProperty"] = json!("domain");
+    input["id"] = json!(echo_domain(create).unwrap_or_default());
+    input
+}
+
+/// HubSpot's refusal to upsert by a property the portal does not keep unique ("Unable to
+/// perform update/upsert by non-unique … property domain").
+pub fn is_non_unique(resp: &HttpResponse) -> bool {
+    resp.status == 400
+        && resp
+            .json()
+            .and_then(|v| v.get("message").and_then(Value::as_str).map(str::to_string))
+            .is_some_and(|m| m.contains("non-unique"))
+}
+
 pub fn is_validation(resp: &HttpResponse) -> bool {
     resp.status == 400
         && resp

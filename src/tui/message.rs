@@ -66,6 +66,20 @@ pub enum Reply {
         job: JobId,
         events: Vec<Event>,
     },
+    LeadView {
+        job: JobId,
+        view: crate::model::table::LeadView,
+    },
+    LeadsAt {
+        job: JobId,
+        leads: Vec<(u32, Lead)>,
+    },
+    /// A page of leads could not be read (the error is shown; the page is asked for again).
+    LeadsAtFailed {
+        job: JobId,
+        asked: Vec<u32>,
+        error: Error,
+    },
     Usage(Usage),
     /// A prompt was posted (creating the thread first when needed). The inner result carries a
     /// `plan_rejected` error, which still needs the thread to show the explanation.

@@ -74,6 +74,8 @@ fn build_state(
         .map_err(anyhow::Error::msg)
         .context("invalid [tui]")?;
     state.config_file = config.config_file.clone();
+    // A local engine answers the table's views in SQL: 100,000 leads need not be in memory.
+    state.page_leads = backend.info().kind == crate::backend::BackendKind::Local;
     if let Some(dir) = &config.export_dir {
         state.export_dir = dir.clone();
     }

@@ -28,6 +28,8 @@ pub fn insert_batch(
             lead.confidence,
             to_json(lead)
         ])?;
+        let ordinal = (first_ordinal + i as u64) as i64;
+        super::lead_index::insert(c, c.last_insert_rowid(), job, ordinal, lead)?;
     }
     Ok(())
 }
@@ -126,6 +128,7 @@ pub fn update_batch(c: &Connection, leads: &[Lead]) -> Result<(), Error> {
     let mut stmt = c.prepare_cached("UPDATE leads SET confidence = ?2, data = ?3 WHERE id = ?1")?;
     for lead in leads {
         stmt.execute(params![lead.id, lead.confidence, to_json(lead)])?;
+        super::lead_index::reindex(c, lead)?;
     }
     Ok(())
 }

@@ -212,4 +212,7 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 10: the spans of a prompt the planner could not use (#13).
     "ALTER TABLE plans ADD COLUMN not_understood TEXT NOT NULL DEFAULT '[]';",
+    // 11: the leads table's flattened index (#11 item 7), filled as leads are written; leads
+    // stored before it are indexed on first use.
+    super::lead_index::MIGRATION,
 ];

@@ -122,7 +122,7 @@ fn draw_export(frame: &mut Frame, area: Rect, s: &AppState, d: &ExportDialog) {
     let what = if d.all {
         format!(
             "all {} leads, every column",
-            s.leads.total.unwrap_or(s.leads.leads.len() as u64)
+            s.leads.total.unwrap_or(s.leads.count())
         )
     } else {
         format!(

@@ -81,6 +81,42 @@ fn list_threads(s: &mut AppState) -> Effect {
 }
 
 pub fn update(s: &mut AppState, msg: Msg) -> Effects {
+    let mut fx = update_msg(s, msg);
+    fx.extend(paging(s));
+    fx
+}
+
+/// In paged mode, after any change: ask for the view when the filter or sort changed, and for
+/// the leads the screen needs that are not here yet.
+fn paging(s: &mut AppState) -> Effects {
+    let Some(job) = s.leads.job.clone().filter(|_| s.leads.paged) else {
+        return vec![];
+    };
+    let mut fx = vec![];
+    if let Some(spec) = s.leads.take_view_request() {
+        fx.push(request(
+            s,
+            Slot::LeadView,
+            Request::LeadView {
+                job: job.clone(),
+                spec,
+            },
+        ));
+    }
+    if !s.leads.view_pending {
+        let ordinals = s.leads.wanted(s.table_height());
+        if !ordinals.is_empty() {
+            fx.push(request(
+                s,
+                Slot::LeadPage,
+                Request::LeadsAt { job, ordinals },
+            ));
+        }
+    }
+    fx
+}
+
+fn update_msg(s: &mut AppState, msg: Msg) -> Effects {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Press || key.kind == KeyEventKind::Repeat => {
             on_key(s, key)
@@ -213,6 +249,27 @@ fn on_reply(s: &mut AppState, reply: Reply) -> Effects {
         Reply::Plan(plan) => plan_loaded(s, plan),
         Reply::Leads { job, leads, total } => leads_loaded(s, &job, leads, total),
         Reply::Events { job, events } => events_loaded(s, &job, &events),
+        Reply::LeadView { job, view } => {
+            if s.leads.paged && s.leads.job.as_ref() == Some(&job) {
+                s.leads.set_view(view);
+                s.leads.scroll_into_view(s.table_height());
+            }
+            vec![]
+        }
+        Reply::LeadsAt { job, leads } => {
+            if s.leads.paged && s.leads.job.as_ref() == Some(&job) {
+                let h = s.table_height();
+                s.leads.fill(leads, h);
+            }
+            vec![]
+        }
+        Reply::LeadsAtFailed { job, asked, error } => {
+            if s.leads.job.as_ref() == Some(&job) {
+                s.leads.unfetch(&asked);
+                toast_error(s, &error);
+            }
+            vec![]
+        }
         Reply::Usage(u) => usage_loaded(s, u),
         Reply::Posted { thread, result } => posted(s, thread, result),
         Reply::Replanned(pm) => planned(s, pm, "Replanned"),
@@ -432,7 +489,12 @@ fn enriched(s: &mut AppState, result: &EnrichResult) -> Effects {
     );
     // Fields and confidences changed in the store: reload the table.
     let job = result.job_id.clone();
-    if s.leads.job.as_ref() == Some(&job) {
+    if s.leads.paged && s.leads.job.as_ref() == Some(&job) {
+        s.leads.cache.clear();
+        s.leads.fetching.clear();
+        s.leads.rebuild();
+        vec![]
+    } else if s.leads.job.as_ref() == Some(&job) {
         let limit = s.lead_page_limit;
         vec![request(s, Slot::Leads, Request::Leads { job, limit })]
     } else {
@@ -528,6 +590,12 @@ fn load_job(s: &mut AppState, job: Job) -> Effects {
             }
             if is_new || !s.leads.loaded {
                 s.leads.reset(Some(id.clone()));
+                // A finished local job pages from the store; a remote one (whose API has no
+                // view) and a snapshot's first page load into memory.
+                if s.lead_page_limit.is_none() && s.page_leads {
+                    s.leads.start_paged();
+                    return fx;
+                }
                 let limit = s.lead_page_limit;
                 fx.push(request(s, Slot::Leads, Request::Leads { job: id, limit }));
             }
@@ -588,7 +656,7 @@ fn on_stream(s: &mut AppState, job: JobId, item: StreamItem) -> Effects {
                 fx.push(request(s, Slot::Messages, Request::Messages(t)));
             }
             // The stream may have been joined late or lost a malformed lead: reload if short.
-            if (s.leads.leads.len() as u64) < s.log.rows_captured {
+            if s.leads.count() < s.log.rows_captured {
                 fx.push(request(
                     s,
                     Slot::Leads,

@@ -39,6 +39,7 @@ mod server_modes;
 mod server_ratelimit;
 mod server_validation;
 mod stream_stop;
+mod table_paged;
 mod terminal_safety;
 mod tui_local;
 mod tui_tmux;

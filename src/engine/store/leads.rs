@@ -99,6 +99,19 @@ pub fn all(c: &Connection, job: &JobId) -> Result<Vec<Lead>, Error> {
     Ok(out)
 }
 
+/// Every lead of a job in capture order, one at a time (a large job is never all in memory).
+pub fn stream<T>(
+    c: &Connection,
+    job: &JobId,
+    f: impl FnOnce(&mut dyn Iterator<Item = Result<Lead, Error>>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let mut stmt = c.prepare_cached("SELECT data FROM leads WHERE job_id = ?1 ORDER BY ordinal")?;
+    let mut rows = stmt
+        .query_map([job], |r| r.get::<_, String>(0))?
+        .map(|raw| from_json::<Lead>(&raw?, "lead"));
+    f(&mut rows)
+}
+
 /// Leads delivered by events with sequence numbers in `(after, upto]`, grouped by event, as JSON
 /// values (events carry them as data; parsing into `Lead` and back would be wasted work).
 pub fn by_events(

@@ -44,6 +44,8 @@ pub enum Msg {
     },
     /// A push or enrichment in flight reported progress.
     IntegrationProgress(IntegrationProgress),
+    /// The file opened in the background is stored as a job (or could not be).
+    Opened(Result<Job, Error>),
     /// SIGTERM / SIGHUP: leave now, restoring the terminal.
     Terminate,
 }

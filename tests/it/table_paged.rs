@@ -4,7 +4,6 @@
 //! view's first, middle and last rows must equal after a filter and a sort.
 
 use std::collections::VecDeque;
-use std::io::Write;
 use std::sync::Arc;
 
 use leadline::backend::Backend;
@@ -20,40 +19,6 @@ use leadline::tui::state::columns::Column;
 use leadline::tui::state::leads::CACHE_CAP;
 use leadline::tui::{render_text, update};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-
-const CITIES: [(&str, &str); 5] = [
-    ("Paris", "France"),
-    ("Berlin", "Germany"),
-    ("Lyon", "France"),
-    ("Madrid", "Spain"),
-    ("London", "United Kingdom"),
-];
-
-/// `n` Apollo-shaped rows, deterministic: company `Company 000042`, employees spread over
-/// 10..5009, five cities in turn.
-pub fn write_leads_csv(path: &std::path::Path, n: usize) {
-    let mut f = std::io::BufWriter::new(std::fs::File::create(path).expect("create"));
-    writeln!(
-        f,
-        "First Name,Last Name,Title,Company,Email,# Employees,Industry,Website,City,Country,Latest Funding"
-    )
-    .expect("write");
-    let firsts = ["Lena", "Omar", "Ana", "Marc", "Yuki", "Sara", "Tom", "Ines"];
-    let titles = ["VP Engineering", "Head of Data", "CTO", "Head of Growth"];
-    for i in 0..n {
-        let (city, country) = CITIES[i % CITIES.len()];
-        let first = firsts[i % firsts.len()];
-        writeln!(
-            f,
-            "{first},Row{i},{},Company {i:06},{}.row{i}@company{i:06}.com,{},Software,https://company{i:06}.com,{city},{country},Series A",
-            titles[i % titles.len()],
-            first.to_lowercase(),
-            10 + (i * 37) % 5000,
-        )
-        .expect("write");
-    }
-    f.flush().expect("flush");
-}
 
 struct Driver {
     state: AppState,
@@ -154,7 +119,7 @@ async fn a_20k_lead_job_pages_filters_sorts_jumps_and_exports_like_the_in_memory
     const N: usize = 20_000;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("leads_20k.csv");
-    write_leads_csv(&file, N);
+    crate::common::leads_file::write_leads_csv(&file, N);
     let engine = Engine::open(EngineOptions::new(&dir.path().join("data")))
         .await
         .expect("engine opens");

@@ -97,6 +97,9 @@ pub struct AppState {
     /// Page a finished job's leads from the backend (a local engine answers views in SQL)
     /// instead of loading them all; off for tests driving replies by hand.
     pub page_leads: bool,
+    /// A file being opened in the background (its name): the table shows its first rows, read
+    /// straight from the file, until the job is stored.
+    pub importing: Option<String>,
     /// Threads loaded per listing (the API allows at most 100 per page).
     pub thread_page: u32,
     /// Where `e` proposes to write (the data dir's `exports/`).
@@ -128,6 +131,7 @@ impl AppState {
             theme,
             lead_page_limit: None,
             page_leads: false,
+            importing: None,
             thread_page: 100,
             export_dir: std::path::PathBuf::from("exports"),
             config_file: None,

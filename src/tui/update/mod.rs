@@ -176,6 +176,7 @@ fn update_msg(s: &mut AppState, msg: Msg) -> Effects {
             }
             vec![]
         }
+        Msg::Opened(result) => opened(s, result),
         Msg::Terminate => {
             s.quit = true;
             vec![]
@@ -189,6 +190,7 @@ pub fn needs_redraw(s: &AppState, msg: &Msg) -> bool {
         // Every 5 s regardless, so relative times ("2m ago") stay true on an idle screen.
         Msg::Tick(_) => {
             s.requests.pending > 0
+                || s.importing.is_some()
                 || !s.toasts.items.is_empty()
                 || s.connection.is_down()
                 || s.log.is_running()
@@ -293,7 +295,8 @@ fn threads_listed(s: &mut AppState, page: Page<Thread>) -> Effects {
     let first_load = !s.threads.loaded;
     let keep = s.chat.thread.clone();
     s.threads.set(page.data, page.has_more, keep.as_ref());
-    if first_load && s.chat.thread.is_none() && !s.chat.input_focused {
+    // While a file opens, the table shows its first rows: nothing else is selected for it.
+    if first_load && s.chat.thread.is_none() && !s.chat.input_focused && s.importing.is_none() {
         return select_thread(s);
     }
     // A filter that hides the open thread: show the selected match instead, so the chat pane
@@ -311,6 +314,40 @@ fn messages_loaded(s: &mut AppState, thread: &ThreadId, messages: Vec<Message>) 
         s.chat.set_messages(messages);
     }
     vec![]
+}
+
+/// The file opened in the background is a job now: show it, paged from the store.
+fn opened(s: &mut AppState, result: Result<Job, Error>) -> Effects {
+    let file = s.importing.take().unwrap_or_default();
+    let job = match result {
+        Ok(job) => job,
+        Err(e) => {
+            s.leads.reset(None);
+            toast(
+                s,
+                Level::Error,
+                format!("{file} was not opened: {}: {}", e.code, e.message),
+            );
+            return vec![];
+        }
+    };
+    toast(
+        s,
+        Level::Info,
+        format!("Opened {file}: {} leads", ui_thousands(job.rows_captured)),
+    );
+    let thread = job.thread_id.clone();
+    clear_thread(s, Some(thread.clone()));
+    let mut fx = vec![
+        request(s, Slot::Messages, Request::Messages(thread)),
+        list_threads(s),
+    ];
+    fx.extend(load_job(s, job));
+    fx
+}
+
+fn ui_thousands(n: u64) -> String {
+    super::ui::thousands(n)
 }
 
 fn job_loaded(s: &mut AppState, job: Job) -> Effects {

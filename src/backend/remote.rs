@@ -24,6 +24,10 @@ use crate::model::requests::{
     Approve, CreateThread, ExportFormat, JobQuery, LeadQuery, PostMessage, PostedMessage, Replan,
     ThreadPatch, ThreadQuery,
 };
+use std::path::Path;
+
+use crate::engine::sources::dataset::columns::Override;
+use crate::engine::sources::dataset::stream::FileSummary;
 use crate::model::table::{LeadView, ViewSpec, haystack, sanitize_lead, view_in_memory};
 use crate::model::{
     Artifact, ArtifactId, Error, ErrorCode, Event, EventId, EventKind, Job, JobId, Lead, Message,
@@ -589,6 +593,14 @@ impl Backend for RemoteBackend {
             .collect())
     }
 
+    async fn file_mapping(&self, path: &Path, _overrides: Vec<Override>) -> Result<FileSummary> {
+        Err(local_only(path))
+    }
+
+    async fn open_file(&self, path: &Path, _overrides: Vec<Override>) -> Result<Job> {
+        Err(local_only(path))
+    }
+
     async fn get_artifact(&self, id: &ArtifactId) -> Result<Artifact> {
         self.get(&format!("/artifacts/{id}"), &[]).await
     }
@@ -666,4 +678,12 @@ fn sanitized(mut leads: Vec<Lead>) -> (Vec<Lead>, Vec<String>) {
     }
     let hay = leads.iter().map(haystack).collect();
     (leads, hay)
+}
+
+/// Files are opened by the engine on this machine; a remote server cannot read them.
+fn local_only(path: &Path) -> crate::model::Error {
+    crate::model::Error::invalid(format!(
+        "{} is a file on this machine: open it with the local engine (leadline open, without --remote).",
+        crate::text::sanitize_inline(&path.display().to_string())
+    ))
 }

@@ -73,6 +73,11 @@ impl Engine {
         let (thread_id, plan_id, job_id) =
             (ThreadId::generate(), PlanId::generate(), JobId::generate());
         let mut job = import_job(&job_id, &thread_id, &plan_id, path, &read, now);
+        if !overrides.is_empty() {
+            // Kept so the TUI's mapping dialog starts from the corrections already made.
+            let map: Vec<String> = overrides.iter().map(ToString::to_string).collect();
+            job.metadata.insert("map".into(), json!(map));
+        }
         job.metadata
             .insert("fingerprint".into(), json!(fingerprint));
         let plan = import_plan(&plan_id, &job_id, &thread_id, &read.file_name, now);

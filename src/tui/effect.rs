@@ -74,6 +74,16 @@ pub enum Request {
         columns: Vec<crate::tui::state::columns::ColumnSpec>,
         overwrite: bool,
     },
+    /// How an opened file maps, with the corrections `map` (`HEADER=TARGET`) applied.
+    FileMapping {
+        path: std::path::PathBuf,
+        map: Vec<String>,
+    },
+    /// Opens a file again with corrections.
+    OpenFile {
+        path: std::path::PathBuf,
+        overrides: Vec<crate::engine::sources::dataset::columns::Override>,
+    },
     /// The paged table's view of a job.
     LeadView {
         job: JobId,
@@ -205,6 +215,17 @@ pub async fn execute_with_progress(
                     .await?;
             let rows = table.rows.len();
             write_export(path, table.render(format)?, overwrite, rows).await?
+        }
+        Request::FileMapping { path, map } => {
+            let overrides = map
+                .iter()
+                .map(|m| crate::engine::sources::dataset::columns::Override::parse(m))
+                .collect::<Result<Vec<_>, Error>>()?;
+            let summary = backend.file_mapping(&path, overrides).await?;
+            Reply::FileMapping { path, summary, map }
+        }
+        Request::OpenFile { path, overrides } => {
+            Reply::OpenedFile(backend.open_file(&path, overrides).await?)
         }
         Request::LeadView { job, spec } => {
             let view = backend.lead_view(&job, spec).await?;

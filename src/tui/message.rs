@@ -72,6 +72,12 @@ pub enum Reply {
         job: JobId,
         view: crate::model::table::LeadView,
     },
+    FileMapping {
+        path: std::path::PathBuf,
+        summary: crate::engine::sources::dataset::stream::FileSummary,
+        map: Vec<String>,
+    },
+    OpenedFile(Job),
     LeadsAt {
         job: JobId,
         leads: Vec<(u32, Lead)>,

@@ -7,6 +7,7 @@ pub mod connection;
 pub mod input;
 pub mod joblog;
 pub mod leads;
+pub mod mapping;
 pub mod overlay;
 pub mod plan;
 pub mod requests;

@@ -22,6 +22,8 @@ pub enum Slot {
     LeadView,
     /// Pages of the paged leads table: every reply fills the cache.
     LeadPage,
+    /// Opening a file again with mapping corrections.
+    Import,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -76,6 +76,10 @@ fn draw_info(frame: &mut Frame, area: Rect, s: &AppState) {
             ));
         }
     }
+    if st.view_pending && st.loaded {
+        // The store is computing the new view; the rows shown are the previous one's.
+        info.push(Span::styled("updating…  ", s.theme.warn));
+    }
     if st.min_confidence() > 0.0 {
         info.push(Span::raw(format!(
             "confidence ≥ {:.1}  ",

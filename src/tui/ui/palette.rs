@@ -111,6 +111,7 @@ pub fn draw_overlay(frame: &mut Frame, area: Rect, s: &AppState) {
             frame.render_widget(Paragraph::new(lines), inner);
         }
         Overlay::Columns(p) => super::columns::draw(frame, area, s, p),
+        Overlay::Mapping(d) => super::mapping::draw(frame, area, s, d),
     }
 }
 

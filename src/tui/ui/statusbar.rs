@@ -130,12 +130,20 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
     }
     if let Some(file) = &s.importing {
         left.push(Span::styled(
-            format!(
-                " {} opening {} · first {} rows shown ",
-                spinner(s),
-                crate::text::sanitize_inline(file),
-                thousands(s.leads.count())
-            ),
+            if s.leads.paged {
+                format!(
+                    " {} opening {} ",
+                    spinner(s),
+                    crate::text::sanitize_inline(file)
+                )
+            } else {
+                format!(
+                    " {} opening {} · first {} rows shown ",
+                    spinner(s),
+                    crate::text::sanitize_inline(file),
+                    thousands(s.leads.count())
+                )
+            },
             t.warn,
         ));
     }

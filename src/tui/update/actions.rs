@@ -64,6 +64,7 @@ pub fn dispatch(s: &mut AppState, action: Action) -> Effects {
         Action::CopyRow => copy_row(s),
         Action::Mark => mark(s),
         Action::Columns => columns(s),
+        Action::Mapping => super::mapping::open(s),
         Action::OpenUrl => open_url(s),
         Action::Follow => follow(s),
     }

@@ -4,6 +4,7 @@
 mod actions;
 mod keys;
 mod leads_actions;
+mod mapping;
 mod mouse;
 mod overlay_keys;
 
@@ -228,6 +229,9 @@ fn on_error(s: &mut AppState, slot: Slot, e: &Error) -> Effects {
         }
         return vec![];
     }
+    if slot == Slot::Import {
+        s.importing = None;
+    }
     if slot == Slot::Action && s.chat.sending {
         s.chat.restore_in_flight();
     }
@@ -251,6 +255,12 @@ fn on_reply(s: &mut AppState, reply: Reply) -> Effects {
         Reply::Plan(plan) => plan_loaded(s, plan),
         Reply::Leads { job, leads, total } => leads_loaded(s, &job, leads, total),
         Reply::Events { job, events } => events_loaded(s, &job, &events),
+        Reply::FileMapping { path, summary, map } => {
+            let dialog = super::state::mapping::MappingDialog::new(path, summary, &map);
+            s.overlay = Some(Overlay::Mapping(dialog));
+            vec![]
+        }
+        Reply::OpenedFile(job) => opened(s, Ok(job)),
         Reply::LeadView { job, view } => {
             if s.leads.paged && s.leads.job.as_ref() == Some(&job) {
                 s.leads.set_view(view);

@@ -64,6 +64,7 @@ pub(super) fn on_overlay_key(s: &mut AppState, key: KeyEvent) -> Effects {
         Overlay::Export(dialog) => export_key(s, dialog, key),
         Overlay::CopyRow(table) => copy_row_key(s, table, &key),
         Overlay::Columns(picker) => columns_key(s, picker, key),
+        Overlay::Mapping(dialog) => super::mapping::key(s, dialog, &key),
     }
 }
 

@@ -31,6 +31,8 @@ pub struct FileSummary {
     pub records: u64,
     /// The distinct rows, independent of their order (hex).
     pub fingerprint: String,
+    /// Per column (as `mapping`), the first non-blank value of the rows read.
+    pub samples: Vec<String>,
 }
 
 enum Source {
@@ -198,6 +200,7 @@ pub fn read_rows(
         delimiter,
         mapping,
         export: mapped.export.clone(),
+        samples: vec![String::new(); headers.len()],
         ..FileSummary::default()
     };
     // 128-bit hashes of the rows seen: 16 bytes a row rather than the row.
@@ -213,6 +216,11 @@ pub fn read_rows(
             }
             Item::Row(line, cells) => (line, cells),
         };
+        for (sample, cell) in summary.samples.iter_mut().zip(&cells) {
+            if sample.is_empty() {
+                *sample = cell.trim().chars().take(60).collect();
+            }
+        }
         let r = match record(line, &cells, &mapped.columns) {
             Ok(r) => r,
             Err(reason) => {

@@ -213,7 +213,9 @@ fn in_process(c: &mut Criterion) {
     let mut terminal = Terminal::new(TestBackend::new(140, 40)).expect("test terminal");
     let mut group = c.benchmark_group("table_scale");
     group.bench_function("frame_100k", |b| {
-        b.iter(|| terminal.draw(|f| ui::draw(f, &s)).expect("draw"))
+        b.iter(|| {
+            terminal.draw(|f| ui::draw(f, &s)).expect("draw");
+        })
     });
     group.bench_function("jump_last_100k", |b| {
         b.iter(|| {

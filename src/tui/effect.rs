@@ -202,6 +202,25 @@ pub async fn execute_with_progress(
             };
             write_export(path, bytes, overwrite, rows).await?
         }
+        r @ (Request::ExportView { .. }
+        | Request::LeadView { .. }
+        | Request::LeadsAt { .. }
+        | Request::FileMapping { .. }
+        | Request::OpenFile { .. }) => table_request(backend, r).await?,
+        Request::SaveColumns { path, entries } => {
+            let shown = path.display().to_string();
+            tokio::task::spawn_blocking(move || crate::tui::config::save_columns(&path, &entries))
+                .await
+                .map_err(|e| Error::internal(format!("the save task failed: {e}")))?
+                .map_err(Error::internal)?;
+            Reply::ColumnsSaved { path: shown }
+        }
+    })
+}
+
+/// The paged table's and opened files' requests.
+async fn table_request(backend: &dyn Backend, request: Request) -> Result<Reply, Error> {
+    Ok(match request {
         Request::ExportView {
             job,
             path,
@@ -239,13 +258,8 @@ pub async fn execute_with_progress(
                 Err(error) => Reply::LeadsAtFailed { job, asked, error },
             }
         }
-        Request::SaveColumns { path, entries } => {
-            let shown = path.display().to_string();
-            tokio::task::spawn_blocking(move || crate::tui::config::save_columns(&path, &entries))
-                .await
-                .map_err(|e| Error::internal(format!("the save task failed: {e}")))?
-                .map_err(Error::internal)?;
-            Reply::ColumnsSaved { path: shown }
+        other => {
+            return Err(Error::internal(format!("not a table request: {other:?}")));
         }
     })
 }

@@ -120,7 +120,7 @@ async fn a_20k_lead_job_pages_filters_sorts_jumps_and_exports_like_the_in_memory
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("leads_20k.csv");
     crate::common::leads_file::write_leads_csv(&file, N);
-    let engine = Engine::open(EngineOptions::new(&dir.path().join("data")))
+    let engine = Engine::open(EngineOptions::new(dir.path().join("data")))
         .await
         .expect("engine opens");
     let opened = engine.open_file(&file, &[]).await.expect("opens");

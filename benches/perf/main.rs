@@ -11,6 +11,7 @@ mod live_dataset;
 mod planner;
 mod server_load;
 mod snapshot;
+mod table_scale;
 mod tui_frame;
 
 criterion::criterion_main!(
@@ -20,5 +21,6 @@ criterion::criterion_main!(
     planner::benches,
     server_load::benches,
     snapshot::benches,
+    table_scale::benches,
     tui_frame::benches,
 );

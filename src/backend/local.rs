@@ -12,6 +12,11 @@ use crate::model::requests::{
     Approve, CreateThread, ExportFormat, JobQuery, LeadQuery, PostMessage, PostedMessage,
     ThreadPatch, ThreadQuery,
 };
+use std::path::Path;
+
+use crate::engine::sources::dataset::columns::Override;
+use crate::engine::sources::dataset::stream::FileSummary;
+use crate::model::table::{LeadView, ViewSpec};
 use crate::model::{
     Artifact, ArtifactId, Event, EventId, Job, JobId, Lead, Message, Page, PageParams, Plan,
     PlanId, Result, Thread, ThreadId, Usage,
@@ -113,6 +118,22 @@ impl Backend for LocalBackend {
 
     async fn all_leads(&self, job: &JobId) -> Result<Vec<Lead>> {
         self.engine.all_leads(job).await
+    }
+
+    async fn lead_view(&self, job: &JobId, spec: ViewSpec) -> Result<LeadView> {
+        self.engine.lead_view(job, spec).await
+    }
+
+    async fn leads_at(&self, job: &JobId, ordinals: Vec<u32>) -> Result<Vec<(u32, Lead)>> {
+        self.engine.leads_at(job, ordinals).await
+    }
+
+    async fn file_mapping(&self, path: &Path, overrides: Vec<Override>) -> Result<FileSummary> {
+        Ok(self.engine.preview_file(path, &overrides, 50).await?.0)
+    }
+
+    async fn open_file(&self, path: &Path, overrides: Vec<Override>) -> Result<Job> {
+        Ok(self.engine.open_file(path, &overrides).await?.job)
     }
 
     async fn get_artifact(&self, id: &ArtifactId) -> Result<Artifact> {

@@ -17,6 +17,11 @@ use crate::model::requests::{
     Approve, CreateThread, ExportFormat, JobQuery, LeadQuery, PostMessage, PostedMessage,
     ThreadPatch, ThreadQuery,
 };
+use std::path::Path;
+
+use crate::engine::sources::dataset::columns::Override;
+use crate::engine::sources::dataset::stream::FileSummary;
+use crate::model::table::{LeadView, ViewSpec};
 use crate::model::{
     Artifact, ArtifactId, Event, EventId, Job, JobId, Lead, Message, Page, PageParams, Plan,
     PlanId, Result, Thread, ThreadId, Usage,
@@ -91,7 +96,16 @@ pub trait Backend: Send + Sync {
     async fn list_leads(&self, job: &JobId, query: LeadQuery) -> Result<Page<Lead>>;
     /// Every lead of a job, in capture order.
     async fn all_leads(&self, job: &JobId) -> Result<Vec<Lead>>;
+    /// The leads table's view of a job: ordinals of the leads passing the filter, in sort order.
+    async fn lead_view(&self, job: &JobId, spec: ViewSpec) -> Result<LeadView>;
+    /// Whole leads at these ordinals (capture positions), in the order asked.
+    async fn leads_at(&self, job: &JobId, ordinals: Vec<u32>) -> Result<Vec<(u32, Lead)>>;
     async fn get_artifact(&self, id: &ArtifactId) -> Result<Artifact>;
+    /// How a file on this machine maps (each header's target and a sample value), with the
+    /// user's corrections applied.
+    async fn file_mapping(&self, path: &Path, overrides: Vec<Override>) -> Result<FileSummary>;
+    /// Opens a file on this machine as a job of kind `import` (see `Engine::open_file`).
+    async fn open_file(&self, path: &Path, overrides: Vec<Override>) -> Result<Job>;
     /// A job's leads rendered as a file.
     async fn export(&self, job: &JobId, format: ExportFormat) -> Result<Vec<u8>>;
 

@@ -24,6 +24,11 @@ use crate::model::requests::{
     Approve, CreateThread, ExportFormat, JobQuery, LeadQuery, PostMessage, PostedMessage, Replan,
     ThreadPatch, ThreadQuery,
 };
+use std::path::Path;
+
+use crate::engine::sources::dataset::columns::Override;
+use crate::engine::sources::dataset::stream::FileSummary;
+use crate::model::table::{LeadView, ViewSpec, haystack, sanitize_lead, view_in_memory};
 use crate::model::{
     Artifact, ArtifactId, Error, ErrorCode, Event, EventId, EventKind, Job, JobId, Lead, Message,
     Order, Page, PageParams, Plan, PlanId, Result, Thread, ThreadId, Timestamp, Usage,
@@ -551,6 +556,51 @@ impl Backend for RemoteBackend {
         }
     }
 
+    /// Over HTTP the view is computed here, in memory, from every lead (the API has no view
+    /// endpoint); the TUI keeps a remote job's leads in memory anyway.
+    async fn lead_view(&self, job: &JobId, spec: ViewSpec) -> Result<LeadView> {
+        let (leads, hay) = sanitized(self.all_leads(job).await?);
+        let ordinals = view_in_memory(
+            &leads,
+            &hay,
+            &spec.query,
+            spec.sort.as_ref(),
+            spec.min_confidence,
+        );
+        let field_keys = spec.field_keys.then(|| {
+            let mut keys: Vec<String> = Vec::new();
+            for l in &leads {
+                for k in l.fields.keys() {
+                    if !keys.contains(k) {
+                        keys.push(k.clone());
+                    }
+                }
+            }
+            keys
+        });
+        Ok(LeadView {
+            ordinals,
+            total: leads.len() as u64,
+            field_keys,
+        })
+    }
+
+    async fn leads_at(&self, job: &JobId, ordinals: Vec<u32>) -> Result<Vec<(u32, Lead)>> {
+        let mut all: Vec<Option<Lead>> = self.all_leads(job).await?.into_iter().map(Some).collect();
+        Ok(ordinals
+            .into_iter()
+            .filter_map(|o| Some((o, all.get_mut(o as usize)?.take()?)))
+            .collect())
+    }
+
+    async fn file_mapping(&self, path: &Path, _overrides: Vec<Override>) -> Result<FileSummary> {
+        Err(local_only(path))
+    }
+
+    async fn open_file(&self, path: &Path, _overrides: Vec<Override>) -> Result<Job> {
+        Err(local_only(path))
+    }
+
     async fn get_artifact(&self, id: &ArtifactId) -> Result<Artifact> {
         self.get(&format!("/artifacts/{id}"), &[]).await
     }
@@ -619,4 +669,21 @@ impl Backend for RemoteBackend {
         }
         Ok(result)
     }
+}
+
+/// Leads cleaned as the table shows them, with their search text.
+fn sanitized(mut leads: Vec<Lead>) -> (Vec<Lead>, Vec<String>) {
+    for l in &mut leads {
+        sanitize_lead(l);
+    }
+    let hay = leads.iter().map(haystack).collect();
+    (leads, hay)
+}
+
+/// Files are opened by the engine on this machine; a remote server cannot read them.
+fn local_only(path: &Path) -> crate::model::Error {
+    crate::model::Error::invalid(format!(
+        "{} is a file on this machine: open it with the local engine (leadline open, without --remote).",
+        crate::text::sanitize_inline(&path.display().to_string())
+    ))
 }

@@ -94,6 +94,32 @@ pub(super) fn print_mapping(
     }
 }
 
+/// Rows the TUI shows from the file itself while it is stored.
+const PREVIEW_ROWS: usize = 200;
+
+/// `leadline open FILE` with the TUI: reads the first rows (printing the mapping, which a bad
+/// `--map` or an unreadable file fails on before the TUI starts) and hands the TUI the task that
+/// stores the whole file.
+pub(super) async fn open_in_background(
+    engine: &Engine,
+    file: &Path,
+    map: &[String],
+) -> Result<crate::tui::Opening, Failure> {
+    let overrides = map
+        .iter()
+        .map(|m| Override::parse(m))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let (head, preview) = engine.preview_file(file, &overrides, PREVIEW_ROWS).await?;
+    print_mapping(&head.file_name, head.export.as_deref(), &head.mapping, &[]);
+    let (engine, path) = (engine.clone(), file.to_path_buf());
+    let task = Box::pin(async move { engine.open_file(&path, &overrides).await.map(|o| o.job) });
+    Ok(crate::tui::Opening {
+        file_name: head.file_name,
+        preview,
+        task,
+    })
+}
+
 /// `leadline open FILE`: the file's rows as a job of kind `import`. Prints the mapping (stderr)
 /// and the job (stdout in `--no-tui` mode); returns the job for the TUI to open on.
 pub(super) async fn open(

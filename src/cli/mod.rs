@@ -244,12 +244,12 @@ async fn open_in_tui(
             "open reads the file into the embedded engine; drop --remote (and [backend] kind = \"remote\")"
         ))
     })?;
-    let job = import_cmd::open(engine, file, map, format).await?;
-    let tui = crate::tui::TuiConfig {
-        open_job: Some(job.id),
-        ..tui
-    };
-    crate::tui::run(backend, tui).await.map_err(Failure::from)
+    let _ = format;
+    // The first screen comes straight from the file; the job is stored in the background.
+    let opening = import_cmd::open_in_background(engine, file, map).await?;
+    crate::tui::run_opening(backend, tui, opening)
+        .await
+        .map_err(Failure::from)
 }
 
 async fn open_engine(

@@ -353,6 +353,45 @@ impl Engine {
         .await
     }
 
+    /// The leads table's view of a job (filter and sort in SQL over the lead index). Leads
+    /// stored before the index existed are indexed first, once.
+    pub async fn lead_view(
+        &self,
+        job: &JobId,
+        spec: crate::model::table::ViewSpec,
+    ) -> Result<crate::model::table::LeadView, Error> {
+        let org = self.scope_org();
+        let id = job.clone();
+        self.db(move |s| {
+            let complete = s.read(|c| {
+                Scope(&org).job(c, &id)?;
+                store::lead_index::is_complete(c, &id)
+            })?;
+            if !complete {
+                s.write(|tx| store::lead_index::rebuild(tx, &id))?;
+            }
+            s.read(|c| store::lead_index::view(c, &id, &spec))
+        })
+        .await
+    }
+
+    /// Whole leads of a job at these ordinals (a page of the table), in the order asked.
+    pub async fn leads_at(
+        &self,
+        job: &JobId,
+        ordinals: Vec<u32>,
+    ) -> Result<Vec<(u32, Lead)>, Error> {
+        let org = self.scope_org();
+        let id = job.clone();
+        self.db(move |s| {
+            s.read(|c| {
+                Scope(&org).job(c, &id)?;
+                store::lead_index::at(c, &id, &ordinals)
+            })
+        })
+        .await
+    }
+
     /// The artifact record, with a `file://` URL of its CSV.
     pub async fn get_artifact(&self, id: &ArtifactId) -> Result<Artifact, Error> {
         let (id, org) = (id.clone(), self.scope_org());

@@ -9,11 +9,13 @@ use std::path::Path;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
 
-use super::import::{ReadFile, dataset_name, read_file};
-use super::runner::{record_end, write_artifact};
+use super::import::dataset_name;
+use super::runner::{WrittenArtifact, record_end};
+use super::sources::dataset::Record;
 use super::sources::dataset::columns::Override;
 use super::sources::dataset::query::row_draft;
-use super::store::datasets::{self as ds, SourcedRecord};
+use super::sources::dataset::stream::{FileSummary, read_rows};
+use super::store::datasets::SourcedRecord;
 use super::{Engine, store};
 use crate::model::message::{MessageKind, Role};
 use crate::model::plan::{Intent, Step};
@@ -29,20 +31,26 @@ pub const IMPORT_KIND: &str = "import";
 #[derive(Debug, Clone)]
 pub struct Opened {
     pub job: Job,
-    pub read: ReadFile,
+    pub read: FileSummary,
     /// The same rows were opened before: this is that job.
     pub reopened: bool,
 }
 
+/// Leads written per statement batch while a file streams in.
+const BATCH: usize = 1_000;
+
 impl Engine {
     /// Reads `path` with the import mapping (and the user's corrections) and stores its rows as
-    /// a succeeded job of kind `import` in a new thread, all in one transaction.
+    /// a succeeded job of kind `import` in a new thread, all in one transaction. The file is read
+    /// twice, a row at a time (once to check it and fingerprint it, once to store it), and the
+    /// artifact is written from the store a lead at a time: memory stays bounded however long the
+    /// file is.
     pub async fn open_file(&self, path: &Path, overrides: &[Override]) -> Result<Opened, Error> {
         let (p, o) = (path.to_path_buf(), overrides.to_vec());
-        let read = tokio::task::spawn_blocking(move || read_file(&p, &o))
+        let read = tokio::task::spawn_blocking(move || read_rows(&p, &o, |_| Ok(true)))
             .await
             .map_err(|e| Error::internal(format!("reading the file failed: {e}")))??;
-        if read.records.is_empty() {
+        if read.records == 0 {
             return Err(Error::invalid(format!(
                 "No row of {} names a company (name or domain){}. Check the column mapping, or correct it with --map \"HEADER=company.name\".",
                 read.file_name,
@@ -64,26 +72,24 @@ impl Engine {
         let now = Timestamp::now();
         let (thread_id, plan_id, job_id) =
             (ThreadId::generate(), PlanId::generate(), JobId::generate());
-        let leads = leads_of(&read, path, &job_id, now);
         let mut job = import_job(&job_id, &thread_id, &plan_id, path, &read, now);
+        if !overrides.is_empty() {
+            // Kept so the TUI's mapping dialog starts from the corrections already made.
+            let map: Vec<String> = overrides.iter().map(ToString::to_string).collect();
+            job.metadata.insert("map".into(), json!(map));
+        }
         job.metadata
             .insert("fingerprint".into(), json!(fingerprint));
         let plan = import_plan(&plan_id, &job_id, &thread_id, &read.file_name, now);
         let (thread, asked) = opening_thread(&thread_id, &job_id, path, &read.file_name, now);
-        let written = write_artifact(self, &job_id, leads.clone(), false).await?;
-        let summary = format!(
-            "Opened {}: {} leads from {} rows{}.",
-            read.file_name,
-            leads.len(),
-            read.rows_read,
-            match read.bad_rows.len() {
-                0 => String::new(),
-                n => format!(", {n} skipped"),
-            }
-        );
         let org = self.scope_org();
-        let rows = leads.len() as u64;
         let stored = job.clone();
+        let source = LeadSource::new(path, &job_id, &read.file_name, now);
+        let (path, overrides) = (path.to_path_buf(), overrides.to_vec());
+        let dir = super::artifacts::job_dir(self.data_dir(), &job_id);
+        let skipped = read.bad_rows.len();
+        let (records, rows_read, file_name) =
+            (read.records, read.rows_read, read.file_name.clone());
         let job = self
             .db(move |s| {
                 s.write(|tx| {
@@ -93,9 +99,20 @@ impl Engine {
                     store::jobs::insert(tx, &stored, 0)?;
                     store::jobs::mark_started(tx, &stored.id, now, None, 1)?;
                     let data =
-                        json!({"rows_captured": rows, "credits_used": 0, "progress": done()});
+                        json!({"rows_captured": records, "credits_used": 0, "progress": done()});
                     let seq = store::events::append(tx, &stored.id, EventKind::Result, &data, now)?;
-                    store::leads::insert_batch(tx, &stored.id, &leads, 0, seq)?;
+                    let (rows, keys) = store_rows(tx, &stored.id, seq, &path, &overrides, &source)?;
+                    let written = write_artifact_from_store(tx, &stored.id, &dir, &keys, now)?;
+                    let summary = format!(
+                        "Opened {}: {} leads from {} rows{}.",
+                        file_name,
+                        rows,
+                        rows_read,
+                        match skipped {
+                            0 => String::new(),
+                            n => format!(", {n} skipped"),
+                        }
+                    );
                     record_end(
                         tx,
                         &stored,
@@ -120,15 +137,122 @@ impl Engine {
             reopened: false,
         })
     }
+
+    /// The first `limit` leads of a file, mapped as opening it maps them, without storing
+    /// anything: what the TUI shows while the file is opened in the background.
+    pub async fn preview_file(
+        &self,
+        path: &Path,
+        overrides: &[Override],
+        limit: usize,
+    ) -> Result<(FileSummary, Vec<Lead>), Error> {
+        let (p, o) = (path.to_path_buf(), overrides.to_vec());
+        let job = JobId::generate();
+        tokio::task::spawn_blocking(move || {
+            let file_name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let source = LeadSource::new(&p, &job, &file_name, Timestamp::now());
+            let mut leads = Vec::new();
+            let summary = read_rows(&p, &o, |r| {
+                leads.push(source.lead(r));
+                Ok(leads.len() < limit)
+            })?;
+            Ok((summary, leads))
+        })
+        .await
+        .map_err(|e| Error::internal(format!("reading the file failed: {e}")))?
+    }
+}
+
+/// Stores every row of the file as a lead of `job`, a batch at a time: (leads, `fields` keys in
+/// first-seen order).
+fn store_rows(
+    tx: &rusqlite::Connection,
+    job: &JobId,
+    seq: u64,
+    path: &Path,
+    overrides: &[Override],
+    source: &LeadSource,
+) -> Result<(u64, Vec<String>), Error> {
+    let mut batch: Vec<Lead> = Vec::with_capacity(BATCH);
+    let mut keys: Vec<String> = Vec::new();
+    let mut stored = 0u64;
+    let flush = |batch: &mut Vec<Lead>, stored: &mut u64| -> Result<(), Error> {
+        store::leads::insert_batch(tx, job, batch, *stored, seq)?;
+        *stored += batch.len() as u64;
+        batch.clear();
+        Ok(())
+    };
+    read_rows(path, overrides, |r| {
+        let lead = source.lead(r);
+        for k in lead.fields.keys() {
+            if !keys.contains(k) {
+                keys.push(k.clone());
+            }
+        }
+        batch.push(lead);
+        if batch.len() == BATCH {
+            flush(&mut batch, &mut stored)?;
+        }
+        Ok(true)
+    })?;
+    flush(&mut batch, &mut stored)?;
+    Ok((stored, keys))
+}
+
+/// The job's artifact (CSV and JSON), written from the store a lead at a time.
+fn write_artifact_from_store(
+    tx: &rusqlite::Connection,
+    job: &JobId,
+    dir: &Path,
+    keys: &[String],
+    now: Timestamp,
+) -> Result<WrittenArtifact, Error> {
+    let io = |e: std::io::Error| Error::internal(format!("could not write the artifact: {e}"));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    let columns = crate::export::columns_with(keys);
+    let mut csv = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    let mut json = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    let rows = store::leads::stream(tx, job, |leads| {
+        crate::export::write_streaming(
+            std::io::BufWriter::new(csv.as_file_mut()),
+            std::io::BufWriter::new(json.as_file_mut()),
+            &columns,
+            leads,
+        )
+    })?;
+    let bytes = csv.as_file().metadata().map_err(io)?.len();
+    let csv_path = dir.join("leads.csv");
+    json.persist(dir.join("leads.json"))
+        .map_err(|e| io(e.error))?;
+    csv.persist(&csv_path).map_err(|e| io(e.error))?;
+    Ok(WrittenArtifact {
+        artifact: crate::model::Artifact {
+            id: crate::model::ArtifactId::generate(),
+            object: "artifact".into(),
+            job_id: job.clone(),
+            format: "csv".into(),
+            rows,
+            bytes,
+            columns,
+            download_url: None,
+            expires_at: None,
+            created_at: now,
+            partial: false,
+        },
+        path: csv_path.display().to_string(),
+    })
 }
 
 impl Engine {
     /// The content fingerprint of a read file (its rows and mapping) and the job an earlier
     /// `open` of the same content made, if any: reopening it keeps its push ledger, so a second
     /// push updates instead of creating.
-    async fn opened_before(&self, read: &ReadFile) -> Result<(String, Option<Job>), Error> {
+    async fn opened_before(&self, read: &FileSummary) -> Result<(String, Option<Job>), Error> {
         let mut h = Sha256::new();
-        h.update(ds::fingerprint(&read.records).as_bytes());
+        h.update(read.fingerprint.as_bytes());
         h.update(
             serde_json::to_string(&read.mapping)
                 .unwrap_or_default()
@@ -150,38 +274,51 @@ impl Engine {
     }
 }
 
-/// One lead per record, each sourced to its own row.
-fn leads_of(read: &ReadFile, path: &Path, job_id: &JobId, now: Timestamp) -> Vec<Lead> {
-    let stem = path
-        .file_stem()
-        .map(|s| s.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name = Some(dataset_name(&stem))
-        .filter(|n| !n.is_empty())
-        .unwrap_or_else(|| "file".into());
-    read.records
-        .iter()
-        .map(|r| {
-            let draft = row_draft(&SourcedRecord {
-                dataset: name.clone(),
-                file_name: read.file_name.clone(),
-                imported_at: now.millis(),
-                record: r.clone(),
-            });
-            Lead {
-                id: LeadId::generate(),
-                object: "lead".into(),
-                job_id: job_id.clone(),
-                company: draft.company,
-                person: draft.person,
-                fields: draft.fields,
-                sources: draft.sources,
-                confidence: draft.confidence.clamp(0.0, 1.0),
-                // A user's own file is real data, not the synthetic test-mode source.
-                livemode: true,
-            }
-        })
-        .collect()
+/// Turns the rows of one opened file into leads, each sourced to its own row.
+struct LeadSource {
+    dataset: String,
+    file_name: String,
+    job: JobId,
+    imported_at: i64,
+}
+
+impl LeadSource {
+    fn new(path: &Path, job: &JobId, file_name: &str, now: Timestamp) -> Self {
+        let stem = path
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let dataset = Some(dataset_name(&stem))
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "file".into());
+        Self {
+            dataset,
+            file_name: file_name.to_string(),
+            job: job.clone(),
+            imported_at: now.millis(),
+        }
+    }
+
+    fn lead(&self, record: Record) -> Lead {
+        let draft = row_draft(&SourcedRecord {
+            dataset: self.dataset.clone(),
+            file_name: self.file_name.clone(),
+            imported_at: self.imported_at,
+            record,
+        });
+        Lead {
+            id: LeadId::generate(),
+            object: "lead".into(),
+            job_id: self.job.clone(),
+            company: draft.company,
+            person: draft.person,
+            fields: draft.fields,
+            sources: draft.sources,
+            confidence: draft.confidence.clamp(0.0, 1.0),
+            // A user's own file is real data, not the synthetic test-mode source.
+            livemode: true,
+        }
+    }
 }
 
 /// The thread an opened file gets, with the user's "Open FILE" message.
@@ -230,7 +367,7 @@ fn import_job(
     thread: &ThreadId,
     plan: &PlanId,
     path: &Path,
-    read: &ReadFile,
+    read: &FileSummary,
     now: Timestamp,
 ) -> Job {
     let mut metadata = Map::new();

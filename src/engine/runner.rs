@@ -12,7 +12,7 @@ mod end;
 mod live;
 mod test_mode;
 
-pub(crate) use end::{record_end, write_artifact};
+pub(crate) use end::{WrittenArtifact, record_end, write_artifact};
 use test_mode::{Companies, TestWork};
 
 use super::credits::CostModel;

@@ -112,6 +112,48 @@ pub fn render_csv(leads: &[Lead]) -> Result<Vec<u8>, Error> {
         .map_err(|e| Error::internal(format!("could not finish the CSV: {e}")))
 }
 
+/// The columns of leads whose `fields` keys (first-seen order) are already known.
+pub fn columns_with(keys: &[String]) -> Vec<String> {
+    HEAD.iter()
+        .map(|s| s.to_string())
+        .chain(keys.iter().cloned())
+        .chain(TAIL.iter().map(|s| s.to_string()))
+        .collect()
+}
+
+/// [`render_csv`] and [`render_json`] for leads arriving one at a time (a large opened file read
+/// back from the store), written to `csv` and `json` as they come: same bytes, bounded memory.
+pub fn write_streaming(
+    csv_out: impl Write,
+    mut json_out: impl Write,
+    columns: &[String],
+    leads: impl Iterator<Item = Result<Lead, Error>>,
+) -> Result<u64, Error> {
+    let io = |e: std::io::Error| Error::internal(format!("could not write the artifact: {e}"));
+    let mut w = csv::Writer::from_writer(csv_out);
+    w.write_record(columns).map_err(csv_error)?;
+    json_out.write_all(b"[").map_err(io)?;
+    let mut rows = 0u64;
+    for lead in leads {
+        let lead = lead?;
+        for cell in row(&lead, columns) {
+            w.write_field(csv_safe(&cell).as_bytes())
+                .map_err(csv_error)?;
+        }
+        w.write_record(None::<&[u8]>).map_err(csv_error)?;
+        if rows > 0 {
+            json_out.write_all(b",").map_err(io)?;
+        }
+        serde_json::to_writer(&mut json_out, &lead)
+            .map_err(|e| Error::internal(format!("could not render JSON: {e}")))?;
+        rows += 1;
+    }
+    json_out.write_all(b"]").map_err(io)?;
+    w.flush().map_err(io)?;
+    json_out.flush().map_err(io)?;
+    Ok(rows)
+}
+
 fn csv_error(e: csv::Error) -> Error {
     Error::internal(format!("could not write the CSV: {e}"))
 }

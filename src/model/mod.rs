@@ -13,6 +13,7 @@ pub mod message;
 pub mod plan;
 pub mod push;
 pub mod requests;
+pub mod table;
 pub mod thread;
 pub mod time;
 pub mod usage;

@@ -17,12 +17,24 @@ use crate::backend::Backend;
 /// Messages handled per batch before a frame is drawn.
 const BATCH: usize = 1024;
 
+/// A file being opened while the app runs: its job arrives as [`super::message::Msg::Opened`].
+pub type OpenTask = futures::future::BoxFuture<'static, crate::model::Result<crate::model::Job>>;
+
 pub async fn run_app(
     terminal: &mut DefaultTerminal,
     backend: Arc<dyn Backend>,
     mut state: AppState,
+    opening: Option<OpenTask>,
 ) -> anyhow::Result<()> {
     let (tx, mut rx) = unbounded_channel();
+    if let Some(task) = opening {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            let result = task.await;
+            // The app may have quit; a closed channel is fine.
+            let _ = tx.send(super::message::Msg::Opened(result));
+        });
+    }
     let cancel = CancellationToken::new();
     let input = event::spawn_input(tx.clone(), cancel.clone());
     let mut runner = Runner::new(backend, tx);

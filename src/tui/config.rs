@@ -116,6 +116,7 @@ copy = "y"                    # leads: copy the selected cell or field (OSC 52, 
 copy_row = "Y"                # leads: copy the marked rows (else the selected one) as CSV / Markdown / JSON
 mark = "v"                    # leads: mark / unmark the row for copying
 columns = "C"                 # leads: column picker (show/hide, reorder, widen/narrow; saved in [tui])
+mapping = "M"                 # opened file: correct its column mapping and open it again
 open_url = "x"                # leads: open the selected field's source URL in the browser
 follow = "f"                  # job log: toggle follow mode
 

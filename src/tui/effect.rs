@@ -64,6 +64,36 @@ pub enum Request {
         overwrite: bool,
         rows: usize,
     },
+    /// Writes the paged view (these ordinals, in order, with these columns) to `path`, reading
+    /// the leads from the backend a chunk at a time.
+    ExportView {
+        job: JobId,
+        path: std::path::PathBuf,
+        format: ExportFormat,
+        ordinals: Vec<u32>,
+        columns: Vec<crate::tui::state::columns::ColumnSpec>,
+        overwrite: bool,
+    },
+    /// How an opened file maps, with the corrections `map` (`HEADER=TARGET`) applied.
+    FileMapping {
+        path: std::path::PathBuf,
+        map: Vec<String>,
+    },
+    /// Opens a file again with corrections.
+    OpenFile {
+        path: std::path::PathBuf,
+        overrides: Vec<crate::engine::sources::dataset::columns::Override>,
+    },
+    /// The paged table's view of a job.
+    LeadView {
+        job: JobId,
+        spec: crate::model::table::ViewSpec,
+    },
+    /// Whole leads at these ordinals (a page of the paged table).
+    LeadsAt {
+        job: JobId,
+        ordinals: Vec<u32>,
+    },
     /// Writes `[tui] columns` into the config file, keeping everything else in it.
     SaveColumns {
         path: std::path::PathBuf,
@@ -170,18 +200,13 @@ pub async fn execute_with_progress(
                 Some(t) => t.render(format)?,
                 None => backend.export(&job, format).await?,
             };
-            let target = path.clone();
-            let written = tokio::task::spawn_blocking(move || {
-                crate::tui::export_view::write(&target, &bytes, overwrite)
-            })
-            .await
-            .map_err(|e| Error::internal(format!("the export task failed: {e}")))??;
-            let path = path.display().to_string();
-            match written {
-                crate::tui::export_view::Written::Done => Reply::Exported { path, rows },
-                crate::tui::export_view::Written::Exists => Reply::ExportExists { path },
-            }
+            write_export(path, bytes, overwrite, rows).await?
         }
+        r @ (Request::ExportView { .. }
+        | Request::LeadView { .. }
+        | Request::LeadsAt { .. }
+        | Request::FileMapping { .. }
+        | Request::OpenFile { .. }) => table_request(backend, r).await?,
         Request::SaveColumns { path, entries } => {
             let shown = path.display().to_string();
             tokio::task::spawn_blocking(move || crate::tui::config::save_columns(&path, &entries))
@@ -190,6 +215,71 @@ pub async fn execute_with_progress(
                 .map_err(Error::internal)?;
             Reply::ColumnsSaved { path: shown }
         }
+    })
+}
+
+/// The paged table's and opened files' requests.
+async fn table_request(backend: &dyn Backend, request: Request) -> Result<Reply, Error> {
+    Ok(match request {
+        Request::ExportView {
+            job,
+            path,
+            format,
+            ordinals,
+            columns,
+            overwrite,
+        } => {
+            let table =
+                crate::tui::export_view::fetch_view_table(backend, &job, &ordinals, &columns)
+                    .await?;
+            let rows = table.rows.len();
+            write_export(path, table.render(format)?, overwrite, rows).await?
+        }
+        Request::FileMapping { path, map } => {
+            let overrides = map
+                .iter()
+                .map(|m| crate::engine::sources::dataset::columns::Override::parse(m))
+                .collect::<Result<Vec<_>, Error>>()?;
+            let summary = backend.file_mapping(&path, overrides).await?;
+            Reply::FileMapping { path, summary, map }
+        }
+        Request::OpenFile { path, overrides } => {
+            Reply::OpenedFile(backend.open_file(&path, overrides).await?)
+        }
+        Request::LeadView { job, spec } => {
+            let view = backend.lead_view(&job, spec).await?;
+            Reply::LeadView { job, view }
+        }
+        Request::LeadsAt { job, ordinals } => {
+            let asked = ordinals.clone();
+            match backend.leads_at(&job, ordinals).await {
+                Ok(leads) => Reply::LeadsAt { job, leads },
+                // The page is asked for again when it is next on screen.
+                Err(error) => Reply::LeadsAtFailed { job, asked, error },
+            }
+        }
+        other => {
+            return Err(Error::internal(format!("not a table request: {other:?}")));
+        }
+    })
+}
+
+async fn write_export(
+    path: std::path::PathBuf,
+    bytes: Vec<u8>,
+    overwrite: bool,
+    rows: usize,
+) -> Result<Reply, Error> {
+    let target = path.clone();
+    let written = tokio::task::spawn_blocking(move || {
+        crate::tui::export_view::write(&target, &bytes, overwrite)
+    })
+    .await
+    .map_err(|e| Error::internal(format!("the export task failed: {e}")))??;
+    let path = path.display().to_string();
+    Ok(match written {
+        crate::tui::export_view::Written::Done => Reply::Exported { path, rows },
+        crate::tui::export_view::Written::Exists => Reply::ExportExists { path },
     })
 }
 

@@ -36,9 +36,32 @@ pub fn view_table(st: &LeadsState) -> ViewTable {
         rows: st
             .view
             .iter()
-            .map(|&i| row(&st.leads[i as usize], &st.columns))
+            .filter_map(|&i| st.lead(i))
+            .map(|l| row(l, &st.columns))
             .collect(),
     }
+}
+
+/// The view's leads fetched from the backend a chunk at a time (paged mode: they are not all in
+/// memory), rendered with the shown columns.
+pub async fn fetch_view_table(
+    backend: &dyn crate::backend::Backend,
+    job: &crate::model::JobId,
+    ordinals: &[u32],
+    cols: &[ColumnSpec],
+) -> Result<ViewTable, Error> {
+    const CHUNK: usize = 1_000;
+    let mut rows = Vec::with_capacity(ordinals.len());
+    for chunk in ordinals.chunks(CHUNK) {
+        for (_, mut l) in backend.leads_at(job, chunk.to_vec()).await? {
+            crate::model::table::sanitize_lead(&mut l);
+            rows.push(row(&l, cols));
+        }
+    }
+    Ok(ViewTable {
+        headers: headers(cols),
+        rows,
+    })
 }
 
 /// The marked leads in view order (else the selected one) with the shown columns.
@@ -49,7 +72,8 @@ pub fn row_table(st: &LeadsState, lead: &Lead) -> ViewTable {
         st.view
             .iter()
             .filter(|i| st.marked.contains(i))
-            .map(|&i| row(&st.leads[i as usize], &st.columns))
+            .filter_map(|&i| st.lead(i))
+            .map(|l| row(l, &st.columns))
             .collect()
     };
     ViewTable {

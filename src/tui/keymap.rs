@@ -105,6 +105,7 @@ actions! {
     CopyRow, copy_row, ["Y"], "Copy the marked rows (else the selected one) as CSV / Markdown / JSON";
     Mark, mark, ["v"], "Leads: mark / unmark the row for copying";
     Columns, columns, ["C"], "Leads: pick, order and size the columns";
+    Mapping, mapping, ["M"], "Opened file: correct its column mapping and open it again";
     OpenUrl, open_url, ["x"], "Open the selected source URL";
     Follow, follow, ["f"], "Toggle follow mode in the job log";
 }

@@ -44,6 +44,8 @@ pub enum Msg {
     },
     /// A push or enrichment in flight reported progress.
     IntegrationProgress(IntegrationProgress),
+    /// The file opened in the background is stored as a job (or could not be).
+    Opened(Result<Job, Error>),
     /// SIGTERM / SIGHUP: leave now, restoring the terminal.
     Terminate,
 }
@@ -65,6 +67,26 @@ pub enum Reply {
     Events {
         job: JobId,
         events: Vec<Event>,
+    },
+    LeadView {
+        job: JobId,
+        view: crate::model::table::LeadView,
+    },
+    FileMapping {
+        path: std::path::PathBuf,
+        summary: crate::engine::sources::dataset::stream::FileSummary,
+        map: Vec<String>,
+    },
+    OpenedFile(Job),
+    LeadsAt {
+        job: JobId,
+        leads: Vec<(u32, Lead)>,
+    },
+    /// A page of leads could not be read (the error is shown; the page is asked for again).
+    LeadsAtFailed {
+        job: JobId,
+        asked: Vec<u32>,
+        error: Error,
     },
     Usage(Usage),
     /// A prompt was posted (creating the thread first when needed). The inner result carries a

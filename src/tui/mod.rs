@@ -74,6 +74,8 @@ fn build_state(
         .map_err(anyhow::Error::msg)
         .context("invalid [tui]")?;
     state.config_file = config.config_file.clone();
+    // A local engine answers the table's views in SQL: 100,000 leads need not be in memory.
+    state.page_leads = backend.info().kind == crate::backend::BackendKind::Local;
     if let Some(dir) = &config.export_dir {
         state.export_dir = dir.clone();
     }
@@ -87,6 +89,35 @@ pub async fn run(backend: Arc<dyn Backend>, config: TuiConfig) -> anyhow::Result
     if config.open_job.is_some() {
         state.focus = state::Pane::Leads;
     }
+    run_state(backend, state, None).await
+}
+
+/// A file being opened: the first rows read straight from it, and the task storing it as a job.
+pub struct Opening {
+    pub file_name: String,
+    pub preview: Vec<crate::model::Lead>,
+    pub task: app::OpenTask,
+}
+
+/// [`run`] while a file is opened in the background: the first frame shows `preview` at once,
+/// and the table switches to the stored job (paged from the store) when `task` finishes.
+pub async fn run_opening(
+    backend: Arc<dyn Backend>,
+    config: TuiConfig,
+    opening: Opening,
+) -> anyhow::Result<()> {
+    let mut state = build_state(backend.as_ref(), &config, Timestamp::now())?;
+    state.focus = state::Pane::Leads;
+    state.importing = Some(opening.file_name);
+    state.leads.set(opening.preview, None);
+    run_state(backend, state, Some(opening.task)).await
+}
+
+async fn run_state(
+    backend: Arc<dyn Backend>,
+    state: AppState,
+    opening: Option<app::OpenTask>,
+) -> anyhow::Result<()> {
     let mut terminal = ratatui::init();
     // Mouse reporting and bracketed paste are ours to undo: ratatui's restore does not know about it, so wrap its
     // panic hook to switch it off first.
@@ -101,7 +132,7 @@ pub async fn run(backend: Arc<dyn Backend>, config: TuiConfig) -> anyhow::Result
         );
         ratatui_hook(info);
     }));
-    let result = app::run_app(&mut terminal, backend, state).await;
+    let result = app::run_app(&mut terminal, backend, state, opening).await;
     let _ = ratatui::crossterm::execute!(
         std::io::stdout(),
         DisableMouseCapture,

@@ -321,10 +321,55 @@ fn open_starts_the_tui_on_the_files_leads_in_tmux() {
         "the leads table is open:\n{screen}"
     );
     assert!(screen.contains("Corvid Health"), "{screen}");
+    // The first rows come straight from the file; push waits for the stored job.
+    s.wait_for("✓ Opened crunchbase", Duration::from_secs(60));
     // The opened file's leads push like a job's: the push picker opens on them.
     s.keys(&["p"]);
     s.wait_for("Push the leads of", Duration::from_secs(5));
     s.keys(&["Escape"]);
     s.wait_gone("Push the leads of", Duration::from_secs(5));
+    s.keys(&["q"]);
+}
+
+#[test]
+fn a_wrong_mapping_is_corrected_in_the_tui_and_the_file_opens_again() {
+    if !tmux::have_tmux() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // A HubSpot contacts export whose company column has a name no alias knows: the leads are
+    // named after their domains until the column is mapped to company.name.
+    let file = dir.path().join("hubspot_unmapped.csv");
+    std::fs::write(
+        &file,
+        "Record ID,First Name,Last Name,Email,Job Title,Employer Legal Name,Website URL,City,Country/Region\n\
+         51234001,Maya,Okafor,maya.okafor@brightpath-logistics.com,VP of Operations,BrightPath Logistics,https://www.brightpath-logistics.com,Oakland,United States\n\
+         51234002,Tomás,Herrera,t.herrera@quillbyte.io,Head of Growth,Quillbyte,quillbyte.io,Madrid,Spain\n",
+    )
+    .unwrap();
+    let s = tmux::start_with(dir.path(), "mapping", "", &file.display().to_string());
+    let screen = s.wait_for("✓ Opened hubspot_unmapped", Duration::from_secs(60));
+    assert!(!screen.contains("BrightPath Logistics"), "{screen}");
+    s.keys(&["M"]);
+    let screen = s.wait_for("Mapping of hubspot_unmapped.csv", Duration::from_secs(10));
+    assert!(
+        screen.contains("Employer Legal Name") && screen.contains("fields.employer_legal_name"),
+        "each header with its target:\n{screen}"
+    );
+    assert!(
+        screen.contains("BrightPath Logistics"),
+        "a sample value:\n{screen}"
+    );
+    for _ in 0..5 {
+        s.keys(&["Down"]);
+    }
+    s.keys(&["Right"]);
+    let screen = s.wait_for("* Employer Legal Name", Duration::from_secs(5));
+    assert!(screen.contains("company.name"), "{screen}");
+    s.keys(&["Enter"]);
+    // A second job (the corrected mapping is other content), shown at once.
+    s.wait_for("Threads (2)", Duration::from_secs(60));
+    let screen = s.wait_for("Quillbyte ", Duration::from_secs(10));
+    assert!(screen.contains("BrightPath Lo"), "{screen}");
     s.keys(&["q"]);
 }

@@ -28,6 +28,8 @@ pub fn insert_batch(
             lead.confidence,
             to_json(lead)
         ])?;
+        let ordinal = (first_ordinal + i as u64) as i64;
+        super::lead_index::insert(c, c.last_insert_rowid(), job, ordinal, lead)?;
     }
     Ok(())
 }
@@ -97,6 +99,19 @@ pub fn all(c: &Connection, job: &JobId) -> Result<Vec<Lead>, Error> {
     Ok(out)
 }
 
+/// Every lead of a job in capture order, one at a time (a large job is never all in memory).
+pub fn stream<T>(
+    c: &Connection,
+    job: &JobId,
+    f: impl FnOnce(&mut dyn Iterator<Item = Result<Lead, Error>>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let mut stmt = c.prepare_cached("SELECT data FROM leads WHERE job_id = ?1 ORDER BY ordinal")?;
+    let mut rows = stmt
+        .query_map([job], |r| r.get::<_, String>(0))?
+        .map(|raw| from_json::<Lead>(&raw?, "lead"));
+    f(&mut rows)
+}
+
 /// Leads delivered by events with sequence numbers in `(after, upto]`, grouped by event, as JSON
 /// values (events carry them as data; parsing into `Lead` and back would be wasted work).
 pub fn by_events(
@@ -126,6 +141,7 @@ pub fn update_batch(c: &Connection, leads: &[Lead]) -> Result<(), Error> {
     let mut stmt = c.prepare_cached("UPDATE leads SET confidence = ?2, data = ?3 WHERE id = ?1")?;
     for lead in leads {
         stmt.execute(params![lead.id, lead.confidence, to_json(lead)])?;
+        super::lead_index::reindex(c, lead)?;
     }
     Ok(())
 }

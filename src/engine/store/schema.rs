@@ -225,4 +225,7 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
     ALTER TABLE jobs ADD COLUMN webhook_id TEXT;
     "#,
+    // 12: the leads table's flattened index (#11 item 7), filled as leads are written; leads
+    // stored before it are indexed on first use.
+    super::lead_index::MIGRATION,
 ];

@@ -1,28 +1,29 @@
-//! The leads table: every loaded lead, plus a filtered and sorted index over them. Only the
-//! index changes on sort/filter; drawing reads a window of it (virtualised).
+//! The leads table: a filtered and sorted list of lead keys (the view), and the leads to draw.
+//! Two sources: in memory (a running job's streamed leads, a remote job, a snapshot's first
+//! page), where keys index `leads`; or paged (a finished local job), where keys are the leads'
+//! ordinals, the view comes from the backend's SQL and only leads around the viewport are held
+//! (`cache`). Drawing reads a window of the view either way (virtualised) and never waits: a row
+//! not fetched yet is drawn as a placeholder while `update` asks for its page.
 
-use std::cmp::Ordering;
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-
-use crate::model::{JobId, Lead};
-use crate::text::sanitize_inline;
 
 pub use super::columns::{Column, ColumnSpec, cell, default_columns, number};
 use super::input::LineInput;
 use super::search::{self, Query};
+use crate::model::table::{LeadView, ViewSpec, view_in_memory};
+pub use crate::model::table::{Sort, haystack, sanitize_lead};
+use crate::model::{JobId, Lead};
 
 /// The minimum-confidence steps `c` cycles through.
 pub const MIN_CONFIDENCE_STEPS: [f64; 4] = [0.0, 0.5, 0.7, 0.9];
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Sort {
-    pub column: Column,
-    pub descending: bool,
-}
+/// Leads held around the viewport in paged mode, at most (marked ones are kept beyond it).
+pub const CACHE_CAP: usize = 2_000;
 
 #[derive(Debug, Default)]
 pub struct DetailState {
-    /// Index into `LeadsState::leads`.
+    /// The lead's key (see [`LeadsState::lead`]).
     pub lead: usize,
     pub selected: usize,
 }
@@ -36,8 +37,18 @@ pub struct LeadsState {
     haystack: Vec<String>,
     /// `fields` keys seen in the loaded leads, first-seen order (columns the picker offers).
     pub field_keys: Vec<Arc<str>>,
-    /// Indices into `leads` after filtering and sorting.
+    /// Keys of the leads after filtering and sorting.
     pub view: Vec<u32>,
+    /// Paged mode: the view and the leads come from the backend, a page at a time.
+    pub paged: bool,
+    /// Paged mode: leads by ordinal, sanitised, around the viewport.
+    pub cache: HashMap<u32, Lead>,
+    /// Paged mode: asked for and not arrived yet.
+    pub fetching: HashSet<u32>,
+    /// Paged mode: the filter or sort changed and the backend has not been asked yet.
+    pub view_stale: bool,
+    /// Paged mode: a view was asked for and has not arrived yet.
+    pub view_pending: bool,
     pub selected: usize,
     pub offset: usize,
     /// The shown columns, in order; the first stays put while the others scroll sideways.
@@ -55,7 +66,7 @@ pub struct LeadsState {
     /// The total the backend reported, when only a page was loaded.
     pub total: Option<u64>,
     pub loaded: bool,
-    /// Leads marked with `v` (indices into `leads`), copied together with `Y`.
+    /// Leads marked with `v` (keys), copied together with `Y`.
     pub marked: std::collections::BTreeSet<u32>,
     /// An export sent and not yet answered: reopened if the file turns out to exist.
     pub export_pending: Option<super::overlay::ExportDialog>,
@@ -69,6 +80,11 @@ impl Default for LeadsState {
             haystack: Vec::new(),
             field_keys: Vec::new(),
             view: Vec::new(),
+            paged: false,
+            cache: HashMap::new(),
+            fetching: HashSet::new(),
+            view_stale: false,
+            view_pending: false,
             selected: 0,
             offset: 0,
             columns: default_columns(),
@@ -85,70 +101,6 @@ impl Default for LeadsState {
             marked: Default::default(),
         }
     }
-}
-
-fn clean_opt(v: &mut Option<String>) {
-    if let Some(s) = v {
-        *s = sanitize_inline(s);
-    }
-}
-
-/// Lead text comes from sources on the network or imported files: clean it once here.
-pub fn sanitize_lead(l: &mut Lead) {
-    l.company.name = sanitize_inline(&l.company.name);
-    clean_opt(&mut l.company.domain);
-    clean_opt(&mut l.company.linkedin);
-    clean_opt(&mut l.company.hq_city);
-    clean_opt(&mut l.company.hq_country);
-    if let Some(p) = &mut l.person {
-        p.full_name = sanitize_inline(&p.full_name);
-        clean_opt(&mut p.title);
-        clean_opt(&mut p.email);
-        clean_opt(&mut p.linkedin);
-    }
-    l.fields = std::mem::take(&mut l.fields)
-        .into_iter()
-        .map(|(k, v)| match v {
-            serde_json::Value::String(s) => (
-                sanitize_inline(&k),
-                serde_json::Value::String(sanitize_inline(&s)),
-            ),
-            other => (sanitize_inline(&k), other),
-        })
-        .collect();
-    for s in &mut l.sources {
-        clean_opt(&mut s.url);
-        clean_opt(&mut s.name);
-    }
-    if !l.confidence.is_finite() {
-        l.confidence = 0.0;
-    }
-}
-
-/// Everything a lead says, lower-cased, for searching across all fields.
-fn haystack(l: &Lead) -> String {
-    let mut out = String::with_capacity(256);
-    let mut push = |v: &str| {
-        if !v.is_empty() {
-            out.push_str(&v.to_lowercase());
-            out.push('\u{1f}');
-        }
-    };
-    let c = &l.company;
-    push(&c.name);
-    for v in [&c.domain, &c.hq_city, &c.hq_country, &c.linkedin] {
-        push(v.as_deref().unwrap_or(""));
-    }
-    if let Some(p) = &l.person {
-        push(&p.full_name);
-        for v in [&p.title, &p.email, &p.linkedin] {
-            push(v.as_deref().unwrap_or(""));
-        }
-    }
-    for v in l.fields.values() {
-        push(&crate::model::lead::value_text(v));
-    }
-    out
 }
 
 impl LeadsState {
@@ -173,6 +125,8 @@ impl LeadsState {
     }
 
     pub fn set(&mut self, leads: Vec<Lead>, total: Option<u64>) {
+        self.paged = false;
+        self.cache.clear();
         self.leads.clear();
         self.haystack.clear();
         self.field_keys.clear();
@@ -185,6 +139,7 @@ impl LeadsState {
 
     pub fn append(&mut self, leads: Vec<Lead>) {
         self.loaded = true;
+        self.paged = false;
         self.leads.reserve(leads.len());
         for mut l in leads {
             sanitize_lead(&mut l);
@@ -224,7 +179,12 @@ impl LeadsState {
                 (here + cells - step % cells) % cells
             };
             let (r, c) = (at / cols, at % cols);
-            let lead = &self.leads[self.view[r] as usize];
+            let Some(lead) = self.lead(self.view[r]) else {
+                // Paged and not fetched yet: the view only holds matching rows, so the row
+                // is a match; its page arrives once it is on screen.
+                self.selected = r;
+                return true;
+            };
             let col = &self.columns[c].column;
             if self.query.highlight(col, lead, &cell(lead, col)).is_some() {
                 self.selected = r;
@@ -246,60 +206,143 @@ impl LeadsState {
         MIN_CONFIDENCE_STEPS[self.min_conf_step % MIN_CONFIDENCE_STEPS.len()]
     }
 
-    /// Recomputes the view after data, filter or sort changed, keeping the selected lead.
+    /// Recomputes the view after data, filter or sort changed, keeping the selected lead. In
+    /// paged mode the backend computes it: the view is marked stale for `update` to ask.
     pub fn rebuild(&mut self) {
-        let keep = self.view.get(self.selected).copied();
-        let min = self.min_confidence();
-        let query = &self.query;
-        self.view = (0..self.leads.len() as u32)
-            .filter(|&i| {
-                let i = i as usize;
-                self.leads[i].confidence >= min
-                    && (query.is_empty() || query.matches(&self.leads[i], &self.haystack[i]))
-            })
-            .collect();
-        if let Some(sort) = &self.sort {
-            let leads = &self.leads;
-            let col = &sort.column;
-            if col.numeric() {
-                // Leads without a number sort last either way.
-                let key = |i: u32| number(&leads[i as usize], col);
-                self.view.sort_by(|&a, &b| match (key(a), key(b)) {
-                    (Some(x), Some(y)) => {
-                        let o = x.partial_cmp(&y).unwrap_or(Ordering::Equal);
-                        if sort.descending { o.reverse() } else { o }
-                    }
-                    (Some(_), None) => Ordering::Less,
-                    (None, Some(_)) => Ordering::Greater,
-                    (None, None) => Ordering::Equal,
-                });
-            } else {
-                // Lower-cased once per lead, not once per comparison.
-                let mut keyed: Vec<(String, u32)> = self
-                    .view
-                    .iter()
-                    .map(|&i| (cell(&leads[i as usize], col).to_lowercase(), i))
-                    .collect();
-                keyed.sort_by(|a, b| {
-                    let o = match (a.0.is_empty(), b.0.is_empty()) {
-                        (false, true) => return Ordering::Less,
-                        (true, false) => return Ordering::Greater,
-                        _ => a.0.cmp(&b.0),
-                    };
-                    if sort.descending { o.reverse() } else { o }
-                });
-                self.view = keyed.into_iter().map(|(_, i)| i).collect();
-            }
+        if self.paged {
+            self.view_stale = true;
+            return;
         }
+        let keep = self.view.get(self.selected).copied();
+        self.view = view_in_memory(
+            &self.leads,
+            &self.haystack,
+            &self.query,
+            self.sort.as_ref(),
+            self.min_confidence(),
+        );
+        self.keep_selection(keep);
+    }
+
+    fn keep_selection(&mut self, keep: Option<u32>) {
         self.selected = keep
             .and_then(|k| self.view.iter().position(|&i| i == k))
             .unwrap_or(self.selected)
             .min(self.view.len().saturating_sub(1));
+        self.offset = self.offset.min(self.view.len().saturating_sub(1));
+    }
+
+    /// The lead with this key: an index into `leads`, or in paged mode an ordinal (`None` until
+    /// its page arrives).
+    pub fn lead(&self, key: u32) -> Option<&Lead> {
+        if self.paged {
+            self.cache.get(&key)
+        } else {
+            self.leads.get(key as usize)
+        }
+    }
+
+    /// How many leads the job has (loaded or not).
+    pub fn count(&self) -> u64 {
+        if self.paged {
+            self.total.unwrap_or(0)
+        } else {
+            self.leads.len() as u64
+        }
+    }
+
+    /// Switches to paged mode for the current job: the first view is to be asked for.
+    pub fn start_paged(&mut self) {
+        self.paged = true;
+        self.leads.clear();
+        self.haystack.clear();
+        self.cache.clear();
+        self.fetching.clear();
+        self.view.clear();
+        self.marked.clear();
+        self.loaded = false;
+        self.view_stale = true;
+    }
+
+    /// What to ask the backend for (paged mode), marking it asked.
+    pub fn take_view_request(&mut self) -> Option<ViewSpec> {
+        if !self.paged || !self.view_stale || self.job.is_none() {
+            return None;
+        }
+        self.view_stale = false;
+        self.view_pending = true;
+        Some(ViewSpec {
+            query: self.query.clone(),
+            sort: self.sort.clone(),
+            min_confidence: self.min_confidence(),
+            field_keys: !self.loaded,
+        })
+    }
+
+    /// A view arrived (paged mode).
+    pub fn set_view(&mut self, view: LeadView) {
+        let keep = self.view.get(self.selected).copied();
+        self.view_pending = false;
+        self.view = view.ordinals;
+        self.total = Some(view.total);
+        if let Some(keys) = view.field_keys {
+            self.field_keys = keys.iter().map(|k| Arc::from(k.as_str())).collect();
+        }
+        self.loaded = true;
+        self.keep_selection(keep);
+    }
+
+    /// The keys to fetch so the rows on screen (and a screen either side) can be drawn, marking
+    /// them asked; empty when they are all here or asked for.
+    pub fn wanted(&mut self, height: usize) -> Vec<u32> {
+        if !self.paged || self.view.is_empty() {
+            return Vec::new();
+        }
+        let height = height.max(1);
+        let visible = self.offset..(self.offset + height).min(self.view.len());
+        let missing = |st: &Self, k: &u32| !st.cache.contains_key(k) && !st.fetching.contains(k);
+        if !self.view[visible].iter().any(|k| missing(self, k)) {
+            return Vec::new();
+        }
+        let from = self.offset.saturating_sub(height);
+        let to = (self.offset + 2 * height).min(self.view.len());
+        let keys: Vec<u32> = self.view[from..to]
+            .iter()
+            .copied()
+            .filter(|k| missing(self, k))
+            .collect();
+        self.fetching.extend(keys.iter().copied());
+        keys
+    }
+
+    /// A page arrived (paged mode): keep it, and drop leads far from the viewport.
+    pub fn fill(&mut self, leads: Vec<(u32, Lead)>, height: usize) {
+        for (k, mut l) in leads {
+            self.fetching.remove(&k);
+            sanitize_lead(&mut l);
+            self.cache.insert(k, l);
+        }
+        if self.cache.len() <= CACHE_CAP {
+            return;
+        }
+        let from = self.offset.saturating_sub(2 * height);
+        let to = (self.offset + 3 * height).min(self.view.len());
+        let near: HashSet<u32> = self.view[from.min(to)..to].iter().copied().collect();
+        let marked = &self.marked;
+        self.cache
+            .retain(|k, _| near.contains(k) || marked.contains(k));
+    }
+
+    /// A page could not be fetched: ask again when it is next needed.
+    pub fn unfetch(&mut self, keys: &[u32]) {
+        for k in keys {
+            self.fetching.remove(k);
+        }
     }
 
     pub fn selected_lead(&self) -> Option<(usize, &Lead)> {
-        let i = *self.view.get(self.selected)? as usize;
-        Some((i, &self.leads[i]))
+        let i = *self.view.get(self.selected)?;
+        Some((i as usize, self.lead(i)?))
     }
 
     pub fn move_by(&mut self, delta: isize) {

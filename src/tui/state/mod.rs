@@ -2,15 +2,16 @@
 //! Only the app task owns it; drawing reads it; `update` changes it.
 
 pub mod chat;
-pub mod columns;
+pub use crate::model::table::columns;
 pub mod connection;
 pub mod input;
 pub mod joblog;
 pub mod leads;
+pub mod mapping;
 pub mod overlay;
 pub mod plan;
 pub mod requests;
-pub mod search;
+pub use crate::model::table::search;
 pub mod table;
 pub mod threads;
 pub mod toast;
@@ -94,6 +95,12 @@ pub struct AppState {
     pub theme: Theme,
     /// Load only one page of leads (the snapshot command's first frame); `None` loads all.
     pub lead_page_limit: Option<u32>,
+    /// Page a finished job's leads from the backend (a local engine answers views in SQL)
+    /// instead of loading them all; off for tests driving replies by hand.
+    pub page_leads: bool,
+    /// A file being opened in the background (its name): the table shows its first rows, read
+    /// straight from the file, until the job is stored.
+    pub importing: Option<String>,
     /// Threads loaded per listing (the API allows at most 100 per page).
     pub thread_page: u32,
     /// Where `e` proposes to write (the data dir's `exports/`).
@@ -124,6 +131,8 @@ impl AppState {
             keymap,
             theme,
             lead_page_limit: None,
+            page_leads: false,
+            importing: None,
             thread_page: 100,
             export_dir: std::path::PathBuf::from("exports"),
             config_file: None,

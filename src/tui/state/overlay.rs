@@ -64,6 +64,8 @@ pub enum Overlay {
     /// The selected row, waiting for a format to copy it in.
     CopyRow(crate::tui::export_view::ViewTable),
     Columns(ColumnPicker),
+    /// `M`: an opened file's column mapping, editable.
+    Mapping(super::mapping::MappingDialog),
 }
 
 /// `e`: where to write, the view or everything, and whether replacing a file is agreed.

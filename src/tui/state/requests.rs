@@ -18,6 +18,12 @@ pub enum Slot {
     Push,
     /// Which providers are configured (for the push dialog).
     Integrations,
+    /// The paged leads table's view (newest wins: the filter or sort changed since).
+    LeadView,
+    /// Pages of the paged leads table: every reply fills the cache.
+    LeadPage,
+    /// Opening a file again with mapping corrections.
+    Import,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,7 +54,7 @@ impl Requests {
     /// Marks the request answered; true when its reply should be applied.
     pub fn accept(&mut self, tag: Tag) -> bool {
         self.pending = self.pending.saturating_sub(1);
-        matches!(tag.slot, Slot::Action | Slot::Push)
+        matches!(tag.slot, Slot::Action | Slot::Push | Slot::LeadPage)
             || self.latest.get(&tag.slot) == Some(&tag.seq)
     }
 

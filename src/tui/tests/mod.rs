@@ -7,6 +7,7 @@ mod chat;
 mod leads;
 mod mouse;
 mod navigation;
+mod paged;
 mod push;
 mod remote;
 mod snapshots;

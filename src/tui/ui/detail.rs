@@ -48,7 +48,7 @@ fn source_lines(lead: &Lead, path: &str, width: usize, s: &AppState) -> Vec<Line
 
 pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
     let Some(d) = &s.leads.detail else { return };
-    let Some(lead) = s.leads.leads.get(d.lead) else {
+    let Some(lead) = s.leads.lead(d.lead as u32) else {
         return;
     };
     let k = &s.keymap;

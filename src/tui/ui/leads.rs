@@ -32,24 +32,22 @@ fn count_label(s: &AppState) -> String {
     // A snapshot loads one page; the job's own row count says how many there are in all.
     let total = st.total.or_else(|| {
         let rows = s.log.rows_captured;
-        (st.job.is_some() && rows > st.leads.len() as u64).then_some(rows)
+        (st.job.is_some() && rows > st.count()).then_some(rows)
     });
     match total {
         // Only a page is loaded: say so, rather than look like a filter.
-        Some(t) if t > st.leads.len() as u64 && shown == st.leads.len() => {
+        Some(t) if t > st.count() && shown as u64 == st.count() => {
             format!("first {} of {}", thousands(shown as u64), thousands(t))
         }
-        Some(t) if t > st.leads.len() as u64 => format!(
+        Some(t) if t > st.count() => format!(
             "{} of the first {} of {}",
             thousands(shown as u64),
-            thousands(st.leads.len() as u64),
+            thousands(st.count()),
             thousands(t)
         ),
-        _ if shown != st.leads.len() => format!(
-            "{} of {}",
-            thousands(shown as u64),
-            thousands(st.leads.len() as u64)
-        ),
+        _ if shown as u64 != st.count() => {
+            format!("{} of {}", thousands(shown as u64), thousands(st.count()))
+        }
         _ => thousands(shown as u64),
     }
 }
@@ -77,6 +75,10 @@ fn draw_info(frame: &mut Frame, area: Rect, s: &AppState) {
                 s.theme.muted,
             ));
         }
+    }
+    if st.view_pending && st.loaded {
+        // The store is computing the new view; the rows shown are the previous one's.
+        info.push(Span::styled("updating…  ", s.theme.warn));
     }
     if st.min_confidence() > 0.0 {
         info.push(Span::raw(format!(
@@ -168,7 +170,7 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
             "No job yet: leads appear here while a job runs."
         } else if !st.loaded {
             "Loading leads…"
-        } else if st.leads.is_empty() {
+        } else if st.count() == 0 {
             "No leads yet."
         } else {
             "No lead matches the filter."
@@ -196,8 +198,12 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
             .map(|&(i, w)| header_cell(s, &st.columns[i].column, focused && i == cursor, w)),
     );
     let rows = st.view[offset..end].iter().enumerate().map(|(r, &idx)| {
-        let lead = &st.leads[idx as usize];
         let is_selected = offset + r == selected;
+        let Some(lead) = st.lead(idx) else {
+            // Paged and its page not here yet: a placeholder until it is.
+            let cells = layout.cols.iter().map(|_| Cell::from("…"));
+            return Row::new(cells).style(s.theme.muted);
+        };
         let cells = layout.cols.iter().map(|&(i, w)| {
             let col = &st.columns[i].column;
             let cell = if *col == Column::Confidence {

@@ -6,6 +6,7 @@ pub mod detail;
 pub mod help;
 pub mod joblog;
 pub mod leads;
+pub mod mapping;
 pub mod palette;
 pub mod plan;
 pub mod push;

@@ -89,29 +89,32 @@ pub fn draw_overlay(frame: &mut Frame, area: Rect, s: &AppState) {
         }
         Overlay::Push(flow) => super::push::draw(frame, area, s, flow),
         Overlay::Export(d) => draw_export(frame, area, s, d),
-        Overlay::CopyRow(_) => {
-            let r = popup(frame, area, 56, 5);
-            let block = pane_block(s, " Copy the row ", true);
-            let inner = block.inner(r);
-            frame.render_widget(block, r);
-            let line = Line::from(vec![
-                Span::styled("c", s.theme.key),
-                Span::raw(" CSV   "),
-                Span::styled("m", s.theme.key),
-                Span::raw(" Markdown   "),
-                Span::styled("j", s.theme.key),
-                Span::raw(" JSON   "),
-                Span::styled("Esc", s.theme.key),
-                Span::raw(" cancel"),
-            ]);
-            let lines = vec![
-                Line::raw("The selected row with the shown columns, via OSC 52:"),
-                line,
-            ];
-            frame.render_widget(Paragraph::new(lines), inner);
-        }
+        Overlay::CopyRow(_) => draw_copy_row(frame, area, s),
         Overlay::Columns(p) => super::columns::draw(frame, area, s, p),
+        Overlay::Mapping(d) => super::mapping::draw(frame, area, s, d),
     }
+}
+
+fn draw_copy_row(frame: &mut Frame, area: Rect, s: &AppState) {
+    let r = popup(frame, area, 56, 5);
+    let block = pane_block(s, " Copy the row ", true);
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let line = Line::from(vec![
+        Span::styled("c", s.theme.key),
+        Span::raw(" CSV   "),
+        Span::styled("m", s.theme.key),
+        Span::raw(" Markdown   "),
+        Span::styled("j", s.theme.key),
+        Span::raw(" JSON   "),
+        Span::styled("Esc", s.theme.key),
+        Span::raw(" cancel"),
+    ]);
+    let lines = vec![
+        Line::raw("The selected row with the shown columns, via OSC 52:"),
+        line,
+    ];
+    frame.render_widget(Paragraph::new(lines), inner);
 }
 
 fn draw_export(frame: &mut Frame, area: Rect, s: &AppState, d: &ExportDialog) {
@@ -122,7 +125,7 @@ fn draw_export(frame: &mut Frame, area: Rect, s: &AppState, d: &ExportDialog) {
     let what = if d.all {
         format!(
             "all {} leads, every column",
-            s.leads.total.unwrap_or(s.leads.leads.len() as u64)
+            s.leads.total.unwrap_or(s.leads.count())
         )
     } else {
         format!(

@@ -128,6 +128,25 @@ pub fn draw(frame: &mut Frame, area: Rect, s: &AppState) {
         )),
         ConnState::Idle => {}
     }
+    if let Some(file) = &s.importing {
+        left.push(Span::styled(
+            if s.leads.paged {
+                format!(
+                    " {} opening {} ",
+                    spinner(s),
+                    crate::text::sanitize_inline(file)
+                )
+            } else {
+                format!(
+                    " {} opening {} · first {} rows shown ",
+                    spinner(s),
+                    crate::text::sanitize_inline(file),
+                    thousands(s.leads.count())
+                )
+            },
+            t.warn,
+        ));
+    }
     if s.requests.pending > 0 || s.chat.sending {
         left.push(Span::styled(format!(" {} ", spinner(s)), t.accent));
     }

@@ -6,6 +6,16 @@ use super::*;
 
 /// What an action does, given where the focus is.
 pub fn dispatch(s: &mut AppState, action: Action) -> Effects {
+    if let Some(file) = &s.importing
+        && matches!(action, Action::Push | Action::Enrich | Action::Export)
+    {
+        let text = format!(
+            "{file} is still being opened: {} works once its job is stored (see the status bar)",
+            action.name()
+        );
+        toast(s, Level::Warn, text);
+        return vec![];
+    }
     match action {
         Action::Quit => quit(s),
         Action::Help => open_overlay(
@@ -54,6 +64,7 @@ pub fn dispatch(s: &mut AppState, action: Action) -> Effects {
         Action::CopyRow => copy_row(s),
         Action::Mark => mark(s),
         Action::Columns => columns(s),
+        Action::Mapping => super::mapping::open(s),
         Action::OpenUrl => open_url(s),
         Action::Follow => follow(s),
     }

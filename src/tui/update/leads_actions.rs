@@ -55,7 +55,7 @@ pub(super) fn min_confidence(s: &mut AppState) -> Effects {
 
 pub(super) fn detail_selection(s: &AppState) -> Option<(&crate::model::Lead, String)> {
     let d = s.leads.detail.as_ref()?;
-    let lead = s.leads.leads.get(d.lead)?;
+    let lead = s.leads.lead(d.lead as u32)?;
     let path = detail_paths(lead).into_iter().nth(d.selected)?;
     Some((lead, path))
 }

@@ -4,6 +4,7 @@
 mod actions;
 mod keys;
 mod leads_actions;
+mod mapping;
 mod mouse;
 mod overlay_keys;
 
@@ -81,6 +82,42 @@ fn list_threads(s: &mut AppState) -> Effect {
 }
 
 pub fn update(s: &mut AppState, msg: Msg) -> Effects {
+    let mut fx = update_msg(s, msg);
+    fx.extend(paging(s));
+    fx
+}
+
+/// In paged mode, after any change: ask for the view when the filter or sort changed, and for
+/// the leads the screen needs that are not here yet.
+fn paging(s: &mut AppState) -> Effects {
+    let Some(job) = s.leads.job.clone().filter(|_| s.leads.paged) else {
+        return vec![];
+    };
+    let mut fx = vec![];
+    if let Some(spec) = s.leads.take_view_request() {
+        fx.push(request(
+            s,
+            Slot::LeadView,
+            Request::LeadView {
+                job: job.clone(),
+                spec,
+            },
+        ));
+    }
+    if !s.leads.view_pending {
+        let ordinals = s.leads.wanted(s.table_height());
+        if !ordinals.is_empty() {
+            fx.push(request(
+                s,
+                Slot::LeadPage,
+                Request::LeadsAt { job, ordinals },
+            ));
+        }
+    }
+    fx
+}
+
+fn update_msg(s: &mut AppState, msg: Msg) -> Effects {
     match msg {
         Msg::Key(key) if key.kind == KeyEventKind::Press || key.kind == KeyEventKind::Repeat => {
             on_key(s, key)
@@ -140,6 +177,7 @@ pub fn update(s: &mut AppState, msg: Msg) -> Effects {
             }
             vec![]
         }
+        Msg::Opened(result) => opened(s, result),
         Msg::Terminate => {
             s.quit = true;
             vec![]
@@ -153,6 +191,7 @@ pub fn needs_redraw(s: &AppState, msg: &Msg) -> bool {
         // Every 5 s regardless, so relative times ("2m ago") stay true on an idle screen.
         Msg::Tick(_) => {
             s.requests.pending > 0
+                || s.importing.is_some()
                 || !s.toasts.items.is_empty()
                 || s.connection.is_down()
                 || s.log.is_running()
@@ -190,6 +229,9 @@ fn on_error(s: &mut AppState, slot: Slot, e: &Error) -> Effects {
         }
         return vec![];
     }
+    if slot == Slot::Import {
+        s.importing = None;
+    }
     if slot == Slot::Action && s.chat.sending {
         s.chat.restore_in_flight();
     }
@@ -213,6 +255,33 @@ fn on_reply(s: &mut AppState, reply: Reply) -> Effects {
         Reply::Plan(plan) => plan_loaded(s, plan),
         Reply::Leads { job, leads, total } => leads_loaded(s, &job, leads, total),
         Reply::Events { job, events } => events_loaded(s, &job, &events),
+        Reply::FileMapping { path, summary, map } => {
+            let dialog = super::state::mapping::MappingDialog::new(path, summary, &map);
+            s.overlay = Some(Overlay::Mapping(dialog));
+            vec![]
+        }
+        Reply::OpenedFile(job) => opened(s, Ok(job)),
+        Reply::LeadView { job, view } => {
+            if s.leads.paged && s.leads.job.as_ref() == Some(&job) {
+                s.leads.set_view(view);
+                s.leads.scroll_into_view(s.table_height());
+            }
+            vec![]
+        }
+        Reply::LeadsAt { job, leads } => {
+            if s.leads.paged && s.leads.job.as_ref() == Some(&job) {
+                let h = s.table_height();
+                s.leads.fill(leads, h);
+            }
+            vec![]
+        }
+        Reply::LeadsAtFailed { job, asked, error } => {
+            if s.leads.job.as_ref() == Some(&job) {
+                s.leads.unfetch(&asked);
+                toast_error(s, &error);
+            }
+            vec![]
+        }
         Reply::Usage(u) => usage_loaded(s, u),
         Reply::Posted { thread, result } => posted(s, thread, result),
         Reply::Replanned(pm) => planned(s, pm, "Replanned"),
@@ -236,7 +305,8 @@ fn threads_listed(s: &mut AppState, page: Page<Thread>) -> Effects {
     let first_load = !s.threads.loaded;
     let keep = s.chat.thread.clone();
     s.threads.set(page.data, page.has_more, keep.as_ref());
-    if first_load && s.chat.thread.is_none() && !s.chat.input_focused {
+    // While a file opens, the table shows its first rows: nothing else is selected for it.
+    if first_load && s.chat.thread.is_none() && !s.chat.input_focused && s.importing.is_none() {
         return select_thread(s);
     }
     // A filter that hides the open thread: show the selected match instead, so the chat pane
@@ -254,6 +324,40 @@ fn messages_loaded(s: &mut AppState, thread: &ThreadId, messages: Vec<Message>) 
         s.chat.set_messages(messages);
     }
     vec![]
+}
+
+/// The file opened in the background is a job now: show it, paged from the store.
+fn opened(s: &mut AppState, result: Result<Job, Error>) -> Effects {
+    let file = s.importing.take().unwrap_or_default();
+    let job = match result {
+        Ok(job) => job,
+        Err(e) => {
+            s.leads.reset(None);
+            toast(
+                s,
+                Level::Error,
+                format!("{file} was not opened: {}: {}", e.code, e.message),
+            );
+            return vec![];
+        }
+    };
+    toast(
+        s,
+        Level::Info,
+        format!("Opened {file}: {} leads", ui_thousands(job.rows_captured)),
+    );
+    let thread = job.thread_id.clone();
+    clear_thread(s, Some(thread.clone()));
+    let mut fx = vec![
+        request(s, Slot::Messages, Request::Messages(thread)),
+        list_threads(s),
+    ];
+    fx.extend(load_job(s, job));
+    fx
+}
+
+fn ui_thousands(n: u64) -> String {
+    super::ui::thousands(n)
 }
 
 fn job_loaded(s: &mut AppState, job: Job) -> Effects {
@@ -432,7 +536,12 @@ fn enriched(s: &mut AppState, result: &EnrichResult) -> Effects {
     );
     // Fields and confidences changed in the store: reload the table.
     let job = result.job_id.clone();
-    if s.leads.job.as_ref() == Some(&job) {
+    if s.leads.paged && s.leads.job.as_ref() == Some(&job) {
+        s.leads.cache.clear();
+        s.leads.fetching.clear();
+        s.leads.rebuild();
+        vec![]
+    } else if s.leads.job.as_ref() == Some(&job) {
         let limit = s.lead_page_limit;
         vec![request(s, Slot::Leads, Request::Leads { job, limit })]
     } else {
@@ -528,6 +637,12 @@ fn load_job(s: &mut AppState, job: Job) -> Effects {
             }
             if is_new || !s.leads.loaded {
                 s.leads.reset(Some(id.clone()));
+                // A finished local job pages from the store; a remote one (whose API has no
+                // view) and a snapshot's first page load into memory.
+                if s.lead_page_limit.is_none() && s.page_leads {
+                    s.leads.start_paged();
+                    return fx;
+                }
                 let limit = s.lead_page_limit;
                 fx.push(request(s, Slot::Leads, Request::Leads { job: id, limit }));
             }
@@ -588,7 +703,7 @@ fn on_stream(s: &mut AppState, job: JobId, item: StreamItem) -> Effects {
                 fx.push(request(s, Slot::Messages, Request::Messages(t)));
             }
             // The stream may have been joined late or lost a malformed lead: reload if short.
-            if (s.leads.leads.len() as u64) < s.log.rows_captured {
+            if s.leads.count() < s.log.rows_captured {
                 fx.push(request(
                     s,
                     Slot::Leads,

@@ -64,6 +64,7 @@ pub(super) fn on_overlay_key(s: &mut AppState, key: KeyEvent) -> Effects {
         Overlay::Export(dialog) => export_key(s, dialog, key),
         Overlay::CopyRow(table) => copy_row_key(s, table, &key),
         Overlay::Columns(picker) => columns_key(s, picker, key),
+        Overlay::Mapping(dialog) => super::mapping::key(s, dialog, &key),
     }
 }
 
@@ -152,8 +153,22 @@ fn export_key(s: &mut AppState, mut d: ExportDialog, key: KeyEvent) -> Effects {
                 s.overlay = Some(Overlay::Export(d));
                 return vec![];
             };
+            if s.leads.paged && !d.all {
+                let rows = s.leads.view.len();
+                let request = Request::ExportView {
+                    job: d.job.clone(),
+                    path: expand_home(&raw),
+                    format,
+                    ordinals: s.leads.view.clone(),
+                    columns: s.leads.columns.clone(),
+                    overwrite: d.overwrite,
+                };
+                toast(s, Level::Info, format!("Exporting {rows} rows…"));
+                s.leads.export_pending = Some(d);
+                return vec![super::request(s, Slot::Action, request)];
+            }
             let (table, rows) = if d.all {
-                let rows = s.leads.total.unwrap_or(s.leads.leads.len() as u64) as usize;
+                let rows = s.leads.total.unwrap_or(s.leads.count()) as usize;
                 (None, rows)
             } else {
                 let t = view_table(&s.leads);

@@ -115,6 +115,7 @@ pub fn comparable(leads: Vec<leadline::model::Lead>) -> Vec<serde_json::Value> {
 }
 
 pub mod cli;
+pub mod leads_file;
 pub mod planner;
 pub mod process;
 pub mod server;

@@ -157,6 +157,13 @@ impl Override {
     }
 }
 
+impl std::fmt::Display for Override {
+    /// The `--map` form, `HEADER=TARGET`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}={}", self.header, self.column.path())
+    }
+}
+
 #[derive(Debug, Deserialize)]
 struct AliasFile {
     generic: BTreeMap<String, Vec<String>>,

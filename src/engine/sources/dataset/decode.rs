@@ -118,7 +118,7 @@ fn parse_spreadsheet(bytes: &[u8]) -> Result<RawTable, Error> {
 }
 
 /// The delimiter used most on the header line, outside quotes.
-fn sniff(bytes: &[u8]) -> u8 {
+pub(crate) fn sniff(bytes: &[u8]) -> u8 {
     let mut counts = [0usize; 4];
     let candidates = [b',', b';', b'\t', b'|'];
     let mut quoted = false;

@@ -8,6 +8,7 @@ pub mod decode;
 pub mod normalise;
 pub mod query;
 pub mod roles;
+pub mod stream;
 
 use std::collections::HashSet;
 
@@ -132,7 +133,7 @@ pub fn records(table: &RawTable, columns: &[Column]) -> (Vec<Record>, Vec<BadRow
     (out, bad, duplicates)
 }
 
-fn record(line: u64, cells: &[String], columns: &[Column]) -> Result<Record, String> {
+pub(crate) fn record(line: u64, cells: &[String], columns: &[Column]) -> Result<Record, String> {
     let mut r = Record {
         line,
         ..Record::default()

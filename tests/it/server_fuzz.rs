@@ -584,7 +584,7 @@ async fn random_requests_to_every_route_never_get_a_5xx_or_a_bare_error() {
     let check: String =
         w.s.engine
             .store()
-            .read(|c| Ok(c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?))
+            .read(|c| Ok(c.query_row("PRAGMA integrity_check", (), |r| r.get(0))?))
             .unwrap();
     assert_eq!(check, "ok");
 }

@@ -1,7 +1,7 @@
 //! Webhook endpoints and their delivery log, per organisation (`src/engine/webhooks` decides
 //! what is sent; this only stores it).
 
-use rusqlite::{Connection, params};
+use super::{Conn, Row, params};
 
 use crate::model::{Error, OrgId, Timestamp};
 
@@ -32,7 +32,7 @@ pub struct DeliveryRow {
     pub updated_at: Timestamp,
 }
 
-fn endpoint(r: &rusqlite::Row<'_>) -> rusqlite::Result<EndpointRow> {
+fn endpoint(r: &Row<'_>) -> Result<EndpointRow, Error> {
     let events: String = r.get(2)?;
     Ok(EndpointRow {
         id: r.get(0)?,
@@ -47,7 +47,7 @@ fn endpoint(r: &rusqlite::Row<'_>) -> rusqlite::Result<EndpointRow> {
 
 const ENDPOINT: &str = "id, url, events, description, enabled, secret, created_at";
 
-pub fn insert(c: &Connection, org: &OrgId, e: &EndpointRow) -> Result<(), Error> {
+pub fn insert(c: &Conn<'_>, org: &OrgId, e: &EndpointRow) -> Result<(), Error> {
     let events = serde_json::to_string(&e.events)
         .map_err(|err| Error::internal(format!("cannot encode webhook events: {err}")))?;
     c.execute(
@@ -68,23 +68,23 @@ pub fn insert(c: &Connection, org: &OrgId, e: &EndpointRow) -> Result<(), Error>
 }
 
 /// The organisation's endpoints, oldest first.
-pub fn list(c: &Connection, org: &OrgId) -> Result<Vec<EndpointRow>, Error> {
-    let mut stmt = c.prepare(&format!(
-        "SELECT {ENDPOINT} FROM webhooks WHERE org_id = ?1 ORDER BY seq"
-    ))?;
-    let rows = stmt.query_map([org.as_str()], endpoint)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+pub fn list(c: &Conn<'_>, org: &OrgId) -> Result<Vec<EndpointRow>, Error> {
+    c.query_map(
+        &format!("SELECT {ENDPOINT} FROM webhooks WHERE org_id = ?1 ORDER BY seq"),
+        [org.as_str()],
+        endpoint,
+    )
 }
 
 /// Deletes the organisation's endpoint; false when it has none by that id.
-pub fn delete(c: &Connection, org: &OrgId, id: &str) -> Result<bool, Error> {
+pub fn delete(c: &Conn<'_>, org: &OrgId, id: &str) -> Result<bool, Error> {
     Ok(c.execute(
         "DELETE FROM webhooks WHERE org_id = ?1 AND id = ?2",
         params![org.as_str(), id],
     )? > 0)
 }
 
-pub fn insert_delivery(c: &Connection, org: &OrgId, d: &DeliveryRow) -> Result<(), Error> {
+pub fn insert_delivery(c: &Conn<'_>, org: &OrgId, d: &DeliveryRow) -> Result<(), Error> {
     c.execute(
         "INSERT INTO webhook_deliveries (id, org_id, webhook_id, event_id, event_type, status,
              attempts, response_status, error, created_at, updated_at)
@@ -107,7 +107,7 @@ pub fn insert_delivery(c: &Connection, org: &OrgId, d: &DeliveryRow) -> Result<(
 }
 
 /// Records how a delivery ended (or its latest attempt).
-pub fn settle_delivery(c: &Connection, d: &DeliveryRow) -> Result<(), Error> {
+pub fn settle_delivery(c: &Conn<'_>, d: &DeliveryRow) -> Result<(), Error> {
     c.execute(
         "UPDATE webhook_deliveries SET status = ?2, attempts = ?3, response_status = ?4,
              error = ?5, updated_at = ?6 WHERE id = ?1",
@@ -125,19 +125,19 @@ pub fn settle_delivery(c: &Connection, d: &DeliveryRow) -> Result<(), Error> {
 
 /// The organisation's latest deliveries (newest first), of one endpoint when `webhook` is given.
 pub fn deliveries(
-    c: &Connection,
+    c: &Conn<'_>,
     org: &OrgId,
     webhook: Option<&str>,
     limit: u32,
 ) -> Result<Vec<DeliveryRow>, Error> {
-    let mut stmt = c.prepare(
+    c.query_map(
         "SELECT id, webhook_id, event_id, event_type, status, attempts, response_status, error,
                 created_at, updated_at
          FROM webhook_deliveries
-         WHERE org_id = ?1 AND (?2 IS NULL OR webhook_id = ?2)
+         WHERE org_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR webhook_id = ?2)
          ORDER BY seq DESC LIMIT ?3",
-    )?;
-    let rows = stmt.query_map(params![org.as_str(), webhook, limit], |r| {
+        params![org.as_str(), webhook, limit],
+        |r| {
         Ok(DeliveryRow {
             id: r.get(0)?,
             webhook_id: r.get(1)?,
@@ -150,13 +150,13 @@ pub fn deliveries(
             created_at: Timestamp::from_millis(r.get(8)?),
             updated_at: Timestamp::from_millis(r.get(9)?),
         })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        },
+    )
 }
 
 /// Deliveries a stopped process left `pending` (their retries lived in its memory) become
 /// `failed`, saying why, so the log never shows a delivery waiting that nothing will make.
-pub fn abandon_pending(c: &Connection, now: Timestamp) -> Result<usize, Error> {
+pub fn abandon_pending(c: &Conn<'_>, now: Timestamp) -> Result<usize, Error> {
     Ok(c.execute(
         "UPDATE webhook_deliveries SET status = 'failed', updated_at = ?1,
              error = 'the server stopped before this delivery was made; it is not retried'

@@ -59,6 +59,25 @@ pub struct EngineOptions {
     pub integrations: integrations::IntegrationSettings,
     /// Where message attachments may be read from: local files too, or (a server) only the web.
     pub attachments: attachments::Access,
+    /// A PostgreSQL database for the store (`serve --database`); `None`: the SQLite file in the
+    /// data dir. The data dir still holds artifacts and logs either way.
+    pub database: Option<Database>,
+}
+
+/// Where a PostgreSQL store lives, and the password when the URL does not carry one.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Database {
+    pub url: String,
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("url", &store::pg::redact(&self.url))
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .finish()
+    }
 }
 
 impl EngineOptions {
@@ -74,6 +93,7 @@ impl EngineOptions {
             web: None,
             integrations: integrations::IntegrationSettings::default(),
             attachments: attachments::Access::Local,
+            database: None,
         }
     }
 }
@@ -144,9 +164,13 @@ impl Engine {
     pub async fn open(options: EngineOptions) -> Result<Self, Error> {
         let dir = options.data_dir.clone();
         let options_mode = options.mode;
-        let store = tokio::task::spawn_blocking(move || Store::open(&dir))
-            .await
-            .map_err(|e| Error::internal(format!("could not open the store: {e}")))??;
+        let database = options.database.clone();
+        let store = tokio::task::spawn_blocking(move || match database {
+            Some(db) => Store::connect_postgres(&db.url, db.password.as_deref()),
+            None => Store::open(&dir),
+        })
+        .await
+        .map_err(|e| Error::internal(format!("could not open the store: {e}")))??;
         let engine = Self {
             inner: Arc::new(Inner {
                 store,

@@ -355,6 +355,25 @@ macro_rules! contract {
                 super::$name(h.backend.as_ref()).await;
             })*
         }
+        /// The same contracts with the store on PostgreSQL (skipped, saying why, without it).
+        mod local_pg {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let Some(h) = crate::common::server::Harness::local_pg($pace).await else {
+                    return;
+                };
+                super::$name(h.backend.as_ref()).await;
+            })*
+        }
+        mod remote_pg {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let Some(h) = crate::common::server::Harness::remote_pg($pace).await else {
+                    return;
+                };
+                super::$name(h.backend.as_ref()).await;
+            })*
+        }
     };
 }
 

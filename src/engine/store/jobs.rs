@@ -224,11 +224,12 @@ pub fn request_stop(c: &Conn<'_>, id: &JobId) -> Result<(), Error> {
 }
 
 pub fn stop_requested(c: &Conn<'_>, id: &JobId) -> Result<bool, Error> {
-    Ok(c
-        .query_opt("SELECT stop_requested FROM jobs WHERE id = ?1", [id], |r| {
+    Ok(
+        c.query_opt("SELECT stop_requested FROM jobs WHERE id = ?1", [id], |r| {
             r.get(0)
         })?
-        .unwrap_or(true))
+        .unwrap_or(true),
+    )
 }
 
 pub fn supersede(c: &Conn<'_>, id: &JobId, by: &JobId, now: Timestamp) -> Result<(), Error> {

@@ -60,7 +60,9 @@ impl Store {
     /// Connects to a PostgreSQL database, upgrading its schema. Blocking: call it from a
     /// blocking thread.
     pub fn connect_postgres(url: &str, password: Option<&str>) -> Result<Self, Error> {
-        Ok(Self(Backend::Postgres(pg::PgStore::connect(url, password)?)))
+        Ok(Self(Backend::Postgres(pg::PgStore::connect(
+            url, password,
+        )?)))
     }
 
     pub fn dialect(&self) -> Dialect {
@@ -102,6 +104,15 @@ impl Store {
             Backend::Postgres(p) => p.read(|c| c.query_row("SELECT 'ok'", (), |r| r.get(0))),
         }
     }
+}
+
+/// Runs `f` on a thread of its own and waits for it: store work that an async context has to do
+/// inline (start-up checks, tests), since the PostgreSQL client must not block a runtime thread.
+pub fn blocking<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|s| match s.spawn(f).join() {
+        Ok(out) => out,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
 }
 
 /// JSON columns: our own data, written by us; a parse failure means corruption.

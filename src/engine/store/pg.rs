@@ -210,6 +210,23 @@ impl PgStore {
     }
 }
 
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        let conns: Vec<PgConn> = self
+            .conns
+            .iter_mut()
+            .filter_map(|m| m.get_mut().unwrap_or_else(|p| p.into_inner()).take())
+            .collect();
+        if conns.is_empty() {
+            return;
+        }
+        // Closing a sync client blocks on its own runtime, which panics on an async runtime's
+        // thread (where the last engine handle is often dropped): close them on a thread of
+        // their own.
+        let _ = std::thread::spawn(move || drop(conns)).join();
+    }
+}
+
 /// The server's own words for a failure, when it sent any.
 fn describe(e: &postgres::Error) -> String {
     match e.as_db_error() {
@@ -225,7 +242,10 @@ impl From<postgres::Error> for Error {
     fn from(e: postgres::Error) -> Self {
         use postgres::error::SqlState;
         match e.code() {
-            Some(c) if *c == SqlState::T_R_SERIALIZATION_FAILURE || *c == SqlState::T_R_DEADLOCK_DETECTED => {
+            Some(c)
+                if *c == SqlState::T_R_SERIALIZATION_FAILURE
+                    || *c == SqlState::T_R_DEADLOCK_DETECTED =>
+            {
                 Error::new(
                     ErrorCode::Unavailable,
                     "The database is busy with a conflicting change; try again in a moment.",
@@ -234,9 +254,7 @@ impl From<postgres::Error> for Error {
             Some(_) => Error::internal(format!("database error: {}", describe(&e))),
             None if e.is_closed() || e.as_db_error().is_none() => Error::new(
                 ErrorCode::Unavailable,
-                format!(
-                    "The PostgreSQL database cannot be reached ({e}); try again in a moment."
-                ),
+                format!("The PostgreSQL database cannot be reached ({e}); try again in a moment."),
             ),
             None => Error::internal(format!("database error: {}", describe(&e))),
         }

@@ -4,7 +4,6 @@
 use super::{Conn, params};
 use std::collections::HashMap;
 
-
 use super::{from_json, to_json};
 use crate::model::push::{EnrichResult, PushMode, PushProvider, PushResult};
 use crate::model::{Error, JobId, PushId, Timestamp};
@@ -98,16 +97,17 @@ pub fn items(c: &Conn<'_>, push: &PushId) -> Result<HashMap<String, ItemRecord>,
         "SELECT item, outcome, external_id, code, message FROM push_items WHERE push_id = ?1",
         [push],
         |r| {
-        Ok((
-            r.get::<String>(0)?,
-            ItemRecord {
-                outcome: r.get(1)?,
-                external_id: r.get(2)?,
-                code: r.get(3)?,
-                message: r.get(4)?,
-            },
-        ))
-    })?;
+            Ok((
+                r.get::<String>(0)?,
+                ItemRecord {
+                    outcome: r.get(1)?,
+                    external_id: r.get(2)?,
+                    code: r.get(3)?,
+                    message: r.get(4)?,
+                },
+            ))
+        },
+    )?;
     let mut out = HashMap::new();
     for (item, rec) in rows {
         out.insert(item, rec);
@@ -123,21 +123,25 @@ pub fn record_items(
     items: &[(String, ItemRecord)],
     now: Timestamp,
 ) -> Result<(), Error> {
-    let sql = "INSERT INTO push_items (push_id, item, outcome, external_id, code, message, updated_at)
+    let sql =
+        "INSERT INTO push_items (push_id, item, outcome, external_id, code, message, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (push_id, item) DO UPDATE SET outcome = excluded.outcome,
              external_id = coalesce(excluded.external_id, push_items.external_id),
              code = excluded.code, message = excluded.message, updated_at = excluded.updated_at";
     for (item, rec) in items {
-        c.execute(sql, params![
-            push,
-            item,
-            rec.outcome,
-            rec.external_id,
-            rec.code,
-            rec.message,
-            now.millis()
-        ])?;
+        c.execute(
+            sql,
+            params![
+                push,
+                item,
+                rec.outcome,
+                rec.external_id,
+                rec.code,
+                rec.message,
+                now.millis()
+            ],
+        )?;
     }
     c.execute(
         "UPDATE pushes SET updated_at = ?2 WHERE id = ?1",

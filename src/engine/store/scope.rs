@@ -5,7 +5,6 @@
 use super::Conn;
 use std::ops::Deref;
 
-
 use crate::model::{ArtifactId, Error, JobId, OrgId, PlanId, ThreadId};
 
 /// Who may see a row: an organisation and, when bound to one (an API key), a mode.
@@ -38,8 +37,8 @@ impl Scope<'_> {
         what: &str,
         param: &str,
     ) -> Result<(), Error> {
-        let owner: Option<(String, Option<bool>)> = c
-            .query_opt(sql, [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let owner: Option<(String, Option<bool>)> =
+            c.query_opt(sql, [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let same_mode = |live: Option<bool>| match (self.0.livemode, live) {
             (Some(want), Some(got)) => want == got,
             _ => true,

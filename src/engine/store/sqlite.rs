@@ -27,7 +27,9 @@ const READERS: usize = 3;
 
 impl std::fmt::Debug for SqliteStore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SqliteStore").field("path", &self.path).finish()
+        f.debug_struct("SqliteStore")
+            .field("path", &self.path)
+            .finish()
     }
 }
 
@@ -144,10 +146,7 @@ impl SqliteStore {
     }
 
     /// Runs `f` in one immediate transaction: all of it lands, or none of it.
-    pub fn write<T>(
-        &self,
-        f: impl FnOnce(&Conn<'_>) -> Result<T, Error>,
-    ) -> Result<T, Error> {
+    pub fn write<T>(&self, f: impl FnOnce(&Conn<'_>) -> Result<T, Error>) -> Result<T, Error> {
         let mut conn = self.lock();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
@@ -202,4 +201,3 @@ impl From<rusqlite::Error> for Error {
         }
     }
 }
-

@@ -138,18 +138,18 @@ pub fn deliveries(
          ORDER BY seq DESC LIMIT ?3",
         params![org.as_str(), webhook, limit],
         |r| {
-        Ok(DeliveryRow {
-            id: r.get(0)?,
-            webhook_id: r.get(1)?,
-            event_id: r.get(2)?,
-            event_type: r.get(3)?,
-            status: r.get(4)?,
-            attempts: r.get(5)?,
-            response_status: r.get(6)?,
-            error: r.get(7)?,
-            created_at: Timestamp::from_millis(r.get(8)?),
-            updated_at: Timestamp::from_millis(r.get(9)?),
-        })
+            Ok(DeliveryRow {
+                id: r.get(0)?,
+                webhook_id: r.get(1)?,
+                event_id: r.get(2)?,
+                event_type: r.get(3)?,
+                status: r.get(4)?,
+                attempts: r.get(5)?,
+                response_status: r.get(6)?,
+                error: r.get(7)?,
+                created_at: Timestamp::from_millis(r.get(8)?),
+                updated_at: Timestamp::from_millis(r.get(9)?),
+            })
         },
     )
 }

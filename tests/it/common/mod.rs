@@ -115,6 +115,7 @@ pub fn comparable(leads: Vec<leadline::model::Lead>) -> Vec<serde_json::Value> {
 }
 
 pub mod cli;
+pub mod pg;
 pub mod planner;
 pub mod process;
 pub mod server;

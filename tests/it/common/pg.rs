@@ -31,6 +31,16 @@ fn cluster() -> &'static Result<String, String> {
     })
 }
 
+/// With `LEADLINE_TEST_STORE=postgres` the shared helpers (`common::engine`, `server::serve*`,
+/// `Harness::local`) put every engine on a fresh PostgreSQL database instead of a SQLite file, so
+/// the same server and engine tests prove both stores (CI runs them once per store).
+pub fn test_store() -> Option<Database> {
+    match std::env::var("LEADLINE_TEST_STORE").as_deref() {
+        Ok("postgres") => Some(database().expect("LEADLINE_TEST_STORE=postgres needs PostgreSQL")),
+        _ => None,
+    }
+}
+
 /// The URL of a new, empty database, or `None` when this machine has no PostgreSQL.
 pub fn database() -> Option<Database> {
     match cluster() {

@@ -31,6 +31,7 @@ pub async fn serve_engine(
     let dir = tempfile::tempdir().unwrap();
     let mut eo = EngineOptions::new(dir.path());
     eo.pace = Duration::from_millis(pace_ms);
+    eo.database = super::pg::test_store();
     tune(&mut eo);
     let engine = Engine::open(eo).await.unwrap();
     let key = leadline::engine::store::blocking(|| {
@@ -79,6 +80,7 @@ impl Harness {
         let dir = tempfile::tempdir().unwrap();
         let mut eo = EngineOptions::new(dir.path());
         eo.pace = Duration::from_millis(pace_ms);
+        eo.database = super::pg::test_store();
         let engine = Engine::open(eo).await.unwrap();
         Self {
             backend: Arc::new(LocalBackend::new(engine)),

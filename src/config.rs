@@ -152,6 +152,9 @@ pub struct ServerConfig {
     pub database_url: Option<String>,
     /// The environment variable holding the database password (never the file).
     pub database_password_env: Option<String>,
+    /// On PostgreSQL, how long a running job's lease lasts without its server's heartbeat: a
+    /// server killed mid-job has its jobs ended as interrupted by another this long after.
+    pub job_lease_seconds: u64,
 }
 
 impl Default for ServerConfig {
@@ -162,6 +165,7 @@ impl Default for ServerConfig {
             public_url: None,
             database_url: None,
             database_password_env: None,
+            job_lease_seconds: 10,
         }
     }
 }

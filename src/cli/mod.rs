@@ -300,6 +300,7 @@ async fn open_engine(
     options.credits_included = config.engine.credits_included;
     if serving {
         options.attachments = crate::engine::attachments::Access::WebOnly;
+        options.lease = Duration::from_secs(config.server.job_lease_seconds.clamp(1, 3600));
     }
     options.integrations = crate::engine::integrations::IntegrationSettings::new(
         config.integrations.clone(),

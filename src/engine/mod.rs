@@ -10,6 +10,7 @@ pub mod credits;
 pub mod import;
 pub mod integrations;
 mod jobs;
+mod leases;
 mod lifecycle;
 pub mod locks;
 pub mod opened;
@@ -62,6 +63,9 @@ pub struct EngineOptions {
     /// A PostgreSQL database for the store (`serve --database`); `None`: the SQLite file in the
     /// data dir. The data dir still holds artifacts and logs either way.
     pub database: Option<Database>,
+    /// On PostgreSQL, how long a running job's lease lasts without a heartbeat: an instance
+    /// killed mid-job has its jobs taken over (ended as interrupted) this long after.
+    pub lease: Duration,
 }
 
 /// Where a PostgreSQL store lives, and the password when the URL does not carry one.
@@ -94,6 +98,7 @@ impl EngineOptions {
             integrations: integrations::IntegrationSettings::default(),
             attachments: attachments::Access::Local,
             database: None,
+            lease: Duration::from_secs(10),
         }
     }
 }
@@ -126,6 +131,8 @@ struct Inner {
     shutdown: CancellationToken,
     /// How the jobs cut off by `shutdown` end (set just before it is cancelled).
     interrupting: std::sync::atomic::AtomicBool,
+    /// This process's name in job leases (`ins_…`, new at every start).
+    instance: String,
 }
 
 /// How jobs still running when the engine shuts down end.
@@ -179,12 +186,14 @@ impl Engine {
                 running: Mutex::new(HashMap::new()),
                 shutdown: CancellationToken::new(),
                 interrupting: std::sync::atomic::AtomicBool::new(false),
+                instance: format!("ins_{}", ulid::Ulid::generate()),
             }),
             org: OrgId::local(),
             mode: options_mode,
             mode_bound: false,
         };
         engine.recover_interrupted().await?;
+        engine.start_heartbeat();
         Ok(engine)
     }
 

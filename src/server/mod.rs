@@ -87,8 +87,16 @@ fn router_with(
         Ok(signer)
     })?;
     let state = AppState {
-        limiter: Arc::new(ratelimit::RateLimiter::new(options.rate_limit_per_minute)),
-        auth_failures: Arc::new(ratelimit::RateLimiter::new(options.failed_auth_per_minute)),
+        limiter: Arc::new(ratelimit::RateLimiter::for_engine(
+            options.rate_limit_per_minute,
+            &engine,
+            "org",
+        )),
+        auth_failures: Arc::new(ratelimit::RateLimiter::for_engine(
+            options.failed_auth_per_minute,
+            &engine,
+            "auth",
+        )),
         signer: Arc::new(signer),
         shutdown,
         engine,

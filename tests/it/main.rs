@@ -20,6 +20,7 @@ mod live_job;
 mod live_verify;
 mod live_web;
 mod open_file;
+mod pg_instances;
 mod planner_cases;
 mod planner_examples;
 mod planner_heldout;

@@ -14,11 +14,13 @@ pub mod events;
 pub mod idempotency;
 pub mod jobs;
 pub mod leads;
+pub mod leases;
 pub mod messages;
 pub(crate) mod paging;
 pub mod pg;
 pub mod plans;
 pub mod pushes;
+pub mod rate_windows;
 mod schema;
 mod schema_pg;
 pub mod scope;
@@ -93,6 +95,18 @@ impl Store {
         match &self.0 {
             Backend::Sqlite(s) => s.write(f),
             Backend::Postgres(p) => p.write(f),
+        }
+    }
+
+    /// A one-statement write that needs no ordering with the others (a counter's upsert): on
+    /// PostgreSQL it skips the database-wide write lock, so it never waits for a job's commit.
+    pub fn write_unordered<T>(
+        &self,
+        f: impl FnOnce(&Conn<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
+        match &self.0 {
+            Backend::Sqlite(s) => s.write(f),
+            Backend::Postgres(p) => p.write_with(false, f),
         }
     }
 

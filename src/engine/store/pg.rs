@@ -162,9 +162,20 @@ impl PgStore {
 
     /// `f` in one transaction holding the database-wide write lock: all of it lands, or none.
     pub fn write<T>(&self, f: impl FnOnce(&Conn<'_>) -> Result<T, Error>) -> Result<T, Error> {
+        self.write_with(true, f)
+    }
+
+    /// A write transaction, holding the database-wide write lock when `ordered`.
+    pub fn write_with<T>(
+        &self,
+        ordered: bool,
+        f: impl FnOnce(&Conn<'_>) -> Result<T, Error>,
+    ) -> Result<T, Error> {
         self.with_conn(|pc| {
             let mut tx = pc.client.transaction()?;
-            tx.batch_execute(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})"))?;
+            if ordered {
+                tx.batch_execute(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK})"))?;
+            }
             let conn = Conn::pg(PgTx {
                 tx,
                 cache: &mut pc.cache,

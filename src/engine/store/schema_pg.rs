@@ -235,4 +235,18 @@ pub const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX webhook_deliveries_by_org ON webhook_deliveries(org_id, seq);
     "#,
+    // 2: several servers on one database. A running job is leased by the instance that runs it
+    // (renewed by its heartbeat); an expired lease is taken over by any instance's sweeper.
+    // Rate-limit windows are counted here so every instance enforces one budget.
+    r#"
+    ALTER TABLE jobs ADD COLUMN lease_owner TEXT;
+    ALTER TABLE jobs ADD COLUMN lease_until BIGINT;
+    CREATE INDEX jobs_by_lease ON jobs(status, lease_until);
+    CREATE TABLE rate_windows (
+        key    TEXT NOT NULL,
+        minute BIGINT NOT NULL,
+        count  BIGINT NOT NULL,
+        PRIMARY KEY (key, minute)
+    );
+    "#,
 ];

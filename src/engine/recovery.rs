@@ -47,7 +47,7 @@ impl Engine {
             }
             let rows = leads.len() as u64;
             tracing::warn!(job = %id, rows, "recovering a job interrupted by a crash");
-            let written = write_artifact(self, &id, leads, true).await?;
+            let written = write_artifact(self, id, leads, true).await?;
             let summary = format!("Interrupted after {rows} leads; the partial results are kept.");
             self.db(move |s| {
                 s.write(|tx| {

@@ -84,10 +84,6 @@ fn client(port: u16, key: &str) -> RemoteBackend {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[expect(
-    clippy::too_many_lines,
-    reason = "one scenario: approve on A, stream on B, kill A, check the takeover end to end"
-)]
 async fn a_job_approved_on_one_server_streams_on_the_other_and_survives_its_runner_being_killed() {
     let Some(c) = cluster("") else { return };
     let key = mint(&c);

@@ -11,9 +11,7 @@ pub fn get_or_insert(c: &Conn<'_>, key: &str, fresh: &str) -> Result<String, Err
         "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
         [key, fresh],
     )?;
-    Ok(
-        c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })?,
-    )
+    c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+        r.get(0)
+    })
 }

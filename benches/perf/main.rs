@@ -10,6 +10,7 @@ mod export;
 mod live_dataset;
 mod planner;
 mod server_load;
+mod server_pg;
 mod snapshot;
 mod tui_frame;
 
@@ -19,6 +20,7 @@ criterion::criterion_main!(
     live_dataset::benches,
     planner::benches,
     server_load::benches,
+    server_pg::benches,
     snapshot::benches,
     tui_frame::benches,
 );

@@ -36,6 +36,19 @@ enum Halt {
     Failed(Error),
 }
 
+/// On PostgreSQL, a runner writes to its job only while its server holds the job's lease: a
+/// server paused past its lease (its job taken over and ended by another) stops at its next
+/// write instead of adding events after the job's end.
+fn still_ours(tx: &store::Conn<'_>, job: &JobId, lease: Option<&str>) -> Result<(), Error> {
+    match lease {
+        Some(owner) if !store::leases::holds(tx, job, owner)? => Err(Error::new(
+            ErrorCode::JobHalted,
+            "interrupted: another server took the job over",
+        )),
+        _ => Ok(()),
+    }
+}
+
 impl From<Error> for Halt {
     fn from(e: Error) -> Self {
         Halt::Failed(e)
@@ -63,6 +76,12 @@ pub(crate) struct Runner {
 }
 
 impl Runner {
+    /// This server's lease name when the store is shared (PostgreSQL).
+    fn lease(&self) -> Option<String> {
+        (self.engine.store().dialect() == store::Dialect::Postgres)
+            .then(|| self.engine.instance().to_string())
+    }
+
     pub(crate) fn new(engine: Engine, job: JobId, cancel: CancellationToken) -> Self {
         Self {
             engine,
@@ -357,10 +376,12 @@ impl Runner {
         let progress = self.progress(rows);
         let data = json!({"rows_captured": rows, "credits_used": credits, "progress": progress});
         let jid = self.job.clone();
+        let lease = self.lease();
         let batch = self
             .engine
             .db(move |s| {
                 s.write(|tx| {
+                    still_ours(tx, &jid, lease.as_deref())?;
                     let seq = store::events::append(
                         tx,
                         &jid,
@@ -382,9 +403,11 @@ impl Runner {
     async fn emit(&self, kind: EventKind, data: Value) -> Result<(), Halt> {
         let jid = self.job.clone();
         let progress = self.progress(self.captured.len() as u64);
+        let lease = self.lease();
         self.engine
             .db(move |s| {
                 s.write(|tx| {
+                    still_ours(tx, &jid, lease.as_deref())?;
                     store::events::append(tx, &jid, kind, &data, Timestamp::now())?;
                     if kind == EventKind::Step {
                         store::jobs::set_step(tx, &jid, progress)?;

@@ -326,3 +326,67 @@ fn an_unreachable_database_is_named_without_its_password() {
         "the password is never printed: {err}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_server_paused_past_its_lease_writes_nothing_to_the_job_after_the_takeover() {
+    let Some(c) = cluster("") else { return };
+    let key = mint(&c);
+    let (pa, pb) = (free_port(), free_port());
+    let a = start(&c.data[0], &c.config, pa);
+    let _b = start(&c.data[1], &c.config, pb);
+    let (on_a, on_b) = (client(pa, &key), client(pb, &key));
+    let thread = on_a.create_thread(CreateThread::default()).await.unwrap();
+    let posted = on_a
+        .post_message(
+            &thread.id,
+            PostMessage {
+                content: common::FRENCH_FINTECH.into(),
+                ..PostMessage::default()
+            },
+        )
+        .await
+        .unwrap();
+    let job = posted.job.id.clone();
+    on_a.approve(&job, Approve::default()).await.unwrap();
+    for _ in 0..400 {
+        if on_b.get_job(&job).await.unwrap().rows_captured >= 10 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    // Freeze A (no crash: its runner and connections are intact) until its lease runs out.
+    let signal = |sig: &str| {
+        let ok = std::process::Command::new("kill")
+            .args([sig, &a.0.id().to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "kill {sig}");
+    };
+    signal("-STOP");
+    let mut ended = None;
+    for _ in 0..200 {
+        let j = on_b.get_job(&job).await.unwrap();
+        if j.status.is_terminal() {
+            ended = Some(j);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let ended = ended.expect("B takes the job over within 20 s");
+    assert_eq!(ended.status, JobStatus::Failed);
+    let events = on_b.job_events(&job, None).await.unwrap();
+    let leads = on_b.all_leads(&job).await.unwrap();
+    // A wakes up mid-job: its next write must be refused, not appended after the end.
+    signal("-CONT");
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let ids = |evs: &[leadline::model::Event]| evs.iter().map(|e| e.id.0).collect::<Vec<_>>();
+    let after = on_b.job_events(&job, None).await.unwrap();
+    assert_eq!(ids(&after), ids(&events), "no event after the end");
+    assert_eq!(after, events);
+    assert_eq!(on_b.all_leads(&job).await.unwrap().len(), leads.len());
+    let still = on_b.get_job(&job).await.unwrap();
+    assert_eq!(still.status, JobStatus::Failed);
+    assert_eq!(still.rows_captured, leads.len() as u64);
+    assert!(events.last().unwrap().kind.is_terminal());
+}

@@ -219,6 +219,15 @@ async fn replan_and_lists(b: &dyn Backend) {
         .await
         .unwrap();
     assert_eq!(found.data.len(), 1);
+    // Title search ignores ASCII case on either store.
+    let lower = b
+        .list_threads(ThreadQuery {
+            q: Some("cohort 1".into()),
+            ..ThreadQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(lower.data.len(), 1);
 }
 
 async fn stop_and_delete(b: &dyn Backend) {

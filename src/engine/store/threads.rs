@@ -1,6 +1,6 @@
 //! Thread rows.
 
-use super::{Conn, Row, params};
+use super::{Conn, Dialect, Row, params};
 use serde_json::{Map, Value};
 
 use super::from_json;
@@ -80,7 +80,12 @@ pub fn list(c: &Conn<'_>, org: &OrgId, q: &ThreadQuery) -> Result<Page<Thread>, 
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        query.filter("t.title LIKE ? ESCAPE '\\'", format!("%{escaped}%"));
+        // SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does the same there.
+        let like = match c.dialect() {
+            Dialect::Sqlite => "t.title LIKE ? ESCAPE '\\'",
+            Dialect::Postgres => "t.title ILIKE ? ESCAPE '\\'",
+        };
+        query.filter(like, format!("%{escaped}%"));
     }
     if let Some(status) = q.has_job_status {
         query.filter("j.status = ?", status.as_str());

@@ -170,6 +170,14 @@ pub struct ServerConfig {
     pub failed_auth_per_minute: u32,
     /// The URL clients reach the server at (for signed download links); default http://ADDR.
     pub public_url: Option<String>,
+    /// A PostgreSQL database for `serve` and `api-keys` (postgres://user@host:port/db), so
+    /// several servers share it; unset: the SQLite file in the data dir.
+    pub database_url: Option<String>,
+    /// The environment variable holding the database password (never the file).
+    pub database_password_env: Option<String>,
+    /// On PostgreSQL, how long a running job's lease lasts without its server's heartbeat: a
+    /// server killed mid-job has its jobs ended as interrupted by another this long after.
+    pub job_lease_seconds: u64,
 }
 
 impl Default for ServerConfig {
@@ -178,6 +186,9 @@ impl Default for ServerConfig {
             rate_limit_per_minute: 600,
             failed_auth_per_minute: 30,
             public_url: None,
+            database_url: None,
+            database_password_env: None,
+            job_lease_seconds: 10,
         }
     }
 }

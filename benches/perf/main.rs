@@ -10,6 +10,7 @@ mod export;
 mod live_dataset;
 mod planner;
 mod server_load;
+mod server_pg;
 mod snapshot;
 mod table_scale;
 mod tui_frame;
@@ -20,6 +21,7 @@ criterion::criterion_main!(
     live_dataset::benches,
     planner::benches,
     server_load::benches,
+    server_pg::benches,
     snapshot::benches,
     table_scale::benches,
     tui_frame::benches,

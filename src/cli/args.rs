@@ -223,6 +223,11 @@ pub enum Command {
     Serve {
         #[arg(long, default_value = "127.0.0.1:8787")]
         addr: std::net::SocketAddr,
+        /// A PostgreSQL database instead of the data dir's SQLite file
+        /// (postgres://user@host:port/db; the password from [server] database_password_env).
+        /// Several servers may share one. Default: [server] database_url.
+        #[arg(long, value_name = "URL")]
+        database: Option<String>,
     },
     /// Manage the server's API keys.
     #[command(subcommand)]

@@ -115,7 +115,7 @@ pub(super) async fn dispatch(ctx: &Ctx<'_>, command: Command) -> Outcome {
             thread,
             job,
         } => serve::snapshot(ctx, size, &view, thread.as_deref(), job.as_deref()).await,
-        Command::Serve { addr } => serve::serve(ctx.config, ctx.local()?, addr).await,
+        Command::Serve { addr, .. } => serve::serve(ctx.config, ctx.local()?, addr).await,
         Command::ApiKeys(command) => keys::api_keys(ctx.local()?, command),
         Command::Import {
             file,

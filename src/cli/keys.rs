@@ -5,6 +5,7 @@ use super::args::{ApiKeysCommand, Format};
 use super::commands::Outcome;
 use super::output;
 use crate::engine::Engine;
+use crate::engine::store::blocking;
 use crate::model::OrgId;
 use crate::server::keys::{self, Scope};
 
@@ -19,7 +20,8 @@ pub(super) fn api_keys(engine: &Engine, command: ApiKeysCommand) -> Outcome {
         } => create(engine, &org_of(org)?, &name, &scopes, live, format),
         ApiKeysCommand::List { org, format } => list(engine, &org_of(org)?, format),
         ApiKeysCommand::Revoke { id, org } => {
-            let key = keys::revoke(engine.store(), &org_of(org)?, &id)?;
+            let org = org_of(org)?;
+            let key = blocking(|| keys::revoke(engine.store(), &org, &id))?;
             eprintln!("Revoked {} ({}).", key.id, key.redacted);
             Ok(())
         }
@@ -53,7 +55,7 @@ fn create(
         .iter()
         .map(|s| Scope::parse(s))
         .collect::<Result<Vec<_>, _>>()?;
-    let minted = keys::mint(engine.store(), org, name, &scopes, live, None)?;
+    let minted = blocking(|| keys::mint(engine.store(), org, name, &scopes, live, None))?;
     match format {
         Format::Json => output::json(&minted)?,
         _ => {
@@ -71,7 +73,7 @@ fn create(
 }
 
 fn list(engine: &Engine, org: &OrgId, format: Format) -> Outcome {
-    let list = keys::list(engine.store(), org)?;
+    let list = blocking(|| keys::list(engine.store(), org))?;
     if format == Format::Json {
         output::json(&list)?;
         return Ok(());

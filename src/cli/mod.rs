@@ -120,7 +120,8 @@ async fn run(cli: Cli) -> Result<(), Failure> {
             )
         }
         None => {
-            let engine = open_engine(&cli.global, &config, headless, serving).await?;
+            let database = server_database(&cli.command, &config)?;
+            let engine = open_engine(&cli.global, &config, headless, serving, database).await?;
             (Arc::new(LocalBackend::new(engine.clone())), Some(engine))
         }
     };
@@ -252,11 +253,39 @@ async fn open_in_tui(
         .map_err(Failure::from)
 }
 
+/// The PostgreSQL database of `serve` (its `--database`, else `[server] database_url`) and of
+/// `api-keys` (`[server] database_url`, so keys land where the servers look); every other
+/// command keeps the data dir's SQLite file.
+fn server_database(
+    command: &Option<Command>,
+    config: &Config,
+) -> anyhow::Result<Option<crate::engine::Database>> {
+    let url = match command {
+        Some(Command::Serve { database, .. }) => database
+            .clone()
+            .or_else(|| config.server.database_url.clone()),
+        Some(Command::ApiKeys(_)) => config.server.database_url.clone(),
+        _ => None,
+    };
+    let Some(url) = url else { return Ok(None) };
+    let password = match &config.server.database_password_env {
+        Some(var) => match std::env::var(var) {
+            Ok(p) if !p.is_empty() => Some(p),
+            _ => anyhow::bail!(
+                "[server] database_password_env names {var}, which is not set; export the database password in it"
+            ),
+        },
+        None => None,
+    };
+    Ok(Some(crate::engine::Database { url, password }))
+}
+
 async fn open_engine(
     global: &args::Global,
     config: &Config,
     headless: bool,
     serving: bool,
+    database: Option<crate::engine::Database>,
 ) -> anyhow::Result<Engine> {
     let data_dir = crate::config::data_dir(global.data_dir.as_deref());
     let mut options = EngineOptions::new(&data_dir);
@@ -271,6 +300,7 @@ async fn open_engine(
     options.credits_included = config.engine.credits_included;
     if serving {
         options.attachments = crate::engine::attachments::Access::WebOnly;
+        options.lease = Duration::from_secs(config.server.job_lease_seconds.clamp(1, 3600));
     }
     options.integrations = crate::engine::integrations::IntegrationSettings::new(
         config.integrations.clone(),
@@ -301,8 +331,16 @@ async fn open_engine(
             },
         ));
     }
+    let what = match &database {
+        Some(db) => format!(
+            "cannot open the database {}",
+            crate::engine::store::pg::redact(&db.url)
+        ),
+        None => format!("cannot open the data dir {}", data_dir.display()),
+    };
+    options.database = database;
     Engine::open(options)
         .await
         .map_err(|e| anyhow::anyhow!("{}", e.message))
-        .with_context(|| format!("cannot open the data dir {}", data_dir.display()))
+        .with_context(|| what)
 }

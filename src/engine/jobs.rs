@@ -79,6 +79,9 @@ impl Engine {
             self.inner.options.credits_included,
             self.scope_org(),
         );
+        // Several servers may share a PostgreSQL database: this one runs the job, and says so.
+        let lease = (self.inner.store.dialect() == store::Dialect::Postgres)
+            .then(|| (self.instance().to_string(), self.lease_until()));
         let job = self
             .db(move |s| {
                 s.write(|tx| {
@@ -107,6 +110,9 @@ impl Engine {
                     }
                     let now = Timestamp::now();
                     store::jobs::mark_started(tx, &jid, now, req.max_credits, plan.steps.len() as u32)?;
+                    if let Some((owner, until)) = &lease {
+                        store::leases::grant(tx, &jid, owner, *until)?;
+                    }
                     store::events::append(
                         tx,
                         &jid,

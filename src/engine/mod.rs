@@ -10,6 +10,7 @@ pub mod credits;
 pub mod import;
 pub mod integrations;
 mod jobs;
+mod leases;
 mod lifecycle;
 pub mod locks;
 pub mod opened;
@@ -59,6 +60,28 @@ pub struct EngineOptions {
     pub integrations: integrations::IntegrationSettings,
     /// Where message attachments may be read from: local files too, or (a server) only the web.
     pub attachments: attachments::Access,
+    /// A PostgreSQL database for the store (`serve --database`); `None`: the SQLite file in the
+    /// data dir. The data dir still holds artifacts and logs either way.
+    pub database: Option<Database>,
+    /// On PostgreSQL, how long a running job's lease lasts without a heartbeat: an instance
+    /// killed mid-job has its jobs taken over (ended as interrupted) this long after.
+    pub lease: Duration,
+}
+
+/// Where a PostgreSQL store lives, and the password when the URL does not carry one.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Database {
+    pub url: String,
+    pub password: Option<String>,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("url", &store::pg::redact(&self.url))
+            .field("password", &self.password.as_ref().map(|_| "***"))
+            .finish()
+    }
 }
 
 impl EngineOptions {
@@ -74,6 +97,8 @@ impl EngineOptions {
             web: None,
             integrations: integrations::IntegrationSettings::default(),
             attachments: attachments::Access::Local,
+            database: None,
+            lease: Duration::from_secs(10),
         }
     }
 }
@@ -108,6 +133,8 @@ struct Inner {
     interrupting: std::sync::atomic::AtomicBool,
     /// The webhook delivery worker's wake-up and in-flight count.
     outbox: Arc<webhooks::Outbox>,
+    /// This process's name in job leases (`ins_…`, new at every start).
+    instance: String,
 }
 
 /// How jobs still running when the engine shuts down end.
@@ -146,9 +173,13 @@ impl Engine {
     pub async fn open(options: EngineOptions) -> Result<Self, Error> {
         let dir = options.data_dir.clone();
         let options_mode = options.mode;
-        let store = tokio::task::spawn_blocking(move || Store::open(&dir))
-            .await
-            .map_err(|e| Error::internal(format!("could not open the store: {e}")))??;
+        let database = options.database.clone();
+        let store = tokio::task::spawn_blocking(move || match database {
+            Some(db) => Store::connect_postgres(&db.url, db.password.as_deref()),
+            None => Store::open(&dir),
+        })
+        .await
+        .map_err(|e| Error::internal(format!("could not open the store: {e}")))??;
         let engine = Self {
             inner: Arc::new(Inner {
                 store,
@@ -158,6 +189,7 @@ impl Engine {
                 shutdown: CancellationToken::new(),
                 interrupting: std::sync::atomic::AtomicBool::new(false),
                 outbox: Arc::default(),
+                instance: format!("ins_{}", ulid::Ulid::generate()),
             }),
             org: OrgId::local(),
             mode: options_mode,
@@ -165,6 +197,7 @@ impl Engine {
         };
         engine.recover_interrupted().await?;
         engine.start_delivery_worker();
+        engine.start_heartbeat();
         Ok(engine)
     }
 

@@ -169,7 +169,7 @@ impl Engine {
 /// Stores every row of the file as a lead of `job`, a batch at a time: (leads, `fields` keys in
 /// first-seen order).
 fn store_rows(
-    tx: &rusqlite::Connection,
+    tx: &store::Conn<'_>,
     job: &JobId,
     seq: u64,
     path: &Path,
@@ -204,7 +204,7 @@ fn store_rows(
 
 /// The job's artifact (CSV and JSON), written from the store a lead at a time.
 fn write_artifact_from_store(
-    tx: &rusqlite::Connection,
+    tx: &store::Conn<'_>,
     job: &JobId,
     dir: &Path,
     keys: &[String],

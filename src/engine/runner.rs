@@ -37,6 +37,19 @@ enum Halt {
     Failed(Error),
 }
 
+/// On PostgreSQL, a runner writes to its job only while its server holds the job's lease: a
+/// server paused past its lease (its job taken over and ended by another) stops at its next
+/// write instead of adding events after the job's end.
+fn still_ours(tx: &store::Conn<'_>, job: &JobId, lease: Option<&str>) -> Result<(), Error> {
+    match lease {
+        Some(owner) if !store::leases::holds(tx, job, owner)? => Err(Error::new(
+            ErrorCode::JobHalted,
+            "interrupted: another server took the job over",
+        )),
+        _ => Ok(()),
+    }
+}
+
 impl From<Error> for Halt {
     fn from(e: Error) -> Self {
         Halt::Failed(e)
@@ -68,6 +81,12 @@ pub(crate) struct Runner {
 }
 
 impl Runner {
+    /// This server's lease name when the store is shared (PostgreSQL).
+    fn lease(&self) -> Option<String> {
+        (self.engine.store().dialect() == store::Dialect::Postgres)
+            .then(|| self.engine.instance().to_string())
+    }
+
     pub(crate) fn new(engine: Engine, job: JobId, cancel: CancellationToken) -> Self {
         Self {
             engine,
@@ -368,10 +387,12 @@ impl Runner {
             self.published_percent = progress.percent;
         }
         let jid = self.job.clone();
+        let lease = self.lease();
         let batch = self
             .engine
             .db(move |s| {
                 s.write(|tx| {
+                    still_ours(tx, &jid, lease.as_deref())?;
                     let seq = store::events::append(
                         tx,
                         &jid,
@@ -405,9 +426,11 @@ impl Runner {
             && !self
                 .announced_start
                 .swap(true, std::sync::atomic::Ordering::SeqCst);
+        let lease = self.lease();
         self.engine
             .db(move |s| {
                 s.write(|tx| {
+                    still_ours(tx, &jid, lease.as_deref())?;
                     store::events::append(tx, &jid, kind, &data, Timestamp::now())?;
                     if kind == EventKind::Step {
                         store::jobs::set_step(tx, &jid, progress)?;

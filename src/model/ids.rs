@@ -75,9 +75,9 @@ macro_rules! prefixed_id {
             }
         }
 
-        impl rusqlite::ToSql for $name {
-            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
-                self.0.to_sql()
+        impl crate::engine::store::Param for $name {
+            fn value(&self) -> crate::engine::store::Value<'_> {
+                crate::engine::store::Value::Text(&self.0)
             }
         }
     };

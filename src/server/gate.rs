@@ -76,8 +76,8 @@ fn too_many(decision: &Decision, what: &str) -> Response {
 }
 
 /// Counts a failed authentication against the address: the 401, or a 429 once over the limit.
-fn refuse(state: &AppState, address: &str, error: ApiError) -> Response {
-    let decision = state.auth_failures.check(address);
+async fn refuse(state: &AppState, address: &str, error: ApiError) -> Response {
+    let decision = state.auth_failures.check(address).await;
     if decision.allowed {
         error.into_response()
     } else {
@@ -87,7 +87,7 @@ fn refuse(state: &AppState, address: &str, error: ApiError) -> Response {
 
 pub async fn authenticate(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let address = client_address(&req);
-    let blocked = state.auth_failures.peek(&address);
+    let blocked = state.auth_failures.peek(&address).await;
     if !blocked.allowed {
         return too_many(&blocked, "Failed authentication");
     }
@@ -106,7 +106,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
                 ErrorCode::Authentication,
                 "Missing API key: send `Authorization: Bearer sk_test_…` (create one with `leadline api-keys create`).",
             );
-            return refuse(&state, &address, e);
+            return refuse(&state, &address, e).await;
         }
     };
     let store_engine = state.engine.clone();
@@ -115,7 +115,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
     let key = match verified {
         Ok(Ok(key)) => key,
         Ok(Err(e)) if e.code == ErrorCode::Authentication => {
-            return refuse(&state, &address, e.into());
+            return refuse(&state, &address, e.into()).await;
         }
         Ok(Err(e)) => return ApiError::from(e).into_response(),
         Err(e) => {
@@ -124,7 +124,7 @@ pub async fn authenticate(State(state): State<AppState>, mut req: Request, next:
         }
     };
     // The reference limits per organisation: every key of one shares its budget.
-    let decision = state.limiter.check(key.organization.as_str());
+    let decision = state.limiter.check(key.organization.as_str()).await;
     if !decision.allowed {
         return too_many(&decision, "Rate");
     }

@@ -44,7 +44,7 @@ impl ScopeUsed {
 
 /// Frees the key of a request whose task died without settling it.
 pub fn release_stale(store: &Store) -> Result<usize, Error> {
-    store.write(|tx| idempotency::release_in_flight(tx))
+    store.write(idempotency::release_in_flight)
 }
 
 pub async fn layer(State(state): State<AppState>, req: Request, next: Next) -> Response {

@@ -78,13 +78,25 @@ fn router_with(
     base_url: String,
     shutdown: CancellationToken,
 ) -> Result<Router, crate::model::Error> {
-    let signer = signing::Signer::load(engine.store())?;
-    // Claims held by a process that died mid-request would refuse every retry for a day.
-    idempotency::release_stale(engine.store())?;
-    crate::engine::webhooks::abandon_pending(engine.store())?;
+    let store = engine.store();
+    let signer = crate::engine::store::blocking(|| -> Result<_, crate::model::Error> {
+        let signer = signing::Signer::load(store)?;
+        // Claims held by a process that died mid-request would refuse every retry for a day.
+        idempotency::release_stale(store)?;
+        crate::engine::webhooks::abandon_pending(store)?;
+        Ok(signer)
+    })?;
     let state = AppState {
-        limiter: Arc::new(ratelimit::RateLimiter::new(options.rate_limit_per_minute)),
-        auth_failures: Arc::new(ratelimit::RateLimiter::new(options.failed_auth_per_minute)),
+        limiter: Arc::new(ratelimit::RateLimiter::for_engine(
+            options.rate_limit_per_minute,
+            &engine,
+            "org",
+        )),
+        auth_failures: Arc::new(ratelimit::RateLimiter::for_engine(
+            options.failed_auth_per_minute,
+            &engine,
+            "auth",
+        )),
         signer: Arc::new(signer),
         shutdown,
         engine,

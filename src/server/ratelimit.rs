@@ -1,6 +1,7 @@
 //! Request limits in fixed one-minute windows (per organisation; failed authentication per
-//! client address), with the reference's `X-RateLimit-*` headers. Counts live in memory, so a
-//! restart starts fresh windows. Hand-written: a window counter is a few lines, and the crates
+//! client address), with the reference's `X-RateLimit-*` headers. On SQLite (one process) counts
+//! live in memory, so a restart starts fresh windows; on PostgreSQL they live in the database
+//! (`rate_windows`), so every server sharing it enforces one budget. Hand-written: a window counter is a few lines, and the crates
 //! that do this well (governor) do not expose the remaining/reset numbers these headers need.
 
 use std::collections::HashMap;
@@ -12,6 +13,8 @@ use axum::http::{HeaderMap, HeaderValue};
 pub struct RateLimiter {
     limit: u32,
     windows: Mutex<HashMap<String, (u64, u32)>>,
+    /// Counting in the database instead (keys under this limiter's namespace).
+    shared: Option<(crate::engine::Engine, &'static str)>,
 }
 
 pub struct Decision {
@@ -42,17 +45,72 @@ impl RateLimiter {
         Self {
             limit: limit.max(1),
             windows: Mutex::new(HashMap::new()),
+            shared: None,
         }
     }
 
-    /// Counts one request for `key`.
-    pub fn check(&self, key: &str) -> Decision {
-        self.decide(key, unix_now(), true)
+    /// A limiter counting in the engine's database when that is PostgreSQL (several servers),
+    /// in memory otherwise. `namespace` keeps two limiters' keys apart.
+    pub fn for_engine(limit: u32, engine: &crate::engine::Engine, namespace: &'static str) -> Self {
+        let mut l = Self::new(limit);
+        if engine.store().dialect() == crate::engine::store::Dialect::Postgres {
+            l.shared = Some((engine.clone(), namespace));
+        }
+        l
     }
 
-    /// Whether `key` would be refused now, without counting anything.
-    pub fn peek(&self, key: &str) -> Decision {
-        self.decide(key, unix_now(), false)
+    /// Counts one request for `key`, wherever this limiter counts.
+    pub async fn check(&self, key: &str) -> Decision {
+        self.decide_shared(key, true).await
+    }
+
+    /// Whether `key` would be refused now, counting nothing, wherever this limiter counts.
+    pub async fn peek(&self, key: &str) -> Decision {
+        self.decide_shared(key, false).await
+    }
+
+    async fn decide_shared(&self, key: &str, count: bool) -> Decision {
+        let Some((engine, namespace)) = &self.shared else {
+            return self.decide(key, unix_now(), count);
+        };
+        let now = unix_now();
+        let window = now / 60;
+        let (engine, name) = (engine.clone(), format!("{namespace}:{key}"));
+        let counted = tokio::task::spawn_blocking(move || {
+            let store = engine.store();
+            let w = window as i64;
+            if count {
+                store.write_unordered(|c| crate::engine::store::rate_windows::hit(c, &name, w))
+            } else {
+                store.read(|c| crate::engine::store::rate_windows::peek(c, &name, w))
+            }
+        })
+        .await;
+        match counted {
+            Ok(Ok(n)) => {
+                let n = u32::try_from(n).unwrap_or(u32::MAX);
+                // Counting includes this request; peeking asks whether one more would pass.
+                let allowed = if count {
+                    n <= self.limit
+                } else {
+                    n < self.limit
+                };
+                let reset = (window + 1) * 60;
+                Decision {
+                    allowed,
+                    limit: self.limit,
+                    remaining: self.limit.saturating_sub(n),
+                    reset,
+                    retry_after: reset.saturating_sub(now).max(1),
+                }
+            }
+            failed => {
+                // The database is unreachable or failing: limit in memory meanwhile rather than
+                // refuse everything (the request itself will meet the same database).
+                tracing::warn!(?failed, "shared rate limit unavailable; counting in memory");
+                self.decide(key, now, count)
+            }
+        }
     }
 
     #[cfg(test)]

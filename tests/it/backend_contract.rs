@@ -219,6 +219,15 @@ async fn replan_and_lists(b: &dyn Backend) {
         .await
         .unwrap();
     assert_eq!(found.data.len(), 1);
+    // Title search ignores ASCII case on either store.
+    let lower = b
+        .list_threads(ThreadQuery {
+            q: Some("cohort 1".into()),
+            ..ThreadQuery::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(lower.data.len(), 1);
 }
 
 async fn stop_and_delete(b: &dyn Backend) {
@@ -352,6 +361,25 @@ macro_rules! contract {
             $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $name() {
                 let h = crate::common::server::Harness::remote($pace).await;
+                super::$name(h.backend.as_ref()).await;
+            })*
+        }
+        /// The same contracts with the store on PostgreSQL (skipped, saying why, without it).
+        mod local_pg {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let Some(h) = crate::common::server::Harness::local_pg($pace).await else {
+                    return;
+                };
+                super::$name(h.backend.as_ref()).await;
+            })*
+        }
+        mod remote_pg {
+            $(#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn $name() {
+                let Some(h) = crate::common::server::Harness::remote_pg($pace).await else {
+                    return;
+                };
                 super::$name(h.backend.as_ref()).await;
             })*
         }

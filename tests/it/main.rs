@@ -21,6 +21,7 @@ mod live_verify;
 mod live_web;
 mod open_file;
 mod open_scale;
+mod pg_instances;
 mod planner_cases;
 mod planner_examples;
 mod planner_heldout;

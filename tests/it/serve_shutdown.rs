@@ -88,18 +88,19 @@ async fn job(s: &Setup, approve: bool) -> JobId {
     posted.job.id
 }
 
-/// Reads the job's SSE stream until the server closes it; returns how many chunks arrived.
-fn subscribe(s: &Setup, job: &JobId) -> tokio::task::JoinHandle<usize> {
+/// Opens the job's SSE stream (returning once the server has answered, so the shutdown that
+/// follows always meets an open stream, however slow the machine), then reads it until the server
+/// closes it; the task returns how many chunks arrived.
+async fn subscribe(s: &Setup, job: &JobId) -> tokio::task::JoinHandle<usize> {
     let url = format!("http://127.0.0.1:{}/v1/jobs/{job}/stream", s.port);
-    let key = s.key.clone();
+    let resp = reqwest::Client::new()
+        .get(url)
+        .bearer_auth(&s.key)
+        .send()
+        .await
+        .unwrap();
+    assert!(resp.status().is_success());
     tokio::spawn(async move {
-        let resp = reqwest::Client::new()
-            .get(url)
-            .bearer_auth(key)
-            .send()
-            .await
-            .unwrap();
-        assert!(resp.status().is_success());
         let mut resp = resp;
         let mut chunks = 0;
         while let Ok(Some(_)) = resp.chunk().await {
@@ -155,7 +156,7 @@ fn assert_interrupted(job: &serde_json::Value) {
 async fn sigterm_with_a_subscriber_on_a_running_job_closes_the_stream_and_exits_within_5s() {
     let mut s = setup();
     let id = job(&s, true).await;
-    let stream = subscribe(&s, &id);
+    let stream = subscribe(&s, &id).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     let status = terminate(&mut s.server).expect("the server exits within 5 s of SIGTERM");
     assert!(status.success(), "{status}");
@@ -171,7 +172,7 @@ async fn sigterm_with_a_subscriber_on_a_running_job_closes_the_stream_and_exits_
 async fn sigterm_with_a_subscriber_on_a_pending_job_exits_within_5s() {
     let mut s = setup();
     let id = job(&s, false).await;
-    let stream = subscribe(&s, &id);
+    let stream = subscribe(&s, &id).await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     let status = terminate(&mut s.server).expect("the server exits within 5 s of SIGTERM");
     assert!(status.success(), "{status}");

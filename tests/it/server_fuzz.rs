@@ -468,14 +468,16 @@ async fn world() -> World {
     let (_, _, job_v) = call(&s, &s.key, Method::GET, &format!("/jobs/{job}"), None).await;
     let (_, _, rival_v) = call(&s, &rival, Method::GET, &format!("/jobs/{rival_job}"), None).await;
     // A key the run may revoke; the reader stays, so scope refusals keep coming.
-    let spare = keys::mint(
-        s.engine.store(),
-        &OrgId::local(),
-        "spare",
-        &[Scope::Run],
-        false,
-        None,
-    )
+    let spare = leadline::engine::store::blocking(|| {
+        keys::mint(
+            s.engine.store(),
+            &OrgId::local(),
+            "spare",
+            &[Scope::Run],
+            false,
+            None,
+        )
+    })
     .unwrap()
     .key
     .id;
@@ -581,10 +583,6 @@ async fn random_requests_to_every_route_never_get_a_5xx_or_a_bare_error() {
     }
     let (status, _, _) = call(&w.s, &w.s.key, Method::GET, "/me", None).await;
     assert_eq!(status, StatusCode::OK, "the server still answers");
-    let check: String =
-        w.s.engine
-            .store()
-            .read(|c| Ok(c.query_row("PRAGMA integrity_check", [], |r| r.get(0))?))
-            .unwrap();
+    let check = leadline::engine::store::blocking(|| w.s.engine.store().integrity_check()).unwrap();
     assert_eq!(check, "ok");
 }

@@ -33,14 +33,16 @@ async fn call(
 #[tokio::test]
 async fn a_key_of_the_other_mode_cannot_see_or_act_on_a_job() {
     let s = serve(0).await;
-    let live = keys::mint(
-        s.engine.store(),
-        &OrgId::local(),
-        "live",
-        &Scope::ALL,
-        true,
-        None,
-    )
+    let live = leadline::engine::store::blocking(|| {
+        keys::mint(
+            s.engine.store(),
+            &OrgId::local(),
+            "live",
+            &Scope::ALL,
+            true,
+            None,
+        )
+    })
     .unwrap()
     .secret;
     // The shared server key is a test key: its job is a test-mode job.

@@ -59,14 +59,16 @@ async fn an_organisations_keys_share_one_budget_and_other_organisations_are_apar
     .await;
     inside_one_window().await;
     let mint = |org: &str| {
-        keys::mint(
-            s.engine.store(),
-            &OrgId::from_db(org.into()),
-            "k",
-            &Scope::ALL,
-            false,
-            None,
-        )
+        leadline::engine::store::blocking(|| {
+            keys::mint(
+                s.engine.store(),
+                &OrgId::from_db(org.into()),
+                "k",
+                &Scope::ALL,
+                false,
+                None,
+            )
+        })
         .unwrap()
         .secret
     };

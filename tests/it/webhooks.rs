@@ -254,14 +254,16 @@ async fn endpoints_are_registered_listed_and_deleted_within_their_organisation()
     }
 
     // Another organisation sees none of it; a key without `admin` may not manage endpoints.
-    let rival = keys::mint(
-        s.engine.store(),
-        &OrgId::parse("org_rival").unwrap(),
-        "rival",
-        &Scope::ALL,
-        false,
-        None,
-    )
+    let rival = leadline::engine::store::blocking(|| {
+        keys::mint(
+            s.engine.store(),
+            &OrgId::parse("org_rival").unwrap(),
+            "rival",
+            &Scope::ALL,
+            false,
+            None,
+        )
+    })
     .unwrap()
     .secret;
     let (_, theirs) = call(&s, &rival, Method::GET, "/webhooks", None).await;
@@ -273,14 +275,16 @@ async fn endpoints_are_registered_listed_and_deleted_within_their_organisation()
         let (status, e) = call(&s, &rival, method, &path, None).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}: {e}");
     }
-    let reader = keys::mint(
-        s.engine.store(),
-        &OrgId::local(),
-        "reader",
-        &[Scope::Read, Scope::Run],
-        false,
-        None,
-    )
+    let reader = leadline::engine::store::blocking(|| {
+        keys::mint(
+            s.engine.store(),
+            &OrgId::local(),
+            "reader",
+            &[Scope::Read, Scope::Run],
+            false,
+            None,
+        )
+    })
     .unwrap()
     .secret;
     let (status, _) = call(
@@ -473,10 +477,12 @@ async fn a_delivery_an_older_leadline_left_pending_in_memory_is_marked_failed_at
         created_at: now,
         updated_at: now,
     };
-    s.engine
-        .store()
-        .write(|c| insert_delivery(c, &OrgId::local(), &row))
-        .unwrap();
+    leadline::engine::store::blocking(|| {
+        s.engine
+            .store()
+            .write(|c| insert_delivery(c, &OrgId::local(), &row))
+    })
+    .unwrap();
     // The next start of the server over the same data.
     let _restarted = leadline::server::router(
         s.engine.clone(),

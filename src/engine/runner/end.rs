@@ -55,7 +55,7 @@ pub(crate) async fn write_artifact(
 /// The terminal transaction: artifact row, job status, final events, and the result message.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn record_end(
-    tx: &rusqlite::Connection,
+    tx: &crate::engine::store::Conn<'_>,
     job: &crate::model::Job,
     status: JobStatus,
     summary: &str,

@@ -1,7 +1,7 @@
 //! API key rows: the server's keys as stored (hash, scopes as text, redaction parts); the policy
 //! (hashing, constant-time comparison, scopes, expiry) lives in `server::keys`.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::{Conn, Row, params};
 
 use crate::model::{Error, OrgId, Timestamp};
 
@@ -39,7 +39,7 @@ pub struct NewKey<'a> {
 const COLUMNS: &str =
     "id, name, prefix, scopes, last4, livemode, org_id, created_at, expires_at, revoked_at, hash";
 
-fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<KeyRecord> {
+fn row(r: &Row<'_>) -> Result<KeyRecord, Error> {
     Ok(KeyRecord {
         id: r.get(0)?,
         name: r.get(1)?,
@@ -49,13 +49,13 @@ fn row(r: &rusqlite::Row<'_>) -> rusqlite::Result<KeyRecord> {
         livemode: r.get(5)?,
         org: OrgId::from_db(r.get(6)?),
         created_at: Timestamp::from_millis(r.get(7)?),
-        expires_at: r.get::<_, Option<i64>>(8)?.map(Timestamp::from_millis),
-        revoked_at: r.get::<_, Option<i64>>(9)?.map(Timestamp::from_millis),
+        expires_at: r.get::<Option<i64>>(8)?.map(Timestamp::from_millis),
+        revoked_at: r.get::<Option<i64>>(9)?.map(Timestamp::from_millis),
         hash: r.get(10)?,
     })
 }
 
-pub fn insert(c: &Connection, k: &NewKey<'_>) -> Result<(), Error> {
+pub fn insert(c: &Conn<'_>, k: &NewKey<'_>) -> Result<(), Error> {
     c.execute(
         "INSERT INTO api_keys (id, org_id, name, hash, prefix, last4, scopes, livemode, created_at, expires_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -76,28 +76,25 @@ pub fn insert(c: &Connection, k: &NewKey<'_>) -> Result<(), Error> {
 }
 
 /// The key `id` of `org`, if it exists.
-pub fn get(c: &Connection, org: &OrgId, id: &str) -> Result<Option<KeyRecord>, Error> {
-    Ok(c.query_row(
+pub fn get(c: &Conn<'_>, org: &OrgId, id: &str) -> Result<Option<KeyRecord>, Error> {
+    c.query_opt(
         &format!("SELECT {COLUMNS} FROM api_keys WHERE id = ?1 AND org_id = ?2"),
         params![id, org],
         row,
     )
-    .optional()?)
 }
 
 /// An organisation's keys, newest first.
-pub fn list(c: &Connection, org: &OrgId) -> Result<Vec<KeyRecord>, Error> {
-    let mut stmt = c.prepare(&format!(
-        "SELECT {COLUMNS} FROM api_keys WHERE org_id = ?1 ORDER BY created_at DESC"
-    ))?;
-    let keys = stmt
-        .query_map([org], row)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(keys)
+pub fn list(c: &Conn<'_>, org: &OrgId) -> Result<Vec<KeyRecord>, Error> {
+    c.query_map(
+        &format!("SELECT {COLUMNS} FROM api_keys WHERE org_id = ?1 ORDER BY created_at DESC"),
+        [org],
+        row,
+    )
 }
 
 /// Marks a key revoked (the first revocation time stays).
-pub fn revoke(c: &Connection, org: &OrgId, id: &str, at: Timestamp) -> Result<(), Error> {
+pub fn revoke(c: &Conn<'_>, org: &OrgId, id: &str, at: Timestamp) -> Result<(), Error> {
     c.execute(
         "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?3) WHERE id = ?1 AND org_id = ?2",
         params![id, org, at.millis()],
@@ -106,11 +103,10 @@ pub fn revoke(c: &Connection, org: &OrgId, id: &str, at: Timestamp) -> Result<()
 }
 
 /// The key stored under a secret's hash.
-pub fn find_by_hash(c: &Connection, hash: &[u8]) -> Result<Option<KeyRecord>, Error> {
-    Ok(c.query_row(
+pub fn find_by_hash(c: &Conn<'_>, hash: &[u8]) -> Result<Option<KeyRecord>, Error> {
+    c.query_opt(
         &format!("SELECT {COLUMNS} FROM api_keys WHERE hash = ?1"),
         [hash],
         row,
     )
-    .optional()?)
 }

@@ -1,8 +1,7 @@
 //! Dataset tables (migration 3): `datasets`, `dataset_rows` (one normalised row each, with the
 //! columns ICP filters need) and `dataset_fts` (FTS5 over the text columns, rowid = row id).
 
-use rusqlite::types::Value as Sql;
-use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
+use super::{Conn, Dialect, Param, Row, params};
 use serde_json::{Map, Value};
 
 use crate::engine::sources::dataset::{Record, normalise};
@@ -76,11 +75,14 @@ pub fn fingerprint(records: &[Record]) -> String {
     hex::encode(h.finalize())
 }
 
-fn delete(c: &Connection, id: i64) -> Result<(), Error> {
-    c.execute(
-        "DELETE FROM dataset_fts WHERE rowid IN (SELECT id FROM dataset_rows WHERE dataset_id = ?1)",
-        [id],
-    )?;
+fn delete(c: &Conn<'_>, id: i64) -> Result<(), Error> {
+    // PostgreSQL searches the rows themselves (no separate index table to keep in step).
+    if c.dialect() == Dialect::Sqlite {
+        c.execute(
+            "DELETE FROM dataset_fts WHERE rowid IN (SELECT id FROM dataset_rows WHERE dataset_id = ?1)",
+            [id],
+        )?;
+    }
     c.execute("DELETE FROM dataset_rows WHERE dataset_id = ?1", [id])?;
     c.execute("DELETE FROM datasets WHERE id = ?1", [id])?;
     Ok(())
@@ -88,7 +90,7 @@ fn delete(c: &Connection, id: i64) -> Result<(), Error> {
 
 /// Stores a dataset, replacing an earlier one of that name or with the same rows. Runs inside
 /// the caller's transaction.
-pub fn insert(c: &Connection, org: &OrgId, d: &NewDataset<'_>) -> Result<Replaced, Error> {
+pub fn insert(c: &Conn<'_>, org: &OrgId, d: &NewDataset<'_>) -> Result<Replaced, Error> {
     let NewDataset {
         name,
         file_name,
@@ -98,9 +100,9 @@ pub fn insert(c: &Connection, org: &OrgId, d: &NewDataset<'_>) -> Result<Replace
         now,
     } = *d;
     let replaced = replace_earlier(c, org, name, fingerprint)?;
-    c.execute(
+    let id: i64 = c.query_row(
         "INSERT INTO datasets (org_id, name, file_name, rows, mapping, imported_at, fingerprint)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) RETURNING id",
         params![
             org.as_str(),
             name,
@@ -110,38 +112,35 @@ pub fn insert(c: &Connection, org: &OrgId, d: &NewDataset<'_>) -> Result<Replace
             now,
             fingerprint
         ],
+        |r| r.get(0),
     )?;
-    insert_rows(c, c.last_insert_rowid(), records)?;
+    insert_rows(c, id, records)?;
     Ok(replaced)
 }
 
 /// Drops an earlier dataset of the organisation with this name or these same rows (the same
 /// export imported again, maybe in another format: one file is one source).
 fn replace_earlier(
-    c: &Connection,
+    c: &Conn<'_>,
     org: &OrgId,
     name: &str,
     fingerprint: &str,
 ) -> Result<Replaced, Error> {
     let mut replaced = Replaced::default();
-    let old: Option<i64> = c
-        .query_row(
-            "SELECT id FROM datasets WHERE org_id = ?1 AND name = ?2",
-            params![org.as_str(), name],
-            |r| r.get(0),
-        )
-        .optional()?;
+    let old: Option<i64> = c.query_opt(
+        "SELECT id FROM datasets WHERE org_id = ?1 AND name = ?2",
+        params![org.as_str(), name],
+        |r| r.get(0),
+    )?;
     if let Some(id) = old {
         delete(c, id)?;
         replaced.same_name = true;
     }
-    let twin: Option<(i64, String)> = c
-        .query_row(
-            "SELECT id, name FROM datasets WHERE org_id = ?1 AND fingerprint = ?2",
-            params![org.as_str(), fingerprint],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()?;
+    let twin: Option<(i64, String)> = c.query_opt(
+        "SELECT id, name FROM datasets WHERE org_id = ?1 AND fingerprint = ?2",
+        params![org.as_str(), fingerprint],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
     if let Some((id, twin_name)) = twin {
         delete(c, id)?;
         replaced.same_rows = Some(twin_name);
@@ -150,19 +149,16 @@ fn replace_earlier(
 }
 
 /// A dataset's rows and their full-text index entries.
-fn insert_rows(c: &Connection, dataset: i64, records: &[Record]) -> Result<(), Error> {
-    let mut row = c.prepare_cached(
-        "INSERT INTO dataset_rows (dataset_id, line, company_key, company_name, domain, full_name, title,
+fn insert_rows(c: &Conn<'_>, dataset: i64, records: &[Record]) -> Result<(), Error> {
+    let row_sql = "INSERT INTO dataset_rows (dataset_id, line, company_key, company_name, domain, full_name, title,
             email, person_linkedin, company_linkedin, city, country, us_state, industry, industry_slug,
             employees, employees_min, employees_max, funding_stage, funding_slug, technologies,
             tech_key, description, extra)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-            ?19, ?20, ?21, ?22, ?23, ?24)",
-    )?;
-    let mut fts = c.prepare_cached(
-        "INSERT INTO dataset_fts (rowid, company_name, full_name, title, industry, city, technologies, description)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?;
+            ?19, ?20, ?21, ?22, ?23, ?24) RETURNING id";
+    let fts_sql = "INSERT INTO dataset_fts (rowid, company_name, full_name, title, industry, city, technologies, description)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+    let fts = c.dialect() == Dialect::Sqlite;
     for r in records {
         let Some(key) = r.company_key() else { continue };
         let techs = r.technologies.join(", ");
@@ -178,43 +174,51 @@ fn insert_rows(c: &Connection, dataset: i64, records: &[Record]) -> Result<(), E
                     .join("|")
             )
         };
-        row.execute(params![
-            dataset,
-            r.line as i64,
-            key,
-            r.company_name,
-            r.domain,
-            r.full_name,
-            r.title,
-            r.email,
-            r.person_linkedin,
-            r.company_linkedin,
-            r.city,
-            r.country,
-            r.us_state,
-            r.industry,
-            slug_key(r),
-            r.employees,
-            r.employees_min,
-            r.employees_max,
-            r.funding_stage,
-            r.funding_slug,
-            serde_json::to_string(&r.technologies).unwrap_or_else(|_| "[]".into()),
-            tech_key,
-            r.description,
-            serde_json::to_string(&r.extra).unwrap_or_else(|_| "{}".into()),
-        ])?;
-        let id = c.last_insert_rowid();
-        fts.execute(params![
-            id,
-            r.company_name,
-            r.full_name,
-            r.title,
-            r.industry,
-            r.city,
-            techs,
-            r.description
-        ])?;
+        let id: i64 = c.query_row(
+            row_sql,
+            params![
+                dataset,
+                r.line as i64,
+                key,
+                r.company_name,
+                r.domain,
+                r.full_name,
+                r.title,
+                r.email,
+                r.person_linkedin,
+                r.company_linkedin,
+                r.city,
+                r.country,
+                r.us_state,
+                r.industry,
+                slug_key(r),
+                r.employees,
+                r.employees_min,
+                r.employees_max,
+                r.funding_stage,
+                r.funding_slug,
+                serde_json::to_string(&r.technologies).unwrap_or_else(|_| "[]".into()),
+                tech_key,
+                r.description,
+                serde_json::to_string(&r.extra).unwrap_or_else(|_| "{}".into()),
+            ],
+            |r| r.get(0),
+        )?;
+        if fts {
+            c.execute(
+                fts_sql,
+                params![
+                    id,
+                    r.company_name,
+                    r.full_name,
+                    r.title,
+                    r.industry,
+                    r.city,
+                    techs,
+                    r.description
+                ],
+            )?;
+        }
     }
     Ok(())
 }
@@ -244,21 +248,19 @@ fn slugs_of(key: Option<String>) -> (Option<String>, Vec<String>) {
     }
 }
 
-pub fn list(c: &Connection, org: &OrgId) -> Result<Vec<DatasetInfo>, Error> {
-    let mut stmt = c.prepare(
+pub fn list(c: &Conn<'_>, org: &OrgId) -> Result<Vec<DatasetInfo>, Error> {
+    c.query_map(
         "SELECT name, file_name, rows, imported_at FROM datasets WHERE org_id = ?1 ORDER BY id",
-    )?;
-    let out = stmt
-        .query_map([org.as_str()], |r| {
+        [org.as_str()],
+        |r| {
             Ok(DatasetInfo {
                 name: r.get(0)?,
                 file_name: r.get(1)?,
-                rows: r.get::<_, i64>(2)? as u64,
+                rows: r.get::<i64>(2)? as u64,
                 imported_at: r.get(3)?,
             })
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(out)
+        },
+    )
 }
 
 const COLUMNS: &str = "d.name, d.file_name, d.imported_at, r.line, r.company_name, r.domain,
@@ -266,7 +268,7 @@ const COLUMNS: &str = "d.name, d.file_name, d.imported_at, r.line, r.company_nam
     r.us_state, r.industry, r.industry_slug, r.employees, r.employees_min, r.employees_max,
     r.funding_stage, r.funding_slug, r.technologies, r.description, r.extra";
 
-fn read_row(r: &Row<'_>) -> rusqlite::Result<SourcedRecord> {
+fn read_row(r: &Row<'_>) -> Result<SourcedRecord, Error> {
     let techs: String = r.get(21)?;
     let extra: String = r.get(23)?;
     let (industry_slug, industry_slugs) = slugs_of(r.get(15)?);
@@ -275,7 +277,7 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<SourcedRecord> {
         file_name: r.get(1)?,
         imported_at: r.get(2)?,
         record: Record {
-            line: r.get::<_, i64>(3)? as u64,
+            line: r.get::<i64>(3)? as u64,
             company_name: r.get(4)?,
             domain: r.get(5)?,
             full_name: r.get(6)?,
@@ -304,28 +306,28 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<SourcedRecord> {
 /// Every row of every company some row of which may match the ICP, in import order. The SQL
 /// filter is a coarse pass (a row that does not state a field passes it); the runner checks the
 /// merged company strictly, so a company is only kept when its facts prove the match.
-pub fn rows_for_icp(c: &Connection, org: &OrgId, icp: &Icp) -> Result<Vec<SourcedRecord>, Error> {
+pub fn rows_for_icp(c: &Conn<'_>, org: &OrgId, icp: &Icp) -> Result<Vec<SourcedRecord>, Error> {
     let mut clauses: Vec<String> = Vec::new();
-    let mut args: Vec<Sql> = vec![Sql::Text(org.as_str().to_string())];
+    let mut args: Vec<Box<dyn Param>> = vec![Box::new(org.as_str().to_string())];
     // A multi-valued cell is stored as `|a|b|`.
     if !icp.industries.is_empty() {
         let mut alts = vec!["r2.industry_slug IS NULL".to_string()];
         for i in &icp.industries {
-            args.push(Sql::Text(i.clone()));
+            args.push(Box::new(i.clone()));
             alts.push(format!("r2.industry_slug = ?{}", args.len()));
-            args.push(Sql::Text(format!("%|{i}|%")));
+            args.push(Box::new(format!("%|{i}|%")));
             alts.push(format!("r2.industry_slug LIKE ?{}", args.len()));
         }
         clauses.push(format!("({})", alts.join(" OR ")));
     }
-    let mut any_of = |col: &str, values: Vec<String>, args: &mut Vec<Sql>| {
+    let mut any_of = |col: &str, values: Vec<String>, args: &mut Vec<Box<dyn Param>>| {
         if values.is_empty() {
             return;
         }
         let marks: Vec<String> = values
             .into_iter()
             .map(|v| {
-                args.push(Sql::Text(v));
+                args.push(Box::new(v));
                 format!("?{}", args.len())
             })
             .collect();
@@ -346,7 +348,7 @@ pub fn rows_for_icp(c: &Connection, org: &OrgId, icp: &Icp) -> Result<Vec<Source
             .cities
             .iter()
             .map(|v| {
-                args.push(Sql::Text(normalise::fold(v)));
+                args.push(Box::new(normalise::fold(v)));
                 format!("?{}", args.len())
             })
             .collect();
@@ -356,14 +358,14 @@ pub fn rows_for_icp(c: &Connection, org: &OrgId, icp: &Icp) -> Result<Vec<Source
         ));
     }
     if let Some(min) = icp.employees.min {
-        args.push(Sql::Integer(i64::from(min)));
+        args.push(Box::new(i64::from(min)));
         clauses.push(format!(
             "(r2.employees_max IS NULL OR r2.employees_max >= ?{})",
             args.len()
         ));
     }
     if let Some(max) = icp.employees.max {
-        args.push(Sql::Integer(i64::from(max)));
+        args.push(Box::new(i64::from(max)));
         clauses.push(format!(
             "(r2.employees_min IS NULL OR r2.employees_min <= ?{})",
             args.len()
@@ -372,7 +374,7 @@ pub fn rows_for_icp(c: &Connection, org: &OrgId, icp: &Icp) -> Result<Vec<Source
     if !icp.technologies.is_empty() {
         let mut alts = vec!["r2.tech_key = ''".to_string()];
         for t in &icp.technologies {
-            args.push(Sql::Text(format!("%|{}|%", t.to_lowercase())));
+            args.push(Box::new(format!("%|{}|%", t.to_lowercase())));
             alts.push(format!("r2.tech_key LIKE ?{}", args.len()));
         }
         clauses.push(format!("({})", alts.join(" OR ")));
@@ -389,31 +391,27 @@ pub fn rows_for_icp(c: &Connection, org: &OrgId, icp: &Icp) -> Result<Vec<Source
             WHERE d2.org_id = ?1{filter})
          ORDER BY r.id"
     );
-    let mut stmt = c.prepare(&sql)?;
-    let rows = stmt
-        .query_map(params_from_iter(args), read_row)?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+    c.query_map(&sql, args, read_row)
 }
 
 /// Every row of the named companies (keys as [`Record::company_key`] makes them), in import
 /// order: an attached seed list is enriched from whatever the datasets know of its companies.
 pub fn rows_for_companies(
-    c: &Connection,
+    c: &Conn<'_>,
     org: &OrgId,
     keys: &[String],
 ) -> Result<Vec<SourcedRecord>, Error> {
     let sql = format!(
         "SELECT {COLUMNS} FROM dataset_rows r JOIN datasets d ON d.id = r.dataset_id
-         WHERE d.org_id = ?1 AND r.company_key IN (SELECT value FROM json_each(?2))
-         ORDER BY r.id"
+         WHERE d.org_id = ?1 AND r.company_key IN ({})
+         ORDER BY r.id",
+        match c.dialect() {
+            Dialect::Sqlite => "SELECT value FROM json_each(?2)",
+            Dialect::Postgres => "SELECT jsonb_array_elements_text(CAST(?2 AS jsonb))",
+        }
     );
     let keys = serde_json::to_string(keys).unwrap_or_else(|_| "[]".into());
-    let mut stmt = c.prepare(&sql)?;
-    let rows = stmt
-        .query_map(params![org.as_str(), keys], read_row)?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+    c.query_map(&sql, params![org.as_str(), keys], read_row)
 }
 
 /// The ICP's countries plus the countries of its regions.
@@ -432,7 +430,7 @@ pub fn wanted_countries(icp: &Icp) -> Vec<String> {
 /// Full-text search over the rows (company, person, title, industry, city, technologies,
 /// description). Every word must appear; words are quoted so user text is never FTS syntax.
 pub fn search(
-    c: &Connection,
+    c: &Conn<'_>,
     org: &OrgId,
     query: &str,
     limit: u32,
@@ -444,19 +442,46 @@ pub fn search(
     if terms.is_empty() {
         return Ok(Vec::new());
     }
+    if c.dialect() == Dialect::Postgres {
+        return search_pg(c, org, query, limit);
+    }
     let sql = format!(
         "SELECT {COLUMNS} FROM dataset_fts f JOIN dataset_rows r ON r.id = f.rowid
          JOIN datasets d ON d.id = r.dataset_id
          WHERE dataset_fts MATCH ?1 AND d.org_id = ?2 ORDER BY f.rank LIMIT ?3"
     );
-    let mut stmt = c.prepare(&sql)?;
-    let rows = stmt
-        .query_map(
-            params![terms.join(" "), org.as_str(), i64::from(limit)],
-            read_row,
-        )?
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(rows)
+    c.query_map(
+        &sql,
+        params![terms.join(" "), org.as_str(), i64::from(limit)],
+        read_row,
+    )
+}
+
+/// PostgreSQL's full-text search over the same columns: every word must appear as a word
+/// (`simple` configuration: no stemming, like FTS5's default tokenizer), best matches first.
+fn search_pg(
+    c: &Conn<'_>,
+    org: &OrgId,
+    query: &str,
+    limit: u32,
+) -> Result<Vec<SourcedRecord>, Error> {
+    let doc = "to_tsvector('simple', concat_ws(' ', r.company_name, r.full_name, r.title,
+        r.industry, r.city, r.technologies, r.description))";
+    // Each word becomes a quoted lexeme, so user text is never tsquery syntax.
+    let words: Vec<String> = query
+        .split_whitespace()
+        .map(|t| format!("'{}'", t.replace('\\', "\\\\").replace('\'', "''")))
+        .collect();
+    let sql = format!(
+        "SELECT {COLUMNS} FROM dataset_rows r JOIN datasets d ON d.id = r.dataset_id
+         WHERE d.org_id = ?2 AND {doc} @@ to_tsquery('simple', ?1)
+         ORDER BY ts_rank({doc}, to_tsquery('simple', ?1)) DESC, r.id LIMIT ?3"
+    );
+    c.query_map(
+        &sql,
+        params![words.join(" & "), org.as_str(), i64::from(limit)],
+        read_row,
+    )
 }
 
 pub const FINGERPRINT_MIGRATION: &str = r#"

@@ -1,14 +1,14 @@
 //! Job events, numbered per job from 1. A `result` event's leads live in the leads table (linked
 //! by sequence number) and are put back into its data when read, so they are stored once.
 
-use rusqlite::{Connection, params};
+use super::{Conn, params};
 use serde_json::{Map, Value};
 
 use super::{from_json, leads, to_json};
 use crate::model::{Error, Event, EventId, EventKind, JobId, Timestamp};
 
 /// The next sequence number (the write transaction makes this race-free).
-pub fn next_seq(c: &Connection, job: &JobId) -> Result<u64, Error> {
+pub fn next_seq(c: &Conn<'_>, job: &JobId) -> Result<u64, Error> {
     let last: i64 = c.query_row(
         "SELECT COALESCE(MAX(seq), 0) FROM events WHERE job_id = ?1",
         [job],
@@ -18,49 +18,42 @@ pub fn next_seq(c: &Connection, job: &JobId) -> Result<u64, Error> {
 }
 
 pub fn append(
-    c: &Connection,
+    c: &Conn<'_>,
     job: &JobId,
     kind: EventKind,
     data: &Value,
     now: Timestamp,
 ) -> Result<u64, Error> {
     let seq = next_seq(c, job)?;
-    c.prepare_cached(
+    c.execute(
         "INSERT INTO events (job_id, seq, kind, data, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        job,
-        seq as i64,
-        kind.as_str(),
-        to_json(data),
-        now.millis()
-    ])?;
+        params![job, seq as i64, kind.as_str(), to_json(data), now.millis()],
+    )?;
     Ok(seq)
 }
 
 /// Events after `after` (all when `None`), oldest first, at most `limit`; `result` events carry
 /// their leads when `with_leads`, only their counters otherwise.
 pub fn list_after(
-    c: &Connection,
+    c: &Conn<'_>,
     job: &JobId,
     after: Option<EventId>,
     limit: u32,
     with_leads: bool,
 ) -> Result<Vec<Event>, Error> {
     let after = after.map(|e| e.0).unwrap_or(0);
-    let mut stmt = c.prepare_cached(
+    let rows = c.query_map(
         "SELECT seq, kind, data, created_at FROM events WHERE job_id = ?1 AND seq > ?2 ORDER BY seq LIMIT ?3",
-    )?;
-    let rows = stmt
-        .query_map(params![job, after as i64, i64::from(limit)], |r| {
+        params![job, after as i64, i64::from(limit)],
+        |r| {
             Ok((
-                r.get::<_, i64>(0)? as u64,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
+                r.get::<i64>(0)? as u64,
+                r.get::<String>(1)?,
+                r.get::<String>(2)?,
+                r.get::<i64>(3)?,
             ))
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+        },
+    )?;
     let Some(upto) = rows.last().map(|r| r.0) else {
         return Ok(Vec::new());
     };

@@ -1,7 +1,7 @@
 //! Idempotency rows: a write's key, its request fingerprint and, once settled, the response to
 //! replay. The server decides what is replayed; this module only stores it.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use super::{Conn, params};
 
 use crate::model::{Error, OrgId, Timestamp};
 
@@ -30,7 +30,7 @@ pub enum Claim {
 
 /// Drops keys older than `expired_before`, then claims `key` for `fingerprint`.
 pub fn claim(
-    c: &Connection,
+    c: &Conn<'_>,
     org: &OrgId,
     key: &str,
     fingerprint: &[u8],
@@ -49,12 +49,11 @@ pub fn claim(
         Option<String>,
     );
     let found: Option<Row> = c
-        .query_row(
+        .query_opt(
             "SELECT fingerprint, status, content_type, body, scope FROM idempotency WHERE org_id = ?1 AND key = ?2",
             params![org, key],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )
-        .optional()?;
+        )?;
     Ok(match found {
         None => {
             c.execute(
@@ -76,7 +75,7 @@ pub fn claim(
 
 /// Stores the response a claimed key replays from now on.
 pub fn settle(
-    c: &Connection,
+    c: &Conn<'_>,
     org: &OrgId,
     key: &str,
     response: &StoredResponse,
@@ -89,7 +88,7 @@ pub fn settle(
 }
 
 /// Forgets a key, so the next request with it runs afresh.
-pub fn release(c: &Connection, org: &OrgId, key: &str) -> Result<(), Error> {
+pub fn release(c: &Conn<'_>, org: &OrgId, key: &str) -> Result<(), Error> {
     c.execute(
         "DELETE FROM idempotency WHERE org_id = ?1 AND key = ?2",
         params![org, key],
@@ -99,6 +98,6 @@ pub fn release(c: &Connection, org: &OrgId, key: &str) -> Result<(), Error> {
 
 /// Forgets every unsettled key: at start-up these are requests a previous process never
 /// finished (it crashed or was killed), and holding them would refuse every retry for a day.
-pub fn release_in_flight(c: &Connection) -> Result<usize, Error> {
-    Ok(c.execute("DELETE FROM idempotency WHERE status IS NULL", [])?)
+pub fn release_in_flight(c: &Conn<'_>) -> Result<usize, Error> {
+    c.execute("DELETE FROM idempotency WHERE status IS NULL", ())
 }

@@ -1,7 +1,7 @@
 //! Job and artifact rows. Status changes are written here but decided by
 //! [`JobStatus::apply`](crate::model::JobStatus::apply), the one state machine.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use super::{Conn, Dialect, Param, Row, params};
 
 use super::paging::{KeysetQuery, Paging};
 use super::scope::Owner;
@@ -18,7 +18,7 @@ const COLUMNS: &str = "j.seq, j.id, j.thread_id, j.plan_id, j.status, j.step, j.
     a.id, a.rows, a.bytes";
 const FROM: &str = "jobs j LEFT JOIN artifacts a ON a.job_id = j.id";
 
-fn row(r: &Row<'_>) -> rusqlite::Result<(i64, Job, String)> {
+fn row(r: &Row<'_>) -> Result<(i64, Job, String), Error> {
     let status: String = r.get(4)?;
     let error_code: Option<String> = r.get(12)?;
     let error_message: Option<String> = r.get(13)?;
@@ -32,13 +32,13 @@ fn row(r: &Row<'_>) -> rusqlite::Result<(i64, Job, String)> {
             plan_id: PlanId::from_db(r.get(3)?),
             status: JobStatus::parse(&status).unwrap_or(JobStatus::Failed),
             progress: Progress {
-                step: r.get::<_, i64>(5)? as u32,
-                total: r.get::<_, i64>(6)? as u32,
-                percent: r.get::<_, i64>(7)? as u32,
+                step: r.get::<i64>(5)? as u32,
+                total: r.get::<i64>(6)? as u32,
+                percent: r.get::<i64>(7)? as u32,
             },
-            started_at: r.get::<_, Option<i64>>(8)?.map(Timestamp::from_millis),
-            finished_at: r.get::<_, Option<i64>>(9)?.map(Timestamp::from_millis),
-            credits_used: r.get::<_, i64>(10)? as u32,
+            started_at: r.get::<Option<i64>>(8)?.map(Timestamp::from_millis),
+            finished_at: r.get::<Option<i64>>(9)?.map(Timestamp::from_millis),
+            credits_used: r.get::<i64>(10)? as u32,
             summary: r.get(11)?,
             error: error_code.map(|code| JobError {
                 code: serde_json::from_value(serde_json::Value::String(code))
@@ -48,14 +48,14 @@ fn row(r: &Row<'_>) -> rusqlite::Result<(i64, Job, String)> {
             metadata: Default::default(),
             livemode: r.get(15)?,
             created_at: Timestamp::from_millis(r.get(16)?),
-            rows_captured: r.get::<_, i64>(17)? as u64,
-            max_credits: r.get::<_, Option<i64>>(18)?.map(|n| n as u32),
-            superseded_by: r.get::<_, Option<String>>(19)?.map(JobId::from_db),
+            rows_captured: r.get::<i64>(17)? as u64,
+            max_credits: r.get::<Option<i64>>(18)?.map(|n| n as u32),
+            superseded_by: r.get::<Option<String>>(19)?.map(JobId::from_db),
             artifact: match artifact_id {
                 Some(id) => Some(ArtifactRef {
                     id: ArtifactId::from_db(id),
-                    rows: r.get::<_, i64>(21)? as u64,
-                    bytes: r.get::<_, i64>(22)? as u64,
+                    rows: r.get::<i64>(21)? as u64,
+                    bytes: r.get::<i64>(22)? as u64,
                 }),
                 None => None,
             },
@@ -69,7 +69,7 @@ fn finish((_, mut j, metadata): (i64, Job, String)) -> Result<Job, Error> {
     Ok(j)
 }
 
-pub fn insert(c: &Connection, j: &Job, seed: u64) -> Result<(), Error> {
+pub fn insert(c: &Conn<'_>, j: &Job, seed: u64) -> Result<(), Error> {
     c.execute(
         "INSERT INTO jobs (id, thread_id, plan_id, status, total, metadata, livemode, created_at, seed)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
@@ -88,14 +88,12 @@ pub fn insert(c: &Connection, j: &Job, seed: u64) -> Result<(), Error> {
     Ok(())
 }
 
-pub fn get(c: &Connection, id: &JobId) -> Result<Job, Error> {
-    let found = c
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM {FROM} WHERE j.id = ?1"),
-            [id],
-            row,
-        )
-        .optional()?;
+pub fn get(c: &Conn<'_>, id: &JobId) -> Result<Job, Error> {
+    let found = c.query_opt(
+        &format!("SELECT {COLUMNS} FROM {FROM} WHERE j.id = ?1"),
+        [id],
+        row,
+    )?;
     match found {
         Some(r) => finish(r),
         None => Err(Error::not_found("Job", id).with_param("job_id")),
@@ -103,7 +101,7 @@ pub fn get(c: &Connection, id: &JobId) -> Result<Job, Error> {
 }
 
 /// The organisation a job belongs to (through its thread).
-pub fn org(c: &Connection, id: &JobId) -> Result<crate::model::OrgId, Error> {
+pub fn org(c: &Conn<'_>, id: &JobId) -> Result<crate::model::OrgId, Error> {
     let org: String = c.query_row(
         "SELECT t.org_id FROM jobs j JOIN threads t ON t.id = j.thread_id WHERE j.id = ?1",
         [id],
@@ -112,15 +110,15 @@ pub fn org(c: &Connection, id: &JobId) -> Result<crate::model::OrgId, Error> {
     crate::model::OrgId::parse(&org)
 }
 
-pub fn seed(c: &Connection, id: &JobId) -> Result<u64, Error> {
+pub fn seed(c: &Conn<'_>, id: &JobId) -> Result<u64, Error> {
     Ok(
         c.query_row("SELECT seed FROM jobs WHERE id = ?1", [id], |r| {
-            r.get::<_, i64>(0)
+            r.get::<i64>(0)
         })? as u64,
     )
 }
 
-pub fn list(c: &Connection, owner: &Owner, q: &JobQuery) -> Result<Page<Job>, Error> {
+pub fn list(c: &Conn<'_>, owner: &Owner, q: &JobQuery) -> Result<Page<Job>, Error> {
     let mut query = KeysetQuery::new(
         &format!(
             "SELECT {COLUMNS} FROM {FROM} JOIN threads t ON t.id = j.thread_id WHERE t.org_id = ?"
@@ -139,7 +137,7 @@ pub fn list(c: &Connection, owner: &Owner, q: &JobQuery) -> Result<Page<Job>, Er
         let args = q
             .status
             .iter()
-            .map(|s| Box::new(s.as_str()) as Box<dyn rusqlite::ToSql>)
+            .map(|s| Box::new(s.as_str()) as Box<dyn Param>)
             .collect();
         query.filter_all(&format!("j.status IN ({marks})"), args);
     }
@@ -160,21 +158,18 @@ pub fn list(c: &Connection, owner: &Owner, q: &JobQuery) -> Result<Page<Job>, Er
 
 /// Jobs of a thread in a given status.
 pub fn ids_with_status(
-    c: &Connection,
+    c: &Conn<'_>,
     thread: Option<&ThreadId>,
     status: JobStatus,
 ) -> Result<Vec<JobId>, Error> {
-    let mut stmt = c.prepare(
-        "SELECT id FROM jobs WHERE status = ?1 AND (?2 IS NULL OR thread_id = ?2) ORDER BY seq",
-    )?;
-    let ids = stmt
-        .query_map(params![status.as_str(), thread], |r| r.get::<_, String>(0))?
-        .map(|r| r.map(JobId::from_db))
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(ids)
+    c.query_map(
+        "SELECT id FROM jobs WHERE status = ?1 AND (CAST(?2 AS TEXT) IS NULL OR thread_id = ?2) ORDER BY seq",
+        params![status.as_str(), thread],
+        |r| Ok(JobId::from_db(r.get(0)?)),
+    )
 }
 
-pub fn set_status(c: &Connection, id: &JobId, status: JobStatus) -> Result<(), Error> {
+pub fn set_status(c: &Conn<'_>, id: &JobId, status: JobStatus) -> Result<(), Error> {
     c.execute(
         "UPDATE jobs SET status = ?2 WHERE id = ?1",
         params![id, status.as_str()],
@@ -183,7 +178,7 @@ pub fn set_status(c: &Connection, id: &JobId, status: JobStatus) -> Result<(), E
 }
 
 pub fn mark_started(
-    c: &Connection,
+    c: &Conn<'_>,
     id: &JobId,
     now: Timestamp,
     max_credits: Option<u32>,
@@ -197,7 +192,7 @@ pub fn mark_started(
 }
 
 pub fn set_progress(
-    c: &Connection,
+    c: &Conn<'_>,
     id: &JobId,
     p: Progress,
     rows: u64,
@@ -210,7 +205,7 @@ pub fn set_progress(
     Ok(())
 }
 
-pub fn set_step(c: &Connection, id: &JobId, p: Progress) -> Result<(), Error> {
+pub fn set_step(c: &Conn<'_>, id: &JobId, p: Progress) -> Result<(), Error> {
     c.execute(
         "UPDATE jobs SET step = ?2, total = ?3, percent = ?4 WHERE id = ?1",
         params![
@@ -223,25 +218,24 @@ pub fn set_step(c: &Connection, id: &JobId, p: Progress) -> Result<(), Error> {
     Ok(())
 }
 
-pub fn request_stop(c: &Connection, id: &JobId) -> Result<(), Error> {
+pub fn request_stop(c: &Conn<'_>, id: &JobId) -> Result<(), Error> {
     c.execute("UPDATE jobs SET stop_requested = 1 WHERE id = ?1", [id])?;
     Ok(())
 }
 
-pub fn stop_requested(c: &Connection, id: &JobId) -> Result<bool, Error> {
+pub fn stop_requested(c: &Conn<'_>, id: &JobId) -> Result<bool, Error> {
     Ok(
-        c.query_row("SELECT stop_requested FROM jobs WHERE id = ?1", [id], |r| {
+        c.query_opt("SELECT stop_requested FROM jobs WHERE id = ?1", [id], |r| {
             r.get(0)
-        })
-        .optional()?
+        })?
         .unwrap_or(true),
     )
 }
 
-pub fn supersede(c: &Connection, id: &JobId, by: &JobId, now: Timestamp) -> Result<(), Error> {
+pub fn supersede(c: &Conn<'_>, id: &JobId, by: &JobId, now: Timestamp) -> Result<(), Error> {
     c.execute(
         "UPDATE jobs SET status = 'stopped', superseded_by = ?2, finished_at = ?3,
-         summary = 'Superseded by a replan (' || ?2 || ').' WHERE id = ?1",
+         summary = 'Superseded by a replan (' || CAST(?2 AS TEXT) || ').' WHERE id = ?1",
         params![id, by, now.millis()],
     )?;
     Ok(())
@@ -258,7 +252,7 @@ pub struct Finish<'a> {
     pub now: Timestamp,
 }
 
-pub fn finish_job(c: &Connection, id: &JobId, f: &Finish<'_>) -> Result<(), Error> {
+pub fn finish_job(c: &Conn<'_>, id: &JobId, f: &Finish<'_>) -> Result<(), Error> {
     c.execute(
         "UPDATE jobs SET status = ?2, summary = ?3, error_code = ?4, error_message = ?5,
          credits_used = ?6, rows_captured = ?7, step = ?8, total = ?9, percent = ?10, finished_at = ?11
@@ -280,7 +274,7 @@ pub fn finish_job(c: &Connection, id: &JobId, f: &Finish<'_>) -> Result<(), Erro
     Ok(())
 }
 
-pub fn insert_artifact(c: &Connection, a: &Artifact, path: &str) -> Result<(), Error> {
+pub fn insert_artifact(c: &Conn<'_>, a: &Artifact, path: &str) -> Result<(), Error> {
     c.execute(
         "INSERT INTO artifacts (id, job_id, rows, bytes, columns, path, partial, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -299,9 +293,8 @@ pub fn insert_artifact(c: &Connection, a: &Artifact, path: &str) -> Result<(), E
 }
 
 /// The artifact record and the path of its CSV file.
-pub fn get_artifact(c: &Connection, id: &ArtifactId) -> Result<(Artifact, String), Error> {
-    let found = c
-        .query_row(
+pub fn get_artifact(c: &Conn<'_>, id: &ArtifactId) -> Result<(Artifact, String), Error> {
+    let found = c.query_opt(
             "SELECT id, job_id, rows, bytes, columns, path, partial, created_at FROM artifacts WHERE id = ?1",
             [id],
             |r| {
@@ -311,20 +304,19 @@ pub fn get_artifact(c: &Connection, id: &ArtifactId) -> Result<(Artifact, String
                         object: "artifact".into(),
                         job_id: JobId::from_db(r.get(1)?),
                         format: "csv".into(),
-                        rows: r.get::<_, i64>(2)? as u64,
-                        bytes: r.get::<_, i64>(3)? as u64,
+                        rows: r.get::<i64>(2)? as u64,
+                        bytes: r.get::<i64>(3)? as u64,
                         columns: Vec::new(),
                         download_url: None,
                         expires_at: None,
                         created_at: Timestamp::from_millis(r.get(7)?),
                         partial: r.get(6)?,
                     },
-                    r.get::<_, String>(4)?,
-                    r.get::<_, String>(5)?,
+                    r.get::<String>(4)?,
+                    r.get::<String>(5)?,
                 ))
             },
-        )
-        .optional()?;
+        )?;
     let Some((mut a, columns, path)) = found else {
         return Err(Error::not_found("Artifact", id).with_param("artifact_id"));
     };
@@ -333,34 +325,32 @@ pub fn get_artifact(c: &Connection, id: &ArtifactId) -> Result<(Artifact, String
 }
 
 /// Artifact files of every job in a thread (to remove after the thread is deleted).
-pub fn artifact_paths_in_thread(c: &Connection, thread: &ThreadId) -> Result<Vec<String>, Error> {
-    let mut stmt = c.prepare(
+pub fn artifact_paths_in_thread(c: &Conn<'_>, thread: &ThreadId) -> Result<Vec<String>, Error> {
+    c.query_map(
         "SELECT a.path FROM artifacts a JOIN jobs j ON j.id = a.job_id WHERE j.thread_id = ?1",
-    )?;
-    let paths = stmt
-        .query_map([thread], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(paths)
+        [thread],
+        |r| r.get(0),
+    )
 }
 
 /// Credits used by finished live jobs since `since` (test-mode jobs are never charged).
 pub fn credits_since(
-    c: &Connection,
+    c: &Conn<'_>,
     org: &OrgId,
     since: Timestamp,
     livemode: bool,
 ) -> Result<u64, Error> {
     Ok(c.query_row(
-        "SELECT COALESCE(SUM(j.credits_used), 0) FROM jobs j JOIN threads t ON t.id = j.thread_id
+        "SELECT CAST(COALESCE(SUM(j.credits_used), 0) AS BIGINT) FROM jobs j JOIN threads t ON t.id = j.thread_id
          WHERE j.livemode = ?1 AND j.created_at >= ?2 AND t.org_id = ?3
          AND j.status IN ('succeeded','stopped','running')",
         params![livemode, since.millis(), org],
-        |r| r.get::<_, i64>(0),
+        |r| r.get::<i64>(0),
     )? as u64)
 }
 
 pub fn count_by_status(
-    c: &Connection,
+    c: &Conn<'_>,
     org: &OrgId,
     since: Timestamp,
     status: JobStatus,
@@ -369,7 +359,7 @@ pub fn count_by_status(
         "SELECT count(*) FROM jobs j JOIN threads t ON t.id = j.thread_id
          WHERE j.status = ?1 AND j.created_at >= ?2 AND t.org_id = ?3",
         params![status.as_str(), since.millis(), org],
-        |r| r.get::<_, i64>(0),
+        |r| r.get::<i64>(0),
     )? as u64)
 }
 
@@ -377,20 +367,27 @@ pub fn count_by_status(
 /// this content fingerprint (`leadline open` of an unchanged file reuses its job, so the push
 /// ledger still knows what was pushed).
 pub fn opened_with_fingerprint(
-    c: &Connection,
+    c: &Conn<'_>,
     org: &OrgId,
     fingerprint: &str,
 ) -> Result<Option<JobId>, Error> {
-    let mut stmt = c.prepare(
-        "SELECT j.id FROM jobs j JOIN threads t ON t.id = j.thread_id
-         WHERE t.org_id = ?1 AND j.status = 'succeeded'
-           AND json_extract(j.metadata, '$.kind') = 'import'
-           AND json_extract(j.metadata, '$.fingerprint') = ?2
-         ORDER BY j.created_at DESC LIMIT 1",
-    )?;
-    let mut rows = stmt.query(params![org, fingerprint])?;
-    match rows.next()? {
-        Some(r) => Ok(Some(JobId::from_db(r.get(0)?))),
-        None => Ok(None),
-    }
+    let sql = match c.dialect() {
+        Dialect::Sqlite => {
+            "SELECT j.id FROM jobs j JOIN threads t ON t.id = j.thread_id
+             WHERE t.org_id = ?1 AND j.status = 'succeeded'
+               AND json_extract(j.metadata, '$.kind') = 'import'
+               AND json_extract(j.metadata, '$.fingerprint') = ?2
+             ORDER BY j.created_at DESC LIMIT 1"
+        }
+        Dialect::Postgres => {
+            "SELECT j.id FROM jobs j JOIN threads t ON t.id = j.thread_id
+             WHERE t.org_id = ?1 AND j.status = 'succeeded'
+               AND CAST(j.metadata AS jsonb) ->> 'kind' = 'import'
+               AND CAST(j.metadata AS jsonb) ->> 'fingerprint' = ?2
+             ORDER BY j.created_at DESC LIMIT 1"
+        }
+    };
+    c.query_opt(sql, params![org, fingerprint], |r| {
+        Ok(JobId::from_db(r.get(0)?))
+    })
 }

@@ -9,7 +9,7 @@ use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, params, params_from_iter};
 use serde_json::{Map, Value, json};
 
-use super::from_json;
+use super::{Conn, from_json};
 use crate::model::table::columns::{Column, cell, number};
 use crate::model::table::search::{Op, Term};
 use crate::model::table::{LeadView, Sort, ViewSpec, haystack, sanitize_lead};
@@ -102,7 +102,7 @@ fn row_values(seq: i64, job: &JobId, ordinal: i64, lead: &Lead) -> Vec<Sql> {
 }
 
 /// Indexes one lead just written (same transaction).
-pub fn insert(
+fn insert_row(
     c: &Connection,
     seq: i64,
     job: &JobId,
@@ -115,7 +115,7 @@ pub fn insert(
 }
 
 /// Indexes a lead rewritten in place (by id).
-pub fn reindex(c: &Connection, lead: &Lead) -> Result<(), Error> {
+fn reindex_sqlite(c: &Connection, lead: &Lead) -> Result<(), Error> {
     let found: Option<(i64, String, i64)> = c
         .prepare_cached("SELECT seq, job_id, ordinal FROM leads WHERE id = ?1")?
         .query_row([lead.id.as_str()], |r| {
@@ -128,27 +128,27 @@ pub fn reindex(c: &Connection, lead: &Lead) -> Result<(), Error> {
         })?;
     if let Some((seq, job, ordinal)) = found {
         let job = JobId::from_db(job);
-        insert(c, seq, &job, ordinal, lead)?;
+        insert_row(c, seq, &job, ordinal, lead)?;
     }
     Ok(())
 }
 
 /// Whether every lead of `job` is indexed (leads stored before the index existed are not).
-pub fn is_complete(c: &Connection, job: &JobId) -> Result<bool, Error> {
+fn is_complete_sqlite(c: &Connection, job: &JobId) -> Result<bool, Error> {
     let (leads, indexed): (i64, i64) = c.query_row(
         "SELECT (SELECT count(*) FROM leads WHERE job_id = ?1),
                 (SELECT count(*) FROM lead_index WHERE job_id = ?1)",
-        [job],
+        [job.as_str()],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     Ok(leads == indexed)
 }
 
 /// Indexes every lead of `job` again (the backfill for leads older than the index).
-pub fn rebuild(c: &Connection, job: &JobId) -> Result<(), Error> {
-    c.execute("DELETE FROM lead_index WHERE job_id = ?1", [job])?;
+fn rebuild_sqlite(c: &Connection, job: &JobId) -> Result<(), Error> {
+    c.execute("DELETE FROM lead_index WHERE job_id = ?1", [job.as_str()])?;
     let mut stmt = c.prepare_cached("SELECT seq, ordinal, data FROM leads WHERE job_id = ?1")?;
-    let rows = stmt.query_map([job], |r| {
+    let rows = stmt.query_map([job.as_str()], |r| {
         Ok((
             r.get::<_, i64>(0)?,
             r.get::<_, i64>(1)?,
@@ -157,7 +157,7 @@ pub fn rebuild(c: &Connection, job: &JobId) -> Result<(), Error> {
     })?;
     for row in rows {
         let (seq, ordinal, raw) = row?;
-        insert(c, seq, job, ordinal, &from_json::<Lead>(&raw, "lead")?)?;
+        insert_row(c, seq, job, ordinal, &from_json::<Lead>(&raw, "lead")?)?;
     }
     Ok(())
 }
@@ -266,7 +266,7 @@ fn order_sql(sort: Option<&Sort>, params: &mut Vec<Sql>) -> String {
 }
 
 /// The job's view: ordinals of the matching leads in order, and the job's total.
-pub fn view(c: &Connection, job: &JobId, spec: &ViewSpec) -> Result<LeadView, Error> {
+fn view_sqlite(c: &Connection, job: &JobId, spec: &ViewSpec) -> Result<LeadView, Error> {
     let mut params = vec![Sql::Text(job.as_str().to_string())];
     let conf = slot(&Column::Confidence).unwrap_or(9);
     let mut sql = format!("SELECT ordinal FROM lead_index WHERE job_id = ? AND n{conf} >= ?");
@@ -282,9 +282,9 @@ pub fn view(c: &Connection, job: &JobId, spec: &ViewSpec) -> Result<LeadView, Er
         .query_map(params_from_iter(params), |r| r.get::<_, i64>(0))?
         .map(|r| r.map(|o| o as u32))
         .collect::<Result<Vec<u32>, _>>()?;
-    let total = super::leads::count(c, job)?;
+    let total = super::leads::count(&Conn::sqlite(c), job)?;
     let field_keys = if spec.field_keys {
-        Some(field_keys(c, job)?)
+        Some(field_keys_sqlite(c, job)?)
     } else {
         None
     };
@@ -296,26 +296,26 @@ pub fn view(c: &Connection, job: &JobId, spec: &ViewSpec) -> Result<LeadView, Er
 }
 
 /// The `fields` keys of a job's leads, in first-seen order.
-pub fn field_keys(c: &Connection, job: &JobId) -> Result<Vec<String>, Error> {
+fn field_keys_sqlite(c: &Connection, job: &JobId) -> Result<Vec<String>, Error> {
     let mut stmt = c.prepare_cached(
         "SELECT j.key FROM lead_index, json_each(lead_index.fields) AS j
          WHERE lead_index.job_id = ?1
          GROUP BY j.key ORDER BY min(lead_index.ordinal * 1000000 + j.id)",
     )?;
     let keys = stmt
-        .query_map([job], |r| r.get::<_, String>(0))?
+        .query_map([job.as_str()], |r| r.get::<_, String>(0))?
         .map(|k| k.map(|k| k.replace('\u{1}', "\"")))
         .collect::<Result<Vec<_>, _>>()?;
     Ok(keys)
 }
 
 /// Whole leads at these ordinals of `job`, in the order asked (unknown ordinals are skipped).
-pub fn at(c: &Connection, job: &JobId, ordinals: &[u32]) -> Result<Vec<(u32, Lead)>, Error> {
+fn at_sqlite(c: &Connection, job: &JobId, ordinals: &[u32]) -> Result<Vec<(u32, Lead)>, Error> {
     let mut stmt = c.prepare_cached("SELECT data FROM leads WHERE job_id = ?1 AND ordinal = ?2")?;
     let mut out = Vec::with_capacity(ordinals.len());
     for &o in ordinals {
         let raw: Option<String> = stmt
-            .query_row(params![job, i64::from(o)], |r| r.get(0))
+            .query_row(params![job.as_str(), i64::from(o)], |r| r.get(0))
             .map(Some)
             .or_else(|e| match e {
                 rusqlite::Error::QueryReturnedNoRows => Ok(None),
@@ -326,6 +326,54 @@ pub fn at(c: &Connection, job: &JobId, ordinals: &[u32]) -> Result<Vec<(u32, Lea
         }
     }
     Ok(out)
+}
+
+/// The index serves the TUI's table, which runs on the local SQLite store only: `serve` on
+/// PostgreSQL keeps no index (its API pages leads by cursor), so writes skip it there and reads
+/// say so.
+fn local_only() -> Error {
+    Error::internal("the leads table index exists only in the local SQLite store")
+}
+
+/// Indexes the lead just inserted into `leads` (same transaction).
+pub fn insert(c: &Conn<'_>, job: &JobId, ordinal: i64, lead: &Lead) -> Result<(), Error> {
+    match c.as_sqlite() {
+        Some(c) => insert_row(c, c.last_insert_rowid(), job, ordinal, lead),
+        None => Ok(()),
+    }
+}
+
+/// Indexes a lead rewritten in place (by id).
+pub fn reindex(c: &Conn<'_>, lead: &Lead) -> Result<(), Error> {
+    match c.as_sqlite() {
+        Some(c) => reindex_sqlite(c, lead),
+        None => Ok(()),
+    }
+}
+
+/// Whether every lead of `job` is indexed (leads stored before the index existed are not).
+pub fn is_complete(c: &Conn<'_>, job: &JobId) -> Result<bool, Error> {
+    is_complete_sqlite(c.as_sqlite().ok_or_else(local_only)?, job)
+}
+
+/// Indexes every lead of `job` again (the backfill for leads older than the index).
+pub fn rebuild(c: &Conn<'_>, job: &JobId) -> Result<(), Error> {
+    rebuild_sqlite(c.as_sqlite().ok_or_else(local_only)?, job)
+}
+
+/// The ordinals of `job`'s leads that pass the filter, in the sort's order.
+pub fn view(c: &Conn<'_>, job: &JobId, spec: &ViewSpec) -> Result<LeadView, Error> {
+    view_sqlite(c.as_sqlite().ok_or_else(local_only)?, job, spec)
+}
+
+/// The `fields` keys of `job`'s leads.
+pub fn field_keys(c: &Conn<'_>, job: &JobId) -> Result<Vec<String>, Error> {
+    field_keys_sqlite(c.as_sqlite().ok_or_else(local_only)?, job)
+}
+
+/// The leads at these ordinals.
+pub fn at(c: &Conn<'_>, job: &JobId, ordinals: &[u32]) -> Result<Vec<(u32, Lead)>, Error> {
+    at_sqlite(c.as_sqlite().ok_or_else(local_only)?, job, ordinals)
 }
 
 #[cfg(test)]
@@ -479,7 +527,7 @@ mod tests {
         for (i, l) in leads.iter_mut().enumerate() {
             l.id = crate::model::LeadId::from_db(format!("lead_{i:05}"));
         }
-        super::super::leads::insert_batch(c, job, &leads, 0, 1).expect("insert");
+        super::super::leads::insert_batch(&Conn::sqlite(c), job, &leads, 0, 1).expect("insert");
     }
 
     fn oracle(leads: &[Lead], spec: &ViewSpec) -> Vec<u32> {
@@ -509,7 +557,7 @@ mod tests {
                 min_confidence: [0.0, 0.5, 0.7, 0.9][min],
                 field_keys: false,
             };
-            let got = view(&c, &job, &spec).expect("view");
+            let got = view_sqlite(&c, &job, &spec).expect("view");
             prop_assert_eq!(got.ordinals, oracle(&leads, &spec), "query {:?}", text);
             prop_assert_eq!(got.total, leads.len() as u64);
         }
@@ -530,7 +578,7 @@ mod tests {
                 query: parse(text, |_| false),
                 ..ViewSpec::default()
             };
-            view(&c, &job, &spec)
+            view_sqlite(&c, &job, &spec)
                 .expect("a hostile string is data")
                 .ordinals
         };
@@ -541,7 +589,10 @@ mod tests {
         assert_eq!(run("\\"), [4]);
         assert_eq!(run("'; DROP TABLE leads; --"), Vec::<u32>::new());
         assert_eq!(run("company=plain"), [5]);
-        assert_eq!(super::super::leads::count(&c, &job).expect("count"), 6);
+        assert_eq!(
+            super::super::leads::count(&Conn::sqlite(&c), &job).expect("count"),
+            6
+        );
     }
 
     #[test]
@@ -551,10 +602,10 @@ mod tests {
         let leads = fixtures::leads(&job, 5);
         store(&c, &job, &leads);
         c.execute("DELETE FROM lead_index", []).expect("forget");
-        assert!(!is_complete(&c, &job).expect("count"));
-        rebuild(&c, &job).expect("rebuild");
-        assert!(is_complete(&c, &job).expect("count"));
-        let keys = field_keys(&c, &job).expect("keys");
+        assert!(!is_complete_sqlite(&c, &job).expect("count"));
+        rebuild_sqlite(&c, &job).expect("rebuild");
+        assert!(is_complete_sqlite(&c, &job).expect("count"));
+        let keys = field_keys_sqlite(&c, &job).expect("keys");
         let mut want: Vec<String> = Vec::new();
         for l in &leads {
             for k in l.fields.keys() {
@@ -564,7 +615,7 @@ mod tests {
             }
         }
         assert_eq!(keys, want);
-        let got = at(&c, &job, &[3, 0, 99]).expect("at");
+        let got = at_sqlite(&c, &job, &[3, 0, 99]).expect("at");
         assert_eq!(got.len(), 2);
         assert_eq!((got[0].0, &got[0].1.id), (3, &leads[3].id));
         assert_eq!((got[1].0, &got[1].1.id), (0, &leads[0].id));

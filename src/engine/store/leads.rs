@@ -2,7 +2,7 @@
 //! the sequence number of the `result` event that delivered it: the lead and its event are written
 //! in the same transaction, so an event in the log always has its leads.
 
-use rusqlite::{Connection, params};
+use super::{Conn, Dialect, params};
 
 use super::paging::{KeysetQuery, Paging};
 use super::{from_json, to_json};
@@ -10,34 +10,34 @@ use crate::model::requests::LeadQuery;
 use crate::model::{Error, JobId, Lead, Order, Page};
 
 pub fn insert_batch(
-    c: &Connection,
+    c: &Conn<'_>,
     job: &JobId,
     leads: &[Lead],
     first_ordinal: u64,
     event_seq: u64,
 ) -> Result<(), Error> {
-    let mut stmt = c.prepare_cached(
-        "INSERT INTO leads (id, job_id, ordinal, event_seq, confidence, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
     for (i, lead) in leads.iter().enumerate() {
-        stmt.execute(params![
+        c.execute(
+            "INSERT INTO leads (id, job_id, ordinal, event_seq, confidence, data) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
             lead.id,
             job,
             (first_ordinal + i as u64) as i64,
             event_seq as i64,
             lead.confidence,
             to_json(lead)
-        ])?;
+            ],
+        )?;
         let ordinal = (first_ordinal + i as u64) as i64;
-        super::lead_index::insert(c, c.last_insert_rowid(), job, ordinal, lead)?;
+        super::lead_index::insert(c, job, ordinal, lead)?;
     }
     Ok(())
 }
 
-pub fn count(c: &Connection, job: &JobId) -> Result<u64, Error> {
+pub fn count(c: &Conn<'_>, job: &JobId) -> Result<u64, Error> {
     Ok(
         c.query_row("SELECT count(*) FROM leads WHERE job_id = ?1", [job], |r| {
-            r.get::<_, i64>(0)
+            r.get::<i64>(0)
         })? as u64,
     )
 }
@@ -58,7 +58,7 @@ fn json_path(field: &str) -> Result<String, Error> {
     Ok(format!("$.{field}"))
 }
 
-pub fn list(c: &Connection, job: &JobId, q: &LeadQuery) -> Result<Page<Lead>, Error> {
+pub fn list(c: &Conn<'_>, job: &JobId, q: &LeadQuery) -> Result<Page<Lead>, Error> {
     let mut query = KeysetQuery::new(
         "SELECT ordinal, data FROM leads WHERE job_id = ?",
         vec![Box::new(job.as_str().to_string())],
@@ -80,34 +80,44 @@ pub fn list(c: &Connection, job: &JobId, q: &LeadQuery) -> Result<Page<Lead>, Er
         query.filter("confidence >= ?", min);
     }
     for field in &q.has_field {
-        query.filter("json_extract(data, ?) IS NOT NULL", json_path(field)?);
+        let path = json_path(field)?;
+        match c.dialect() {
+            Dialect::Sqlite => query.filter("json_extract(data, ?) IS NOT NULL", path),
+            // `#>>` gives SQL NULL for a JSON null too, as json_extract does.
+            Dialect::Postgres => query.filter(
+                "(CAST(data AS jsonb) #>> string_to_array(?, '.')) IS NOT NULL",
+                path.trim_start_matches("$.").to_string(),
+            ),
+        }
     }
     query.fetch(
         c,
-        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+        |r| Ok((r.get::<i64>(0)?, r.get::<String>(1)?)),
         |(_, raw)| from_json::<Lead>(&raw, "lead"),
     )
 }
 
-pub fn all(c: &Connection, job: &JobId) -> Result<Vec<Lead>, Error> {
-    let mut stmt = c.prepare_cached("SELECT data FROM leads WHERE job_id = ?1 ORDER BY ordinal")?;
-    let raws = stmt.query_map([job], |r| r.get::<_, String>(0))?;
-    let mut out = Vec::new();
-    for raw in raws {
-        out.push(from_json::<Lead>(&raw?, "lead")?);
-    }
-    Ok(out)
+pub fn all(c: &Conn<'_>, job: &JobId) -> Result<Vec<Lead>, Error> {
+    c.query_map(
+        "SELECT data FROM leads WHERE job_id = ?1 ORDER BY ordinal",
+        [job],
+        |r| from_json::<Lead>(&r.get::<String>(0)?, "lead"),
+    )
 }
 
 /// Every lead of a job in capture order, one at a time (a large job is never all in memory).
 pub fn stream<T>(
-    c: &Connection,
+    conn: &Conn<'_>,
     job: &JobId,
     f: impl FnOnce(&mut dyn Iterator<Item = Result<Lead, Error>>) -> Result<T, Error>,
 ) -> Result<T, Error> {
+    // Files are opened into the local SQLite store only; elsewhere the job is read whole.
+    let Some(c) = conn.as_sqlite() else {
+        return f(&mut all(conn, job)?.into_iter().map(Ok));
+    };
     let mut stmt = c.prepare_cached("SELECT data FROM leads WHERE job_id = ?1 ORDER BY ordinal")?;
     let mut rows = stmt
-        .query_map([job], |r| r.get::<_, String>(0))?
+        .query_map([job.as_str()], |r| r.get::<_, String>(0))?
         .map(|raw| from_json::<Lead>(&raw?, "lead"));
     f(&mut rows)
 }
@@ -115,32 +125,32 @@ pub fn stream<T>(
 /// Leads delivered by events with sequence numbers in `(after, upto]`, grouped by event, as JSON
 /// values (events carry them as data; parsing into `Lead` and back would be wasted work).
 pub fn by_events(
-    c: &Connection,
+    c: &Conn<'_>,
     job: &JobId,
     after: u64,
     upto: u64,
 ) -> Result<Vec<(u64, serde_json::Value)>, Error> {
-    let mut stmt = c.prepare_cached(
+    c.query_map(
         "SELECT event_seq, data FROM leads WHERE job_id = ?1 AND event_seq > ?2 AND event_seq <= ?3
          ORDER BY event_seq, ordinal",
-    )?;
-    let rows = stmt.query_map(params![job, after as i64, upto as i64], |r| {
-        Ok((r.get::<_, i64>(0)? as u64, r.get::<_, String>(1)?))
-    })?;
-    let mut out = Vec::new();
-    for row in rows {
-        let (seq, raw) = row?;
-        out.push((seq, from_json::<serde_json::Value>(&raw, "lead")?));
-    }
-    Ok(out)
+        params![job, after as i64, upto as i64],
+        |r| {
+            Ok((
+                r.get::<i64>(0)? as u64,
+                from_json::<serde_json::Value>(&r.get::<String>(1)?, "lead")?,
+            ))
+        },
+    )
 }
 
 /// Rewrites leads in place (an enrichment's new fields, sources and confidence), keeping their
 /// order and the event that delivered them.
-pub fn update_batch(c: &Connection, leads: &[Lead]) -> Result<(), Error> {
-    let mut stmt = c.prepare_cached("UPDATE leads SET confidence = ?2, data = ?3 WHERE id = ?1")?;
+pub fn update_batch(c: &Conn<'_>, leads: &[Lead]) -> Result<(), Error> {
     for lead in leads {
-        stmt.execute(params![lead.id, lead.confidence, to_json(lead)])?;
+        c.execute(
+            "UPDATE leads SET confidence = ?2, data = ?3 WHERE id = ?1",
+            params![lead.id, lead.confidence, to_json(lead)],
+        )?;
         super::lead_index::reindex(c, lead)?;
     }
     Ok(())

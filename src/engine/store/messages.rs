@@ -1,6 +1,6 @@
 //! Message rows.
 
-use rusqlite::{Connection, Row, params};
+use super::{Conn, Row, params};
 
 use super::paging::{KeysetQuery, Paging};
 use crate::model::{
@@ -23,7 +23,7 @@ fn kind_str(k: MessageKind) -> &'static str {
     }
 }
 
-fn row(r: &Row<'_>) -> rusqlite::Result<(i64, Message)> {
+fn row(r: &Row<'_>) -> Result<(i64, Message), Error> {
     let role: String = r.get(3)?;
     let kind: String = r.get(4)?;
     Ok((
@@ -43,14 +43,14 @@ fn row(r: &Row<'_>) -> rusqlite::Result<(i64, Message)> {
                 _ => MessageKind::Text,
             },
             content: r.get(5)?,
-            plan_id: r.get::<_, Option<String>>(6)?.map(PlanId::from_db),
-            job_id: r.get::<_, Option<String>>(7)?.map(JobId::from_db),
+            plan_id: r.get::<Option<String>>(6)?.map(PlanId::from_db),
+            job_id: r.get::<Option<String>>(7)?.map(JobId::from_db),
             created_at: Timestamp::from_millis(r.get(8)?),
         },
     ))
 }
 
-pub fn insert(c: &Connection, m: &Message) -> Result<(), Error> {
+pub fn insert(c: &Conn<'_>, m: &Message) -> Result<(), Error> {
     c.execute(
         "INSERT INTO messages (id, thread_id, role, kind, content, plan_id, job_id, created_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -69,7 +69,7 @@ pub fn insert(c: &Connection, m: &Message) -> Result<(), Error> {
 }
 
 /// Chronological by default (the reference lists messages oldest first).
-pub fn list(c: &Connection, thread: &ThreadId, p: &PageParams) -> Result<Page<Message>, Error> {
+pub fn list(c: &Conn<'_>, thread: &ThreadId, p: &PageParams) -> Result<Page<Message>, Error> {
     KeysetQuery::new(
         "SELECT seq, id, thread_id, role, kind, content, plan_id, job_id, created_at FROM messages
          WHERE thread_id = ?",
@@ -86,12 +86,10 @@ pub fn list(c: &Connection, thread: &ThreadId, p: &PageParams) -> Result<Page<Me
 }
 
 /// The user prompts of a thread, oldest first (the planner's context).
-pub fn user_prompts(c: &Connection, thread: &ThreadId) -> Result<Vec<String>, Error> {
-    let mut stmt = c.prepare(
+pub fn user_prompts(c: &Conn<'_>, thread: &ThreadId) -> Result<Vec<String>, Error> {
+    c.query_map(
         "SELECT content FROM messages WHERE thread_id = ?1 AND role = 'user' ORDER BY seq",
-    )?;
-    let out = stmt
-        .query_map([thread], |r| r.get(0))?
-        .collect::<rusqlite::Result<Vec<String>>>()?;
-    Ok(out)
+        [thread],
+        |r| r.get(0),
+    )
 }

@@ -2,8 +2,7 @@
 //! cursor, adds the `key > ?` / `key < ?` condition, orders, fetches `limit + 1` rows and builds
 //! the page (the extra row only says there is more).
 
-use rusqlite::types::ToSql;
-use rusqlite::{Connection, Row};
+use super::{Conn, Param, Row};
 
 use crate::model::list::{decode_cursor, encode_cursor};
 use crate::model::{Error, Order, Page, PageParams};
@@ -36,7 +35,7 @@ impl<A> SeqRow for (i64, A) {
 /// A list query being built: `SELECT … WHERE <base>` plus filters, then the keyset tail.
 pub(crate) struct KeysetQuery {
     sql: String,
-    args: Vec<Box<dyn ToSql>>,
+    args: Vec<Box<dyn Param>>,
     key: &'static str,
     limit: u32,
     order: Order,
@@ -47,7 +46,7 @@ impl KeysetQuery {
     /// column the cursor encodes.
     pub fn new(
         select_where: &str,
-        args: Vec<Box<dyn ToSql>>,
+        args: Vec<Box<dyn Param>>,
         key: &'static str,
         page: &PageParams,
         rules: Paging,
@@ -73,14 +72,14 @@ impl KeysetQuery {
     }
 
     /// Adds ` AND <clause>` with one placeholder value.
-    pub fn filter(&mut self, clause: &str, arg: impl ToSql + 'static) {
+    pub fn filter(&mut self, clause: &str, arg: impl Param + 'static) {
         self.sql.push_str(" AND ");
         self.sql.push_str(clause);
         self.args.push(Box::new(arg));
     }
 
     /// Adds ` AND <clause>` with several placeholder values.
-    pub fn filter_all(&mut self, clause: &str, args: Vec<Box<dyn ToSql>>) {
+    pub fn filter_all(&mut self, clause: &str, args: Vec<Box<dyn Param>>) {
         self.sql.push_str(" AND ");
         self.sql.push_str(clause);
         self.args.extend(args);
@@ -89,8 +88,8 @@ impl KeysetQuery {
     /// Runs the query and builds the page.
     pub fn fetch<R: SeqRow, T>(
         mut self,
-        c: &Connection,
-        row: impl FnMut(&Row<'_>) -> rusqlite::Result<R>,
+        c: &Conn<'_>,
+        row: impl FnMut(&Row<'_>) -> Result<R, Error>,
         finish: impl Fn(R) -> Result<T, Error>,
     ) -> Result<Page<T>, Error> {
         let dir = match self.order {
@@ -100,10 +99,7 @@ impl KeysetQuery {
         self.sql
             .push_str(&format!(" ORDER BY {} {dir} LIMIT ?", self.key));
         self.args.push(Box::new(i64::from(self.limit) + 1));
-        let mut stmt = c.prepare(&self.sql)?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(self.args.iter()), row)?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = c.query_map(&self.sql, self.args, row)?;
         page(rows, self.limit, finish)
     }
 }

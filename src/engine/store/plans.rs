@@ -1,6 +1,6 @@
 //! Plan rows.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use super::{Conn, Row, params};
 
 use super::{from_json, to_json};
 use crate::model::{Error, JobId, Plan, PlanId, ThreadId, Timestamp};
@@ -9,7 +9,7 @@ const COLUMNS: &str = "id, thread_id, job_id, title, steps, credits_estimate, ic
 
 type Raw = (Plan, String, String, String, String);
 
-fn row(r: &Row<'_>) -> rusqlite::Result<Raw> {
+fn row(r: &Row<'_>) -> Result<Raw, Error> {
     Ok((
         Plan {
             id: PlanId::from_db(r.get(0)?),
@@ -18,11 +18,11 @@ fn row(r: &Row<'_>) -> rusqlite::Result<Raw> {
             job_id: JobId::from_db(r.get(2)?),
             title: r.get(3)?,
             steps: Vec::new(),
-            credits_estimate: r.get::<_, i64>(5)? as u32,
+            credits_estimate: r.get::<i64>(5)? as u32,
             icp: Default::default(),
             notes: Vec::new(),
             not_understood: Vec::new(),
-            replaces: r.get::<_, Option<String>>(8)?.map(PlanId::from_db),
+            replaces: r.get::<Option<String>>(8)?.map(PlanId::from_db),
             created_at: Timestamp::from_millis(r.get(9)?),
         },
         r.get(4)?,
@@ -40,7 +40,7 @@ fn finish((mut p, steps, icp, notes, unread): Raw) -> Result<Plan, Error> {
     Ok(p)
 }
 
-pub fn insert(c: &Connection, p: &Plan) -> Result<(), Error> {
+pub fn insert(c: &Conn<'_>, p: &Plan) -> Result<(), Error> {
     c.execute(
         &format!(
             "INSERT INTO plans ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
@@ -62,14 +62,12 @@ pub fn insert(c: &Connection, p: &Plan) -> Result<(), Error> {
     Ok(())
 }
 
-pub fn get(c: &Connection, id: &PlanId) -> Result<Plan, Error> {
-    let found = c
-        .query_row(
-            &format!("SELECT {COLUMNS} FROM plans WHERE id = ?1"),
-            [id],
-            row,
-        )
-        .optional()?;
+pub fn get(c: &Conn<'_>, id: &PlanId) -> Result<Plan, Error> {
+    let found = c.query_opt(
+        &format!("SELECT {COLUMNS} FROM plans WHERE id = ?1"),
+        [id],
+        row,
+    )?;
     match found {
         Some(r) => finish(r),
         None => Err(Error::not_found("Plan", id).with_param("plan_id")),

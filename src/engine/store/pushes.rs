@@ -1,9 +1,8 @@
 //! The push ledger: one row per (job, provider, mode), one row per item with its last outcome.
 //! Items recorded as created, updated or skipped are not sent again; failed ones are.
 
+use super::{Conn, params};
 use std::collections::HashMap;
-
-use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{from_json, to_json};
 use crate::model::push::{EnrichResult, PushMode, PushProvider, PushResult};
@@ -35,24 +34,23 @@ impl ItemRecord {
 }
 
 pub fn find(
-    c: &Connection,
+    c: &Conn<'_>,
     job: &JobId,
     provider: PushProvider,
     mode: PushMode,
 ) -> Result<Option<PushRow>, Error> {
-    c.query_row(
+    c.query_opt(
         "SELECT id, list_id, list_url, result FROM pushes WHERE job_id = ?1 AND provider = ?2 AND mode = ?3",
         params![job, provider.as_str(), mode.as_str()],
         |r| {
             Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, Option<String>>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
+                r.get::<String>(0)?,
+                r.get::<Option<String>>(1)?,
+                r.get::<Option<String>>(2)?,
+                r.get::<Option<String>>(3)?,
             ))
         },
-    )
-    .optional()?
+    )?
     .map(|(id, list_id, list_url, result)| {
         Ok(PushRow {
             id: PushId::from_db(id),
@@ -66,7 +64,7 @@ pub fn find(
 
 /// The push row for (job, provider, mode), created if new.
 pub fn open(
-    c: &Connection,
+    c: &Conn<'_>,
     job: &JobId,
     provider: PushProvider,
     mode: PushMode,
@@ -89,29 +87,29 @@ pub fn open(
 }
 
 /// Forgets every item's outcome (a forced push sends everything again).
-pub fn reset_items(c: &Connection, push: &PushId) -> Result<(), Error> {
+pub fn reset_items(c: &Conn<'_>, push: &PushId) -> Result<(), Error> {
     c.execute("DELETE FROM push_items WHERE push_id = ?1", [push])?;
     Ok(())
 }
 
-pub fn items(c: &Connection, push: &PushId) -> Result<HashMap<String, ItemRecord>, Error> {
-    let mut stmt = c.prepare_cached(
+pub fn items(c: &Conn<'_>, push: &PushId) -> Result<HashMap<String, ItemRecord>, Error> {
+    let rows = c.query_map(
         "SELECT item, outcome, external_id, code, message FROM push_items WHERE push_id = ?1",
+        [push],
+        |r| {
+            Ok((
+                r.get::<String>(0)?,
+                ItemRecord {
+                    outcome: r.get(1)?,
+                    external_id: r.get(2)?,
+                    code: r.get(3)?,
+                    message: r.get(4)?,
+                },
+            ))
+        },
     )?;
-    let rows = stmt.query_map([push], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            ItemRecord {
-                outcome: r.get(1)?,
-                external_id: r.get(2)?,
-                code: r.get(3)?,
-                message: r.get(4)?,
-            },
-        ))
-    })?;
     let mut out = HashMap::new();
-    for row in rows {
-        let (item, rec) = row?;
+    for (item, rec) in rows {
         out.insert(item, rec);
     }
     Ok(out)
@@ -120,28 +118,30 @@ pub fn items(c: &Connection, push: &PushId) -> Result<HashMap<String, ItemRecord
 /// Records the outcomes of one request's items (called in one transaction per request, right
 /// after the answer, so a crash loses at most the requests in flight).
 pub fn record_items(
-    c: &Connection,
+    c: &Conn<'_>,
     push: &PushId,
     items: &[(String, ItemRecord)],
     now: Timestamp,
 ) -> Result<(), Error> {
-    let mut stmt = c.prepare_cached(
+    let sql =
         "INSERT INTO push_items (push_id, item, outcome, external_id, code, message, updated_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (push_id, item) DO UPDATE SET outcome = excluded.outcome,
              external_id = coalesce(excluded.external_id, push_items.external_id),
-             code = excluded.code, message = excluded.message, updated_at = excluded.updated_at",
-    )?;
+             code = excluded.code, message = excluded.message, updated_at = excluded.updated_at";
     for (item, rec) in items {
-        stmt.execute(params![
-            push,
-            item,
-            rec.outcome,
-            rec.external_id,
-            rec.code,
-            rec.message,
-            now.millis()
-        ])?;
+        c.execute(
+            sql,
+            params![
+                push,
+                item,
+                rec.outcome,
+                rec.external_id,
+                rec.code,
+                rec.message,
+                now.millis()
+            ],
+        )?;
     }
     c.execute(
         "UPDATE pushes SET updated_at = ?2 WHERE id = ?1",
@@ -151,7 +151,7 @@ pub fn record_items(
 }
 
 /// Stores a finished push's result (and the list it went to).
-pub fn finish(c: &Connection, result: &PushResult) -> Result<(), Error> {
+pub fn finish(c: &Conn<'_>, result: &PushResult) -> Result<(), Error> {
     c.execute(
         "UPDATE pushes SET result = ?2, list_id = coalesce(?3, list_id), list_url = coalesce(?4, list_url), updated_at = ?5 WHERE id = ?1",
         params![
@@ -166,19 +166,15 @@ pub fn finish(c: &Connection, result: &PushResult) -> Result<(), Error> {
 }
 
 /// The pushes of a job, newest first.
-pub fn for_job(c: &Connection, job: &JobId) -> Result<Vec<PushResult>, Error> {
-    let mut stmt = c.prepare_cached(
+pub fn for_job(c: &Conn<'_>, job: &JobId) -> Result<Vec<PushResult>, Error> {
+    c.query_map(
         "SELECT result FROM pushes WHERE job_id = ?1 AND result IS NOT NULL ORDER BY updated_at DESC",
-    )?;
-    let rows = stmt.query_map([job], |r| r.get::<_, String>(0))?;
-    let mut out = Vec::new();
-    for raw in rows {
-        out.push(from_json(&raw?, "push result")?);
-    }
-    Ok(out)
+        [job],
+        |r| from_json(&r.get::<String>(0)?, "push result"),
+    )
 }
 
-pub fn insert_enrichment(c: &Connection, result: &EnrichResult) -> Result<(), Error> {
+pub fn insert_enrichment(c: &Conn<'_>, result: &EnrichResult) -> Result<(), Error> {
     c.execute(
         "INSERT INTO enrichments (id, job_id, provider, created_at, result) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![

@@ -2,9 +2,8 @@
 //! API key, a job of the other mode (test vs live) and what hangs off it — does not exist for it
 //! (`not_found`, never `permission_error`, so ids cannot be probed across either line).
 
+use super::Conn;
 use std::ops::Deref;
-
-use rusqlite::{Connection, OptionalExtension};
 
 use crate::model::{ArtifactId, Error, JobId, OrgId, PlanId, ThreadId};
 
@@ -32,15 +31,14 @@ impl Scope<'_> {
     /// object has no mode, like a thread).
     fn check(
         &self,
-        c: &Connection,
+        c: &Conn<'_>,
         sql: &str,
         id: &str,
         what: &str,
         param: &str,
     ) -> Result<(), Error> {
-        let owner: Option<(String, Option<bool>)> = c
-            .query_row(sql, [id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
+        let owner: Option<(String, Option<bool>)> =
+            c.query_opt(sql, [id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         let same_mode = |live: Option<bool>| match (self.0.livemode, live) {
             (Some(want), Some(got)) => want == got,
             _ => true,
@@ -51,7 +49,7 @@ impl Scope<'_> {
         }
     }
 
-    pub fn thread(&self, c: &Connection, id: &ThreadId) -> Result<(), Error> {
+    pub fn thread(&self, c: &Conn<'_>, id: &ThreadId) -> Result<(), Error> {
         self.check(
             c,
             "SELECT org_id, NULL FROM threads WHERE id = ?1",
@@ -61,7 +59,7 @@ impl Scope<'_> {
         )
     }
 
-    pub fn plan(&self, c: &Connection, id: &PlanId) -> Result<(), Error> {
+    pub fn plan(&self, c: &Conn<'_>, id: &PlanId) -> Result<(), Error> {
         self.check(
             c,
             "SELECT t.org_id, j.livemode FROM plans p JOIN threads t ON t.id = p.thread_id LEFT JOIN jobs j ON j.id = p.job_id WHERE p.id = ?1",
@@ -71,7 +69,7 @@ impl Scope<'_> {
         )
     }
 
-    pub fn job(&self, c: &Connection, id: &JobId) -> Result<(), Error> {
+    pub fn job(&self, c: &Conn<'_>, id: &JobId) -> Result<(), Error> {
         self.check(
             c,
             "SELECT t.org_id, j.livemode FROM jobs j JOIN threads t ON t.id = j.thread_id WHERE j.id = ?1",
@@ -81,7 +79,7 @@ impl Scope<'_> {
         )
     }
 
-    pub fn artifact(&self, c: &Connection, id: &ArtifactId) -> Result<(), Error> {
+    pub fn artifact(&self, c: &Conn<'_>, id: &ArtifactId) -> Result<(), Error> {
         self.check(
             c,
             "SELECT t.org_id, j.livemode FROM artifacts a JOIN jobs j ON j.id = a.job_id JOIN threads t ON t.id = j.thread_id WHERE a.id = ?1",

@@ -1,19 +1,17 @@
 //! Server settings: small named values that must survive restarts (e.g. the download-URL
 //! signing secret).
 
-use rusqlite::Connection;
+use super::Conn;
 
 use crate::model::Error;
 
 /// The stored value of `key`, storing `fresh` first if there is none.
-pub fn get_or_insert(c: &Connection, key: &str, fresh: &str) -> Result<String, Error> {
+pub fn get_or_insert(c: &Conn<'_>, key: &str, fresh: &str) -> Result<String, Error> {
     c.execute(
-        "INSERT OR IGNORE INTO settings (key, value) VALUES (?1, ?2)",
+        "INSERT INTO settings (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO NOTHING",
         [key, fresh],
     )?;
-    Ok(
-        c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })?,
-    )
+    c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+        r.get(0)
+    })
 }

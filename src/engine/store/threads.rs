@@ -1,6 +1,6 @@
 //! Thread rows.
 
-use rusqlite::{Connection, OptionalExtension, Row, params};
+use super::{Conn, Dialect, Row, params};
 use serde_json::{Map, Value};
 
 use super::from_json;
@@ -11,7 +11,7 @@ use crate::model::{Error, JobId, JobStatus, Order, OrgId, Page, Thread, ThreadId
 const COLUMNS: &str = "t.seq, t.id, t.title, t.metadata, t.created_at, t.updated_at, t.message_count, t.last_job_id, j.status";
 const FROM: &str = "threads t LEFT JOIN jobs j ON j.id = t.last_job_id";
 
-fn row(r: &Row<'_>) -> rusqlite::Result<(i64, Thread, String)> {
+fn row(r: &Row<'_>) -> Result<(i64, Thread, String), Error> {
     let metadata: String = r.get(3)?;
     let status: Option<String> = r.get(8)?;
     Ok((
@@ -22,8 +22,8 @@ fn row(r: &Row<'_>) -> rusqlite::Result<(i64, Thread, String)> {
             title: r.get(2)?,
             created_at: Timestamp::from_millis(r.get(4)?),
             updated_at: Timestamp::from_millis(r.get(5)?),
-            message_count: r.get::<_, i64>(6)? as u64,
-            last_job_id: r.get::<_, Option<String>>(7)?.map(JobId::from_db),
+            message_count: r.get::<i64>(6)? as u64,
+            last_job_id: r.get::<Option<String>>(7)?.map(JobId::from_db),
             metadata: Map::new(),
             last_job_status: status.as_deref().and_then(JobStatus::parse),
         },
@@ -36,7 +36,7 @@ fn finish((_, mut t, metadata): (i64, Thread, String)) -> Result<Thread, Error> 
     Ok(t)
 }
 
-pub fn insert(c: &Connection, org: &OrgId, t: &Thread) -> Result<(), Error> {
+pub fn insert(c: &Conn<'_>, org: &OrgId, t: &Thread) -> Result<(), Error> {
     c.execute(
         "INSERT INTO threads (id, title, metadata, created_at, updated_at, message_count, last_job_id, org_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -54,16 +54,16 @@ pub fn insert(c: &Connection, org: &OrgId, t: &Thread) -> Result<(), Error> {
     Ok(())
 }
 
-pub fn get(c: &Connection, id: &ThreadId) -> Result<Thread, Error> {
+pub fn get(c: &Conn<'_>, id: &ThreadId) -> Result<Thread, Error> {
     let sql = format!("SELECT {COLUMNS} FROM {FROM} WHERE t.id = ?1");
-    let found = c.query_row(&sql, [id], row).optional()?;
+    let found = c.query_opt(&sql, [id], row)?;
     match found {
         Some(r) => finish(r),
         None => Err(Error::not_found("Thread", id).with_param("thread_id")),
     }
 }
 
-pub fn list(c: &Connection, org: &OrgId, q: &ThreadQuery) -> Result<Page<Thread>, Error> {
+pub fn list(c: &Conn<'_>, org: &OrgId, q: &ThreadQuery) -> Result<Page<Thread>, Error> {
     let mut query = KeysetQuery::new(
         &format!("SELECT {COLUMNS} FROM {FROM} WHERE t.org_id = ?"),
         vec![Box::new(org.as_str().to_string())],
@@ -80,7 +80,12 @@ pub fn list(c: &Connection, org: &OrgId, q: &ThreadQuery) -> Result<Page<Thread>
             .replace('\\', "\\\\")
             .replace('%', "\\%")
             .replace('_', "\\_");
-        query.filter("t.title LIKE ? ESCAPE '\\'", format!("%{escaped}%"));
+        // SQLite's LIKE ignores ASCII case; PostgreSQL's ILIKE does the same there.
+        let like = match c.dialect() {
+            Dialect::Sqlite => "t.title LIKE ? ESCAPE '\\'",
+            Dialect::Postgres => "t.title ILIKE ? ESCAPE '\\'",
+        };
+        query.filter(like, format!("%{escaped}%"));
     }
     if let Some(status) = q.has_job_status {
         query.filter("j.status = ?", status.as_str());
@@ -89,7 +94,7 @@ pub fn list(c: &Connection, org: &OrgId, q: &ThreadQuery) -> Result<Page<Thread>
 }
 
 pub fn update(
-    c: &Connection,
+    c: &Conn<'_>,
     id: &ThreadId,
     title: Option<&str>,
     metadata: Option<&Map<String, Value>>,
@@ -107,7 +112,7 @@ pub fn update(
 
 /// Records activity: a message was added (and maybe a job), bumping the counters.
 pub fn touch(
-    c: &Connection,
+    c: &Conn<'_>,
     id: &ThreadId,
     added_messages: u64,
     last_job: Option<&JobId>,
@@ -120,7 +125,7 @@ pub fn touch(
     Ok(())
 }
 
-pub fn delete(c: &Connection, id: &ThreadId) -> Result<(), Error> {
+pub fn delete(c: &Conn<'_>, id: &ThreadId) -> Result<(), Error> {
     let n = c.execute("DELETE FROM threads WHERE id = ?1", [id])?;
     if n == 0 {
         return Err(Error::not_found("Thread", id).with_param("thread_id"));

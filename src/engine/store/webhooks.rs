@@ -1,7 +1,7 @@
 //! Webhook endpoints and their delivery log, per organisation (`src/engine/webhooks` decides
 //! what is sent; this only stores it).
 
-use rusqlite::{Connection, params};
+use super::{Conn, Dialect, Row, params};
 
 use crate::model::{Error, JobId, OrgId, Timestamp};
 
@@ -54,12 +54,12 @@ pub struct DeliveryRow {
     pub updated_at: Timestamp,
 }
 
-fn endpoint(r: &rusqlite::Row<'_>) -> rusqlite::Result<EndpointRow> {
+fn endpoint(r: &Row<'_>) -> Result<EndpointRow, Error> {
     endpoint_at(r, 0)
 }
 
 /// An endpoint from the columns of [`ENDPOINT`] starting at `at`.
-fn endpoint_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<EndpointRow> {
+fn endpoint_at(r: &Row<'_>, at: usize) -> Result<EndpointRow, Error> {
     let events: String = r.get(at + 2)?;
     Ok(EndpointRow {
         id: r.get(at)?,
@@ -70,14 +70,14 @@ fn endpoint_at(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<EndpointRow
         secret: r.get(at + 5)?,
         created_at: Timestamp::from_millis(r.get(at + 6)?),
         previous_secret: r.get(at + 7)?,
-        previous_secret_until: r.get::<_, Option<i64>>(at + 8)?.map(Timestamp::from_millis),
+        previous_secret_until: r.get::<Option<i64>>(at + 8)?.map(Timestamp::from_millis),
     })
 }
 
 const ENDPOINT: &str = "id, url, events, description, enabled, secret, created_at, \
                         previous_secret, previous_secret_until";
 
-pub fn insert(c: &Connection, org: &OrgId, e: &EndpointRow) -> Result<(), Error> {
+pub fn insert(c: &Conn<'_>, org: &OrgId, e: &EndpointRow) -> Result<(), Error> {
     let events = serde_json::to_string(&e.events)
         .map_err(|err| Error::internal(format!("cannot encode webhook events: {err}")))?;
     c.execute(
@@ -98,25 +98,25 @@ pub fn insert(c: &Connection, org: &OrgId, e: &EndpointRow) -> Result<(), Error>
 }
 
 /// The organisation's endpoints, oldest first.
-pub fn list(c: &Connection, org: &OrgId) -> Result<Vec<EndpointRow>, Error> {
-    let mut stmt = c.prepare(&format!(
-        "SELECT {ENDPOINT} FROM webhooks WHERE org_id = ?1 ORDER BY seq"
-    ))?;
-    let rows = stmt.query_map([org.as_str()], endpoint)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+pub fn list(c: &Conn<'_>, org: &OrgId) -> Result<Vec<EndpointRow>, Error> {
+    c.query_map(
+        &format!("SELECT {ENDPOINT} FROM webhooks WHERE org_id = ?1 ORDER BY seq"),
+        [org.as_str()],
+        endpoint,
+    )
 }
 
 /// The organisation's endpoint by id (another organisation's is `None`).
-pub fn get(c: &Connection, org: &OrgId, id: &str) -> Result<Option<EndpointRow>, Error> {
-    let mut stmt = c.prepare(&format!(
-        "SELECT {ENDPOINT} FROM webhooks WHERE org_id = ?1 AND id = ?2"
-    ))?;
-    let mut rows = stmt.query_map(params![org.as_str(), id], endpoint)?;
-    Ok(rows.next().transpose()?)
+pub fn get(c: &Conn<'_>, org: &OrgId, id: &str) -> Result<Option<EndpointRow>, Error> {
+    c.query_opt(
+        &format!("SELECT {ENDPOINT} FROM webhooks WHERE org_id = ?1 AND id = ?2"),
+        params![org.as_str(), id],
+        endpoint,
+    )
 }
 
 /// Writes an endpoint's url, events, description, enabled flag and secrets.
-pub fn update(c: &Connection, org: &OrgId, e: &EndpointRow) -> Result<(), Error> {
+pub fn update(c: &Conn<'_>, org: &OrgId, e: &EndpointRow) -> Result<(), Error> {
     let events = serde_json::to_string(&e.events)
         .map_err(|err| Error::internal(format!("cannot encode webhook events: {err}")))?;
     c.execute(
@@ -139,7 +139,7 @@ pub fn update(c: &Connection, org: &OrgId, e: &EndpointRow) -> Result<(), Error>
 }
 
 /// Deletes the organisation's endpoint; false when it has none by that id.
-pub fn delete(c: &Connection, org: &OrgId, id: &str) -> Result<bool, Error> {
+pub fn delete(c: &Conn<'_>, org: &OrgId, id: &str) -> Result<bool, Error> {
     Ok(c.execute(
         "DELETE FROM webhooks WHERE org_id = ?1 AND id = ?2",
         params![org.as_str(), id],
@@ -148,12 +148,12 @@ pub fn delete(c: &Connection, org: &OrgId, id: &str) -> Result<bool, Error> {
 
 /// Logs a delivery without a body: one made at once by its caller (a test delivery), or (in
 /// tests) what an older process left behind.
-pub fn insert_delivery(c: &Connection, org: &OrgId, d: &DeliveryRow) -> Result<(), Error> {
+pub fn insert_delivery(c: &Conn<'_>, org: &OrgId, d: &DeliveryRow) -> Result<(), Error> {
     insert_with_body(c, org, d, None)
 }
 
 fn insert_with_body(
-    c: &Connection,
+    c: &Conn<'_>,
     org: &OrgId,
     d: &DeliveryRow,
     body: Option<&str>,
@@ -190,7 +190,7 @@ pub struct Outgoing<'a> {
 /// The endpoints of `org` an event of `event_type` goes to: every enabled one that subscribes
 /// to it, and `also` (the endpoint a job's approval named) whatever it subscribes to.
 pub fn targets(
-    c: &Connection,
+    c: &Conn<'_>,
     org: &OrgId,
     event_type: &str,
     also: Option<&str>,
@@ -205,7 +205,7 @@ pub fn targets(
 /// Queues `event` for each of `endpoints`, due at once. Runs inside the caller's transaction,
 /// so an event is queued if and only if the change it reports is committed.
 pub fn enqueue(
-    c: &Connection,
+    c: &Conn<'_>,
     org: &OrgId,
     endpoints: &[String],
     event: &Outgoing<'_>,
@@ -241,23 +241,24 @@ pub struct Due {
 /// expired one), leasing each until `lease_until` so no other process tries it meanwhile.
 /// Deliveries whose endpoint was deleted end `failed` here.
 pub fn claim_due(
-    c: &Connection,
+    c: &Conn<'_>,
     now: Timestamp,
     lease_until: Timestamp,
     limit: u32,
 ) -> Result<Vec<Due>, Error> {
-    let mut stmt = c.prepare(&format!(
-        "SELECT d.id, d.webhook_id, d.event_id, d.event_type, d.status, d.attempts,
+    let found = c.query_map(
+        &format!(
+            "SELECT d.id, d.webhook_id, d.event_id, d.event_type, d.status, d.attempts,
                 d.response_status, d.error, d.created_at, d.updated_at, d.body, w.{}
          FROM webhook_deliveries d
          LEFT JOIN webhooks w ON w.id = d.webhook_id AND w.org_id = d.org_id
          WHERE d.status = 'pending' AND d.body IS NOT NULL AND d.next_attempt_at <= ?1
            AND (d.lease_until IS NULL OR d.lease_until <= ?1)
          ORDER BY d.next_attempt_at, d.seq LIMIT ?2",
-        ENDPOINT.replace(", ", ", w.")
-    ))?;
-    let found = stmt
-        .query_map(params![now.millis(), limit], |r| {
+            ENDPOINT.replace(", ", ", w.")
+        ),
+        params![now.millis(), limit],
+        |r| {
             let row = delivery(r)?;
             let body: String = r.get(10)?;
             let has_endpoint: Option<String> = r.get(11)?;
@@ -266,8 +267,8 @@ pub fn claim_due(
                 None => None,
             };
             Ok((row, body, endpoint))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
+        },
+    )?;
     let mut due = Vec::new();
     for (mut row, body, endpoint) in found {
         match endpoint {
@@ -294,11 +295,19 @@ pub fn claim_due(
 }
 
 /// When the next queued delivery falls due (of any organisation), if any is queued.
-pub fn next_due(c: &Connection) -> Result<Option<Timestamp>, Error> {
+pub fn next_due(c: &Conn<'_>) -> Result<Option<Timestamp>, Error> {
+    // A leased delivery falls due when its lease ends, if that is later. SQLite's two-argument
+    // MAX is NULL when either is; PostgreSQL's GREATEST ignores a NULL.
+    let later = match c.dialect() {
+        Dialect::Sqlite => "COALESCE(MAX(next_attempt_at, lease_until), next_attempt_at)",
+        Dialect::Postgres => "GREATEST(next_attempt_at, lease_until)",
+    };
     let at: Option<i64> = c.query_row(
-        "SELECT MIN(COALESCE(MAX(next_attempt_at, lease_until), next_attempt_at))
-         FROM webhook_deliveries WHERE status = 'pending' AND body IS NOT NULL",
-        [],
+        &format!(
+            "SELECT MIN({later})
+             FROM webhook_deliveries WHERE status = 'pending' AND body IS NOT NULL"
+        ),
+        (),
         |r| r.get(0),
     )?;
     Ok(at.map(Timestamp::from_millis))
@@ -307,7 +316,7 @@ pub fn next_due(c: &Connection) -> Result<Option<Timestamp>, Error> {
 /// Records how a delivery's latest attempt went and releases its lease; a `pending` delivery
 /// is tried again at `next_attempt_at`.
 pub fn settle_delivery(
-    c: &Connection,
+    c: &Conn<'_>,
     d: &DeliveryRow,
     next_attempt_at: Option<Timestamp>,
 ) -> Result<(), Error> {
@@ -330,15 +339,16 @@ pub fn settle_delivery(
 }
 
 /// The endpoint a job's approval named with `webhook_url`, if any.
-pub fn job_endpoint(c: &Connection, job: &JobId) -> Result<Option<String>, Error> {
-    Ok(c.query_row(
+pub fn job_endpoint(c: &Conn<'_>, job: &JobId) -> Result<Option<String>, Error> {
+    Ok(c.query_opt(
         "SELECT webhook_id FROM jobs WHERE id = ?1",
         [job.as_str()],
-        |r| r.get(0),
-    )?)
+        |r| r.get::<Option<String>>(0),
+    )?
+    .flatten())
 }
 
-pub fn set_job_endpoint(c: &Connection, job: &JobId, webhook: &str) -> Result<(), Error> {
+pub fn set_job_endpoint(c: &Conn<'_>, job: &JobId, webhook: &str) -> Result<(), Error> {
     c.execute(
         "UPDATE jobs SET webhook_id = ?2 WHERE id = ?1",
         params![job.as_str(), webhook],
@@ -348,23 +358,23 @@ pub fn set_job_endpoint(c: &Connection, job: &JobId, webhook: &str) -> Result<()
 
 /// The organisation's latest deliveries (newest first), of one endpoint when `webhook` is given.
 pub fn deliveries(
-    c: &Connection,
+    c: &Conn<'_>,
     org: &OrgId,
     webhook: Option<&str>,
     limit: u32,
 ) -> Result<Vec<DeliveryRow>, Error> {
-    let mut stmt = c.prepare(
+    c.query_map(
         "SELECT id, webhook_id, event_id, event_type, status, attempts, response_status, error,
                 created_at, updated_at
          FROM webhook_deliveries
-         WHERE org_id = ?1 AND (?2 IS NULL OR webhook_id = ?2)
+         WHERE org_id = ?1 AND (CAST(?2 AS TEXT) IS NULL OR webhook_id = ?2)
          ORDER BY seq DESC LIMIT ?3",
-    )?;
-    let rows = stmt.query_map(params![org.as_str(), webhook, limit], delivery)?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        params![org.as_str(), webhook, limit],
+        delivery,
+    )
 }
 
-fn delivery(r: &rusqlite::Row<'_>) -> rusqlite::Result<DeliveryRow> {
+fn delivery(r: &Row<'_>) -> Result<DeliveryRow, Error> {
     Ok(DeliveryRow {
         id: r.get(0)?,
         webhook_id: r.get(1)?,
@@ -383,13 +393,13 @@ fn delivery(r: &rusqlite::Row<'_>) -> rusqlite::Result<DeliveryRow> {
 /// retries lived in its memory) become `failed`, saying why, so the log never shows a delivery
 /// waiting that nothing will make. Queued deliveries (with a body) are not touched: whichever
 /// process opens the data dir next delivers them.
-pub fn abandon_pending(c: &Connection, now: Timestamp) -> Result<usize, Error> {
-    Ok(c.execute(
+pub fn abandon_pending(c: &Conn<'_>, now: Timestamp) -> Result<usize, Error> {
+    c.execute(
         "UPDATE webhook_deliveries SET status = 'failed', updated_at = ?1,
              error = 'the server stopped before this delivery was made; it is not retried'
          WHERE status = 'pending' AND body IS NULL",
         [now.millis()],
-    )?)
+    )
 }
 
 #[cfg(test)]

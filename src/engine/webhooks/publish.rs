@@ -3,7 +3,7 @@
 //! ([`super::deliver`]) of whichever process has the data dir open sends it, so an event is
 //! delivered whoever caused it: `serve`, a CLI command, the TUI or a background worker.
 
-use rusqlite::Connection;
+use crate::engine::store::Conn;
 use serde_json::{Value, json};
 
 use crate::engine::store::{self, webhooks::Outgoing};
@@ -24,7 +24,7 @@ pub fn envelope(event_id: &str, event_type: &str, livemode: bool, object: &Value
 /// Queues `event_type` about `object` for the endpoints of `org` that want it (and `also`, the
 /// endpoint a job's approval named). Nothing is built when no endpoint wants it.
 pub fn publish(
-    c: &Connection,
+    c: &Conn<'_>,
     org: &OrgId,
     livemode: bool,
     event_type: &str,
@@ -58,7 +58,7 @@ pub fn publish(
 /// A job's event: for the job's organisation, in the job's mode, also to the endpoint its
 /// approval named with `webhook_url`.
 pub fn publish_job(
-    c: &Connection,
+    c: &Conn<'_>,
     job: &JobId,
     event_type: &str,
     object: &Value,
@@ -68,7 +68,7 @@ pub fn publish_job(
 
 /// A job's event whose object is the job as it now stands (`job.approved`, `job.progress`, how
 /// it ended).
-pub fn publish_job_state(c: &Connection, job: &JobId, event_type: &str) -> Result<(), Error> {
+pub fn publish_job_state(c: &Conn<'_>, job: &JobId, event_type: &str) -> Result<(), Error> {
     publish_job_with(c, job, event_type, |j| {
         serde_json::to_value(j).map_err(|e| Error::internal(format!("cannot encode a job: {e}")))
     })
@@ -77,7 +77,7 @@ pub fn publish_job_state(c: &Connection, job: &JobId, event_type: &str) -> Resul
 /// The job's event with the object `object` makes of the job; nothing is read or built beyond
 /// the endpoint list when the organisation has no endpoint (the common case, on every step).
 fn publish_job_with(
-    c: &Connection,
+    c: &Conn<'_>,
     job: &JobId,
     event_type: &str,
     object: impl FnOnce(&crate::model::Job) -> Result<Value, Error>,
@@ -104,7 +104,7 @@ fn publish_job_with(
 /// `usage.budget.exceeded` when they reach it (new live jobs are then refused with
 /// `insufficient_credits`). Each goes out once, from the job that crossed the line.
 pub fn publish_budget(
-    c: &Connection,
+    c: &Conn<'_>,
     job: &JobId,
     included: u64,
     charged: u64,

@@ -116,6 +116,7 @@ pub fn comparable(leads: Vec<leadline::model::Lead>) -> Vec<serde_json::Value> {
 
 pub mod cli;
 pub mod leads_file;
+pub mod pg;
 pub mod planner;
 pub mod process;
 pub mod server;

@@ -31,16 +31,19 @@ pub async fn serve_engine(
     let dir = tempfile::tempdir().unwrap();
     let mut eo = EngineOptions::new(dir.path());
     eo.pace = Duration::from_millis(pace_ms);
+    eo.database = super::pg::test_store();
     tune(&mut eo);
     let engine = Engine::open(eo).await.unwrap();
-    let key = keys::mint(
-        engine.store(),
-        &OrgId::local(),
-        "tests",
-        &Scope::ALL,
-        false,
-        None,
-    )
+    let key = leadline::engine::store::blocking(|| {
+        keys::mint(
+            engine.store(),
+            &OrgId::local(),
+            "tests",
+            &Scope::ALL,
+            false,
+            None,
+        )
+    })
     .unwrap()
     .secret;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -77,12 +80,43 @@ impl Harness {
         let dir = tempfile::tempdir().unwrap();
         let mut eo = EngineOptions::new(dir.path());
         eo.pace = Duration::from_millis(pace_ms);
+        eo.database = super::pg::test_store();
         let engine = Engine::open(eo).await.unwrap();
         Self {
             backend: Arc::new(LocalBackend::new(engine)),
             _dir: Some(dir),
             served: None,
         }
+    }
+
+    /// The embedded engine on a fresh PostgreSQL database (`None`: no PostgreSQL here).
+    pub async fn local_pg(pace_ms: u64) -> Option<Self> {
+        let database = super::pg::database()?;
+        let dir = tempfile::tempdir().unwrap();
+        let mut eo = EngineOptions::new(dir.path());
+        eo.pace = Duration::from_millis(pace_ms);
+        eo.database = Some(database);
+        let engine = Engine::open(eo).await.unwrap();
+        Some(Self {
+            backend: Arc::new(LocalBackend::new(engine)),
+            _dir: Some(dir),
+            served: None,
+        })
+    }
+
+    /// `serve` on a fresh PostgreSQL database, through the remote client.
+    pub async fn remote_pg(pace_ms: u64) -> Option<Self> {
+        let database = super::pg::database()?;
+        let served = serve_engine(pace_ms, ServerOptions::default(), |eo| {
+            eo.database = Some(database);
+        })
+        .await;
+        let backend = RemoteBackend::new(&served.base, &served.key).unwrap();
+        Some(Self {
+            backend: Arc::new(backend),
+            _dir: None,
+            served: Some(served),
+        })
     }
 
     pub async fn remote(pace_ms: u64) -> Self {
@@ -161,14 +195,16 @@ pub async fn plan_job(s: &Served, key: &str) -> (String, String) {
 
 /// A fresh test-mode key of `org` with `scopes`.
 pub fn key_of(s: &Served, org: &str, scopes: &[Scope]) -> String {
-    keys::mint(
-        s.engine.store(),
-        &OrgId::parse(org).unwrap(),
-        "k",
-        scopes,
-        false,
-        None,
-    )
+    leadline::engine::store::blocking(|| {
+        keys::mint(
+            s.engine.store(),
+            &OrgId::parse(org).unwrap(),
+            "k",
+            scopes,
+            false,
+            None,
+        )
+    })
     .unwrap()
     .secret
 }

@@ -37,10 +37,14 @@ async fn new_thread(s: &Served) -> String {
     t["id"].as_str().unwrap().to_string()
 }
 
+/// Called from the async tests: `store::blocking` keeps a PostgreSQL store's synchronous client
+/// off the runtime's thread.
 fn rival(s: &Served, name: &str, scopes: &[Scope], org: &OrgId) -> String {
-    keys::mint(s.engine.store(), org, name, scopes, false, None)
-        .unwrap()
-        .secret
+    leadline::engine::store::blocking(|| {
+        keys::mint(s.engine.store(), org, name, scopes, false, None)
+            .unwrap()
+            .secret
+    })
 }
 
 async fn patch(s: &Served, id: &str, body: Value) -> (StatusCode, Value) {

@@ -510,10 +510,12 @@ async fn a_delivery_an_older_leadline_left_pending_in_memory_is_marked_failed_at
     );
 }
 
-/// Polls the receiver until `done` holds for what it verified (at most ~10 s); the events.
+/// Polls the receiver until `done` holds for what it verified (at most ~30 s: a CLI test waits
+/// for a detached worker process to start, run a job and deliver, on a loaded 2-core machine);
+/// the events.
 pub(crate) async fn inbox_until(inbox: &Shared, done: impl Fn(&[Value]) -> bool) -> Vec<Value> {
     let mut events = Vec::new();
-    for _ in 0..200 {
+    for _ in 0..600 {
         {
             let i = inbox.lock().unwrap();
             assert!(i.failures.is_empty(), "{:?}", i.failures);

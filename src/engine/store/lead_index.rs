@@ -5,6 +5,8 @@
 //! Each value is what the TUI computes from the sanitised lead (`model::table`), so the SQL view
 //! equals the in-memory one; `tests` checks that on random leads and queries.
 
+use std::sync::LazyLock;
+
 use rusqlite::types::Value as Sql;
 use rusqlite::{Connection, params, params_from_iter};
 use serde_json::{Map, Value, json};
@@ -33,27 +35,13 @@ CREATE TABLE lead_index (
 CREATE INDEX lead_index_by_job ON lead_index(job_id, ordinal);
 "#;
 
-/// The columns with their own `t{i}`/`n{i}` pair, in that order.
-fn indexed() -> [Column; 17] {
-    [
-        Column::Company,
-        Column::Domain,
-        Column::City,
-        Column::Country,
-        Column::CompanyLinkedin,
-        Column::Person,
-        Column::Title,
-        Column::Email,
-        Column::PersonLinkedin,
-        Column::Confidence,
-        Column::Sources,
-        Column::field("industry"),
-        Column::field("employees"),
-        Column::field("funding_stage"),
-        Column::field("funding_amount"),
-        Column::field("seniority"),
-        Column::field("email_status"),
-    ]
+/// The columns with their own `t{i}`/`n{i}` pair, in that order: the picker's catalogue (every
+/// built-in column, then the well-known `fields.*`), built once. [`MIGRATION`] has a pair for
+/// each of them; a test keeps the two the same length.
+static INDEXED: LazyLock<Vec<Column>> = LazyLock::new(Column::catalogue);
+
+fn indexed() -> &'static [Column] {
+    &INDEXED
 }
 
 fn slot(col: &Column) -> Option<usize> {
@@ -78,15 +66,15 @@ fn row_values(seq: i64, job: &JobId, ordinal: i64, lead: &Lead) -> Vec<Sql> {
     let mut l = lead.clone();
     sanitize_lead(&mut l);
     let cols = indexed();
-    let mut out = Vec::with_capacity(39);
+    let mut out = Vec::with_capacity(5 + 2 * cols.len());
     out.push(Sql::Integer(seq));
     out.push(Sql::Text(job.as_str().to_string()));
     out.push(Sql::Integer(ordinal));
     out.push(Sql::Text(haystack(&l)));
-    for c in &cols {
+    for c in cols {
         out.push(Sql::Text(cell(&l, c).to_lowercase()));
     }
-    for c in &cols {
+    for c in cols {
         out.push(number(&l, c).map_or(Sql::Null, Sql::Real));
     }
     let mut fields = Map::new();
@@ -503,6 +491,16 @@ mod tests {
     fn query() -> impl Strategy<Value = String> {
         prop::collection::vec(0..TERMS.len(), 0..3)
             .prop_map(|ix| ix.iter().map(|&i| TERMS[i]).collect::<Vec<_>>().join(" "))
+    }
+
+    #[test]
+    fn the_migration_has_a_text_and_number_pair_for_every_indexed_column() {
+        let last = indexed().len() - 1;
+        for i in 0..=last {
+            assert!(MIGRATION.contains(&format!("t{i} TEXT")), "t{i}");
+            assert!(MIGRATION.contains(&format!("n{i} REAL")), "n{i}");
+        }
+        assert!(!MIGRATION.contains(&format!("t{} TEXT", last + 1)));
     }
 
     fn sort() -> impl Strategy<Value = Option<Sort>> {

@@ -12,11 +12,9 @@
 //! - peak RSS ≤ 30 MB: the release binary opens the file in tmux; after the background import
 //!   finished, `G` and a filter, VmHWM from /proc (printed, like the other process figures).
 
-use std::io::Read;
-use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
-use std::os::unix::process::CommandExt;
+use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -33,6 +31,8 @@ use leadline::tui::{fixtures, ui, update};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::common::pty;
 
 const BIN: &str = env!("CARGO_BIN_EXE_leadline");
 const ROWS: usize = 100_000;
@@ -57,70 +57,15 @@ fn fresh_dir(name: &str) -> PathBuf {
     dir
 }
 
-/// Runs `leadline open FILE` in a pseudo-terminal of 140×40; returns the child and the
-/// terminal's master side.
+/// Runs `leadline open FILE` in a pseudo-terminal of 140×40, as a terminal emulator would.
 fn spawn_in_pty(data_dir: &Path, file: &Path) -> (std::process::Child, std::fs::File) {
-    let (mut master, mut slave) = (0, 0);
-    let size = libc::winsize {
-        ws_row: 40,
-        ws_col: 140,
-        ws_xpixel: 0,
-        ws_ypixel: 0,
-    };
-    // SAFETY: openpty writes two fresh descriptors into the integers it is given.
-    let rc = unsafe {
-        libc::openpty(
-            &mut master,
-            &mut slave,
-            std::ptr::null_mut(),
-            std::ptr::null(),
-            &size,
-        )
-    };
-    assert_eq!(rc, 0, "openpty failed");
-    // SAFETY: both descriptors were just opened and are owned here alone.
-    let (master, slave) = unsafe { (OwnedFd::from_raw_fd(master), OwnedFd::from_raw_fd(slave)) };
     let mut cmd = Command::new(BIN);
     cmd.arg("--data-dir")
         .arg(data_dir)
         .arg("open")
         .arg(file)
-        .env("TERM", "xterm-256color")
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::from(slave.try_clone().expect("dup")))
-        .stdout(Stdio::from(slave.try_clone().expect("dup")))
-        .stderr(Stdio::from(slave));
-    // SAFETY: only async-signal-safe calls between fork and exec: a new session whose
-    // controlling terminal is the pty (stdin), as a terminal emulator does.
-    unsafe {
-        cmd.pre_exec(|| {
-            libc::setsid();
-            libc::ioctl(0, libc::TIOCSCTTY, 0);
-            Ok(())
-        });
-    }
-    let child = cmd.spawn().expect("leadline starts");
-    (child, std::fs::File::from(master))
-}
-
-/// Reads the terminal until `needle` has been written (bounded), answering nothing.
-fn read_until(master: &mut std::fs::File, needle: &[u8], within: Duration) -> bool {
-    let start = Instant::now();
-    let mut seen: Vec<u8> = Vec::with_capacity(1 << 16);
-    let mut buf = [0u8; 1 << 14];
-    // A read blocks until output arrives; the bound is checked between reads.
-    while start.elapsed() < within {
-        match master.read(&mut buf) {
-            Ok(0) | Err(_) => return false,
-            Ok(n) => {
-                seen.extend_from_slice(&buf[..n]);
-                if seen.windows(needle.len()).any(|w| w == needle) {
-                    return true;
-                }
-            }
-        }
-    }
-    false
+        .env("NO_COLOR", "1");
+    pty::spawn(cmd, 140, 40, pty::Session::Controlling)
 }
 
 fn first_frame(c: &mut Criterion) {
@@ -134,7 +79,7 @@ fn first_frame(c: &mut Criterion) {
                 let dir = fresh_dir(&format!("first-frame-{i}"));
                 let start = Instant::now();
                 let (mut child, mut master) = spawn_in_pty(&dir, &file);
-                let shown = read_until(&mut master, b"Lena Row0", Duration::from_secs(30));
+                let shown = pty::read_until(&mut master, b"Lena Row0", Duration::from_secs(30));
                 total += start.elapsed();
                 let _ = child.kill();
                 let _ = child.wait();

@@ -71,7 +71,11 @@ pub fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(cli)) {
+    let outcome = runtime.block_on(run(cli));
+    // Bounded: a worker left stuck in a terminal read (see `tui::tty::TtyWatch`) or a blocking
+    // task must not keep the process alive once the work is done.
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    match outcome {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Api(e)) => {
             eprintln!(

@@ -37,6 +37,7 @@ pub async fn run_app(
     }
     let cancel = CancellationToken::new();
     let input = event::spawn_input(tx.clone(), cancel.clone());
+    let _watch = super::tty::TtyWatch::spawn(tx.clone());
     let mut runner = Runner::new(backend, tx);
     if let Ok(size) = terminal.size() {
         state.size = (size.width, size.height);
@@ -49,7 +50,12 @@ pub async fn run_app(
     let result = loop {
         if dirty {
             if let Err(e) = draw(terminal, &state) {
-                break Err(e);
+                // A terminal that went away ends the session as a hangup does.
+                break if super::tty::is_gone() {
+                    Ok(())
+                } else {
+                    Err(e)
+                };
             }
             dirty = false;
         }
@@ -68,7 +74,9 @@ pub async fn run_app(
     };
     cancel.cancel();
     drop(runner); // aborts the stream task
-    let _ = input.await;
+    // Bounded: on a terminal that went away, crossterm's reader can hold the input task inside
+    // a poll that never returns (see `tty::TtyWatch`); that task is then left to the runtime.
+    let _ = tokio::time::timeout(std::time::Duration::from_millis(500), input).await;
     result
 }
 

@@ -12,6 +12,7 @@ pub mod layout;
 pub mod message;
 pub mod state;
 pub mod theme;
+pub mod tty;
 pub mod ui;
 pub mod update;
 
@@ -138,7 +139,10 @@ async fn run_state(
         DisableMouseCapture,
         DisableBracketedPaste
     );
-    ratatui::restore();
+    // A terminal that went away cannot be restored: say nothing more to it (see `tty`).
+    if ratatui::try_restore().is_err() || terminal.show_cursor().is_err() {
+        tty::detach_dead_terminal();
+    }
     result
 }
 

@@ -43,6 +43,7 @@ mod server_validation;
 mod stream_stop;
 mod table_paged;
 mod terminal_safety;
+mod tui_hangup;
 mod tui_local;
 mod tui_tmux;
 mod webhook_endpoints;

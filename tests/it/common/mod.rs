@@ -119,5 +119,6 @@ pub mod leads_file;
 pub mod pg;
 pub mod planner;
 pub mod process;
+pub mod pty;
 pub mod server;
 pub mod tmux;

@@ -178,6 +178,9 @@ pub struct ServerConfig {
     /// On PostgreSQL, how long a running job's lease lasts without its server's heartbeat: a
     /// server killed mid-job has its jobs ended as interrupted by another this long after.
     pub job_lease_seconds: u64,
+    /// On PostgreSQL, the connections each server keeps open (1–64): at most this many of its
+    /// store calls run at once. Mind the database's `max_connections` across all servers.
+    pub database_pool: usize,
 }
 
 impl Default for ServerConfig {
@@ -189,6 +192,7 @@ impl Default for ServerConfig {
             database_url: None,
             database_password_env: None,
             job_lease_seconds: 10,
+            database_pool: crate::engine::Database::DEFAULT_POOL,
         }
     }
 }

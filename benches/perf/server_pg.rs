@@ -91,10 +91,7 @@ fn pg_database() -> Option<Database> {
         );
         return None;
     }
-    Some(Database {
-        url: String::from_utf8_lossy(&out.stdout).trim().to_string(),
-        password: None,
-    })
+    Some(Database::new(String::from_utf8_lossy(&out.stdout).trim()))
 }
 
 async fn pending_job(http: &reqwest::Client, s: &Servers, rows: u32) -> String {

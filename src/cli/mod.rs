@@ -281,7 +281,18 @@ fn server_database(
         },
         None => None,
     };
-    Ok(Some(crate::engine::Database { url, password }))
+    let pool = config.server.database_pool;
+    if !(1..=64).contains(&pool) {
+        anyhow::bail!(
+            "[server] database_pool = {pool}: give 1 to 64 connections per server (default {})",
+            crate::engine::Database::DEFAULT_POOL
+        );
+    }
+    Ok(Some(crate::engine::Database {
+        url,
+        password,
+        pool,
+    }))
 }
 
 async fn open_engine(

@@ -437,12 +437,24 @@ impl Engine {
         format: ExportFormat,
     ) -> Result<Vec<u8>, Error> {
         let id = id.clone();
-        let (artifact, path) = self
-            .db(move |s| s.read(|c| store::jobs::get_artifact(c, &id)))
-            .await?;
+        let (artifact, path) = {
+            let id = id.clone();
+            self.db(move |s| s.read(|c| store::jobs::get_artifact(c, &id)))
+                .await?
+        };
         if format == ExportFormat::Csv {
-            return tokio::fs::read(&path).await.map_err(|e| {
-                Error::internal(format!("the artifact file {path} cannot be read: {e}"))
+            let missing = match tokio::fs::read(&path).await {
+                Ok(bytes) => return Ok(bytes),
+                Err(e) => e,
+            };
+            // Another server sharing the database ran the job: its copy is in the database.
+            let kept = self
+                .db(move |s| s.read(|c| store::jobs::artifact_file(c, &id)))
+                .await?;
+            return kept.ok_or_else(|| {
+                Error::internal(format!(
+                    "the artifact file {path} cannot be read: {missing}"
+                ))
             });
         }
         let job = artifact.job_id;

@@ -73,6 +73,22 @@ pub struct EngineOptions {
 pub struct Database {
     pub url: String,
     pub password: Option<String>,
+    /// Connections this process keeps open (`[server] database_pool`).
+    pub pool: usize,
+}
+
+impl Database {
+    /// Connections per process unless configured: a server's blocking pool runs at most this
+    /// many store calls at once (the rest wait for a free connection).
+    pub const DEFAULT_POOL: usize = 8;
+
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            password: None,
+            pool: Self::DEFAULT_POOL,
+        }
+    }
 }
 
 impl std::fmt::Debug for Database {
@@ -80,6 +96,7 @@ impl std::fmt::Debug for Database {
         f.debug_struct("Database")
             .field("url", &store::pg::redact(&self.url))
             .field("password", &self.password.as_ref().map(|_| "***"))
+            .field("pool", &self.pool)
             .finish()
     }
 }
@@ -175,7 +192,7 @@ impl Engine {
         let options_mode = options.mode;
         let database = options.database.clone();
         let store = tokio::task::spawn_blocking(move || match database {
-            Some(db) => Store::connect_postgres(&db.url, db.password.as_deref()),
+            Some(db) => Store::connect_postgres(&db.url, db.password.as_deref(), db.pool),
             None => Store::open(&dir),
         })
         .await

@@ -193,6 +193,32 @@ async fn a_job_approved_on_one_server_streams_on_the_other_and_survives_its_runn
         .collect::<Vec<_>>()
         .await;
     assert_eq!(rest, ids[half..].to_vec());
+
+    // Every server serves the download: A, restarted on its own data dir (which has no copy of
+    // the file B wrote), answers with the same bytes as B, from the database's copy.
+    let _a_again = start(&c.data[0], &c.config, pa);
+    assert!(!c.data[0].join("artifacts").join(job.as_str()).exists());
+    let via_b = download(pb, &key, artifact.id.as_str()).await;
+    let via_a = download(pa, &key, artifact.id.as_str()).await;
+    assert_eq!(via_a, via_b, "both servers serve the same CSV");
+    let text = String::from_utf8(via_a).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        stored.len() + 1,
+        "a header and every lead"
+    );
+}
+
+/// An artifact's CSV through one server: the record, then its signed download (redirect).
+async fn download(port: u16, key: &str, artifact: &str) -> Vec<u8> {
+    let r = reqwest::Client::new()
+        .get(format!("http://127.0.0.1:{port}/v1/artifacts/{artifact}"))
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "download through port {port}");
+    r.bytes().await.unwrap().to_vec()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -67,6 +67,17 @@ pub(crate) fn record_end(
     now: Timestamp,
 ) -> Result<(), Error> {
     store::jobs::insert_artifact(tx, &written.artifact, &written.path)?;
+    if tx.dialect() == store::Dialect::Postgres {
+        // Several servers share this database and any of them may be asked for the download;
+        // the file is in this one's data dir only.
+        let csv = std::fs::read(&written.path).map_err(|e| {
+            Error::internal(format!(
+                "the artifact file {} cannot be read: {e}",
+                written.path
+            ))
+        })?;
+        store::jobs::insert_artifact_file(tx, &written.artifact.id, &csv)?;
+    }
     store::jobs::finish_job(
         tx,
         &job.id,

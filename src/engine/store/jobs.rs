@@ -324,6 +324,27 @@ pub fn get_artifact(c: &Conn<'_>, id: &ArtifactId) -> Result<(Artifact, String),
     Ok((a, path))
 }
 
+/// Keeps an artifact's CSV in the database (PostgreSQL: every instance can then serve it).
+pub fn insert_artifact_file(c: &Conn<'_>, id: &ArtifactId, csv: &[u8]) -> Result<(), Error> {
+    c.execute(
+        "INSERT INTO artifact_files (artifact_id, csv) VALUES (?1, ?2)",
+        params![id, csv],
+    )?;
+    Ok(())
+}
+
+/// An artifact's CSV as kept in the database, if it was.
+pub fn artifact_file(c: &Conn<'_>, id: &ArtifactId) -> Result<Option<Vec<u8>>, Error> {
+    if c.dialect() != Dialect::Postgres {
+        return Ok(None);
+    }
+    c.query_opt(
+        "SELECT csv FROM artifact_files WHERE artifact_id = ?1",
+        [id],
+        |r| r.get(0),
+    )
+}
+
 /// Artifact files of every job in a thread (to remove after the thread is deleted).
 pub fn artifact_paths_in_thread(c: &Conn<'_>, thread: &ThreadId) -> Result<Vec<String>, Error> {
     c.query_map(

@@ -62,9 +62,9 @@ impl Store {
 
     /// Connects to a PostgreSQL database, upgrading its schema. Blocking: call it from a
     /// blocking thread.
-    pub fn connect_postgres(url: &str, password: Option<&str>) -> Result<Self, Error> {
+    pub fn connect_postgres(url: &str, password: Option<&str>, pool: usize) -> Result<Self, Error> {
         Ok(Self(Backend::Postgres(pg::PgStore::connect(
-            url, password,
+            url, password, pool,
         )?)))
     }
 

@@ -27,10 +27,6 @@ use super::conn::{Conn, PgTx};
 use super::schema_pg;
 use crate::model::{Error, ErrorCode};
 
-/// Connections per process: a server's blocking pool runs at most this many store calls at once
-/// on PostgreSQL (the rest wait for a free connection).
-const POOL: usize = 8;
-
 /// The advisory lock every write transaction holds ("lead" in ASCII).
 const WRITE_LOCK: i64 = 0x6c65_6164;
 
@@ -69,7 +65,7 @@ pub fn redact(url: &str) -> String {
 impl PgStore {
     /// Connects to the database at `url` (the password, when not in the URL, from `password`)
     /// and brings its schema up to date.
-    pub fn connect(url: &str, password: Option<&str>) -> Result<Self, Error> {
+    pub fn connect(url: &str, password: Option<&str>, pool: usize) -> Result<Self, Error> {
         let label = redact(url);
         let mut config: postgres::Config = url.parse().map_err(|e| {
             Error::invalid(format!(
@@ -83,7 +79,7 @@ impl PgStore {
         config.application_name("leadline");
         let store = Self {
             config,
-            conns: (0..POOL).map(|_| Mutex::new(None)).collect(),
+            conns: (0..pool.max(1)).map(|_| Mutex::new(None)).collect(),
             next: AtomicUsize::new(0),
             label,
         };
@@ -205,12 +201,8 @@ impl PgStore {
                     self.label
                 )));
             }
-            for (i, sql) in schema_pg::MIGRATIONS
-                .iter()
-                .enumerate()
-                .skip(usize::try_from(version).unwrap_or(0))
-            {
-                c.execute_batch(sql)?;
+            for i in (0..schema_pg::MIGRATIONS.len()).skip(usize::try_from(version).unwrap_or(0)) {
+                c.execute_batch(&schema_pg::migration(i))?;
                 c.execute(
                     "INSERT INTO schema_version (version) VALUES (?1)",
                     [(i + 1) as i64],

@@ -262,4 +262,21 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX webhook_deliveries_due ON webhook_deliveries(status, next_attempt_at);
     ALTER TABLE jobs ADD COLUMN webhook_id TEXT;
     "#,
+    // 4: what several instances need that one SQLite file never did. Dataset search gets its
+    // index (SQLite has `dataset_fts`): a GIN index over the exact expression `datasets::search`
+    // queries. An artifact's CSV is kept in the database too, so the instance that did not run
+    // the job can serve the download (the file lives in the runner's own data dir).
+    r#"
+    CREATE INDEX dataset_rows_search ON dataset_rows USING GIN ((SEARCH_DOC));
+    CREATE TABLE artifact_files (
+        artifact_id TEXT PRIMARY KEY REFERENCES artifacts(id) ON DELETE CASCADE,
+        csv         BYTEA NOT NULL
+    );
+    "#,
 ];
+
+/// Migration text with its shared pieces filled in (the search expression is written once, in
+/// `datasets`, so the index and the query cannot drift apart).
+pub fn migration(i: usize) -> String {
+    MIGRATIONS[i].replace("SEARCH_DOC", &super::datasets::search_doc(""))
+}

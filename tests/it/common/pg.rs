@@ -61,10 +61,7 @@ pub fn database() -> Option<Database> {
             .join()
             .expect("database created");
             let (server, _) = base.rsplit_once('/').expect("a URL with a database");
-            Some(Database {
-                url: format!("{server}/{name}"),
-                password: None,
-            })
+            Some(Database::new(format!("{server}/{name}")))
         }
         Err(why) => {
             assert!(

@@ -68,30 +68,38 @@ pub(super) fn print_mapping(
     mapping: &[(String, String)],
     bad_rows: &[BadRow],
 ) {
-    match export {
-        Some(e) => eprintln!(
-            "Column mapping for {} (recognised as an export of {e}; correct it with --map \"HEADER=TARGET\"):",
-            sanitize_inline(file_name)
+    use std::fmt::Write as _;
+    // One write to the terminal, not one per padded cell (stderr is unbuffered): `open` prints
+    // this just before its first frame.
+    let mut out = String::new();
+    let name = sanitize_inline(file_name);
+    let _ = match export {
+        Some(e) => writeln!(
+            out,
+            "Column mapping for {name} (recognised as an export of {e}; correct it with --map \"HEADER=TARGET\"):"
         ),
-        None => eprintln!(
-            "Column mapping for {} (correct it with --map \"HEADER=TARGET\"):",
-            sanitize_inline(file_name)
+        None => writeln!(
+            out,
+            "Column mapping for {name} (correct it with --map \"HEADER=TARGET\"):"
         ),
-    }
+    };
     for (column, path) in mapping {
-        eprintln!(
+        let _ = writeln!(
+            out,
             "  {:<28} → {}",
             sanitize_inline(column),
             sanitize_inline(path)
         );
     }
     for bad in bad_rows {
-        eprintln!(
+        let _ = writeln!(
+            out,
             "  skipped record {}: {}",
             bad.line,
             sanitize_inline(&bad.reason)
         );
     }
+    eprint!("{out}");
 }
 
 /// Rows the TUI shows from the file itself while it is stored.

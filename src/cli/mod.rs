@@ -56,6 +56,9 @@ impl From<std::io::Error> for Failure {
 /// The process entry point: parse, dispatch, report.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    if runs_tui(&cli) {
+        one_malloc_arena();
+    }
     crate::logging::init(
         cli.global.log_file.as_deref(),
         cli.global.data_dir.as_deref(),
@@ -221,6 +224,19 @@ fn session_tui_config(
         config_file,
         export_dir: Some(data_dir.join("exports")),
         ..tui_config(config)
+    }
+}
+
+/// The TUI is one person's session: glibc's default of up to eight malloc arenas per core (a
+/// thread that allocates gets one, and each keeps what it freed) costs more resident memory
+/// than the lock contention it saves. Measured on 100,000 opened leads: peak RSS 36 MB with the
+/// default, 33 MB with two arenas, 29 MB with one (README, Performance). Set before any thread
+/// starts.
+fn one_malloc_arena() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: mallopt only sets an allocator parameter; called before other threads exist.
+    unsafe {
+        libc::mallopt(libc::M_ARENA_MAX, 1);
     }
 }
 

@@ -194,19 +194,28 @@ async fn a_job_approved_on_one_server_streams_on_the_other_and_survives_its_runn
         .await;
     assert_eq!(rest, ids[half..].to_vec());
 
-    // Every server serves the download: A, restarted on its own data dir (which has no copy of
-    // the file B wrote), answers with the same bytes as B, from the database's copy.
+    every_server_serves_the_artifact(&c, pa, pb, &key, &job, artifact.id.as_str(), stored.len())
+        .await;
+}
+
+/// A, restarted on its own data dir (which has no copy of the file B wrote), answers with the
+/// same bytes as B: from the database's copy.
+async fn every_server_serves_the_artifact(
+    c: &Cluster,
+    pa: u16,
+    pb: u16,
+    key: &str,
+    job: &leadline::model::JobId,
+    artifact: &str,
+    rows: usize,
+) {
     let _a_again = start(&c.data[0], &c.config, pa);
     assert!(!c.data[0].join("artifacts").join(job.as_str()).exists());
-    let via_b = download(pb, &key, artifact.id.as_str()).await;
-    let via_a = download(pa, &key, artifact.id.as_str()).await;
+    let via_b = download(pb, key, artifact).await;
+    let via_a = download(pa, key, artifact).await;
     assert_eq!(via_a, via_b, "both servers serve the same CSV");
     let text = String::from_utf8(via_a).unwrap();
-    assert_eq!(
-        text.lines().count(),
-        stored.len() + 1,
-        "a header and every lead"
-    );
+    assert_eq!(text.lines().count(), rows + 1, "a header and every lead");
 }
 
 /// An artifact's CSV through one server: the record, then its signed download (redirect).

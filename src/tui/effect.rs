@@ -229,11 +229,19 @@ async fn table_request(backend: &dyn Backend, request: Request) -> Result<Reply,
             columns,
             overwrite,
         } => {
-            let table =
-                crate::tui::export_view::fetch_view_table(backend, &job, &ordinals, &columns)
-                    .await?;
-            let rows = table.rows.len();
-            write_export(path, table.render(format)?, overwrite, rows).await?
+            let (written, rows) = crate::tui::export_view::export_paged(
+                backend,
+                &job,
+                &ordinals,
+                &columns,
+                (&path, format, overwrite),
+            )
+            .await?;
+            let path = path.display().to_string();
+            match written {
+                crate::tui::export_view::Written::Done => Reply::Exported { path, rows },
+                crate::tui::export_view::Written::Exists => Reply::ExportExists { path },
+            }
         }
         Request::FileMapping { path, map } => {
             let overrides = map

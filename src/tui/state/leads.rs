@@ -13,7 +13,7 @@ use super::input::LineInput;
 use super::search::{self, Query};
 use crate::model::table::{LeadView, ViewSpec, view_in_memory};
 pub use crate::model::table::{Sort, haystack, sanitize_lead};
-use crate::model::{JobId, Lead};
+use crate::model::{JobId, Lead, Timestamp};
 
 /// The minimum-confidence steps `c` cycles through.
 pub const MIN_CONFIDENCE_STEPS: [f64; 4] = [0.0, 0.5, 0.7, 0.9];
@@ -27,6 +27,10 @@ pub struct DetailState {
     pub lead: usize,
     pub selected: usize,
 }
+
+/// The first wait before a failed page is asked for again, and the longest.
+pub const PAGE_RETRY_FIRST_MS: i64 = 500;
+pub const PAGE_RETRY_MAX_MS: i64 = 10_000;
 
 #[derive(Debug)]
 pub struct LeadsState {
@@ -45,6 +49,9 @@ pub struct LeadsState {
     pub cache: HashMap<u32, Lead>,
     /// Paged mode: asked for and not arrived yet.
     pub fetching: HashSet<u32>,
+    /// After failed page requests: pages are not asked for again before this time; the count
+    /// of failures in a row sets how long that is (doubling, capped at [`PAGE_RETRY_MAX_MS`]).
+    pub page_retry: Option<(Timestamp, u32)>,
     /// Paged mode: the filter or sort changed and the backend has not been asked yet.
     pub view_stale: bool,
     /// Paged mode: a view was asked for and has not arrived yet.
@@ -83,6 +90,7 @@ impl Default for LeadsState {
             paged: false,
             cache: HashMap::new(),
             fetching: HashSet::new(),
+            page_retry: None,
             view_stale: false,
             view_pending: false,
             selected: 0,
@@ -258,6 +266,7 @@ impl LeadsState {
         self.haystack.clear();
         self.cache.clear();
         self.fetching.clear();
+        self.page_retry = None;
         self.view.clear();
         self.marked.clear();
         self.loaded = false;
@@ -294,8 +303,14 @@ impl LeadsState {
 
     /// The keys to fetch so the rows on screen (and a screen either side) can be drawn, marking
     /// them asked; empty when they are all here or asked for.
-    pub fn wanted(&mut self, height: usize) -> Vec<u32> {
+    pub fn wanted(&mut self, height: usize, now: Timestamp) -> Vec<u32> {
         if !self.paged || self.view.is_empty() {
+            return Vec::new();
+        }
+        if self
+            .page_retry
+            .is_some_and(|(at, _)| now.millis() < at.millis())
+        {
             return Vec::new();
         }
         let height = height.max(1);
@@ -317,6 +332,7 @@ impl LeadsState {
 
     /// A page arrived (paged mode): keep it, and drop leads far from the viewport.
     pub fn fill(&mut self, leads: Vec<(u32, Lead)>, height: usize) {
+        self.page_retry = None;
         for (k, mut l) in leads {
             self.fetching.remove(&k);
             sanitize_lead(&mut l);
@@ -333,11 +349,17 @@ impl LeadsState {
             .retain(|k, _| near.contains(k) || marked.contains(k));
     }
 
-    /// A page could not be fetched: ask again when it is next needed.
-    pub fn unfetch(&mut self, keys: &[u32]) {
+    /// A page could not be fetched: ask again when it is next needed, but not before a delay
+    /// that doubles with each failure in a row (a store that keeps failing is not hammered on
+    /// every tick). Returns the failures in a row.
+    pub fn unfetch(&mut self, keys: &[u32], now: Timestamp) -> u32 {
         for k in keys {
             self.fetching.remove(k);
         }
+        let failures = self.page_retry.map_or(0, |(_, n)| n) + 1;
+        let delay = (PAGE_RETRY_FIRST_MS << (failures - 1).min(10)).min(PAGE_RETRY_MAX_MS);
+        self.page_retry = Some((Timestamp::from_millis(now.millis() + delay), failures));
+        failures
     }
 
     pub fn selected_lead(&self) -> Option<(usize, &Lead)> {

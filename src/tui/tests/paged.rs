@@ -2,6 +2,7 @@
 //! drawing never waits (placeholders until a page arrives) and only the screen's pages are asked.
 
 use super::*;
+use crate::model::Timestamp;
 use crate::model::table::LeadView;
 use crate::tui::state::leads::CACHE_CAP;
 
@@ -176,4 +177,50 @@ fn typ_fx(s: &mut AppState, text: &str) -> Vec<Effect> {
         out.extend(ch(s, c));
     }
     out
+}
+
+/// A page the store cannot give is asked for again only after a delay that doubles with each
+/// failure in a row (ticks arrive four times a second; none of them may retry early), the error
+/// is said once, and a page that arrives ends the back-off.
+#[test]
+fn failed_pages_are_retried_with_a_doubling_delay_and_one_toast() {
+    let (mut s, fx) = paged(10_000);
+    let first = asked(&fx);
+    let tick = |s: &mut AppState, ms: i64| {
+        let now = Timestamp::from_millis(s.now.millis() + ms);
+        update(s, Msg::Tick(now))
+    };
+    let fail = |s: &mut AppState, asked: Vec<u32>| {
+        reply(
+            s,
+            Slot::LeadPage,
+            Reply::LeadsAtFailed {
+                job: job_id(1),
+                asked,
+                error: crate::model::Error::internal("database is locked"),
+            },
+        )
+    };
+    let mut pending = first;
+    for wait in [500, 1_000, 2_000, 4_000, 8_000, 10_000, 10_000] {
+        fail(&mut s, pending);
+        assert!(
+            asked(&tick(&mut s, wait - 250)).is_empty(),
+            "asked before {wait} ms"
+        );
+        pending = asked(&tick(&mut s, 250));
+        assert!(!pending.is_empty(), "not asked again after {wait} ms");
+    }
+    let toasts = s
+        .toasts
+        .items
+        .iter()
+        .filter(|t| t.text.contains("locked"))
+        .count();
+    assert_eq!(toasts, 1, "the failure is said once");
+    answer(&mut s, &pending);
+    assert_eq!(
+        s.leads.page_retry, None,
+        "a page that arrives ends the back-off"
+    );
 }

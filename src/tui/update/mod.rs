@@ -105,7 +105,7 @@ fn paging(s: &mut AppState) -> Effects {
         ));
     }
     if !s.leads.view_pending {
-        let ordinals = s.leads.wanted(s.table_height());
+        let ordinals = s.leads.wanted(s.table_height(), s.now);
         if !ordinals.is_empty() {
             fx.push(request(
                 s,
@@ -277,8 +277,10 @@ fn on_reply(s: &mut AppState, reply: Reply) -> Effects {
         }
         Reply::LeadsAtFailed { job, asked, error } => {
             if s.leads.job.as_ref() == Some(&job) {
-                s.leads.unfetch(&asked);
-                toast_error(s, &error);
+                // Said once per run of failures; the retries back off quietly.
+                if s.leads.unfetch(&asked, s.now) == 1 {
+                    toast_error(s, &error);
+                }
             }
             vec![]
         }

@@ -198,3 +198,66 @@ async fn a_20k_lead_job_pages_filters_sorts_jumps_and_exports_like_the_in_memory
     let expected: Vec<String> = want.iter().map(|l| l.company.name.clone()).collect();
     assert_eq!(companies, expected);
 }
+
+/// The index follows its job: deleting the thread (and so the job and its leads) removes the
+/// job's index rows and nobody else's, and a lead deleted on its own is noticed and the job
+/// indexed again before the next view.
+#[tokio::test]
+async fn the_index_follows_its_job_and_mends_itself() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
+    crate::common::leads_file::write_leads_csv(&a, 30);
+    crate::common::leads_file::write_leads_csv(&b, 20);
+    std::fs::write(
+        &b,
+        std::fs::read_to_string(&b)
+            .unwrap()
+            .replace("Company", "Firm"),
+    )
+    .unwrap();
+    let engine = Engine::open(EngineOptions::new(dir.path().join("data")))
+        .await
+        .expect("engine opens");
+    let ja = engine.open_file(&a, &[]).await.expect("opens").job;
+    let jb = engine.open_file(&b, &[]).await.expect("opens").job;
+    let spec = leadline::model::table::ViewSpec::default();
+    engine.lead_view(&ja.id, spec.clone()).await.unwrap();
+    engine.lead_view(&jb.id, spec.clone()).await.unwrap();
+    let rows = |job: &JobId| {
+        let job = job.to_string();
+        leadline::engine::store::blocking(|| {
+            engine.store().read(|c| {
+                c.query_row(
+                    "SELECT count(*) FROM lead_index WHERE job_id = ?1",
+                    [job.as_str()],
+                    |r| r.get::<i64>(0),
+                )
+            })
+        })
+        .unwrap()
+    };
+    assert_eq!((rows(&ja.id), rows(&jb.id)), (30, 20));
+
+    // A lead removed behind the index's back: the next view indexes the job again.
+    let b_id = jb.id.to_string();
+    leadline::engine::store::blocking(|| {
+        engine.store().write(|c| {
+            c.execute(
+                "DELETE FROM leads WHERE job_id = ?1 AND ordinal = 3",
+                [b_id.as_str()],
+            )
+        })
+    })
+    .unwrap();
+    let view = engine.lead_view(&jb.id, spec).await.unwrap();
+    assert_eq!(view.ordinals.len(), 19);
+    assert!(!view.ordinals.contains(&3));
+    assert_eq!(rows(&jb.id), 19);
+
+    engine.delete_thread(&ja.thread_id, true).await.unwrap();
+    assert_eq!(
+        (rows(&ja.id), rows(&jb.id)),
+        (0, 19),
+        "only the deleted job's rows go"
+    );
+}

@@ -35,35 +35,6 @@ CREATE TABLE lead_index (
 CREATE INDEX lead_index_by_job ON lead_index(job_id, ordinal);
 "#;
 
-/// Migration 13: the same table stored in `(job_id, ordinal)` order (WITHOUT ROWID), so a job's
-/// view reads its rows as one range instead of looking each one up through a secondary index
-/// (sorts and filters over 100,000 leads about a third faster, measured with the sqlite3 shell).
-/// Rows follow their job (the job's deletion removes them); a lead deleted alone leaves a row
-/// that [`is_complete`] notices, and the job is indexed again.
-pub const CLUSTER_MIGRATION: &str = r#"
-CREATE TABLE lead_index_by_ordinal (
-    job_id   TEXT NOT NULL REFERENCES jobs(id) ON DELETE CASCADE,
-    ordinal  INTEGER NOT NULL,
-    lead_seq INTEGER NOT NULL,
-    hay      TEXT NOT NULL,
-    t0 TEXT NOT NULL, t1 TEXT NOT NULL, t2 TEXT NOT NULL, t3 TEXT NOT NULL, t4 TEXT NOT NULL,
-    t5 TEXT NOT NULL, t6 TEXT NOT NULL, t7 TEXT NOT NULL, t8 TEXT NOT NULL, t9 TEXT NOT NULL,
-    t10 TEXT NOT NULL, t11 TEXT NOT NULL, t12 TEXT NOT NULL, t13 TEXT NOT NULL,
-    t14 TEXT NOT NULL, t15 TEXT NOT NULL, t16 TEXT NOT NULL,
-    n0 REAL, n1 REAL, n2 REAL, n3 REAL, n4 REAL, n5 REAL, n6 REAL, n7 REAL, n8 REAL, n9 REAL,
-    n10 REAL, n11 REAL, n12 REAL, n13 REAL, n14 REAL, n15 REAL, n16 REAL,
-    fields   TEXT NOT NULL,
-    PRIMARY KEY (job_id, ordinal)
-) WITHOUT ROWID;
-INSERT INTO lead_index_by_ordinal
-    SELECT job_id, ordinal, lead_seq, hay,
-        t0, t1, t2, t3, t4, t5, t6, t7, t8, t9, t10, t11, t12, t13, t14, t15, t16,
-        n0, n1, n2, n3, n4, n5, n6, n7, n8, n9, n10, n11, n12, n13, n14, n15, n16, fields
-    FROM lead_index;
-DROP TABLE lead_index;
-ALTER TABLE lead_index_by_ordinal RENAME TO lead_index;
-"#;
-
 /// The columns with their own `t{i}`/`n{i}` pair, in that order: the picker's catalogue (every
 /// built-in column, then the well-known `fields.*`), built once. [`MIGRATION`] has a pair for
 /// each of them; a test keeps the two the same length.

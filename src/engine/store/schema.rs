@@ -228,6 +228,4 @@ pub const MIGRATIONS: &[&str] = &[
     // 12: the leads table's flattened index (#11 item 7), filled as leads are written; leads
     // stored before it are indexed on first use.
     super::lead_index::MIGRATION,
-    // 13: the same index stored in job and capture order.
-    super::lead_index::CLUSTER_MIGRATION,
 ];

@@ -368,17 +368,31 @@ impl Engine {
     ) -> Result<crate::model::table::LeadView, Error> {
         let org = self.scope_org();
         let id = job.clone();
-        self.db(move |s| {
-            let complete = s.read(|c| {
-                Scope(&org).job(c, &id)?;
-                store::lead_index::is_complete(c, &id)
-            })?;
-            if !complete {
-                s.write(|tx| store::lead_index::rebuild(tx, &id))?;
-            }
-            s.read(|c| store::lead_index::view(c, &id, &spec))
-        })
-        .await
+        let known = self.index_known(job);
+        let view = self
+            .db(move |s| {
+                s.read(|c| Scope(&org).job(c, &id))?;
+                if !known && !s.read(|c| store::lead_index::is_complete(c, &id))? {
+                    s.write(|tx| store::lead_index::rebuild(tx, &id))?;
+                }
+                s.read(|c| store::lead_index::view(c, &id, &spec))
+            })
+            .await?;
+        self.mark_index_known(job);
+        Ok(view)
+    }
+
+    fn index_known(&self, job: &JobId) -> bool {
+        self.inner
+            .indexed
+            .lock()
+            .is_ok_and(|known| known.contains(job))
+    }
+
+    fn mark_index_known(&self, job: &JobId) {
+        if let Ok(mut known) = self.inner.indexed.lock() {
+            known.insert(job.clone());
+        }
     }
 
     /// Whole leads of a job at these ordinals (a page of the table), in the order asked.

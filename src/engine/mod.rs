@@ -152,6 +152,10 @@ struct Inner {
     outbox: Arc<webhooks::Outbox>,
     /// This process's name in job leases (`ins_…`, new at every start).
     instance: String,
+    /// Jobs whose leads-table index was found complete: it stays so (every lead is indexed in
+    /// its own write, and removed with it), so the two counts that check it are not repeated
+    /// on every filter and sort.
+    indexed: Mutex<std::collections::HashSet<JobId>>,
 }
 
 /// How jobs still running when the engine shuts down end.
@@ -207,6 +211,7 @@ impl Engine {
                 interrupting: std::sync::atomic::AtomicBool::new(false),
                 outbox: Arc::default(),
                 instance: format!("ins_{}", ulid::Ulid::generate()),
+                indexed: Mutex::default(),
             }),
             org: OrgId::local(),
             mode: options_mode,

@@ -12,7 +12,8 @@
 //!   → the view computed in SQL → the first screen fetched → the frame drawn.
 //! - `frame_100k` ≤ 1 ms: one frame of the paged table, 140×40.
 //! - peak RSS ≤ 30 MB: the release binary opens the file in tmux; after the background import
-//!   finished, `G` and a filter, VmHWM from /proc (printed, like the other process figures).
+//!   finished, `G`, a filter, exporting the filtered view and exporting every lead, VmHWM from
+//!   /proc (printed, like the other process figures).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -290,6 +291,17 @@ fn peak_rss(_c: &mut Criterion) {
     tmux(&["send-keys", "-t", &name, "/", "-l", "city:lyon"]);
     tmux(&["send-keys", "-t", &name, "Enter"]);
     wait("of 100,000", 30);
+    // Export the filtered view (20,000 rows), then every lead (Tab), replacing the first file.
+    tmux(&["send-keys", "-t", &name, "e"]);
+    wait("Export leads", 30);
+    tmux(&["send-keys", "-t", &name, "Enter"]);
+    wait("Wrote 20000 rows", 120);
+    tmux(&["send-keys", "-t", &name, "e"]);
+    wait("Export leads", 30);
+    tmux(&["send-keys", "-t", &name, "Tab", "Enter"]);
+    wait("exists", 30);
+    tmux(&["send-keys", "-t", &name, "Enter"]);
+    wait("Wrote 100000 rows", 300);
     let pid = tmux(&["list-panes", "-t", &name, "-F", "#{pane_pid}"])
         .trim()
         .to_string();
@@ -305,7 +317,7 @@ fn peak_rss(_c: &mut Criterion) {
     let (hwm, rss) = (kb("VmHWM:"), kb("VmRSS:"));
     tmux(&["kill-session", "-t", &name]);
     println!(
-        "table_scale: open 100,000 leads (background import {:.1} s) + G + filter: peak RSS {:.1} MB (now {:.1} MB); budget 30 MB",
+        "table_scale: open 100,000 leads (background import {:.1} s) + G + filter + export the view + export all: peak RSS {:.1} MB (now {:.1} MB); budget 30 MB",
         imported.as_secs_f64(),
         hwm as f64 / 1024.0,
         rss as f64 / 1024.0

@@ -144,6 +144,18 @@ impl Backend for LocalBackend {
         self.engine.export(job, format).await
     }
 
+    async fn export_to_file(
+        &self,
+        job: &JobId,
+        format: ExportFormat,
+        path: &Path,
+        overwrite: bool,
+    ) -> Result<(crate::export::Written, u64)> {
+        self.engine
+            .export_to_file(job, format, path, overwrite)
+            .await
+    }
+
     async fn usage(&self) -> Result<Usage> {
         self.engine.usage().await
     }

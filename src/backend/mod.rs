@@ -108,6 +108,25 @@ pub trait Backend: Send + Sync {
     async fn open_file(&self, path: &Path, overrides: Vec<Override>) -> Result<Job>;
     /// A job's leads rendered as a file.
     async fn export(&self, job: &JobId, format: ExportFormat) -> Result<Vec<u8>>;
+    /// The same export written to `path` (not over an existing file unless `overwrite`);
+    /// returns what writing found and the leads written. This default renders it in memory;
+    /// the local backend streams it from the store, whatever the job's size.
+    async fn export_to_file(
+        &self,
+        job: &JobId,
+        format: ExportFormat,
+        path: &Path,
+        overwrite: bool,
+    ) -> Result<(crate::export::Written, u64)> {
+        let leads = self.all_leads(job).await?;
+        let bytes = crate::export::render(&leads, format)?;
+        let mut tmp = crate::export::stream::temp_beside(path)?;
+        std::io::Write::write_all(&mut tmp, &bytes).map_err(|e| {
+            crate::model::Error::internal(format!("could not write {}: {e}", path.display()))
+        })?;
+        let written = crate::export::stream::persist(tmp, path, overwrite)?;
+        Ok((written, leads.len() as u64))
+    }
 
     async fn usage(&self) -> Result<Usage>;
 

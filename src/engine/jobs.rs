@@ -480,6 +480,29 @@ impl Engine {
             .map_err(|e| Error::internal(format!("export task failed: {e}")))?
     }
 
+    /// [`Engine::export`] written straight to `path` as the leads are read from the store, so a
+    /// job of any size exports in bounded memory (same content; not over an existing file unless
+    /// `overwrite`). Returns what writing found and the leads written.
+    pub async fn export_to_file(
+        &self,
+        job: &JobId,
+        format: ExportFormat,
+        path: &std::path::Path,
+        overwrite: bool,
+    ) -> Result<(crate::export::Written, u64), Error> {
+        let (org, id, path) = (self.scope_org(), job.clone(), path.to_path_buf());
+        self.db(move |s| {
+            s.read(|c| {
+                Scope(&org).job(c, &id)?;
+                let columns = crate::export::columns_with(&store::leads::field_keys(c, &id)?);
+                store::leads::stream(c, &id, |leads| {
+                    crate::export::stream::leads_to_file(&path, format, &columns, leads, overwrite)
+                })
+            })
+        })
+        .await
+    }
+
     pub async fn export(&self, job: &JobId, format: ExportFormat) -> Result<Vec<u8>, Error> {
         let leads = self.all_leads(job).await?;
         tokio::task::spawn_blocking(move || artifacts::render(&leads, format))

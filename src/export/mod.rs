@@ -15,6 +15,9 @@ use crate::model::{Error, Lead, Source, SourceKind};
 use crate::text::csv_safe;
 
 pub mod file;
+pub mod stream;
+
+pub use stream::Written;
 
 /// The fixed leading columns, then the lead's `fields` (in first-seen order), then provenance.
 const HEAD: [&str; 9] = [
@@ -31,19 +34,20 @@ const HEAD: [&str; 9] = [
 const TAIL: [&str; 3] = ["confidence", "source_count", "sources"];
 
 pub fn columns(leads: &[Lead]) -> Vec<String> {
-    let mut extra: Vec<&str> = Vec::new();
+    columns_with(&field_keys(leads))
+}
+
+/// The leads' `fields` keys, in first-seen order.
+pub fn field_keys(leads: &[Lead]) -> Vec<String> {
+    let mut keys: Vec<String> = Vec::new();
     for lead in leads {
         for key in lead.fields.keys() {
-            if !extra.contains(&key.as_str()) {
-                extra.push(key);
+            if !keys.contains(key) {
+                keys.push(key.clone());
             }
         }
     }
-    HEAD.iter()
-        .chain(extra.iter())
-        .chain(TAIL.iter())
-        .map(|s| s.to_string())
-        .collect()
+    keys
 }
 
 fn source_label(s: &Source) -> &str {

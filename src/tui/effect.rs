@@ -196,11 +196,17 @@ pub async fn execute_with_progress(
             overwrite,
             rows,
         } => {
-            let bytes = match table {
-                Some(t) => t.render(format)?,
-                None => backend.export(&job, format).await?,
-            };
-            write_export(path, bytes, overwrite, rows).await?
+            match table {
+                Some(t) => write_export(path, t.render(format)?, overwrite, rows).await?,
+                // Every lead, every column: written as it is read (a large job never sits in
+                // memory whole on a local backend).
+                None => {
+                    let (written, rows) = backend
+                        .export_to_file(&job, format, &path, overwrite)
+                        .await?;
+                    export_reply(written, &path, rows as usize)
+                }
+            }
         }
         r @ (Request::ExportView { .. }
         | Request::LeadView { .. }
@@ -237,11 +243,7 @@ async fn table_request(backend: &dyn Backend, request: Request) -> Result<Reply,
                 (&path, format, overwrite),
             )
             .await?;
-            let path = path.display().to_string();
-            match written {
-                crate::tui::export_view::Written::Done => Reply::Exported { path, rows },
-                crate::tui::export_view::Written::Exists => Reply::ExportExists { path },
-            }
+            export_reply(written, &path, rows)
         }
         Request::FileMapping { path, map } => {
             let overrides = map
@@ -284,11 +286,15 @@ async fn write_export(
     })
     .await
     .map_err(|e| Error::internal(format!("the export task failed: {e}")))??;
+    Ok(export_reply(written, &path, rows))
+}
+
+fn export_reply(written: crate::export::Written, path: &std::path::Path, rows: usize) -> Reply {
     let path = path.display().to_string();
-    Ok(match written {
-        crate::tui::export_view::Written::Done => Reply::Exported { path, rows },
-        crate::tui::export_view::Written::Exists => Reply::ExportExists { path },
-    })
+    match written {
+        crate::export::Written::Done => Reply::Exported { path, rows },
+        crate::export::Written::Exists => Reply::ExportExists { path },
+    }
 }
 
 async fn list_threads(

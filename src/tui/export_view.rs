@@ -113,12 +113,7 @@ impl RowSink {
             |e: std::io::Error| Error::internal(format!("could not write {}: {e}", path.display()));
         let xerr =
             |e: rust_xlsxwriter::XlsxError| Error::internal(format!("could not render XLSX: {e}"));
-        let dir = path
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(io)?;
-        let tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+        let tmp = crate::export::stream::temp_beside(path)?;
         let file = || tmp.reopen().map(std::io::BufWriter::new).map_err(io);
         let kind = match format {
             ExportFormat::Csv => {
@@ -211,16 +206,7 @@ impl RowSink {
                     .map_err(|e| Error::internal(format!("could not render XLSX: {e}")))?;
             }
         }
-        self.tmp.as_file().sync_all().map_err(io)?;
-        if overwrite {
-            self.tmp.persist(&path).map_err(|e| io(e.error))?;
-            return Ok(Written::Done);
-        }
-        match self.tmp.persist_noclobber(&path) {
-            Ok(_) => Ok(Written::Done),
-            Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(Written::Exists),
-            Err(e) => Err(io(e.error)),
-        }
+        crate::export::stream::persist(self.tmp, &path, overwrite)
     }
 }
 
@@ -347,36 +333,16 @@ pub fn format_of(path: &str) -> Option<ExportFormat> {
     }
 }
 
-/// What writing found.
-#[derive(Debug)]
-pub enum Written {
-    Done,
-    /// The file is there and the user has not said to replace it.
-    Exists,
-}
+pub use crate::export::Written;
 
 /// Writes `bytes` to `path`: atomically (a temp file renamed into place), and when `overwrite`
 /// is false, only if nothing is there (checked by the rename itself, so no race).
 pub fn write(path: &Path, bytes: &[u8], overwrite: bool) -> Result<Written, Error> {
-    if overwrite {
-        crate::export::write_atomic(path, bytes)?;
-        return Ok(Written::Done);
-    }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     let io =
         |e: std::io::Error| Error::internal(format!("could not write {}: {e}", path.display()));
-    std::fs::create_dir_all(dir).map_err(io)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    let mut tmp = crate::export::stream::temp_beside(path)?;
     tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
-    match tmp.persist_noclobber(path) {
-        Ok(_) => Ok(Written::Done),
-        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(Written::Exists),
-        Err(e) => Err(io(e.error)),
-    }
+    crate::export::stream::persist(tmp, path, overwrite)
 }
 
 #[cfg(test)]

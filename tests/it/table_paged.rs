@@ -261,3 +261,41 @@ async fn the_index_follows_its_job_and_mends_itself() {
         "only the deleted job's rows go"
     );
 }
+
+/// "Export all" streams from the store (the job is never in memory whole) and writes what the
+/// in-memory export renders, byte for byte: same columns (the fields' keys read from the stored
+/// JSON in first-seen order), same rows, same JSON.
+#[tokio::test]
+async fn exporting_every_lead_to_a_file_equals_the_rendered_export() {
+    use leadline::model::requests::ExportFormat;
+    let dir = tempfile::tempdir().unwrap();
+    let engine = crate::common::engine(&dir.path().join("data"), 0).await;
+    let job = crate::common::finished_job(&engine, 60).await;
+    for format in [ExportFormat::Csv, ExportFormat::Json] {
+        let path = dir.path().join(format!("all.{}", format.extension()));
+        let (written, rows) = engine
+            .export_to_file(&job, format, &path, false)
+            .await
+            .unwrap();
+        assert_eq!(written, leadline::export::Written::Done);
+        assert_eq!(rows, 60);
+        let streamed = std::fs::read(&path).unwrap();
+        assert_eq!(
+            streamed,
+            engine.export(&job, format).await.unwrap(),
+            "{format:?}"
+        );
+        // Asked again without leave to replace: the file stays as it is.
+        let (again, _) = engine
+            .export_to_file(&job, format, &path, false)
+            .await
+            .unwrap();
+        assert_eq!(again, leadline::export::Written::Exists);
+    }
+    let header = std::fs::read_to_string(dir.path().join("all.csv")).unwrap();
+    let header = header.lines().next().unwrap().to_string();
+    assert!(
+        header.starts_with("company_name,") && header.ends_with(",confidence,source_count,sources"),
+        "{header}"
+    );
+}

@@ -106,6 +106,24 @@ pub fn all(c: &Conn<'_>, job: &JobId) -> Result<Vec<Lead>, Error> {
 }
 
 /// Every lead of a job in capture order, one at a time (a large job is never all in memory).
+/// The `fields` keys of a job's leads in first-seen order (an export's middle columns), read
+/// from the stored JSON without building the leads. PostgreSQL reads the leads instead.
+pub fn field_keys(conn: &Conn<'_>, job: &JobId) -> Result<Vec<String>, Error> {
+    let Some(c) = conn.as_sqlite() else {
+        return Ok(crate::export::field_keys(&all(conn, job)?));
+    };
+    // json_each's `id` grows with the position in the text: within a lead, its keys' order.
+    let mut stmt = c.prepare_cached(
+        "SELECT j.key FROM leads, json_each(leads.data, '$.fields') AS j
+         WHERE leads.job_id = ?1
+         GROUP BY j.key ORDER BY min(leads.ordinal * 1000000 + j.id)",
+    )?;
+    let keys = stmt
+        .query_map([job.as_str()], |r| r.get::<_, String>(0))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(keys)
+}
+
 pub fn stream<T>(
     conn: &Conn<'_>,
     job: &JobId,

@@ -402,10 +402,51 @@ pub fn abandon_pending(c: &Conn<'_>, now: Timestamp) -> Result<usize, Error> {
     )
 }
 
+/// Gives back the leases of deliveries this process claimed and will not finish (it is
+/// exiting): the next process may try them at once instead of when the leases end. A delivery
+/// already settled keeps its state.
+pub fn release_leases(c: &Conn<'_>, ids: &[String]) -> Result<(), Error> {
+    for id in ids {
+        c.execute(
+            "UPDATE webhook_deliveries SET lease_until = NULL WHERE id = ?1 AND status = 'pending'",
+            [id],
+        )?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engine::store::Store;
+
+    #[test]
+    fn a_released_lease_is_claimable_again_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = Store::open(dir.path()).unwrap();
+        let org = OrgId::local();
+        s.write(|c| insert(c, &org, &endpoint("whk_1"))).unwrap();
+        let t0 = Timestamp::from_millis(1_000_000);
+        queue(&s, &org, 2, t0);
+        let lease = Timestamp::from_millis(t0.millis() + 30_000);
+        let first = s.write(|c| claim_due(c, t0, lease, 10)).unwrap();
+        assert_eq!(first.len(), 2);
+        // One was settled before the process gave up; the other is released.
+        let mut done = first[0].row.clone();
+        done.attempts = 1;
+        done.status = "delivered".into();
+        done.response_status = Some(200);
+        s.write(|c| settle_delivery(c, &done, None)).unwrap();
+        let ids: Vec<String> = first.iter().map(|d| d.row.id.clone()).collect();
+        s.write(|c| release_leases(c, &ids)).unwrap();
+        let again = s.write(|c| claim_due(c, t0, lease, 10)).unwrap();
+        let again: Vec<&str> = again.iter().map(|d| d.row.id.as_str()).collect();
+        assert_eq!(
+            again,
+            vec![first[1].row.id.as_str()],
+            "only the unfinished one, at once"
+        );
+    }
 
     fn endpoint(id: &str) -> EndpointRow {
         EndpointRow {

@@ -47,6 +47,9 @@ const CLAIM: u32 = 32;
 pub(crate) struct Outbox {
     wake: Notify,
     in_flight: AtomicUsize,
+    /// The deliveries this process has claimed and not yet settled (their leases are given back
+    /// if the process leaves first).
+    claimed: std::sync::Mutex<std::collections::HashSet<String>>,
     client: OnceLock<reqwest::Client>,
 }
 
@@ -98,6 +101,16 @@ impl Engine {
         }
     }
 
+    fn outbox_claimed<T>(&self, f: impl FnOnce(&mut std::collections::HashSet<String>) -> T) -> T {
+        let mut claimed = self
+            .inner
+            .outbox
+            .claimed
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        f(&mut claimed)
+    }
+
     /// Tells the worker to look now (something was queued, or a try is due).
     pub(crate) fn wake_deliveries(&self) {
         self.inner.outbox.wake.notify_one();
@@ -130,9 +143,12 @@ impl Engine {
                 Ok(due) => {
                     for d in due {
                         self.inner.outbox.in_flight.fetch_add(1, Ordering::SeqCst);
+                        self.outbox_claimed(|c| c.insert(d.row.id.clone()));
                         let engine = self.clone();
                         tokio::spawn(async move {
+                            let id = d.row.id.clone();
                             engine.attempt(d).await;
+                            engine.outbox_claimed(|c| c.remove(&id));
                             engine.inner.outbox.in_flight.fetch_sub(1, Ordering::SeqCst);
                         });
                     }
@@ -226,7 +242,18 @@ impl Engine {
                 self.db(|s| s.read(store::webhooks::next_due)).await,
                 Ok(Some(at)) if at <= Timestamp::now()
             );
-            if (!busy && !due) || tokio::time::Instant::now() >= deadline {
+            if !busy && !due {
+                return;
+            }
+            if tokio::time::Instant::now() >= deadline {
+                // Tries still running will not finish here: the next process takes them over
+                // now rather than when their leases run out.
+                let ids: Vec<String> = self.outbox_claimed(|c| c.iter().cloned().collect());
+                if !ids.is_empty() {
+                    let _ = self
+                        .db(move |s| s.write(|c| store::webhooks::release_leases(c, &ids)))
+                        .await;
+                }
                 return;
             }
             self.wake_deliveries();

@@ -1,0 +1,264 @@
+//! A whole job's export written as its leads arrive, for jobs too large to hold: the same
+//! content as [`render`](super::render) gives for the same leads (same columns, CSV cells
+//! neutralised, compact JSON of whole leads, XLSX with confidence as a number), written into a
+//! temp file beside the destination and moved into place at the end.
+
+use std::io::Write;
+use std::path::Path;
+
+use super::{csv_error, row};
+use crate::model::requests::ExportFormat;
+use crate::model::{Error, Lead};
+use crate::text::csv_safe;
+
+/// What writing a file found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Written {
+    Done,
+    /// The file is there and the user has not said to replace it.
+    Exists,
+}
+
+/// Moves a finished temp file to `path`: over an existing file only when `overwrite`; otherwise
+/// the rename itself refuses (no check-then-write race) and the temp file is removed.
+pub fn persist(
+    tmp: tempfile::NamedTempFile,
+    path: &Path,
+    overwrite: bool,
+) -> Result<Written, Error> {
+    let io =
+        |e: std::io::Error| Error::internal(format!("could not write {}: {e}", path.display()));
+    tmp.as_file().sync_all().map_err(io)?;
+    if overwrite {
+        tmp.persist(path).map_err(|e| io(e.error))?;
+        return Ok(Written::Done);
+    }
+    match tmp.persist_noclobber(path) {
+        Ok(_) => Ok(Written::Done),
+        Err(e) if e.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(Written::Exists),
+        Err(e) => Err(io(e.error)),
+    }
+}
+
+/// A temp file in `path`'s directory (made if missing).
+pub fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
+    let io =
+        |e: std::io::Error| Error::internal(format!("could not write {}: {e}", path.display()));
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(io)?;
+    tempfile::NamedTempFile::new_in(dir).map_err(io)
+}
+
+/// Writes `leads` (in order) to `path` in `format` with these `columns`; returns what writing
+/// found and the leads written.
+pub fn leads_to_file(
+    path: &Path,
+    format: ExportFormat,
+    columns: &[String],
+    leads: &mut dyn Iterator<Item = Result<Lead, Error>>,
+    overwrite: bool,
+) -> Result<(Written, u64), Error> {
+    let io =
+        |e: std::io::Error| Error::internal(format!("could not write {}: {e}", path.display()));
+    let tmp = temp_beside(path)?;
+    let out = std::io::BufWriter::new(tmp.reopen().map_err(io)?);
+    let rows = match format {
+        ExportFormat::Csv => csv(out, columns, leads)?,
+        ExportFormat::Json => json(out, leads)?,
+        ExportFormat::Xlsx => {
+            drop(out);
+            xlsx(tmp.path(), columns, leads)?
+        }
+    };
+    Ok((persist(tmp, path, overwrite)?, rows))
+}
+
+fn csv(
+    out: impl Write,
+    columns: &[String],
+    leads: &mut dyn Iterator<Item = Result<Lead, Error>>,
+) -> Result<u64, Error> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record(columns).map_err(csv_error)?;
+    let mut rows = 0;
+    for lead in leads {
+        let lead = lead?;
+        for cell in row(&lead, columns) {
+            w.write_field(csv_safe(&cell).as_bytes())
+                .map_err(csv_error)?;
+        }
+        w.write_record(None::<&[u8]>).map_err(csv_error)?;
+        rows += 1;
+    }
+    w.flush()
+        .map_err(|e| Error::internal(format!("could not write the CSV: {e}")))?;
+    Ok(rows)
+}
+
+fn json(
+    mut out: impl Write,
+    leads: &mut dyn Iterator<Item = Result<Lead, Error>>,
+) -> Result<u64, Error> {
+    let io = |e: std::io::Error| Error::internal(format!("could not write the JSON: {e}"));
+    out.write_all(b"[").map_err(io)?;
+    let mut rows = 0;
+    for lead in leads {
+        if rows > 0 {
+            out.write_all(b",").map_err(io)?;
+        }
+        serde_json::to_writer(&mut out, &lead?)
+            .map_err(|e| Error::internal(format!("could not render JSON: {e}")))?;
+        rows += 1;
+    }
+    out.write_all(b"]").map_err(io)?;
+    out.flush().map_err(io)?;
+    Ok(rows)
+}
+
+/// rust_xlsxwriter's constant-memory sheet streams each finished row to a temp file of its own;
+/// the workbook is assembled into `path` at the end.
+fn xlsx(
+    path: &Path,
+    columns: &[String],
+    leads: &mut dyn Iterator<Item = Result<Lead, Error>>,
+) -> Result<u64, Error> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let xerr =
+        |e: rust_xlsxwriter::XlsxError| Error::internal(format!("could not render XLSX: {e}"));
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory().map_err(xerr)?;
+    sheet.set_name("Leads").map_err(xerr)?;
+    let bold = Format::new().set_bold();
+    for (i, col) in columns.iter().enumerate() {
+        sheet
+            .write_string_with_format(0, i as u16, col, &bold)
+            .map_err(xerr)?;
+    }
+    let mut rows = 0u64;
+    for lead in leads {
+        let lead = lead?;
+        let r = u32::try_from(rows + 1)
+            .map_err(|_| Error::invalid("Too many rows for one XLSX sheet."))?;
+        for (i, cell) in row(&lead, columns).iter().enumerate() {
+            if columns[i] == "confidence" {
+                sheet
+                    .write_number(r, i as u16, lead.confidence)
+                    .map_err(xerr)?;
+            } else {
+                // Strings are written as strings (never formulas): nothing to neutralise.
+                sheet
+                    .write_string(r, i as u16, cell.as_ref())
+                    .map_err(xerr)?;
+            }
+        }
+        rows += 1;
+    }
+    sheet.set_freeze_panes(1, 0).map_err(xerr)?;
+    book.save(path).map_err(xerr)?;
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Company, JobId, LeadId, Person};
+
+    fn leads(n: usize) -> Vec<Lead> {
+        (0..n)
+            .map(|i| {
+                let mut fields = serde_json::Map::new();
+                fields.insert("employees".into(), serde_json::json!(i * 10));
+                if i % 3 == 0 {
+                    fields.insert("tech \"stack\"".into(), serde_json::json!(["rust", "=1+1"]));
+                }
+                Lead {
+                    id: LeadId::from_db(format!("lead_{i:04}")),
+                    object: "lead".into(),
+                    job_id: JobId::from_db("job_1".into()),
+                    company: Company {
+                        name: format!("=cmd|' /C calc'!A{i}"),
+                        domain: Some(format!("c{i}.io")),
+                        ..Company::default()
+                    },
+                    person: Some(Person {
+                        full_name: format!("Ada {i}"),
+                        email: Some(format!("ada{i}@c{i}.io")),
+                        ..Person::default()
+                    }),
+                    fields,
+                    confidence: 0.5 + (i % 5) as f64 / 10.0,
+                    ..crate::tui::fixtures::lead(&JobId::from_db("job_1".into()), i)
+                }
+            })
+            .collect()
+    }
+
+    fn streamed(dir: &Path, name: &str, format: ExportFormat, leads: &[Lead]) -> Vec<u8> {
+        let path = dir.join(name);
+        let columns = super::super::columns(leads);
+        let mut it = leads.iter().cloned().map(Ok);
+        let (written, rows) = leads_to_file(&path, format, &columns, &mut it, false).unwrap();
+        assert_eq!((written, rows), (Written::Done, leads.len() as u64));
+        std::fs::read(path).unwrap()
+    }
+
+    /// Streaming gives the bytes rendering gives (CSV, JSON) and the same cells (XLSX).
+    #[test]
+    fn a_streamed_export_equals_the_rendered_one() {
+        let dir = tempfile::tempdir().unwrap();
+        for n in [0, 1, 250] {
+            let l = leads(n);
+            for format in [ExportFormat::Csv, ExportFormat::Json] {
+                let name = format!("{n}.{}", format.extension());
+                assert_eq!(
+                    streamed(dir.path(), &name, format, &l),
+                    super::super::render(&l, format).unwrap(),
+                    "{name}"
+                );
+            }
+            let name = format!("{n}.xlsx");
+            let path = dir.path().join(&name);
+            streamed(dir.path(), &name, ExportFormat::Xlsx, &l);
+            let rendered = dir.path().join(format!("{n}-rendered.xlsx"));
+            std::fs::write(&rendered, super::super::render_xlsx(&l).unwrap()).unwrap();
+            use calamine::{Reader, Xlsx, open_workbook};
+            let cells = |p: &Path| {
+                let mut book: Xlsx<_> = open_workbook(p).unwrap();
+                let range = book.worksheet_range("Leads").unwrap();
+                range
+                    .rows()
+                    .map(|r| r.iter().map(ToString::to_string).collect::<Vec<_>>())
+                    .collect::<Vec<_>>()
+            };
+            assert_eq!(cells(&path), cells(&rendered), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_streamed_export_never_replaces_a_file_unless_told_to() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.csv");
+        std::fs::write(&path, "mine").unwrap();
+        let l = leads(3);
+        let columns = super::super::columns(&l);
+        let mut it = l.iter().cloned().map(Ok);
+        let (w, _) = leads_to_file(&path, ExportFormat::Csv, &columns, &mut it, false).unwrap();
+        assert_eq!(w, Written::Exists);
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "mine");
+        let mut it = l.iter().cloned().map(Ok);
+        let (w, _) = leads_to_file(&path, ExportFormat::Csv, &columns, &mut it, true).unwrap();
+        assert_eq!(w, Written::Done);
+        assert_eq!(
+            std::fs::read(&path).unwrap(),
+            super::super::render_csv(&l).unwrap()
+        );
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temp file left"
+        );
+    }
+}

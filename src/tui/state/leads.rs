@@ -232,10 +232,13 @@ impl LeadsState {
         self.keep_selection(keep);
     }
 
+    /// The selected lead stays selected wherever the new view puts it; when the view no longer
+    /// has it (a filter left it out), the selection goes to the first row, as a new search does
+    /// in `less`, rather than to whatever row now sits at the old position.
     fn keep_selection(&mut self, keep: Option<u32>) {
         self.selected = keep
             .and_then(|k| self.view.iter().position(|&i| i == k))
-            .unwrap_or(self.selected)
+            .unwrap_or(0)
             .min(self.view.len().saturating_sub(1));
         self.offset = self.offset.min(self.view.len().saturating_sub(1));
     }
@@ -383,7 +386,9 @@ impl LeadsState {
         } else if self.selected >= self.offset + height {
             self.offset = self.selected + 1 - height;
         }
-        self.offset = self.offset.min(self.view.len().saturating_sub(1));
+        // A full screen whenever the view has one: a view that shrank under a scrolled table
+        // must not leave one row at the top and blank space below.
+        self.offset = self.offset.min(self.view.len().saturating_sub(height));
     }
 
     pub fn toggle_sort(&mut self) {

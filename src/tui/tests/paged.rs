@@ -224,3 +224,31 @@ fn failed_pages_are_retried_with_a_doubling_delay_and_one_toast() {
         "a page that arrives ends the back-off"
     );
 }
+
+/// A new view under a scrolled table: the selected lead stays selected (a full screen shown,
+/// never one row above blank space), and when the filter left it out the table starts again
+/// at the top.
+#[test]
+fn a_smaller_view_keeps_the_screen_full_and_a_lost_selection_goes_to_the_top() {
+    let (mut s, _) = paged(10_000);
+    let h = s.table_height();
+    ch(&mut s, 'G');
+    let last = *s.leads.view.last().unwrap();
+    let view = |ordinals: Vec<u32>| Reply::LeadView {
+        job: job_id(1),
+        view: LeadView {
+            total: 10_000,
+            ordinals,
+            field_keys: None,
+        },
+    };
+    // The selected lead is the last of a 50-row view: the screen ends with it, full.
+    let mut kept: Vec<u32> = (100..149).collect();
+    kept.push(last);
+    reply(&mut s, Slot::LeadView, view(kept));
+    assert_eq!(s.leads.selected, 49);
+    assert_eq!(s.leads.offset, 50 - h, "a full screen of {h} rows");
+    // A view without it: back to the top.
+    reply(&mut s, Slot::LeadView, view((200..300).collect()));
+    assert_eq!((s.leads.selected, s.leads.offset), (0, 0));
+}

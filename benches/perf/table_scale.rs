@@ -295,13 +295,13 @@ fn peak_rss(_c: &mut Criterion) {
     tmux(&["send-keys", "-t", &name, "e"]);
     wait("Export leads", 30);
     tmux(&["send-keys", "-t", &name, "Enter"]);
-    wait("Wrote 20000 rows", 120);
+    wait("Wrote 20,000 rows", 120);
     tmux(&["send-keys", "-t", &name, "e"]);
     wait("Export leads", 30);
     tmux(&["send-keys", "-t", &name, "Tab", "Enter"]);
     wait("exists", 30);
     tmux(&["send-keys", "-t", &name, "Enter"]);
-    wait("Wrote 100000 rows", 300);
+    wait("Wrote 100,000 rows", 300);
     let pid = tmux(&["list-panes", "-t", &name, "-F", "#{pane_pid}"])
         .trim()
         .to_string();

@@ -125,12 +125,12 @@ fn draw_export(frame: &mut Frame, area: Rect, s: &AppState, d: &ExportDialog) {
     let what = if d.all {
         format!(
             "all {} leads, every column",
-            s.leads.total.unwrap_or(s.leads.count())
+            super::thousands(s.leads.total.unwrap_or(s.leads.count()))
         )
     } else {
         format!(
             "the {} rows shown, {} columns, filter and sort applied",
-            s.leads.view.len(),
+            super::thousands(s.leads.view.len() as u64),
             s.leads.columns.len()
         )
     };

@@ -466,7 +466,14 @@ fn deleted(s: &mut AppState, id: &ThreadId) -> Effects {
 
 fn exported(s: &mut AppState, path: &str, rows: usize) -> Effects {
     s.leads.export_pending = None;
-    toast(s, Level::Info, format!("Wrote {rows} rows to {path}"));
+    toast(
+        s,
+        Level::Info,
+        format!(
+            "Wrote {} rows to {path}",
+            crate::tui::ui::thousands(rows as u64)
+        ),
+    );
     vec![]
 }
 

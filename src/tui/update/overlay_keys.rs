@@ -163,7 +163,11 @@ fn export_key(s: &mut AppState, mut d: ExportDialog, key: KeyEvent) -> Effects {
                     columns: s.leads.columns.clone(),
                     overwrite: d.overwrite,
                 };
-                toast(s, Level::Info, format!("Exporting {rows} rows…"));
+                toast(
+                    s,
+                    Level::Info,
+                    format!("Exporting {} rows…", crate::tui::ui::thousands(rows as u64)),
+                );
                 s.leads.export_pending = Some(d);
                 return vec![super::request(s, Slot::Action, request)];
             }
@@ -183,7 +187,11 @@ fn export_key(s: &mut AppState, mut d: ExportDialog, key: KeyEvent) -> Effects {
                 overwrite: d.overwrite,
                 rows,
             };
-            toast(s, Level::Info, format!("Exporting {rows} rows…"));
+            toast(
+                s,
+                Level::Info,
+                format!("Exporting {} rows…", crate::tui::ui::thousands(rows as u64)),
+            );
             // Kept open (hidden) only in state: the reply says whether it was written.
             s.leads.export_pending = Some(d);
             vec![super::request(s, Slot::Action, request)]

@@ -299,7 +299,9 @@ fn peak_rss(_c: &mut Criterion) {
     wait("Wrote 20,000 rows", 120);
     tmux(&["send-keys", "-t", &name, "e"]);
     wait("Export leads", 30);
-    tmux(&["send-keys", "-t", &name, "Tab", "Enter"]);
+    tmux(&["send-keys", "-t", &name, "Tab"]);
+    wait("Writes all 100,000 leads", 30);
+    tmux(&["send-keys", "-t", &name, "Enter"]);
     wait("exists", 30);
     tmux(&["send-keys", "-t", &name, "Enter"]);
     wait("Wrote 100,000 rows", 300);

@@ -63,6 +63,11 @@ pub fn leads_to_file(
 ) -> Result<(Written, u64), Error> {
     let io =
         |e: std::io::Error| Error::internal(format!("could not write {}: {e}", path.display()));
+    // Asked before the work, so a large export is not written only to be refused; the rename
+    // at the end still refuses a file that appeared meanwhile.
+    if !overwrite && path.exists() {
+        return Ok((Written::Exists, 0));
+    }
     let tmp = temp_beside(path)?;
     let out = std::io::BufWriter::new(tmp.reopen().map_err(io)?);
     let rows = match format {

@@ -268,3 +268,22 @@ fn palette_commands_take_arguments() {
     key(&mut s, KeyCode::Enter);
     assert!(matches!(&s.overlay, Some(Overlay::Prompt(p)) if p.input.text == "Q3 list"));
 }
+
+/// A long path wraps and the dialog grows with it: the answer under it ("exists: Enter
+/// replaces it") stays in sight at 100 columns (it used to fall below a fixed-height box).
+#[test]
+fn the_export_dialog_grows_to_show_a_long_path_and_its_answer() {
+    let mut s = loaded(1, JobStatus::Succeeded, 3);
+    ch(&mut s, 'e');
+    let Some(Overlay::Export(d)) = s.overlay.as_mut() else {
+        panic!("no export dialog");
+    };
+    let path = format!("/data/{}/exports/leads.csv", "deep/".repeat(30));
+    d.path = crate::tui::state::input::LineInput::with_text(path.clone());
+    d.error = Some(format!(
+        "{path} exists: Enter replaces it, or edit the path"
+    ));
+    let screen = render_text(&s, 100, 30).unwrap();
+    assert!(screen.contains("replaces it, or edit the path"), "{screen}");
+    assert!(screen.contains("exports/leads.csv"), "{screen}");
+}

@@ -118,10 +118,6 @@ fn draw_copy_row(frame: &mut Frame, area: Rect, s: &AppState) {
 }
 
 fn draw_export(frame: &mut Frame, area: Rect, s: &AppState, d: &ExportDialog) {
-    let r = popup(frame, area, 76, 8);
-    let block = pane_block(s, " Export leads ", true);
-    let inner = block.inner(r);
-    frame.render_widget(block, r);
     let what = if d.all {
         format!(
             "all {} leads, every column",
@@ -134,22 +130,33 @@ fn draw_export(frame: &mut Frame, area: Rect, s: &AppState, d: &ExportDialog) {
             s.leads.columns.len()
         )
     };
-    let mut lines = vec![
-        Line::from(vec![
-            Span::styled("› ", s.theme.key),
-            Span::raw(d.path.display()),
-        ]),
-        Line::from(vec![
-            Span::raw("Writes "),
-            Span::styled(what, s.theme.title),
-        ]),
-        Line::styled(
-            "Enter write · Tab view/all · .csv .json .xlsx picks the format · Esc cancel",
-            s.theme.muted,
-        ),
-    ];
-    if let Some(e) = &d.error {
-        lines.push(Line::styled(e.clone(), s.theme.warn));
+    // As tall as its text once wrapped, so a long path never pushes the answer (an error, or
+    // "exists: Enter replaces it") out of sight.
+    let width = area.width.clamp(20, 100);
+    let text_width = usize::from(width.saturating_sub(2)).max(1);
+    let wrapped = |text: &str| super::wrap::wrap(text, text_width);
+    let path = wrapped(&format!("› {}", d.path.display()));
+    let help =
+        wrapped("Enter write · Tab view/all · .csv .json .xlsx picks the format · Esc cancel");
+    let error = d.error.as_deref().map(wrapped).unwrap_or_default();
+    let writes = wrapped(&format!("Writes {what}"));
+    let height = (path.len() + writes.len() + help.len() + error.len() + 2) as u16;
+    let r = popup(frame, area, width, height);
+    let block = pane_block(s, " Export leads ", true);
+    let inner = block.inner(r);
+    frame.render_widget(block, r);
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, l) in path.into_iter().enumerate() {
+        lines.push(match l.strip_prefix("› ").filter(|_| i == 0) {
+            Some(rest) => Line::from(vec![
+                Span::styled("› ", s.theme.key),
+                Span::raw(rest.to_string()),
+            ]),
+            None => Line::raw(l),
+        });
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    lines.extend(writes.into_iter().map(|l| Line::styled(l, s.theme.title)));
+    lines.extend(help.into_iter().map(|l| Line::styled(l, s.theme.muted)));
+    lines.extend(error.into_iter().map(|l| Line::styled(l, s.theme.warn)));
+    frame.render_widget(Paragraph::new(lines), inner);
 }

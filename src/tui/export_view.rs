@@ -52,7 +52,8 @@ pub async fn export_paged(
     cols: &[ColumnSpec],
     target: (&Path, ExportFormat, bool),
 ) -> Result<(Written, usize), Error> {
-    const CHUNK: usize = 1_000;
+    // Small enough that a chunk of whole leads and its rows stay well under a megabyte.
+    const CHUNK: usize = 250;
     let (path, format, overwrite) = target;
     let blocking =
         |e: tokio::task::JoinError| Error::internal(format!("the export task failed: {e}"));

@@ -42,6 +42,23 @@ const POLL: Duration = Duration::from_secs(1);
 /// Deliveries claimed per look.
 const CLAIM: u32 = 32;
 
+/// One count of work in flight, from `start` until dropped (whatever path leaves the claim,
+/// a cancellation included).
+struct InFlight<'a>(&'a AtomicUsize);
+
+impl<'a> InFlight<'a> {
+    fn start(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        Self(count)
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 /// The worker's shared state (in the engine's `Inner`).
 #[derive(Default)]
 pub(crate) struct Outbox {
@@ -136,6 +153,10 @@ impl Engine {
                 Some(_) => {}
             }
             let lease = later(now, LEASE);
+            // Counted in flight from before the claim until its tries are started: a drain that
+            // looked in between would see nothing due (the claimed rows are leased) and nothing
+            // in flight, and let the process exit with those deliveries claimed and never tried.
+            let _claiming = InFlight::start(&self.inner.outbox.in_flight);
             let claimed = self
                 .db(move |s| s.write(|c| store::webhooks::claim_due(c, now, lease, CLAIM)))
                 .await;

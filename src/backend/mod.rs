@@ -120,11 +120,7 @@ pub trait Backend: Send + Sync {
     ) -> Result<(crate::export::Written, u64)> {
         let leads = self.all_leads(job).await?;
         let bytes = crate::export::render(&leads, format)?;
-        let mut tmp = crate::export::stream::temp_beside(path)?;
-        std::io::Write::write_all(&mut tmp, &bytes).map_err(|e| {
-            crate::model::Error::internal(format!("could not write {}: {e}", path.display()))
-        })?;
-        let written = crate::export::stream::persist(tmp, path, overwrite)?;
+        let written = crate::export::stream::write_bytes(path, &bytes, overwrite)?;
         Ok((written, leads.len() as u64))
     }
 

@@ -52,6 +52,15 @@ pub fn temp_beside(path: &Path) -> Result<tempfile::NamedTempFile, Error> {
     tempfile::NamedTempFile::new_in(dir).map_err(io)
 }
 
+/// Writes `bytes` to `path` through a temp file beside it: atomically, and not over an existing
+/// file unless `overwrite` (the rename itself refuses, so there is no race).
+pub fn write_bytes(path: &Path, bytes: &[u8], overwrite: bool) -> Result<Written, Error> {
+    let mut tmp = temp_beside(path)?;
+    tmp.write_all(bytes)
+        .map_err(|e| Error::internal(format!("could not write {}: {e}", path.display())))?;
+    persist(tmp, path, overwrite)
+}
+
 /// Writes `leads` (in order) to `path` in `format` with these `columns`; returns what writing
 /// found and the leads written.
 pub fn leads_to_file(
@@ -61,109 +70,149 @@ pub fn leads_to_file(
     leads: &mut dyn Iterator<Item = Result<Lead, Error>>,
     overwrite: bool,
 ) -> Result<(Written, u64), Error> {
-    let io =
-        |e: std::io::Error| Error::internal(format!("could not write {}: {e}", path.display()));
     // Asked before the work, so a large export is not written only to be refused; the rename
     // at the end still refuses a file that appeared meanwhile.
     if !overwrite && path.exists() {
         return Ok((Written::Exists, 0));
     }
-    let tmp = temp_beside(path)?;
-    let out = std::io::BufWriter::new(tmp.reopen().map_err(io)?);
-    let rows = match format {
-        ExportFormat::Csv => csv(out, columns, leads)?,
-        ExportFormat::Json => json(out, leads)?,
-        ExportFormat::Xlsx => {
-            drop(out);
-            xlsx(tmp.path(), columns, leads)?
-        }
-    };
-    Ok((persist(tmp, path, overwrite)?, rows))
-}
-
-fn csv(
-    out: impl Write,
-    columns: &[String],
-    leads: &mut dyn Iterator<Item = Result<Lead, Error>>,
-) -> Result<u64, Error> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(columns).map_err(csv_error)?;
-    let mut rows = 0;
+    let mut sink = RowSink::create(path, format, columns.to_vec())?;
+    let confidence = columns.iter().position(|c| c == "confidence");
     for lead in leads {
         let lead = lead?;
-        for cell in row(&lead, columns) {
-            w.write_field(csv_safe(&cell).as_bytes())
-                .map_err(csv_error)?;
-        }
-        w.write_record(None::<&[u8]>).map_err(csv_error)?;
-        rows += 1;
+        let cells = row(&lead, columns);
+        let number = confidence.map(|i| (i, lead.confidence));
+        sink.push(&cells, number, |out| serde_json::to_writer(out, &lead))?;
     }
-    w.flush()
-        .map_err(|e| Error::internal(format!("could not write the CSV: {e}")))?;
-    Ok(rows)
+    let rows = sink.rows;
+    Ok((sink.finish(overwrite)?, rows))
 }
 
-fn json(
-    mut out: impl Write,
-    leads: &mut dyn Iterator<Item = Result<Lead, Error>>,
-) -> Result<u64, Error> {
-    let io = |e: std::io::Error| Error::internal(format!("could not write the JSON: {e}"));
-    out.write_all(b"[").map_err(io)?;
-    let mut rows = 0;
-    for lead in leads {
-        if rows > 0 {
-            out.write_all(b",").map_err(io)?;
-        }
-        serde_json::to_writer(&mut out, &lead?)
-            .map_err(|e| Error::internal(format!("could not render JSON: {e}")))?;
-        rows += 1;
-    }
-    out.write_all(b"]").map_err(io)?;
-    out.flush().map_err(io)?;
-    Ok(rows)
+/// A file written a row at a time into a temp file beside its destination and moved into place
+/// at the end: CSV (cells neutralised), a compact JSON array, or XLSX through rust_xlsxwriter's
+/// constant-memory sheet (each finished row goes to a temp file of its own; the workbook is
+/// assembled when saved). Shared by the whole-job export and the TUI's view export.
+pub struct RowSink {
+    path: std::path::PathBuf,
+    tmp: tempfile::NamedTempFile,
+    kind: SinkKind,
+    pub rows: u64,
 }
 
-/// rust_xlsxwriter's constant-memory sheet streams each finished row to a temp file of its own;
-/// the workbook is assembled into `path` at the end.
-fn xlsx(
-    path: &Path,
-    columns: &[String],
-    leads: &mut dyn Iterator<Item = Result<Lead, Error>>,
-) -> Result<u64, Error> {
-    use rust_xlsxwriter::{Format, Workbook};
-    let xerr =
-        |e: rust_xlsxwriter::XlsxError| Error::internal(format!("could not render XLSX: {e}"));
-    let mut book = Workbook::new();
-    let sheet = book.add_worksheet_with_constant_memory().map_err(xerr)?;
-    sheet.set_name("Leads").map_err(xerr)?;
-    let bold = Format::new().set_bold();
-    for (i, col) in columns.iter().enumerate() {
-        sheet
-            .write_string_with_format(0, i as u16, col, &bold)
-            .map_err(xerr)?;
+enum SinkKind {
+    Csv(Box<csv::Writer<std::io::BufWriter<std::fs::File>>>),
+    Json(std::io::BufWriter<std::fs::File>),
+    Xlsx(Box<rust_xlsxwriter::Workbook>),
+}
+
+fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> Error {
+    Error::internal(format!("could not render XLSX: {e}"))
+}
+
+impl RowSink {
+    pub fn create(path: &Path, format: ExportFormat, headers: Vec<String>) -> Result<Self, Error> {
+        let io =
+            |e: std::io::Error| Error::internal(format!("could not write {}: {e}", path.display()));
+        let tmp = temp_beside(path)?;
+        let file = || tmp.reopen().map(std::io::BufWriter::new).map_err(io);
+        let kind = match format {
+            ExportFormat::Csv => {
+                let mut w = csv::Writer::from_writer(file()?);
+                w.write_record(&headers).map_err(csv_error)?;
+                SinkKind::Csv(Box::new(w))
+            }
+            ExportFormat::Json => {
+                let mut out = file()?;
+                out.write_all(b"[").map_err(io)?;
+                SinkKind::Json(out)
+            }
+            ExportFormat::Xlsx => {
+                use rust_xlsxwriter::{Format, Workbook};
+                let mut book = Workbook::new();
+                let sheet = book
+                    .add_worksheet_with_constant_memory()
+                    .map_err(xlsx_error)?;
+                sheet.set_name("Leads").map_err(xlsx_error)?;
+                let bold = Format::new().set_bold();
+                for (i, h) in headers.iter().enumerate() {
+                    sheet
+                        .write_string_with_format(0, i as u16, h, &bold)
+                        .map_err(xlsx_error)?;
+                }
+                sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+                SinkKind::Xlsx(Box::new(book))
+            }
+        };
+        Ok(Self {
+            path: path.to_path_buf(),
+            tmp,
+            kind,
+            rows: 0,
+        })
     }
-    let mut rows = 0u64;
-    for lead in leads {
-        let lead = lead?;
-        let r = u32::try_from(rows + 1)
-            .map_err(|_| Error::invalid("Too many rows for one XLSX sheet."))?;
-        for (i, cell) in row(&lead, columns).iter().enumerate() {
-            if columns[i] == "confidence" {
-                sheet
-                    .write_number(r, i as u16, lead.confidence)
-                    .map_err(xerr)?;
-            } else {
-                // Strings are written as strings (never formulas): nothing to neutralise.
-                sheet
-                    .write_string(r, i as u16, cell.as_ref())
-                    .map_err(xerr)?;
+
+    /// One row: its `cells` (CSV, XLSX), the cell at `number`'s index written as that number in
+    /// XLSX, and what `json` writes as the row's JSON item.
+    pub fn push<S: AsRef<str>>(
+        &mut self,
+        cells: &[S],
+        number: Option<(usize, f64)>,
+        json: impl FnOnce(&mut dyn Write) -> serde_json::Result<()>,
+    ) -> Result<(), Error> {
+        match &mut self.kind {
+            SinkKind::Csv(w) => {
+                for cell in cells {
+                    w.write_field(csv_safe(cell.as_ref()).as_bytes())
+                        .map_err(csv_error)?;
+                }
+                w.write_record(None::<&[u8]>).map_err(csv_error)?;
+            }
+            SinkKind::Json(out) => {
+                if self.rows > 0 {
+                    out.write_all(b",")
+                        .map_err(|e| Error::internal(format!("could not write the JSON: {e}")))?;
+                }
+                json(out).map_err(|e| Error::internal(format!("could not render JSON: {e}")))?;
+            }
+            SinkKind::Xlsx(book) => {
+                let sheet = book.worksheet_from_index(0).map_err(xlsx_error)?;
+                let r = u32::try_from(self.rows + 1)
+                    .map_err(|_| Error::invalid("Too many rows for one XLSX sheet."))?;
+                for (i, cell) in cells.iter().enumerate() {
+                    match number {
+                        Some((at, n)) if at == i => sheet.write_number(r, i as u16, n),
+                        // Strings as strings (never formulas): nothing to neutralise.
+                        _ => sheet.write_string(r, i as u16, cell.as_ref()),
+                    }
+                    .map_err(xlsx_error)?;
+                }
             }
         }
-        rows += 1;
+        self.rows += 1;
+        Ok(())
     }
-    sheet.set_freeze_panes(1, 0).map_err(xerr)?;
-    book.save(path).map_err(xerr)?;
-    Ok(rows)
+
+    /// Completes the file and moves it to its path.
+    pub fn finish(self, overwrite: bool) -> Result<Written, Error> {
+        let path = self.path;
+        let io =
+            |e: std::io::Error| Error::internal(format!("could not write {}: {e}", path.display()));
+        match self.kind {
+            SinkKind::Csv(w) => {
+                let out = w
+                    .into_inner()
+                    .map_err(|e| Error::internal(format!("could not finish the CSV: {e}")))?;
+                out.into_inner().map_err(|e| io(e.into_error()))?;
+            }
+            SinkKind::Json(mut out) => {
+                out.write_all(b"]").map_err(io)?;
+                out.into_inner().map_err(|e| io(e.into_error()))?;
+            }
+            SinkKind::Xlsx(mut book) => {
+                book.save(self.tmp.path()).map_err(xlsx_error)?;
+            }
+        }
+        persist(self.tmp, &path, overwrite)
+    }
 }
 
 #[cfg(test)]

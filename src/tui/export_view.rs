@@ -1,11 +1,11 @@
 //! The leads table as the user sees it (filter, sort, shown columns) as a file or clipboard text:
 //! CSV, JSON, XLSX for `e`, and CSV, Markdown, JSON for copying a row with `Y`.
 
-use std::io::Write;
 use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use crate::export::stream::RowSink;
 use crate::model::requests::ExportFormat;
 use crate::model::{Error, Lead};
 use crate::text::csv_safe;
@@ -58,9 +58,11 @@ pub async fn export_paged(
     let blocking =
         |e: tokio::task::JoinError| Error::internal(format!("the export task failed: {e}"));
     let (p, h) = (path.to_path_buf(), headers(cols));
-    let mut sink = tokio::task::spawn_blocking(move || RowSink::create(&p, format, h))
-        .await
-        .map_err(blocking)??;
+    let mut sink = tokio::task::spawn_blocking(move || {
+        RowSink::create(&p, format, h.clone()).map(|sink| (sink, h))
+    })
+    .await
+    .map_err(blocking)??;
     for chunk in ordinals.chunks(CHUNK) {
         let rows: Vec<Vec<String>> = backend
             .leads_at(job, chunk.to_vec())
@@ -73,142 +75,33 @@ pub async fn export_paged(
             .collect();
         // File writes off the async threads: the draw loop shares them.
         sink = tokio::task::spawn_blocking(move || {
+            let (mut out, headers) = sink;
             for r in rows {
-                sink.push(r)?;
+                push_view_row(&mut out, &headers, &r)?;
             }
-            Ok::<_, Error>(sink)
+            Ok::<_, Error>((out, headers))
         })
         .await
         .map_err(blocking)??;
     }
-    let rows = sink.rows;
-    let written = tokio::task::spawn_blocking(move || sink.finish(overwrite))
+    let (out, _) = sink;
+    let rows = out.rows as usize;
+    let written = tokio::task::spawn_blocking(move || out.finish(overwrite))
         .await
         .map_err(blocking)??;
     Ok((written, rows))
 }
 
-/// A file written a row at a time into a temp file beside its destination, moved into place at
-/// the end (never over an existing file unless told to), as [`write`] does with whole bytes.
-pub struct RowSink {
-    path: std::path::PathBuf,
-    tmp: tempfile::NamedTempFile,
-    kind: SinkKind,
-    pub rows: usize,
-}
-
-enum SinkKind {
-    Csv(Box<csv::Writer<std::io::BufWriter<std::fs::File>>>),
-    Json {
-        out: std::io::BufWriter<std::fs::File>,
-        headers: Vec<String>,
-    },
-    /// rust_xlsxwriter's constant-memory worksheet streams each finished row to its own temp
-    /// file; the workbook is assembled when saved.
-    Xlsx(Box<rust_xlsxwriter::Workbook>),
-}
-
-impl RowSink {
-    pub fn create(path: &Path, format: ExportFormat, headers: Vec<String>) -> Result<Self, Error> {
-        let io =
-            |e: std::io::Error| Error::internal(format!("could not write {}: {e}", path.display()));
-        let xerr =
-            |e: rust_xlsxwriter::XlsxError| Error::internal(format!("could not render XLSX: {e}"));
-        let tmp = crate::export::stream::temp_beside(path)?;
-        let file = || tmp.reopen().map(std::io::BufWriter::new).map_err(io);
-        let kind = match format {
-            ExportFormat::Csv => {
-                let mut w = csv::Writer::from_writer(file()?);
-                w.write_record(&headers)
-                    .map_err(|e| Error::internal(format!("could not write the CSV: {e}")))?;
-                SinkKind::Csv(Box::new(w))
-            }
-            ExportFormat::Json => {
-                let mut out = file()?;
-                out.write_all(b"[").map_err(io)?;
-                SinkKind::Json { out, headers }
-            }
-            ExportFormat::Xlsx => {
-                use rust_xlsxwriter::{Format, Workbook};
-                let mut book = Workbook::new();
-                let sheet = book.add_worksheet_with_constant_memory().map_err(xerr)?;
-                sheet.set_name("Leads").map_err(xerr)?;
-                let bold = Format::new().set_bold();
-                for (i, h) in headers.iter().enumerate() {
-                    sheet
-                        .write_string_with_format(0, i as u16, h, &bold)
-                        .map_err(xerr)?;
-                }
-                sheet.set_freeze_panes(1, 0).map_err(xerr)?;
-                SinkKind::Xlsx(Box::new(book))
-            }
-        };
-        Ok(Self {
-            path: path.to_path_buf(),
-            tmp,
-            kind,
-            rows: 0,
-        })
-    }
-
-    pub fn push(&mut self, cells: Vec<String>) -> Result<(), Error> {
-        let io = |e: std::io::Error| Error::internal(format!("could not write the export: {e}"));
-        match &mut self.kind {
-            SinkKind::Csv(w) => w
-                .write_record(cells.iter().map(|c| csv_safe(c).into_owned()))
-                .map_err(|e| Error::internal(format!("could not write the CSV: {e}")))?,
-            SinkKind::Json { out, headers } => {
-                let obj: Map<String, Value> = headers
-                    .iter()
-                    .cloned()
-                    .zip(cells.into_iter().map(Value::String))
-                    .collect();
-                out.write_all(if self.rows == 0 { b"\n  " } else { b",\n  " })
-                    .map_err(io)?;
-                serde_json::to_writer(&mut *out, &obj)
-                    .map_err(|e| Error::internal(format!("could not render JSON: {e}")))?;
-            }
-            SinkKind::Xlsx(book) => {
-                let xerr = |e: rust_xlsxwriter::XlsxError| {
-                    Error::internal(format!("could not render XLSX: {e}"))
-                };
-                let sheet = book.worksheet_from_index(0).map_err(xerr)?;
-                let r = u32::try_from(self.rows + 1)
-                    .map_err(|_| Error::invalid("Too many rows for one XLSX sheet."))?;
-                for (i, c) in cells.iter().enumerate() {
-                    // Strings as strings (never formulas): nothing to neutralise.
-                    sheet.write_string(r, i as u16, c).map_err(xerr)?;
-                }
-            }
-        }
-        self.rows += 1;
-        Ok(())
-    }
-
-    /// Completes the file and moves it to its path.
-    pub fn finish(self, overwrite: bool) -> Result<Written, Error> {
-        let path = self.path;
-        let io =
-            |e: std::io::Error| Error::internal(format!("could not write {}: {e}", path.display()));
-        match self.kind {
-            SinkKind::Csv(w) => {
-                let out = w
-                    .into_inner()
-                    .map_err(|e| Error::internal(format!("could not finish the CSV: {e}")))?;
-                out.into_inner().map_err(|e| io(e.into_error()))?;
-            }
-            SinkKind::Json { mut out, .. } => {
-                out.write_all(if self.rows == 0 { b"]\n" } else { b"\n]\n" })
-                    .map_err(io)?;
-                out.into_inner().map_err(|e| io(e.into_error()))?;
-            }
-            SinkKind::Xlsx(mut book) => {
-                book.save(self.tmp.path())
-                    .map_err(|e| Error::internal(format!("could not render XLSX: {e}")))?;
-            }
-        }
-        crate::export::stream::persist(self.tmp, &path, overwrite)
-    }
+/// One row of the view: its cells, and as JSON an object of them keyed by column name.
+fn push_view_row(sink: &mut RowSink, headers: &[String], cells: &[String]) -> Result<(), Error> {
+    sink.push(cells, None, |out| {
+        let obj: Map<String, Value> = headers
+            .iter()
+            .cloned()
+            .zip(cells.iter().cloned().map(Value::String))
+            .collect();
+        serde_json::to_writer(out, &obj)
+    })
 }
 
 /// The marked leads in view order (else the selected one) with the shown columns.
@@ -336,15 +229,8 @@ pub fn format_of(path: &str) -> Option<ExportFormat> {
 
 pub use crate::export::Written;
 
-/// Writes `bytes` to `path`: atomically (a temp file renamed into place), and when `overwrite`
-/// is false, only if nothing is there (checked by the rename itself, so no race).
-pub fn write(path: &Path, bytes: &[u8], overwrite: bool) -> Result<Written, Error> {
-    let io =
-        |e: std::io::Error| Error::internal(format!("could not write {}: {e}", path.display()));
-    let mut tmp = crate::export::stream::temp_beside(path)?;
-    tmp.write_all(bytes).map_err(io)?;
-    crate::export::stream::persist(tmp, path, overwrite)
-}
+/// Writes `bytes` to `path` (see [`crate::export::stream::write_bytes`]).
+pub use crate::export::stream::write_bytes as write;
 
 #[cfg(test)]
 mod tests {
@@ -372,13 +258,13 @@ mod tests {
     }
 
     fn stream(path: &Path, format: ExportFormat, rows: usize, overwrite: bool) -> Written {
-        let mut sink =
-            RowSink::create(path, format, vec!["company".into(), "email".into()]).expect("sink");
+        let headers = vec!["company".to_string(), "email".to_string()];
+        let mut sink = RowSink::create(path, format, headers.clone()).expect("sink");
         for i in 0..rows {
-            sink.push(vec![format!("=cmd|' /C calc'!A{i}"), format!("p{i}@x.io")])
-                .expect("row");
+            let cells = [format!("=cmd|' /C calc'!A{i}"), format!("p{i}@x.io")];
+            push_view_row(&mut sink, &headers, &cells).expect("row");
         }
-        assert_eq!(sink.rows, rows);
+        assert_eq!(sink.rows, rows as u64);
         sink.finish(overwrite).expect("finish")
     }
 

@@ -63,9 +63,10 @@ impl Drop for InFlight<'_> {
 #[derive(Default)]
 pub(crate) struct Outbox {
     wake: Notify,
-    in_flight: AtomicUsize,
-    /// The deliveries this process has claimed and not yet settled (their leases are given back
-    /// if the process leaves first).
+    /// Claims being made (their rows are leased, but not yet in `claimed`).
+    claiming: AtomicUsize,
+    /// The deliveries this process has claimed and not yet settled: its tries in flight (their
+    /// leases are given back if the process leaves first).
     claimed: std::sync::Mutex<std::collections::HashSet<String>>,
     client: OnceLock<reqwest::Client>,
 }
@@ -153,24 +154,22 @@ impl Engine {
                 Some(_) => {}
             }
             let lease = later(now, LEASE);
-            // Counted in flight from before the claim until its tries are started: a drain that
+            // Counted from before the claim until its rows are in `claimed`: a drain that
             // looked in between would see nothing due (the claimed rows are leased) and nothing
             // in flight, and let the process exit with those deliveries claimed and never tried.
-            let _claiming = InFlight::start(&self.inner.outbox.in_flight);
+            let _claiming = InFlight::start(&self.inner.outbox.claiming);
             let claimed = self
                 .db(move |s| s.write(|c| store::webhooks::claim_due(c, now, lease, CLAIM)))
                 .await;
             match claimed {
                 Ok(due) => {
                     for d in due {
-                        self.inner.outbox.in_flight.fetch_add(1, Ordering::SeqCst);
                         self.outbox_claimed(|c| c.insert(d.row.id.clone()));
                         let engine = self.clone();
                         tokio::spawn(async move {
                             let id = d.row.id.clone();
                             engine.attempt(d).await;
                             engine.outbox_claimed(|c| c.remove(&id));
-                            engine.inner.outbox.in_flight.fetch_sub(1, Ordering::SeqCst);
                         });
                     }
                 }
@@ -258,7 +257,8 @@ impl Engine {
     pub async fn drain_deliveries(&self, timeout: Duration) {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
-            let busy = self.inner.outbox.in_flight.load(Ordering::SeqCst) > 0;
+            let busy = self.inner.outbox.claiming.load(Ordering::SeqCst) > 0
+                || self.outbox_claimed(|c| !c.is_empty());
             let due = matches!(
                 self.db(|s| s.read(store::webhooks::next_due)).await,
                 Ok(Some(at)) if at <= Timestamp::now()

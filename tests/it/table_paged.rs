@@ -200,10 +200,10 @@ async fn a_20k_lead_job_pages_filters_sorts_jumps_and_exports_like_the_in_memory
 }
 
 /// The index follows its job: deleting the thread (and so the job and its leads) removes the
-/// job's index rows and nobody else's, and a lead deleted on its own is noticed and the job
-/// indexed again before the next view.
+/// job's index rows and nobody else's, and a lead deleted on its own takes its index row with
+/// it, so the next view leaves it out.
 #[tokio::test]
-async fn the_index_follows_its_job_and_mends_itself() {
+async fn the_index_follows_its_job_and_its_leads() {
     let dir = tempfile::tempdir().unwrap();
     let (a, b) = (dir.path().join("a.csv"), dir.path().join("b.csv"));
     crate::common::leads_file::write_leads_csv(&a, 30);
@@ -238,7 +238,7 @@ async fn the_index_follows_its_job_and_mends_itself() {
     };
     assert_eq!((rows(&ja.id), rows(&jb.id)), (30, 20));
 
-    // A lead removed behind the index's back: the next view indexes the job again.
+    // A lead removed on its own: its index row goes with it.
     let b_id = jb.id.to_string();
     leadline::engine::store::blocking(|| {
         engine.store().write(|c| {
